@@ -1,0 +1,137 @@
+"""ClusterBackend over docker-py: connect to the first reachable manager and read the swarm."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+import docker
+import docker.tls
+import requests
+
+from swarmtui.backend.errors import MIN_API_VERSION, api_version_tuple, classify
+from swarmtui.backend.event_stream import EventSubscription
+from swarmtui.backend.mapping import (
+    engine_info_from_json,
+    node_from_json,
+    service_from_json,
+    task_from_json,
+)
+from swarmtui.cluster import ObjectKind
+from swarmtui.endpoints import Endpoint
+from swarmtui.models import EngineInfo, Node, ScopeKind, Service, Task, TaskScope
+from swarmtui.problems import BackendError, ProblemKind
+
+REQUEST_TIMEOUT = 25.0  # manager-side calls time out after 20 s; leave room for that answer
+
+
+class DockerBackend:
+    def __init__(self, endpoint: Endpoint, timeout: float = REQUEST_TIMEOUT) -> None:
+        self._endpoint = endpoint
+        self._requests = 0
+        self._lock = threading.Lock()
+        self._self_node_id = ""
+        try:
+            self._api = docker.APIClient(
+                base_url=endpoint.url,
+                version="auto",
+                timeout=timeout,
+                tls=_tls_config(endpoint),
+            )
+        except Exception as exc:
+            raise classify(exc, endpoint.display) from exc
+        self._api.hooks["response"].append(self._count_request)
+        version = str(self._api.api_version)
+        if api_version_tuple(version) < api_version_tuple(MIN_API_VERSION):
+            self._api.close()
+            raise BackendError(
+                ProblemKind.API_TOO_OLD,
+                f"The engine at {endpoint.display} speaks Engine API {version}.",
+                f"swarmtui needs API {MIN_API_VERSION} (Docker 20.10) or newer: "
+                "upgrade the engine.",
+            )
+
+    def _count_request(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        with self._lock:
+            self._requests += 1
+
+    @property
+    def endpoint_display(self) -> str:
+        return self._endpoint.display
+
+    @property
+    def request_count(self) -> int:
+        return self._requests
+
+    def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return getattr(self._api, method)(*args, **kwargs)
+        except Exception as exc:
+            raise classify(exc, self._endpoint.display) from exc
+
+    def engine_info(self) -> EngineInfo:
+        info = engine_info_from_json(self._call("info"), str(self._api.api_version))
+        self._self_node_id = info.node_id
+        return info
+
+    def nodes(self) -> list[Node]:
+        return [node_from_json(n, self._self_node_id) for n in self._call("nodes")]
+
+    def services(self) -> list[Service]:
+        return [service_from_json(s) for s in self._call("services", status=True)]
+
+    def tasks(self, scope: TaskScope) -> list[Task]:
+        filters: dict[str, Any] = {scope.kind.value: [scope.object_id]}
+        if not scope.history:
+            filters["desired-state"] = ["running", "accepted"]
+        return [task_from_json(t) for t in self._call("tasks", filters=filters)]
+
+    def inspect(self, kind: ObjectKind, object_id: str) -> dict[str, Any]:
+        method = {"node": "inspect_node", "service": "inspect_service", "task": "inspect_task"}
+        result: dict[str, Any] = self._call(method[kind], object_id)
+        return result
+
+    def subscribe_events(self) -> EventSubscription:
+        try:
+            return EventSubscription(self._api)
+        except Exception as exc:
+            raise classify(exc, self._endpoint.display) from exc
+
+    def init_swarm(self, advertise_addr: str) -> str:
+        node_id: str = self._call("init_swarm", advertise_addr=advertise_addr or None)
+        return node_id
+
+    def close(self) -> None:
+        self._api.close()
+
+
+def _tls_config(endpoint: Endpoint) -> docker.tls.TLSConfig | bool:
+    if endpoint.scheme != "tcp" or endpoint.tls is None:
+        return False
+    tls = endpoint.tls
+    client_cert = (tls.client_cert, tls.client_key) if tls.client_cert and tls.client_key else None
+    return docker.tls.TLSConfig(
+        client_cert=client_cert,
+        ca_cert=tls.ca_cert,
+        verify=tls.ca_cert if tls.verify and tls.ca_cert else tls.verify,
+    )
+
+
+def connect(endpoints: Sequence[Endpoint]) -> DockerBackend:
+    """The first reachable endpoint wins; the last error explains a total failure."""
+    if not endpoints:
+        raise BackendError(ProblemKind.MALFORMED_ENDPOINT, "No endpoint given.")
+    last: BackendError | None = None
+    for endpoint in endpoints:
+        try:
+            return DockerBackend(endpoint)
+        except BackendError as exc:
+            last = exc
+            if exc.kind is ProblemKind.API_TOO_OLD:
+                break
+    assert last is not None
+    raise last
+
+
+__all__ = ["DockerBackend", "ScopeKind", "connect"]

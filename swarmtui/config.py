@@ -1,0 +1,68 @@
+"""The user's TOML config: key remapping, refresh interval, theme, read-only."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_THEME = "textual-dark"
+
+
+class ConfigError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Config:
+    refresh_interval: float = 2.0
+    theme: str = DEFAULT_THEME
+    keys: dict[str, str] = field(default_factory=dict)  # binding id -> comma-separated keys
+    hosts: tuple[str, ...] = ()
+    path: Path | None = None
+
+
+def config_dir() -> Path:
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "swarmtui"
+
+
+def default_config_path() -> Path:
+    return config_dir() / "config.toml"
+
+
+def load_config(path: Path | None = None) -> Config:
+    """Read the config file; a missing file gives the defaults, a broken one a ConfigError."""
+    target = path or default_config_path()
+    if not target.exists():
+        return Config(path=target)
+    try:
+        data = tomllib.loads(target.read_text())
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{target}: {exc}") from exc
+    return parse_config(data, target)
+
+
+def parse_config(data: dict[str, object], path: Path | None = None) -> Config:
+    interval = data.get("refresh_interval", 2.0)
+    if not isinstance(interval, int | float) or not 0.5 <= float(interval) <= 300:
+        raise ConfigError("refresh_interval must be a number of seconds between 0.5 and 300")
+    theme = data.get("theme", DEFAULT_THEME)
+    if not isinstance(theme, str):
+        raise ConfigError("theme must be a string")
+    keys = data.get("keys", {})
+    if not isinstance(keys, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in keys.items()
+    ):
+        raise ConfigError('[keys] maps binding ids to keys, e.g. refresh = "f5"')
+    hosts = data.get("hosts", [])
+    if not isinstance(hosts, list) or not all(isinstance(h, str) for h in hosts):
+        raise ConfigError("hosts must be a list of endpoint URLs")
+    return Config(
+        refresh_interval=float(interval),
+        theme=theme,
+        keys=dict(keys),
+        hosts=tuple(hosts),
+        path=path,
+    )

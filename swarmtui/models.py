@@ -1,0 +1,160 @@
+"""Frozen, typed models of a swarm: what the backend reads and the UI shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+
+class ScopeKind(Enum):
+    SERVICE = "service"
+    NODE = "node"
+
+
+@dataclass(frozen=True)
+class TaskScope:
+    """What the tasks pane shows: the tasks of one service or of one node."""
+
+    kind: ScopeKind
+    object_id: str
+    label: str
+    history: bool = False
+
+
+@dataclass(frozen=True)
+class EngineInfo:
+    """What `docker info` tells about the engine we talk to and its swarm."""
+
+    name: str
+    server_version: str
+    api_version: str
+    os: str
+    architecture: str
+    swarm_state: str  # inactive | pending | active | error | locked
+    is_manager: bool
+    node_id: str
+    node_address: str
+    cluster_id: str
+    managers: int
+    nodes: int
+
+
+@dataclass(frozen=True)
+class Node:
+    id: str
+    hostname: str
+    role: str  # manager | worker
+    status: str  # ready | down | unknown | disconnected
+    availability: str  # active | pause | drain
+    manager_status: str  # Leader | Reachable | Unreachable | "" for workers
+    engine_version: str
+    address: str
+    labels: tuple[tuple[str, str], ...]
+    platform: str
+    cpus: float
+    memory_bytes: int
+    created_at: datetime | None
+    updated_at: datetime | None
+    is_self: bool = False
+    raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def is_leader(self) -> bool:
+        return self.manager_status == "Leader"
+
+
+@dataclass(frozen=True)
+class PortSpec:
+    published: int
+    target: int
+    protocol: str
+    mode: str  # ingress | host
+
+    def __str__(self) -> str:
+        return f"*:{self.published}->{self.target}/{self.protocol}"
+
+
+@dataclass(frozen=True)
+class Service:
+    id: str
+    name: str
+    mode: str  # replicated | global | replicated-job | global-job
+    replicas_desired: int | None
+    replicas_running: int | None
+    image: str
+    ports: tuple[PortSpec, ...]
+    created_at: datetime | None
+    updated_at: datetime | None
+    update_state: str
+    version: int
+    raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def replicas_text(self) -> str:
+        running = "?" if self.replicas_running is None else str(self.replicas_running)
+        desired = "?" if self.replicas_desired is None else str(self.replicas_desired)
+        return f"{running}/{desired}"
+
+    @property
+    def converged(self) -> bool:
+        return self.replicas_running == self.replicas_desired
+
+
+@dataclass(frozen=True)
+class Task:
+    id: str
+    service_id: str
+    slot: int | None
+    node_id: str
+    desired_state: str
+    state: str
+    message: str
+    error: str
+    image: str
+    created_at: datetime | None
+    state_since: datetime | None
+    exit_code: int | None
+    container_id: str
+    raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def is_current(self) -> bool:
+        """True for tasks `docker service ps` shows without --all: desired running/ready."""
+        return self.desired_state in ("running", "ready", "accepted", "complete")
+
+
+@dataclass(frozen=True)
+class ClusterSnapshot:
+    """One consistent view of the cluster, handed from the sync layer to the UI."""
+
+    engine: EngineInfo
+    nodes: tuple[Node, ...]
+    services: tuple[Service, ...]
+    tasks: tuple[Task, ...]
+    task_scope: TaskScope | None
+    endpoint: str
+    fetched_at: datetime
+
+    def node(self, node_id: str) -> Node | None:
+        return next((n for n in self.nodes if n.id == node_id), None)
+
+    def service(self, service_id: str) -> Service | None:
+        return next((s for s in self.services if s.id == service_id), None)
+
+    @property
+    def leader(self) -> Node | None:
+        return next((n for n in self.nodes if n.is_leader), None)
+
+
+@dataclass(frozen=True)
+class SwarmEvent:
+    type: str  # service | node | secret | config | network
+    action: str  # create | update | remove
+    actor_id: str
+    attributes: tuple[tuple[str, str], ...]
+    time_nano: int
+
+    def attribute(self, key: str) -> str | None:
+        return next((v for k, v in self.attributes if k == key), None)

@@ -1,0 +1,85 @@
+"""The two blocking loops a UI runs in worker threads: polling and the event pump."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable
+
+from swarmtui.cluster import EventStream
+from swarmtui.models import ClusterSnapshot
+from swarmtui.problems import BackendError, ProblemKind
+from swarmtui.sync.refresher import Refresher
+
+ERROR_BACKOFF = 3.0
+EVENT_RECONNECT_DELAY = 2.0
+
+
+def run_poll_loop(
+    refresher: Refresher,
+    stop: threading.Event,
+    publish: Callable[[ClusterSnapshot], None],
+    report: Callable[[BackendError | None], None],
+) -> None:
+    """Refresh whatever is due until STOP is set. Errors are reported, never raised."""
+    failing = False
+    while not stop.is_set():
+        try:
+            snapshot = refresher.refresh()
+        except Exception as exc:
+            error = exc if isinstance(exc, BackendError) else _unexpected(exc)
+            report(error)
+            failing = True
+            stop.wait(ERROR_BACKOFF)
+            continue
+        if failing:
+            report(None)
+            failing = False
+        if snapshot is not None:
+            publish(snapshot)
+        refresher.wait(stop)
+
+
+class EventPump:
+    """Feeds swarm events to the refresher; reconnects (and resyncs) when the stream drops."""
+
+    def __init__(self, refresher: Refresher, on_state: Callable[[bool], None]) -> None:
+        self._refresher = refresher
+        self._on_state = on_state
+        self._stream: EventStream | None = None
+        self._lock = threading.Lock()
+
+    def run(self, stop: threading.Event) -> None:
+        while not stop.is_set():
+            try:
+                stream = self._refresher.backend.subscribe_events()
+            except Exception:
+                self._on_state(False)
+                stop.wait(EVENT_RECONNECT_DELAY)
+                continue
+            with self._lock:
+                self._stream = stream
+            if stop.is_set():
+                stream.close()
+                return
+            self._on_state(True)
+            self._refresher.request()  # events since the drop are lost: resync everything
+            try:
+                for event in stream:
+                    self._refresher.note_event(event)
+            except Exception:
+                pass
+            if not stop.is_set():
+                self._on_state(False)
+                stop.wait(EVENT_RECONNECT_DELAY)
+
+    def close(self) -> None:
+        with self._lock:
+            stream, self._stream = self._stream, None
+        if stream is not None:
+            with contextlib.suppress(Exception):
+                stream.close()
+
+
+def _unexpected(exc: Exception) -> BackendError:
+    return BackendError(ProblemKind.ENGINE_ERROR, f"{type(exc).__name__}: {exc}")
