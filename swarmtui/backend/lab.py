@@ -1,0 +1,432 @@
+"""A local lab swarm: Docker-in-Docker nodes as containers of the local engine.
+
+Every container, volume and network of a lab carries the label swarmtui.lab=<name>
+and a name starting with <name>-; clean-up only ever selects by both.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import docker
+
+from swarmtui.backend.engine_setup import engine_client, engine_reachable, ensure_engine
+from swarmtui.backend.images import (
+    NODE_IMAGE,
+    WORKLOAD_IMAGE,
+    ensure_node_image,
+    ensure_workload_image,
+    image_exists,
+    load_image_into,
+)
+
+LAB_LABEL = "swarmtui.lab"
+NODE_LABEL = "swarmtui.lab.node"
+ROLE_LABEL = "swarmtui.lab.role"
+NODE_API_PORT = 2375
+API_TIMEOUT = 60.0
+READY_TIMEOUT = 60.0
+NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,40}$")
+
+Log = Callable[[str], None]
+
+
+class LabError(RuntimeError):
+    """The lab could not be brought into the requested state."""
+
+
+@dataclass(frozen=True)
+class LabNode:
+    name: str  # manager1, worker1, ...: also the node's hostname
+    container_id: str
+    role: str  # "manager" | "worker"
+    api_url: str  # tcp://127.0.0.1:PORT, "" while the container is not running
+    address: str  # the container's IP on the lab network, "" while not running
+
+
+@dataclass(frozen=True)
+class Lab:
+    name: str
+    network: str
+    nodes: tuple[LabNode, ...]
+
+    @property
+    def managers(self) -> tuple[LabNode, ...]:
+        return tuple(n for n in self.nodes if n.role == "manager")
+
+    @property
+    def workers(self) -> tuple[LabNode, ...]:
+        return tuple(n for n in self.nodes if n.role == "worker")
+
+    @property
+    def manager_url(self) -> str:
+        if not self.managers:
+            raise LabError(f"lab {self.name} has no manager")
+        return self.managers[0].api_url
+
+
+def _ignore(_: str) -> None:
+    pass
+
+
+def lab_up(
+    name: str = "swarmtui-lab",
+    managers: int = 1,
+    workers: int = 2,
+    *,
+    log: Log = _ignore,
+    sshd: bool = False,
+    load_images: Sequence[str] = (WORKLOAD_IMAGE,),
+) -> Lab:
+    """Bring up (or reuse) a lab swarm and return it once every node is Ready.
+
+    A lab that did not exist before is removed again if anything fails.
+    """
+    _check_name(name)
+    if managers < 1 or workers < 0:
+        raise ValueError("a lab needs at least one manager and no negative worker count")
+    ensure_engine(log)
+    with _host_client() as host:
+        ensure_node_image(host, log)
+        if WORKLOAD_IMAGE in load_images:
+            ensure_workload_image(host, log)
+        fresh = not _lab_containers(host, name)
+        try:
+            return _converge(host, name, managers, workers, sshd, load_images, log)
+        except BaseException:
+            if fresh:
+                log(f"lab {name} failed to come up: removing it")
+                lab_down(name)
+            raise
+
+
+def lab_status(name: str) -> Lab | None:
+    """The lab's nodes as they are now, or None when no container of it exists."""
+    with _host_client() as host:
+        containers = _lab_containers(host, name)
+        if not containers:
+            return None
+        network = _network_name(name)
+        nodes = [_lab_node(c.attrs, network) for c in containers]
+    return Lab(name, network, tuple(sorted(nodes, key=_node_order)))
+
+
+def lab_down(name: str) -> None:
+    """Remove the lab's containers, volumes and network. Removing nothing is fine."""
+    _check_name(name)
+    with _host_client() as host:
+        for container in _lab_containers(host, name):
+            container.remove(force=True, v=True)
+        for volume in host.volumes.list(filters={"label": f"{LAB_LABEL}={name}"}):
+            if volume.name.startswith(f"{name}-"):
+                _retry(volume.remove, f"removing volume {volume.name}")
+        for network in host.networks.list(filters={"label": f"{LAB_LABEL}={name}"}):
+            if network.name == _network_name(name):
+                _retry(network.remove, f"removing network {network.name}")
+
+
+def lab_load(name: str, image: str) -> None:
+    """Copy an image of the local engine into every running node of the lab."""
+    lab = lab_status(name)
+    if lab is None:
+        raise LabError(f"no lab named {name}")
+    _load_images([n for n in lab.nodes if n.api_url], [image], force=True)
+
+
+def lab_add_ssh_key(name: str, public_key: str) -> None:
+    """Append a public key to root's authorized_keys on every running node (for sshd=True labs)."""
+    key = public_key.strip()
+    script = (
+        'mkdir -p /root/.ssh && touch "$f" && chmod 600 "$f" '
+        '&& { grep -qxF "$1" "$f" || echo "$1" >> "$f"; }'
+    )
+    with _host_client() as host:
+        for container in _lab_containers(host, name):
+            if container.status != "running":
+                continue
+            code, out = container.exec_run(
+                ["sh", "-c", f"f=/root/.ssh/authorized_keys; {script}", "sh", key]
+            )
+            if code != 0:
+                raise LabError(f"adding the key on {container.name} failed: {out!r}")
+
+
+# --- bringing a lab up ---------------------------------------------------------------------
+
+
+def _converge(
+    host: Any,
+    name: str,
+    managers: int,
+    workers: int,
+    sshd: bool,
+    load_images: Sequence[str],
+    log: Log,
+) -> Lab:
+    started = time.monotonic()
+    network = _ensure_network(host, name)
+    wanted = [("manager", i) for i in range(1, managers + 1)]
+    wanted += [("worker", i) for i in range(1, workers + 1)]
+    extra = {c.name for c in _lab_containers(host, name)} - {f"{name}-{r}{i}" for r, i in wanted}
+    if extra:
+        log(f"lab {name}: leaving extra nodes alone: {', '.join(sorted(extra))}")
+    with ThreadPoolExecutor(max_workers=len(wanted)) as pool:
+        nodes = list(pool.map(lambda spec: _start_node(host, name, spec, sshd, log), wanted))
+    log(f"lab {name}: {len(nodes)} node engines answer ({time.monotonic() - started:.1f} s)")
+    _form_swarm(nodes, log)
+    _load_images(nodes, load_images, force=False)
+    _wait_ready(nodes)
+    log(f"lab {name}: swarm of {len(nodes)} nodes ready ({time.monotonic() - started:.1f} s)")
+    return Lab(name, network, tuple(nodes))
+
+
+def _start_node(host: Any, lab: str, spec: tuple[str, int], sshd: bool, log: Log) -> LabNode:
+    role, index = spec
+    node = f"{role}{index}"
+    cname = f"{lab}-{node}"
+    try:
+        container = host.containers.get(cname)
+    except docker.errors.NotFound:
+        container = None
+    if container is not None:
+        if container.labels.get(LAB_LABEL) != lab:
+            raise LabError(f"a container named {cname} exists but does not belong to lab {lab}")
+        if container.status != "running":
+            log(f"starting {cname}")
+            container.start()
+    else:
+        log(f"creating {cname}")
+        container = host.containers.get(_create_node(host, lab, node, role, sshd, log))
+    container.reload()
+    lab_node = _lab_node(container.attrs, _network_name(lab))
+    _wait_api(host, container.id, lab_node)
+    return lab_node
+
+
+def _create_node(host: Any, lab: str, node: str, role: str, sshd: bool, log: Log) -> str:
+    labels = {LAB_LABEL: lab, NODE_LABEL: node, ROLE_LABEL: role}
+    volume = f"{lab}-{node}-docker"
+    _ensure_volume(host, volume, labels)
+    api = host.api
+    common: dict[str, Any] = {
+        "binds": {volume: {"bind": "/var/lib/docker", "mode": "rw"}},
+        "port_bindings": {NODE_API_PORT: ("127.0.0.1",)},  # a random free host port
+        "network_mode": _network_name(lab),
+    }
+    # --privileged is refused on these machines (the bounding set lacks CAP_SYS_RESOURCE);
+    # this profile is what works instead (docs/test-infrastructure.md). Privileged is the
+    # fallback for hosts where the profile does not start.
+    profile = api.create_host_config(
+        cap_add=["ALL"],
+        cap_drop=["SYS_RESOURCE"],
+        security_opt=["seccomp=unconfined", "apparmor=unconfined"],
+        device_cgroup_rules=["a *:* rwm"],
+        cgroupns="private",
+        **common,
+    )
+    # What the CLI sends for --security-opt systempaths=unconfined (it is not an engine option).
+    profile["MaskedPaths"] = []
+    profile["ReadonlyPaths"] = []
+    attempts = [("capability profile", profile)]
+    attempts.append(("--privileged", api.create_host_config(privileged=True, **common)))
+    errors: list[str] = []
+    for label, host_config in attempts:
+        created = api.create_container(
+            NODE_IMAGE,
+            name=f"{lab}-{node}",
+            hostname=node,
+            labels=labels,
+            ports=[NODE_API_PORT],
+            environment={"SWARMTUI_SSHD": "1" if sshd else "0"},
+            host_config=host_config,
+            networking_config=api.create_networking_config(
+                {_network_name(lab): api.create_endpoint_config()}
+            ),
+        )
+        try:
+            api.start(created["Id"])
+        except docker.errors.APIError as exc:
+            errors.append(f"{label}: {exc.explanation or exc}")
+            log(f"{lab}-{node} does not start with {label}: {exc.explanation or exc}")
+            api.remove_container(created["Id"], force=True)
+            continue
+        return str(created["Id"])
+    raise LabError(f"cannot start node {lab}-{node}: " + "; ".join(errors))
+
+
+def _wait_api(host: Any, container_id: str, node: LabNode) -> None:
+    deadline = time.monotonic() + API_TIMEOUT
+    while time.monotonic() < deadline:
+        if node.api_url and engine_reachable(node.api_url, timeout=2):
+            return
+        container = host.containers.get(container_id)
+        if container.status not in ("running", "created"):
+            tail = container.logs(tail=20).decode(errors="replace")
+            raise LabError(f"node {node.name} stopped ({container.status}):\n{tail}")
+        time.sleep(0.5)
+    raise LabError(f"the engine of node {node.name} did not answer within {API_TIMEOUT:.0f} s")
+
+
+def _form_swarm(nodes: list[LabNode], log: Log) -> None:
+    leader = nodes[0]
+    with _node_client(leader) as manager:
+        if _swarm_state(manager) == "inactive":
+            log(f"swarm init on {leader.name}")
+            manager.swarm.init(advertise_addr=leader.address, listen_addr="0.0.0.0:2377")
+        manager.swarm.reload()
+        tokens = manager.swarm.attrs["JoinTokens"]
+
+    def join(node: LabNode) -> None:
+        with _node_client(node) as client:
+            if _swarm_state(client) != "inactive":
+                return
+            log(f"{node.name} joins as {node.role}")
+            client.swarm.join(
+                remote_addrs=[f"{leader.address}:2377"],
+                join_token=tokens["Manager" if node.role == "manager" else "Worker"],
+                advertise_addr=node.address,
+                listen_addr="0.0.0.0:2377",
+            )
+
+    # Managers one at a time (each join is a raft membership change); workers all at once.
+    for node in nodes[1:]:
+        if node.role == "manager":
+            join(node)
+    workers = [n for n in nodes if n.role == "worker"]
+    if workers:
+        with ThreadPoolExecutor(max_workers=len(workers)) as pool:
+            list(pool.map(join, workers))
+
+
+def _swarm_state(client: Any) -> str:
+    return str(client.info()["Swarm"]["LocalNodeState"])
+
+
+def _load_images(nodes: Sequence[LabNode], images: Sequence[str], *, force: bool) -> None:
+    if not images or not nodes:
+        return
+
+    def load(node: LabNode) -> None:
+        with _host_client() as host, _node_client(node) as client:
+            for image in images:
+                if force or not image_exists(client, image):
+                    load_image_into(client, image, host)
+
+    with ThreadPoolExecutor(max_workers=len(nodes)) as pool:
+        list(pool.map(load, nodes))
+
+
+def _wait_ready(nodes: list[LabNode]) -> None:
+    wanted = {n.name for n in nodes}
+    deadline = time.monotonic() + READY_TIMEOUT
+    ready: set[str] = set()
+    with _node_client(nodes[0]) as manager:
+        while time.monotonic() < deadline:
+            ready = {
+                n.attrs["Description"]["Hostname"]
+                for n in manager.nodes.list()
+                if n.attrs["Status"]["State"] == "ready"
+            }
+            if wanted <= ready:
+                return
+            time.sleep(0.5)
+    missing = ", ".join(sorted(wanted - ready))
+    raise LabError(f"swarm nodes not Ready after {READY_TIMEOUT:.0f} s: {missing}")
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _check_name(name: str) -> None:
+    if not NAME_RE.match(name):
+        raise ValueError(f"invalid lab name {name!r}: use lowercase letters, digits, . _ -")
+
+
+def _network_name(lab: str) -> str:
+    return f"{lab}-net"
+
+
+@contextmanager
+def _host_client() -> Iterator[Any]:
+    client = engine_client()
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+@contextmanager
+def _node_client(node: LabNode) -> Iterator[Any]:
+    client = engine_client(node.api_url, timeout=30)
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+def _lab_containers(host: Any, lab: str) -> list[Any]:
+    found = host.containers.list(all=True, filters={"label": f"{LAB_LABEL}={lab}"})
+    return [c for c in found if c.name.startswith(f"{lab}-")]
+
+
+def _lab_node(attrs: dict[str, Any], network: str) -> LabNode:
+    labels = attrs["Config"]["Labels"]
+    settings = attrs["NetworkSettings"]
+    bindings = (settings.get("Ports") or {}).get(f"{NODE_API_PORT}/tcp") or []
+    port = next((b["HostPort"] for b in bindings if b["HostIp"] == "127.0.0.1"), "")
+    address = (settings.get("Networks") or {}).get(network, {}).get("IPAddress", "")
+    running = attrs["State"]["Running"]
+    return LabNode(
+        name=labels[NODE_LABEL],
+        container_id=attrs["Id"],
+        role=labels[ROLE_LABEL],
+        api_url=f"tcp://127.0.0.1:{port}" if running and port else "",
+        address=address if running else "",
+    )
+
+
+def _node_order(node: LabNode) -> tuple[bool, int, str]:
+    digits = re.sub(r"\D", "", node.name)
+    return (node.role != "manager", int(digits or 0), node.name)
+
+
+def _ensure_network(host: Any, lab: str) -> str:
+    name = _network_name(lab)
+    for network in host.networks.list(names=[name]):
+        if network.name != name:
+            continue
+        if (network.attrs.get("Labels") or {}).get(LAB_LABEL) != lab:
+            raise LabError(f"a network named {name} exists but does not belong to lab {lab}")
+        return name
+    host.networks.create(name, driver="bridge", labels={LAB_LABEL: lab})
+    return name
+
+
+def _ensure_volume(host: Any, name: str, labels: dict[str, str]) -> None:
+    try:
+        volume = host.volumes.get(name)
+    except docker.errors.NotFound:
+        host.volumes.create(name=name, labels=labels)
+        return
+    if (volume.attrs.get("Labels") or {}).get(LAB_LABEL) != labels[LAB_LABEL]:
+        raise LabError(f"a volume named {name} exists but does not belong to this lab")
+
+
+def _retry(action: Callable[[], object], what: str, attempts: int = 10) -> None:
+    # Removal right after a forced container removal can briefly see the object in use.
+    for attempt in range(attempts):
+        try:
+            action()
+            return
+        except docker.errors.NotFound:
+            return
+        except docker.errors.APIError as exc:
+            if attempt == attempts - 1:
+                raise LabError(f"{what} failed: {exc}") from exc
+            time.sleep(0.5)

@@ -1,0 +1,100 @@
+"""Session fixtures: the local engine and a lab swarm of Docker-in-Docker nodes.
+
+Set SWARMTUI_TEST_LAB=<name> to run against that lab (brought up if needed) and keep it
+afterwards; without it every run gets a fresh lab that is removed at the end.
+"""
+
+from __future__ import annotations
+
+import atexit
+import itertools
+import os
+import re
+import secrets
+import signal
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from swarmtui.backend.engine_setup import engine_client, ensure_engine
+from swarmtui.backend.lab import Lab, lab_down, lab_up
+
+RUN_ID = secrets.token_hex(3)
+_counter = itertools.count(1)
+
+
+def lab_log(message: str) -> None:
+    print(f"[lab] {message}", file=sys.stderr, flush=True)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # A CI timeout sends SIGTERM: turn it into KeyboardInterrupt so fixture teardown
+    # (lab removal) still runs.
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _interrupt)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+@pytest.fixture(scope="session")
+def engine() -> Iterator[Any]:
+    """docker-py client of the local engine, installed and started if need be."""
+    ensure_engine(lab_log)
+    client = engine_client()
+    swarm_before = _swarm_state(client)
+    yield client
+    swarm_after = _swarm_state(client)
+    client.close()
+    assert swarm_after == swarm_before, (
+        f"the host engine's swarm state changed during the run: {swarm_before} -> {swarm_after}"
+    )
+
+
+def _swarm_state(client: Any) -> str:
+    return str(client.info()["Swarm"]["LocalNodeState"])
+
+
+@pytest.fixture(scope="session")
+def lab_swarm(engine: Any) -> Iterator[Lab]:
+    """A lab swarm of 1 manager and 2 workers with sshd running on every node."""
+    reuse = os.environ.get("SWARMTUI_TEST_LAB")
+    if reuse:
+        yield lab_up(reuse, 1, 2, log=lab_log, sshd=True)
+        return
+    name = f"swarmtui-t{RUN_ID}"
+
+    def remove() -> None:
+        lab_down(name)
+
+    # The finalizer covers failures; atexit covers exits that skip fixture teardown.
+    atexit.register(remove)
+    try:
+        yield lab_up(name, 1, 2, log=lab_log, sshd=True)
+    finally:
+        lab_log(f"removing lab {name}")
+        remove()
+        atexit.unregister(remove)
+
+
+@pytest.fixture(scope="session")
+def manager_client(lab_swarm: Lab) -> Iterator[Any]:
+    client = engine_client(lab_swarm.manager_url)
+    yield client
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def run_id() -> str:
+    """Random per-run id; everything a run creates has it in its name."""
+    return RUN_ID
+
+
+@pytest.fixture
+def unique_name(request: pytest.FixtureRequest) -> str:
+    """A per-test unique prefix for services and other swarm objects."""
+    test = re.sub(r"[^a-z0-9]+", "-", request.node.name.lower()).strip("-")
+    return f"t{RUN_ID}-{next(_counter)}-{test}"[:50].rstrip("-")
