@@ -113,3 +113,18 @@ def test_lab_down_leaves_nothing_behind(engine: Any, run_id: str) -> None:
         lab_down(name)  # idempotent
     finally:
         decoy.remove()
+
+
+def test_failed_lab_up_removes_the_new_lab(engine: Any, run_id: str) -> None:
+    name = f"swarmtui-t{run_id}-broken"
+    try:
+        with pytest.raises(Exception, match="swarmtui-no-such-image"):
+            lab_up(
+                name, managers=1, workers=0, log=lab_log, load_images=["swarmtui-no-such-image:0"]
+            )
+        assert lab_status(name) is None
+        label = {"label": f"{LAB_LABEL}={name}"}
+        assert engine.volumes.list(filters=label) == []
+        assert engine.networks.list(filters=label) == []
+    finally:
+        lab_down(name)

@@ -16,7 +16,7 @@ from typing import Any
 
 import docker
 
-from swarmtui.backend.engine_setup import EngineSetupError, ensure_tools
+from swarmtui.backend.engine_setup import EngineSetupError, apt_install, ensure_tools
 
 WORKLOAD_IMAGE = "swarmtui-workload:1"
 NODE_IMAGE = "swarmtui-node:bookworm"
@@ -68,7 +68,7 @@ def ensure_workload_image(client: Any, log: Log) -> None:
         return
     busybox = Path("/bin/busybox")
     if not _is_static_busybox(busybox):
-        ensure_tools({"busybox": "busybox-static"}, log)
+        apt_install(["busybox-static"], log)
         if not _is_static_busybox(busybox):
             raise EngineSetupError(f"{busybox} is not Debian's busybox-static build")
     log(f"building {WORKLOAD_IMAGE}")
@@ -154,26 +154,28 @@ def ensure_node_image(client: Any, log: Log) -> None:
 def _import_dir(client: Any, root: Path, image: str, changes: list[str]) -> None:
     """docker import of a folder, streaming the tar from `tar -c` (bounded memory)."""
     repository, tag = image.rsplit(":", 1)
-    tar = subprocess.Popen(
-        ["tar", "-C", str(root), "--numeric-owner", "-c", "."],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    assert tar.stdout is not None
-    try:
-        with _long_timeout(client.api):
-            client.api.import_image(
-                src=_chunks(tar.stdout),
-                repository=repository,
-                tag=tag,
-                changes=changes,
-                stream_src=True,
-            )
-    finally:
-        tar.stdout.close()
-        _, err = tar.communicate()
-    if tar.returncode != 0:
-        raise EngineSetupError(f"tar of {root} failed: {err.decode(errors='replace')}")
+    with tempfile.TemporaryFile() as err:
+        tar = subprocess.Popen(
+            ["tar", "-C", str(root), "--numeric-owner", "-c", "."],
+            stdout=subprocess.PIPE,
+            stderr=err,
+        )
+        assert tar.stdout is not None
+        try:
+            with _long_timeout(client.api):
+                client.api.import_image(
+                    src=_chunks(tar.stdout),
+                    repository=repository,
+                    tag=tag,
+                    changes=changes,
+                    stream_src=True,
+                )
+        finally:
+            tar.stdout.close()
+            tar.wait()
+        if tar.returncode != 0:
+            err.seek(0)
+            raise EngineSetupError(f"tar of {root} failed: {err.read().decode(errors='replace')}")
     if not image_exists(client, image):
         raise EngineSetupError(f"docker import did not produce {image}")
 

@@ -430,3 +430,38 @@ def _retry(action: Callable[[], object], what: str, attempts: int = 10) -> None:
             if attempt == attempts - 1:
                 raise LabError(f"{what} failed: {exc}") from exc
             time.sleep(0.5)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """python -m swarmtui.backend.lab up|status|down|load ...: manage labs by hand."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m swarmtui.backend.lab")
+    parser.add_argument("command", choices=["up", "status", "down", "load"])
+    parser.add_argument("--name", default="swarmtui-lab")
+    parser.add_argument("--managers", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--sshd", action="store_true")
+    parser.add_argument("--image", help="for load: an image of the local engine")
+    args = parser.parse_args(argv)
+    lab: Lab | None = None
+    if args.command == "up":
+        lab = lab_up(args.name, args.managers, args.workers, log=print, sshd=args.sshd)
+    elif args.command == "down":
+        lab_down(args.name)
+    elif args.command == "load":
+        if not args.image:
+            parser.error("load needs --image")
+        lab_load(args.name, args.image)
+    else:
+        lab = lab_status(args.name)
+        if lab is None:
+            raise SystemExit(f"no lab named {args.name}")
+    if lab is not None:
+        print(f"lab {lab.name} on network {lab.network}; manager API: {lab.manager_url}")
+        for node in lab.nodes:
+            print(f"  {node.name:10} {node.role:8} {node.api_url or '(stopped)':26} {node.address}")
+
+
+if __name__ == "__main__":
+    main()
