@@ -6,6 +6,7 @@ swarm as well. Times are fixed so that rendered ages never change.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -147,12 +148,18 @@ TASKS_JSON = [
 ]
 
 
-class _NoEvents:
+class _QuietEvents:
+    """An event stream on which nothing happens until it is closed."""
+
+    def __init__(self) -> None:
+        self._closed = threading.Event()
+
     def __iter__(self) -> Iterator[SwarmEvent]:
+        self._closed.wait()
         return iter(())
 
     def close(self) -> None:
-        return None
+        self._closed.set()
 
 
 class DemoBackend:
@@ -221,8 +228,8 @@ class DemoBackend:
         found: dict[str, Any] = next(o for o in source if o["ID"] == object_id)
         return found
 
-    def subscribe_events(self) -> _NoEvents:
-        return _NoEvents()
+    def subscribe_events(self) -> _QuietEvents:
+        return _QuietEvents()
 
     def init_swarm(self, advertise_addr: str) -> str:
         self._hit()

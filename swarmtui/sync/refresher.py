@@ -92,6 +92,11 @@ class Refresher:
                 return
         self._wake.set()
 
+    def seconds_since_success(self) -> float:
+        if self.last_success is None:
+            return float("inf")
+        return self._monotonic() - self.last_success
+
     # Called from the sync loop's thread -------------------------------------------------
 
     def _poll_interval(self, now: float) -> float:

@@ -25,6 +25,7 @@ def compile_filter(pattern: str) -> re.Pattern[str]:
 
 class ResourceTable(DataTable[Text]):
     BINDINGS = [
+        Binding("enter", "select_cursor", "Inspect", id="inspect"),
         Binding("j", "cursor_down", "Down", show=False, id="cursor_down_j"),
         Binding("k", "cursor_up", "Up", show=False, id="cursor_up_k"),
         Binding("g", "scroll_top", "Top", show=False, id="cursor_top"),

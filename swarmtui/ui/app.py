@@ -1,0 +1,242 @@
+"""The swarmtui application: wiring between the sync layer, workers and screens."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import TypeVar
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+
+from swarmtui.addresses import default_advertise_address
+from swarmtui.cluster import ClusterBackend
+from swarmtui.config import Config
+from swarmtui.models import ClusterSnapshot, TaskScope
+from swarmtui.problems import BackendError, ProblemKind
+from swarmtui.sync.loops import EventPump, run_poll_loop
+from swarmtui.sync.refresher import Refresher, RefreshTimings
+from swarmtui.ui.cluster_header import ClusterHeader, data_age_text
+from swarmtui.ui.commands import SwarmCommands
+from swarmtui.ui.filter_bar import FilterBar
+from swarmtui.ui.help_screen import HelpScreen, binding_rows
+from swarmtui.ui.init_swarm_screen import InitSwarmScreen
+from swarmtui.ui.inspect_screen import InspectScreen
+from swarmtui.ui.main_screen import MainScreen
+from swarmtui.ui.messages import EventsState, SnapshotUpdated, SyncProblem
+from swarmtui.ui.panes import TasksPane
+from swarmtui.ui.problem_screen import ProblemScreen
+from swarmtui.ui.resource_table import ResourceTable
+from swarmtui.ui.styles import stylesheet
+
+Connector = Callable[[], ClusterBackend]
+T = TypeVar("T")
+AGE_CHECK_SECONDS = 1.0
+TASK_AGE_REFRESH_SECONDS = 30.0
+
+
+class SwarmTuiApp(App[None]):
+    CSS_PATH = str(stylesheet("app.tcss"))
+    TITLE = "swarmtui"
+    COMMANDS = App.COMMANDS | {SwarmCommands}
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("question_mark", "help", "Help", id="help"),
+        Binding("ctrl+p", "command_palette", "Commands", id="command_palette"),
+    ]
+
+    def __init__(
+        self,
+        connector: Connector,
+        config: Config | None = None,
+        endpoint_label: str = "",
+        clock: Callable[[], datetime] | None = None,
+        startup_error: BackendError | None = None,
+    ) -> None:
+        super().__init__()
+        self.config = config or Config()
+        self._connector = connector
+        self._endpoint_label = endpoint_label
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._startup_error = startup_error
+        self._backend: ClusterBackend | None = None
+        self._refresher: Refresher | None = None
+        self._pump: EventPump | None = None
+        self._stop = threading.Event()
+        self._events_ok = False
+        self._sync_error: BackendError | None = None
+        self.main_screen = MainScreen()
+        if self.config.keys:
+            self.set_keymap(dict(self.config.keys))
+
+    # Lifecycle --------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        if self.config.theme in self.available_themes:
+            self.theme = self.config.theme
+        self.push_screen(self.main_screen)
+        self.set_interval(AGE_CHECK_SECONDS, self._update_age)
+        self.set_interval(TASK_AGE_REFRESH_SECONDS, self._refresh_task_ages)
+        if self._startup_error is not None:
+            self.show_problem(self._startup_error)
+        else:
+            self._connect()
+
+    def now(self) -> datetime:
+        return self._clock()
+
+    @property
+    def refresher(self) -> Refresher | None:
+        return self._refresher
+
+    def _stop_sync(self) -> None:
+        self._stop.set()
+        if self._pump is not None:
+            self._pump.close()
+        if self._backend is not None:
+            self._backend.close()
+        self._pump = None
+        self._refresher = None
+        self._backend = None
+
+    async def action_quit(self) -> None:
+        self._stop_sync()
+        self.exit()
+
+    def action_reconnect(self) -> None:
+        self._stop_sync()
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        self._connect()
+
+    # Connection -------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="connect")
+    def _connect(self) -> None:
+        self._stop = threading.Event()
+        try:
+            backend = self._connector()
+            info = backend.engine_info()
+        except BackendError as exc:
+            self.call_from_thread(self.show_problem, exc)
+            return
+        except Exception as exc:  # a bug or an unforeseen library error: still no traceback
+            error = BackendError(ProblemKind.ENGINE_ERROR, f"{type(exc).__name__}: {exc}")
+            self.call_from_thread(self.show_problem, error)
+            return
+        self._backend = backend
+        if info.swarm_state != "active":
+            address = default_advertise_address(backend.endpoint_display)
+            self.call_from_thread(
+                self.push_screen, InitSwarmScreen(backend.endpoint_display, address)
+            )
+            return
+        if not info.is_manager:
+            error = BackendError(
+                ProblemKind.NOT_A_MANAGER,
+                f"{backend.endpoint_display} is a swarm worker ({info.name}), not a manager.",
+                "Workers cannot see the cluster. Connect to a manager: swarmtui --host URL.",
+            )
+            self.call_from_thread(self.show_problem, error)
+            return
+        timings = RefreshTimings(poll_interval=self.config.refresh_interval)
+        self._refresher = Refresher(backend, timings, wallclock=self._clock)
+        self._pump = EventPump(self._refresher, self._events_state_changed)
+        self.call_from_thread(self._start_sync)
+
+    def _start_sync(self) -> None:
+        if self._refresher is None or self._pump is None:
+            return
+        refresher, pump, stop = self._refresher, self._pump, self._stop
+        self.run_worker(
+            lambda: run_poll_loop(refresher, stop, self._publish, self._report),
+            thread=True,
+            group="poll",
+            name="poll-loop",
+        )
+        self.run_worker(lambda: pump.run(stop), thread=True, group="events", name="event-pump")
+
+    def show_problem(self, error: BackendError) -> None:
+        self.push_screen(ProblemScreen(error, self._endpoint_label))
+
+    def backend_call(self, call: Callable[[ClusterBackend], T]) -> T:
+        """Run CALL with the connected backend (from a worker thread)."""
+        backend = self._backend
+        if backend is None:
+            raise BackendError(ProblemKind.UNREACHABLE, "Not connected.")
+        return call(backend)
+
+    # From worker threads ----------------------------------------------------------------
+
+    def _publish(self, snapshot: ClusterSnapshot) -> None:
+        self.post_message(SnapshotUpdated(snapshot))
+
+    def _report(self, error: BackendError | None) -> None:
+        self.post_message(SyncProblem(error))
+
+    def _events_state_changed(self, connected: bool) -> None:
+        self.post_message(EventsState(connected))
+
+    # Messages ---------------------------------------------------------------------------
+
+    def on_snapshot_updated(self, message: SnapshotUpdated) -> None:
+        self.main_screen.apply_snapshot(message.snapshot, self.now())
+        self._update_age()
+
+    def on_sync_problem(self, message: SyncProblem) -> None:
+        self._sync_error = message.error
+        self._update_age()
+
+    def on_events_state(self, message: EventsState) -> None:
+        self._events_ok = message.connected
+        self._update_age()
+
+    def _update_age(self) -> None:
+        refresher = self._refresher
+        if refresher is None or not self.main_screen.is_mounted:
+            return
+        age = None
+        if refresher.last_success is not None:
+            age = max(0.0, refresher.seconds_since_success())
+        text = data_age_text(age, self.config.refresh_interval)
+        error = self._sync_error.message if self._sync_error else ""
+        self.main_screen.query_one(ClusterHeader).show_state(text, self._events_ok, error)
+
+    def _refresh_task_ages(self) -> None:
+        if self.main_screen.is_mounted:
+            self.main_screen.refresh_task_ages(self.now())
+
+    def watch_theme(self, theme: str) -> None:
+        if self.main_screen.is_mounted:
+            for pane in self.main_screen.query(ResourceTable):
+                pane.restyle()
+
+    # Actions ----------------------------------------------------------------------------
+
+    def refresh_now(self) -> None:
+        if self._refresher is not None:
+            self._refresher.request()
+
+    def set_task_scope(self, scope: TaskScope) -> None:
+        if self._refresher is not None:
+            self._refresher.set_scope(scope)
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        groups = [
+            ("global", self.BINDINGS),
+            ("main", MainScreen.BINDINGS),
+            ("panes", ResourceTable.BINDINGS),
+            ("tasks", TasksPane.BINDINGS),
+            ("filter", FilterBar.BINDINGS),
+            ("inspect", InspectScreen.BINDINGS),
+            ("help", HelpScreen.BINDINGS),
+            ("problem", ProblemScreen.BINDINGS),
+            ("init", InitSwarmScreen.BINDINGS),
+        ]
+        rows = binding_rows(groups, dict(self.config.keys))
+        self.push_screen(HelpScreen(rows, str(self.config.path or "config.toml")))

@@ -1,0 +1,28 @@
+"""Messages that worker threads post to the app."""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+from swarmtui.models import ClusterSnapshot
+from swarmtui.problems import BackendError
+
+
+class SnapshotUpdated(Message):
+    def __init__(self, snapshot: ClusterSnapshot) -> None:
+        super().__init__()
+        self.snapshot = snapshot
+
+
+class SyncProblem(Message):
+    """A refresh failed (error) or recovered (None)."""
+
+    def __init__(self, error: BackendError | None) -> None:
+        super().__init__()
+        self.error = error
+
+
+class EventsState(Message):
+    def __init__(self, connected: bool) -> None:
+        super().__init__()
+        self.connected = connected

@@ -1,0 +1,88 @@
+"""The three panes of the main screen: nodes, services and tasks."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from textual.binding import Binding
+from textual.message import Message
+
+from swarmtui.columns import (
+    NODE_COLUMNS,
+    SERVICE_COLUMNS,
+    TASK_COLUMNS,
+    node_row,
+    service_row,
+    task_row,
+)
+from swarmtui.models import ClusterSnapshot, ScopeKind, TaskScope
+from swarmtui.ui.resource_table import ResourceTable, Row
+
+
+class NodesPane(ResourceTable):
+    COLUMNS = NODE_COLUMNS
+    STYLED_COLUMNS = frozenset({"status", "availability", "manager"})
+    TITLE = "[1] Nodes"
+    KIND = "node"
+
+    def rows_from(self, snapshot: ClusterSnapshot, now: datetime) -> list[Row]:
+        return [(n.id, node_row(n)) for n in snapshot.nodes]
+
+    def scope_for(self, snapshot: ClusterSnapshot, key: str) -> TaskScope | None:
+        node = snapshot.node(key)
+        return TaskScope(ScopeKind.NODE, key, node.hostname) if node else None
+
+
+class ServicesPane(ResourceTable):
+    COLUMNS = SERVICE_COLUMNS
+    STYLED_COLUMNS = frozenset()
+    TITLE = "[2] Services"
+    KIND = "service"
+
+    def rows_from(self, snapshot: ClusterSnapshot, now: datetime) -> list[Row]:
+        return [(s.id, service_row(s)) for s in snapshot.services]
+
+    def scope_for(self, snapshot: ClusterSnapshot, key: str) -> TaskScope | None:
+        service = snapshot.service(key)
+        return TaskScope(ScopeKind.SERVICE, key, service.name) if service else None
+
+
+class TasksPane(ResourceTable):
+    BINDINGS = [
+        Binding("a", "toggle_history", "History", id="toggle_task_history"),
+    ]
+    COLUMNS = TASK_COLUMNS
+    STYLED_COLUMNS = frozenset({"desired", "current"})
+    TITLE = "[3] Tasks"
+    KIND = "task"
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.history = False
+        self.scope_label = ""
+
+    def rows_from(self, snapshot: ClusterSnapshot, now: datetime) -> list[Row]:
+        tasks = snapshot.tasks
+        if not self.history:
+            tasks = tuple(t for t in tasks if t.is_current)
+        return [(t.id, task_row(t, snapshot, now)) for t in tasks]
+
+    def scope_for(self, snapshot: ClusterSnapshot, key: str) -> TaskScope | None:
+        return None
+
+    def action_toggle_history(self) -> None:
+        self.history = not self.history
+        self.post_message(self.HistoryToggled())
+
+    def _update_title(self) -> None:
+        super()._update_title()
+        scope = f" of {self.scope_label}" if self.scope_label else ""
+        history = " +history" if getattr(self, "history", False) else ""
+        self.border_title = f"{self.border_title}{scope}{history}"
+
+    def set_scope_label(self, label: str) -> None:
+        self.scope_label = label
+        self._update_title()
+
+    class HistoryToggled(Message):
+        """The user switched task history on or off."""
