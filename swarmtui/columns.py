@@ -18,7 +18,7 @@ class Column:
 
 
 NODE_COLUMNS = (
-    Column("id", "ID", 12),
+    Column("id", "ID", 14),
     Column("hostname", "HOSTNAME"),
     Column("status", "STATUS"),
     Column("availability", "AVAILABILITY"),

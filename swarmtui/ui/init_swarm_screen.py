@@ -45,7 +45,7 @@ class InitSwarmScreen(Screen[None]):
             yield Static(Text(""), id="init-command")
             yield Static(Text(""), id="init-error")
             yield Static(Text("enter: init swarm   ctrl+r: re-check   q: quit"), id="init-keys")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self._show_command(self.default_address)

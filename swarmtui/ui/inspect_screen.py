@@ -43,7 +43,7 @@ class InspectScreen(Screen[None]):
         with VerticalScroll(id="inspect-body") as body:
             body.border_title = f"Inspect {self.heading}"
             yield Static(Text("loading…"), id="inspect-text")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#inspect-body").focus()

@@ -57,7 +57,7 @@ class MainScreen(Screen[None]):
         filter_bar = FilterBar()
         filter_bar.display = False
         yield filter_bar
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one(ServicesPane).focus()

@@ -29,7 +29,7 @@ class ProblemScreen(Screen[None]):
             if self.error.hint:
                 yield Static(Text(self.error.hint), id="problem-hint")
             yield Static(Text(self._next_step()), id="problem-next")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def _next_step(self) -> str:
         if self.error.kind is ProblemKind.MALFORMED_ENDPOINT:
