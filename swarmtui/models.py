@@ -99,7 +99,8 @@ class Service:
 
     @property
     def converged(self) -> bool:
-        return self.replicas_running == self.replicas_desired
+        """Jobs count completions, not running tasks: they never wait to converge."""
+        return self.mode.endswith("job") or self.replicas_running == self.replicas_desired
 
 
 @dataclass(frozen=True)
