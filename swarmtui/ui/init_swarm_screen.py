@@ -44,7 +44,9 @@ class InitSwarmScreen(Screen[None]):
             yield Input(value=self.default_address, id="advertise-addr")
             yield Static(Text(""), id="init-command")
             yield Static(Text(""), id="init-error")
-            yield Static(Text("enter: init swarm   ctrl+r: re-check   ctrl+q: quit"), id="init-keys")
+            yield Static(
+                Text("enter: init swarm   ctrl+r: re-check   ctrl+q: quit"), id="init-keys"
+            )
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
