@@ -162,6 +162,65 @@ class _QuietEvents:
         self._closed.set()
 
 
+DEMO_WORKER_TOKEN = (
+    "SWMTKN-1-3pu6hszjas19xyp7ghgosyx9k8atbfcr8p2is99znpy26u2lkl-1awxwuwd3z9j1z3puu7rcgdbx"
+)
+DEMO_MANAGER_TOKEN = (
+    "SWMTKN-1-3pu6hszjas19xyp7ghgosyx9k8atbfcr8p2is99znpy26u2lkl-7p73s1dx5in4tatdymyhg9hu2"
+)
+
+
+class DemoMutator:
+    """Records what the console asked for; the demo cluster itself never changes."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, tuple[object, ...]]] = []
+        self.retries = 0
+
+    def _record(self, name: str, *args: object) -> None:
+        self.calls.append((name, args))
+
+    def scale_service(self, service_id: str, replicas: int) -> None:
+        self._record("scale_service", service_id, replicas)
+
+    def update_service_image(self, service_id: str, image: str) -> None:
+        self._record("update_service_image", service_id, image)
+
+    def force_update_service(self, service_id: str) -> None:
+        self._record("force_update_service", service_id)
+
+    def rollback_service(self, service_id: str) -> None:
+        self._record("rollback_service", service_id)
+
+    def remove_service(self, service_id: str) -> None:
+        self._record("remove_service", service_id)
+
+    def create_service(self, spec: dict[str, Any]) -> str:
+        self._record("create_service", spec)
+        return "n3w5erv1ce00000000000001"
+
+    def set_node_availability(self, node_id: str, availability: str) -> None:
+        self._record("set_node_availability", node_id, availability)
+
+    def set_node_role(self, node_id: str, role: str) -> None:
+        self._record("set_node_role", node_id, role)
+
+    def set_node_labels(self, node_id: str, add: dict[str, str], remove: list[str]) -> None:
+        self._record("set_node_labels", node_id, add, remove)
+
+    def remove_node(self, node_id: str, force: bool) -> None:
+        self._record("remove_node", node_id, force)
+
+    def join_tokens(self) -> tuple[str, str]:
+        return DEMO_WORKER_TOKEN, DEMO_MANAGER_TOKEN
+
+    def rotate_join_token(self, role: str) -> None:
+        self._record("rotate_join_token", role)
+
+    def leave_swarm(self, force: bool) -> None:
+        self._record("leave_swarm", force)
+
+
 class DemoBackend:
     """Serves the fixed demo cluster. `swarm_state` and `fail_with` stage the other screens."""
 
@@ -176,6 +235,7 @@ class DemoBackend:
         self.fail_with = fail_with
         self.requests = 0
         self.init_calls: list[str] = []
+        self.demo_mutator = DemoMutator()
 
     @property
     def endpoint_display(self) -> str:
@@ -236,6 +296,9 @@ class DemoBackend:
         self.init_calls.append(advertise_addr)
         self.swarm_state = "active"
         return str(NODES_JSON[0]["ID"])
+
+    def mutator(self) -> DemoMutator:
+        return self.demo_mutator
 
     def close(self) -> None:
         return None

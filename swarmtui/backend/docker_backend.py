@@ -12,6 +12,7 @@ import requests
 
 from swarmtui.backend.errors import MIN_API_VERSION, api_version_tuple, classify
 from swarmtui.backend.event_stream import EventSubscription
+from swarmtui.backend.mutations import Mutations
 from swarmtui.backend.mapping import (
     engine_info_from_json,
     node_from_json,
@@ -42,6 +43,7 @@ class DockerBackend:
         except Exception as exc:
             raise classify(exc, endpoint.display) from exc
         self._api.hooks["response"].append(self._count_request)
+        self._mutations = Mutations(self._api, endpoint.display)
         version = str(self._api.api_version)
         if api_version_tuple(version) < api_version_tuple(MIN_API_VERSION):
             self._api.close()
@@ -101,6 +103,9 @@ class DockerBackend:
     def init_swarm(self, advertise_addr: str) -> str:
         node_id: str = self._call("init_swarm", advertise_addr=advertise_addr or None)
         return node_id
+
+    def mutator(self) -> Mutations:
+        return self._mutations
 
     def close(self) -> None:
         self._api.close()
