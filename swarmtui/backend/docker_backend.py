@@ -12,13 +12,13 @@ import requests
 
 from swarmtui.backend.errors import MIN_API_VERSION, api_version_tuple, classify
 from swarmtui.backend.event_stream import EventSubscription
-from swarmtui.backend.mutations import Mutations
 from swarmtui.backend.mapping import (
     engine_info_from_json,
     node_from_json,
     service_from_json,
     task_from_json,
 )
+from swarmtui.backend.mutations import Mutations
 from swarmtui.cluster import ObjectKind
 from swarmtui.endpoints import Endpoint
 from swarmtui.models import EngineInfo, Node, ScopeKind, Service, Task, TaskScope
