@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from swarmtui.config import Config, ConfigError, load_config
@@ -43,6 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--tlscacert", help="CA certificate for --tlsverify")
     parser.add_argument("--tlscert", help="client certificate")
     parser.add_argument("--tlskey", help="client key")
+    parser.add_argument(
+        "--read-only", action="store_true", help="refuse and hide every mutating action"
+    )
     parser.add_argument("--config", type=Path, help="config file (default: ~/.config/...)")
     parser.add_argument("--lab", default=DEFAULT_LAB, help="lab used when no manager is configured")
     sub = parser.add_subparsers(dest="command")
@@ -102,6 +106,8 @@ def run_console(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         _log(f"config error: {exc}")
         return 2
+    if args.read_only:
+        config = replace(config, read_only=True)
     startup_error: BackendError | None = None
     endpoints: list[Endpoint] = []
     try:

@@ -20,6 +20,7 @@ class Config:
     theme: str = DEFAULT_THEME
     keys: dict[str, str] = field(default_factory=dict)  # binding id -> comma-separated keys
     hosts: tuple[str, ...] = ()
+    read_only: bool = False
     path: Path | None = None
 
 
@@ -59,8 +60,12 @@ def parse_config(data: dict[str, object], path: Path | None = None) -> Config:
     hosts = data.get("hosts", [])
     if not isinstance(hosts, list) or not all(isinstance(h, str) for h in hosts):
         raise ConfigError("hosts must be a list of endpoint URLs")
+    read_only = data.get("read_only", False)
+    if not isinstance(read_only, bool):
+        raise ConfigError("read_only must be true or false")
     return Config(
         refresh_interval=float(interval),
+        read_only=read_only,
         theme=theme,
         keys=dict(keys),
         hosts=tuple(hosts),

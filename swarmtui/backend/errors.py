@@ -49,6 +49,14 @@ def classify(exc: BaseException, endpoint: str) -> BackendError:
                 f"swarmtui needs Engine API {MIN_API_VERSION} or newer.",
             )
         return BackendError(ProblemKind.ENGINE_ERROR, explanation)
+    if "host key for server" in lowered and "does not match" in lowered:
+        # paramiko's BadHostKeyException: never "unreachable", it may be an attack.
+        return BackendError(
+            ProblemKind.UNREACHABLE,
+            f"SSH to {endpoint} refused: the host key does not match ~/.ssh/known_hosts.",
+            "If the host was reinstalled, remove its old key (ssh-keygen -R HOST) and add "
+            "the new one to ~/.ssh/known_hosts; otherwise the connection may be intercepted.",
+        )
     if "authentication" in lowered or "not found in known_hosts" in lowered:
         return BackendError(
             ProblemKind.UNREACHABLE,

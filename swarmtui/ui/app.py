@@ -14,7 +14,9 @@ from textual.binding import Binding
 from swarmtui.addresses import default_advertise_address
 from swarmtui.cluster import ClusterBackend
 from swarmtui.config import Config
+from swarmtui.journal import Journal
 from swarmtui.models import ClusterSnapshot, TaskScope
+from swarmtui.operations import Operation, OperationRefused
 from swarmtui.problems import BackendError, ProblemKind
 from swarmtui.sync.loops import EventPump, run_poll_loop
 from swarmtui.sync.refresher import Refresher, RefreshTimings
@@ -26,7 +28,8 @@ from swarmtui.ui.init_swarm_screen import InitSwarmScreen
 from swarmtui.ui.inspect_screen import InspectScreen
 from swarmtui.ui.main_screen import MainScreen
 from swarmtui.ui.messages import EventsState, SnapshotUpdated, SyncProblem
-from swarmtui.ui.panes import TasksPane
+from swarmtui.ui.operation_modal import OperationModal
+from swarmtui.ui.panes import NodesPane, ServicesPane, TasksPane
 from swarmtui.ui.problem_screen import ProblemScreen
 from swarmtui.ui.resource_table import ResourceTable
 from swarmtui.ui.styles import stylesheet
@@ -69,6 +72,7 @@ class SwarmTuiApp(App[None]):
         self._events_ok = False
         self._sync_error: BackendError | None = None
         self.main_screen = MainScreen()
+        self.journal = Journal()
         if self.config.keys:
             self.set_keymap(dict(self.config.keys))
 
@@ -162,6 +166,22 @@ class SwarmTuiApp(App[None]):
     def show_problem(self, error: BackendError) -> None:
         self.push_screen(ProblemScreen(error, self._endpoint_label))
 
+    @property
+    def read_only(self) -> bool:
+        return self.config.read_only
+
+    def execute(self, operation: Operation) -> None:
+        """Run OPERATION (from a worker thread), journal it and refresh at once."""
+        if self.read_only:
+            raise OperationRefused("Read-only mode: swarmtui makes no changes.")
+        try:
+            self.backend_call(lambda b: operation.run(b.mutator()))
+        except BackendError as exc:
+            self.journal.record(self.now(), operation.command, False, exc.message)
+            raise
+        self.journal.record(self.now(), operation.command, True, "ok")
+        self.refresh_now()
+
     def backend_call(self, call: Callable[[ClusterBackend], T]) -> T:
         """Run CALL with the connected backend (from a worker thread)."""
         backend = self._backend
@@ -231,7 +251,10 @@ class SwarmTuiApp(App[None]):
             ("global", self.BINDINGS),
             ("main", MainScreen.BINDINGS),
             ("panes", ResourceTable.BINDINGS),
+            ("nodes", NodesPane.BINDINGS),
+            ("services", ServicesPane.BINDINGS),
             ("tasks", TasksPane.BINDINGS),
+            ("modals", OperationModal.BINDINGS),
             ("filter", FilterBar.BINDINGS),
             ("inspect", InspectScreen.BINDINGS),
             ("help", HelpScreen.BINDINGS),

@@ -15,11 +15,15 @@ from swarmtui.columns import (
     service_row,
     task_row,
 )
-from swarmtui.models import ClusterSnapshot, ScopeKind, TaskScope
+from swarmtui.models import ClusterSnapshot, Node, ScopeKind, TaskScope
+from swarmtui.ui.node_actions import NODE_BINDINGS, NodeMenu
+from swarmtui.ui.operation_modal import LabelsModal
 from swarmtui.ui.resource_table import ResourceTable, Row
+from swarmtui.ui.service_actions import SERVICE_BINDINGS, open_service_action, selected_service
 
 
 class NodesPane(ResourceTable):
+    BINDINGS = NODE_BINDINGS
     COLUMNS = NODE_COLUMNS
     STYLED_COLUMNS = frozenset({"status", "availability", "manager"})
     TITLE = "[1] Nodes"
@@ -32,8 +36,29 @@ class NodesPane(ResourceTable):
         node = snapshot.node(key)
         return TaskScope(ScopeKind.NODE, key, node.hostname) if node else None
 
+    def _selected_node(self) -> tuple[Node | None, tuple[Node, ...]]:
+        snapshot: ClusterSnapshot | None = getattr(self.screen, "snapshot", None)
+        if snapshot is None or self.selected_key is None:
+            return None, ()
+        return snapshot.node(self.selected_key), snapshot.nodes
+
+    def action_node_menu(self) -> None:
+        node, nodes = self._selected_node()
+        if node is None:
+            self.notify("Select a node first.", severity="warning")
+            return
+        self.app.push_screen(NodeMenu(node, nodes))
+
+    def action_edit_labels(self) -> None:
+        node, _ = self._selected_node()
+        if node is None:
+            self.notify("Select a node first.", severity="warning")
+            return
+        self.app.push_screen(LabelsModal(node))
+
 
 class ServicesPane(ResourceTable):
+    BINDINGS = SERVICE_BINDINGS
     COLUMNS = SERVICE_COLUMNS
     STYLED_COLUMNS = frozenset()
     TITLE = "[2] Services"
@@ -45,6 +70,24 @@ class ServicesPane(ResourceTable):
     def scope_for(self, snapshot: ClusterSnapshot, key: str) -> TaskScope | None:
         service = snapshot.service(key)
         return TaskScope(ScopeKind.SERVICE, key, service.name) if service else None
+
+    def _act(self, action: str) -> None:
+        open_service_action(self.screen, selected_service(self.screen, self.selected_key), action)
+
+    def action_scale(self) -> None:
+        self._act("scale")
+
+    def action_update_image(self) -> None:
+        self._act("update_image")
+
+    def action_force_redeploy(self) -> None:
+        self._act("force_redeploy")
+
+    def action_rollback(self) -> None:
+        self._act("rollback")
+
+    def action_remove_service(self) -> None:
+        self._act("remove_service")
 
 
 class TasksPane(ResourceTable):

@@ -11,6 +11,7 @@ from textual.widgets import DataTable
 from textual.widgets.data_table import RowDoesNotExist
 
 from swarmtui.columns import Column, state_style
+from swarmtui.ui.read_only import allowed
 
 Row = tuple[str, tuple[str, ...]]  # (object id, cells)
 
@@ -47,6 +48,9 @@ class ResourceTable(DataTable[Text]):
         for column in self.COLUMNS:
             self.add_column(column.label, key=column.key, width=column.width)
         self._update_title()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return allowed(self.app, action)
 
     @property
     def selected_key(self) -> str | None:

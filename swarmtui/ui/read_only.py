@@ -1,0 +1,26 @@
+"""Which actions change the cluster: hidden and refused in read-only mode."""
+
+from __future__ import annotations
+
+from textual.app import App
+
+MUTATING_ACTIONS = frozenset(
+    {
+        "create_service",
+        "scale",
+        "update_image",
+        "force_redeploy",
+        "rollback",
+        "remove_service",
+        "node_menu",
+        "edit_labels",
+        "join_tokens",
+        "rotate_token",
+        "leave_swarm",
+    }
+)
+
+
+def allowed(app: App[None], action: str) -> bool:
+    """False for a mutating action while the app is read-only."""
+    return not (getattr(app, "read_only", False) and action in MUTATING_ACTIONS)

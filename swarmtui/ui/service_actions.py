@@ -1,0 +1,59 @@
+"""Keys of the services pane that act on the selected service."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from swarmtui.models import Service
+from swarmtui.operations import (
+    Operation,
+    OperationRefused,
+    force_redeploy,
+    remove_service,
+    rollback,
+    scale_service,
+)
+from swarmtui.ui.operation_modal import ConfirmModal, ImageModal, ScaleModal
+
+if TYPE_CHECKING:
+    from swarmtui.models import ClusterSnapshot
+
+SERVICE_BINDINGS: list[BindingType] = [
+    Binding("s", "scale", "Scale", id="scale_service"),
+    Binding("u", "update_image", "Image", id="update_service_image"),
+    Binding("f", "force_redeploy", "Redeploy", id="force_redeploy_service"),
+    Binding("b", "rollback", "Rollback", id="rollback_service"),
+    Binding("x", "remove_service", "Remove", id="remove_service"),
+]
+
+
+def selected_service(screen: Screen[object], key: str | None) -> Service | None:
+    snapshot: ClusterSnapshot | None = getattr(screen, "snapshot", None)
+    if snapshot is None or key is None:
+        return None
+    return snapshot.service(key)
+
+
+def open_service_action(screen: Screen[object], service: Service | None, action: str) -> None:
+    if service is None:
+        screen.notify("Select a service first.", severity="warning")
+        return
+    try:
+        if action == "scale":
+            scale_service(service, service.replicas_desired or 0)  # refuses global and jobs
+            screen.app.push_screen(ScaleModal(service))
+        elif action == "update_image":
+            screen.app.push_screen(ImageModal(service))
+        else:
+            builders = {
+                "force_redeploy": force_redeploy,
+                "rollback": rollback,
+                "remove_service": remove_service,
+            }
+            operation: Operation = builders[action](service)
+            screen.app.push_screen(ConfirmModal(operation))
+    except OperationRefused as exc:
+        screen.notify(str(exc), severity="warning", timeout=6)
