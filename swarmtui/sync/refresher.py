@@ -81,6 +81,10 @@ class Refresher:
             self._dirty.update(parts or ALL_PARTS)
         self._wake.set()
 
+    def wake(self) -> None:
+        """Cut a wait() short, e.g. so the poll loop sees its stop event at once."""
+        self._wake.set()
+
     def note_event(self, event: SwarmEvent) -> None:
         with self._lock:
             if event.type == "service":

@@ -98,6 +98,8 @@ class SwarmTuiApp(App[None]):
 
     def _stop_sync(self) -> None:
         self._stop.set()
+        if self._refresher is not None:
+            self._refresher.wake()  # the poll loop may sleep up to resync_interval
         if self._pump is not None:
             self._pump.close()
         if self._backend is not None:
@@ -105,6 +107,10 @@ class SwarmTuiApp(App[None]):
         self._pump = None
         self._refresher = None
         self._backend = None
+
+    def on_unmount(self) -> None:
+        # Every way out (not only `q`): the sync threads must end or the process hangs.
+        self._stop_sync()
 
     async def action_quit(self) -> None:
         self._stop_sync()
