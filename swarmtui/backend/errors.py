@@ -28,6 +28,13 @@ def classify(exc: BaseException, endpoint: str) -> BackendError:
             f"Permission denied on {endpoint}.",
             "Run as a member of the 'docker' group, or as root, or use --host.",
         )
+    if isinstance(exc, docker.errors.InvalidVersion):
+        # docker-py refuses engines below API 1.24 while negotiating ("auto").
+        return BackendError(
+            ProblemKind.API_TOO_OLD,
+            f"The engine at {endpoint} speaks a too old Engine API: {exc}",
+            f"swarmtui needs API {MIN_API_VERSION} (Docker 20.10) or newer: upgrade the engine.",
+        )
     if isinstance(exc, docker.errors.APIError):
         explanation = str(exc.explanation or exc)
         if exc.status_code == 503 and "not a swarm manager" in explanation.lower():
