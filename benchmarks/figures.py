@@ -1,0 +1,221 @@
+"""Each benchmark figure, measured on the real swarm, beside the docker CLI doing the same."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from benchmarks.pty_app import PtyApp
+from swarmtui.backend.docker_backend import DockerBackend
+from swarmtui.backend.engine_setup import engine_client
+from swarmtui.endpoints import Endpoint
+from swarmtui.models import ScopeKind, TaskScope
+from swarmtui.sync.refresher import SERVICES, TASKS, Refresher
+
+Log = Callable[[str], None]
+
+
+@dataclass
+class Figure:
+    name: str
+    swarmtui: str
+    docker_cli: str
+    target: str
+    met: bool
+    note: str = ""
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+def docker_cli(manager_url: str, *args: str) -> float:
+    """Wall time of one docker CLI command against the manager."""
+    env = dict(os.environ, DOCKER_HOST=manager_url)
+    started = time.perf_counter()
+    subprocess.run(["docker", *args], env=env, check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def _scope(backend: DockerBackend, name: str) -> TaskScope:
+    service = next(s for s in backend.services() if s.name == name)
+    return TaskScope(ScopeKind.SERVICE, service.id, service.name)
+
+
+def requests_per_refresh(manager_url: str, service_count: int) -> int:
+    backend = DockerBackend(Endpoint(manager_url, "bench"), timeout=120)
+    try:
+        refresher = Refresher(backend)
+        refresher.set_scope(_scope(backend, "bench-0000"))
+        refresher.refresh()
+        before = backend.request_count
+        refresher.request(SERVICES, TASKS)  # what a steady-state poll fetches
+        refresher.refresh()
+        return backend.request_count - before
+    finally:
+        backend.close()
+
+
+def steady_requests(small_url: str, big_url: str, small: int, big: int) -> Figure:
+    at_small = requests_per_refresh(small_url, small)
+    at_big = requests_per_refresh(big_url, big) if big_url != small_url else at_small
+    cli = "docker service ls: 1 (+1 per `service ps`)"
+    return Figure(
+        f"1. API requests per steady refresh ({small} / {big} services)",
+        f"{at_small} / {at_big}",
+        cli,
+        "constant",
+        at_small == at_big,
+        raw={"small": at_small, "big": at_big},
+    )
+
+
+async def _full_refresh_seconds(manager_url: str, runs: int) -> list[float]:
+    from swarmtui.ui.app import SwarmTuiApp
+
+    backend = DockerBackend(Endpoint(manager_url, "bench"), timeout=120)
+    app = SwarmTuiApp(lambda: backend)
+    timings = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        scope = _scope(backend, "bench-0000")
+        for _ in range(runs):
+            refresher = Refresher(backend)  # a cold refresher: everything is fetched
+            refresher.set_scope(scope)
+            started = time.perf_counter()
+            snapshot = refresher.refresh()
+            assert snapshot is not None
+            app.main_screen.apply_snapshot(snapshot, app.now())
+            await pilot.pause()  # let the screen render
+            timings.append(time.perf_counter() - started)
+    return timings
+
+
+def full_refresh(manager_url: str, runs: int) -> Figure:
+    ours = asyncio.run(_full_refresh_seconds(manager_url, runs))
+    cli = []
+    for _ in range(runs):
+        cli.append(
+            docker_cli(manager_url, "service", "ls")
+            + docker_cli(manager_url, "node", "ls")
+            + docker_cli(manager_url, "service", "ps", "bench-0000")
+        )
+    ours_median, cli_median = statistics.median(ours), statistics.median(cli)
+    return Figure(
+        "2. Full refresh: API, parse, diff, render",
+        f"{ours_median * 1000:.0f} ms",
+        f"{cli_median * 1000:.0f} ms (service ls + node ls + service ps)",
+        "no slower than the CLI",
+        ours_median <= cli_median,
+        raw={"swarmtui_s": ours, "cli_s": cli},
+    )
+
+
+def _settle(app: PtyApp, text: str, timeout: float = 60) -> None:
+    if app.wait_for(text, app.started, timeout) is None:
+        tail = app.text_since(app.started)[-2000:]
+        raise RuntimeError(f"swarmtui did not show {text!r} within {timeout} s:\n{tail}")
+
+
+def change_to_screen(
+    manager_url: str, runs: int, idle_seconds: float
+) -> tuple[Figure, Figure, Figure]:
+    """Figures 3 (change to screen), 4 (idle) and 7 (memory), in one pty session."""
+    app = PtyApp(["--host", manager_url], cols=120, rows=40)
+    try:
+        _settle(app, "bench-0001")
+        time.sleep(3)
+        latencies, cli_times = [], []
+        for run in range(runs):
+            replicas = 2 + run % 2
+            sent = time.monotonic()
+            cli_times.append(
+                docker_cli(manager_url, "service", "scale", "-d", f"bench-0001={replicas}")
+            )
+            seen = app.wait_for(f"0/{replicas}", sent, 10)
+            latencies.append((seen - sent) if seen is not None else float("inf"))
+            time.sleep(1.5)
+        docker_cli(manager_url, "service", "scale", "-d", "bench-0001=1")
+        median = statistics.median(latencies)
+        change = Figure(
+            "3. Change by another client to screen (median)",
+            f"{median * 1000:.0f} ms",
+            f"{statistics.median(cli_times) * 1000:.0f} ms for `docker service scale -d` itself",
+            "< 300 ms",
+            median < 0.3,
+            raw={"latencies_s": latencies},
+        )
+        idle, memory = idle_and_memory(app, idle_seconds)
+        return change, idle, memory
+    finally:
+        app.close()
+
+
+def idle_and_memory(app: PtyApp, seconds: float = 60) -> tuple[Figure, Figure]:
+    time.sleep(5)
+    cpu_before, start = app.cpu_seconds(), time.monotonic()
+    time.sleep(seconds)
+    end = time.monotonic()
+    cpu = (app.cpu_seconds() - cpu_before) / (end - start) * 100
+    written = app.bytes_between(start, end)
+    idle = Figure(
+        f"4. Idle {seconds:.0f} s: CPU and bytes to the terminal",
+        f"{cpu:.2f}% CPU, {written} B",
+        "n/a",
+        "< 1% CPU, < 2 KB",
+        cpu < 1 and written < 2048,
+        raw={"cpu_percent": cpu, "bytes": written, "seconds": end - start},
+    )
+    peak = app.peak_rss_mb()
+    memory = Figure(
+        "7. Peak memory (tasks pane on the biggest service)",
+        f"{peak:.0f} MB",
+        "n/a",
+        "< 200 MB",
+        peak < 200,
+        raw={"peak_rss_mb": peak},
+    )
+    return idle, memory
+
+
+def first_paint_local_socket(log: Log, runs: int) -> Figure:
+    """Start to first painted cluster data over unix:///var/run/docker.sock.
+
+    The host engine becomes a single-node swarm for the measurement and leaves it after,
+    unless it already was a swarm.
+    """
+    client = engine_client()
+    was_active = client.info()["Swarm"]["LocalNodeState"] == "active"
+    networks_before = {n.name for n in client.networks.list()}
+    if not was_active:
+        log("host engine: temporary swarm init on 127.0.0.1 for the local-socket figure")
+        client.swarm.init(advertise_addr="127.0.0.1", listen_addr="127.0.0.1:2377")
+    try:
+        hostname = client.info()["Name"]
+        times, cli = [], []
+        for _ in range(runs):
+            app = PtyApp(["--host", "unix:///var/run/docker.sock"], cols=120, rows=40)
+            try:
+                seen = app.wait_for(hostname, app.started, 15)
+                times.append((seen - app.started) if seen is not None else float("inf"))
+            finally:
+                app.close()
+            cli.append(docker_cli("unix:///var/run/docker.sock", "node", "ls"))
+    finally:
+        if not was_active:
+            client.swarm.leave(force=True)
+            for network in client.networks.list():
+                if network.name not in networks_before and network.name == "docker_gwbridge":
+                    network.remove()
+        client.close()
+    median = statistics.median(times)
+    return Figure(
+        "5. Start to first painted cluster data (local socket)",
+        f"{median * 1000:.0f} ms",
+        f"{statistics.median(cli) * 1000:.0f} ms for `docker node ls`",
+        "< 1.0 s",
+        median < 1.0,
+        raw={"swarmtui_s": times, "cli_s": cli},
+    )

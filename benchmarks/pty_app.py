@@ -1,0 +1,109 @@
+"""swarmtui running in a real pseudo-terminal: bytes are counted at the pty, as a terminal
+(or an SSH session) would receive them."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+import select
+import signal
+import struct
+import subprocess
+import sys
+import termios
+import threading
+import time
+from collections.abc import Sequence
+
+ANSI_RE = re.compile(
+    rb"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>78]|\x1b\][^\x07]*\x07"
+)
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+class PtyApp:
+    def __init__(self, args: Sequence[str], cols: int = 120, rows: int = 40) -> None:
+        self.master, slave = os.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        env = dict(os.environ, TERM="xterm-256color", COLORTERM="", PYTHONUNBUFFERED="1")
+        self.started = time.monotonic()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "swarmtui", *args],
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=env,
+            start_new_session=True,
+            close_fds=True,
+        )
+        os.close(slave)
+        self._chunks: list[tuple[float, bytes]] = []
+        self._lock = threading.Lock()
+        self._closed = False
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        while not self._closed:
+            ready, _, _ = select.select([self.master], [], [], 0.2)
+            if not ready:
+                continue
+            try:
+                data = os.read(self.master, 65536)
+            except OSError:
+                return
+            if not data:
+                return
+            with self._lock:
+                self._chunks.append((time.monotonic(), data))
+
+    def bytes_between(self, start: float, end: float) -> int:
+        with self._lock:
+            return sum(len(d) for t, d in self._chunks if start <= t < end)
+
+    def text_since(self, start: float) -> str:
+        with self._lock:
+            data = b"".join(d for t, d in self._chunks if t >= start)
+        return ANSI_RE.sub(b"", data).decode("utf-8", "replace")
+
+    def wait_for(self, text: str, since: float, timeout: float) -> float | None:
+        """Monotonic time of the first output chunk after SINCE that completes TEXT."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                chunks = [(t, d) for t, d in self._chunks if t >= since]
+            seen = b""
+            for stamp, data in chunks:
+                seen += data
+                if text in ANSI_RE.sub(b"", seen).decode("utf-8", "replace"):
+                    return stamp
+            time.sleep(0.01)
+        return None
+
+    def send(self, keys: bytes) -> None:
+        os.write(self.master, keys)
+
+    def cpu_seconds(self) -> float:
+        with open(f"/proc/{self.process.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+    def peak_rss_mb(self) -> float:
+        with open(f"/proc/{self.process.pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+        return 0.0
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.send(b"q")
+            try:
+                self.process.wait(5)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(5)
+        self._closed = True
+        self._reader.join(2)
+        os.close(self.master)

@@ -1,0 +1,60 @@
+"""Benchmark results as JSON and a markdown table, with the machine they ran on."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+from benchmarks.figures import Figure
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def machine() -> dict[str, str]:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem_kb = int(Path("/proc/meminfo").read_text().split()[1])
+    except (OSError, ValueError, IndexError):
+        mem_kb = 0
+    return {
+        "cpu": cpu,
+        "cores": str(os.cpu_count()),
+        "memory": f"{mem_kb / 2**20:.0f} GiB",
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+    }
+
+
+def markdown(figures: list[Figure], context: dict[str, str]) -> str:
+    lines = [
+        f"# swarmtui benchmarks ({context['mode']}, {context['when']})",
+        "",
+        ", ".join(f"{k}: {v}" for k, v in context.items() if k not in ("mode", "when")),
+        "",
+        "| figure | swarmtui | docker CLI | target | met |",
+        "|---|---|---|---|---|",
+    ]
+    for f in figures:
+        met = "yes" if f.met else f"**no** {f.note}".strip()
+        lines.append(f"| {f.name} | {f.swarmtui} | {f.docker_cli} | {f.target} | {met} |")
+    return "\n".join(lines) + "\n"
+
+
+def write(figures: list[Figure], context: dict[str, str], directory: Path = RESULTS) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    base = directory / f"{stamp}-{context['mode']}"
+    payload = {"context": context, "figures": [asdict(f) for f in figures]}
+    base.with_suffix(".json").write_text(json.dumps(payload, indent=2))
+    table = markdown(figures, context)
+    base.with_suffix(".md").write_text(table)
+    (directory / f"latest-{context['mode']}.md").write_text(table)
+    return base.with_suffix(".md")

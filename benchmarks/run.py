@@ -1,0 +1,77 @@
+"""Run the benchmarks: `python -m benchmarks.run [--smoke] [--keep]`.
+
+Builds (or reuses) its own lab swarm and scale fixture, prints a table comparing swarmtui
+with the docker CLI, and writes JSON and markdown to benchmarks/results/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from benchmarks import figures, report
+from benchmarks.figures import Figure
+from benchmarks.fixture import ensure_fixture
+from swarmtui.backend.engine_setup import engine_client
+from swarmtui.backend.lab import lab_down
+
+FULL = {"services": 1000, "tasks": 10_000, "runs": 5, "idle": 60.0}
+SMOKE = {"services": 10, "tasks": 100, "runs": 3, "idle": 10.0}
+
+
+def log(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--smoke", action="store_true", help="small and quick (CI)")
+    parser.add_argument("--keep", action="store_true", help="keep the labs for the next run")
+    parser.add_argument("--results", type=Path, default=report.RESULTS)
+    args = parser.parse_args(argv)
+    size = SMOKE if args.smoke else FULL
+    mode = "smoke" if args.smoke else "full"
+    services, tasks, runs = int(size["services"]), int(size["tasks"]), int(size["runs"])
+    big_lab, small_lab = f"swarmtui-bench-{mode}", f"swarmtui-bench-{mode}-small"
+    results: list[Figure] = []
+    try:
+        lab, created_s = ensure_fixture(big_lab, services, tasks, log)
+        log(f"fixture ready ({created_s:.0f} s spent creating)")
+        small_url = lab.manager_url
+        if services > 10:
+            small, _ = ensure_fixture(small_lab, 10, 100, log, workers=0)
+            small_url = small.manager_url
+        results.append(figures.steady_requests(small_url, lab.manager_url, 10, services))
+        log(results[-1].swarmtui)
+        results.append(figures.full_refresh(lab.manager_url, runs))
+        log(results[-1].swarmtui)
+        change, idle, memory = figures.change_to_screen(lab.manager_url, runs, size["idle"])
+        results += [change, idle, memory]
+        log(f"{change.swarmtui}; {idle.swarmtui}; {memory.swarmtui}")
+        results.append(figures.first_paint_local_socket(log, runs))
+        log(results[-1].swarmtui)
+    finally:
+        if not args.keep:
+            for name in (big_lab, small_lab):
+                lab_down(name)
+    client = engine_client()
+    context = {
+        "mode": mode,
+        "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "services": str(services),
+        "tasks": str(tasks),
+        "engine": str(client.version()["Version"]),
+        **report.machine(),
+    }
+    client.close()
+    results.sort(key=lambda f: f.name)
+    path = report.write(results, context, args.results)
+    print(report.markdown(results, context))
+    log(f"written to {path}")
+    return 0 if all(f.met for f in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
