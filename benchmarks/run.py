@@ -70,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
     path = report.write(results, context, args.results)
     print(report.markdown(results, context))
     log(f"written to {path}")
+    if args.smoke:  # small and on a busy CI machine: the figures are reported, not judged
+        return 0
     return 0 if all(f.met for f in results) else 1
 
 

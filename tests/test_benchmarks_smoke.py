@@ -1,0 +1,36 @@
+"""CI runs the benchmark suite in its small smoke mode: it must build its swarm, measure
+every figure against the docker CLI, write its results and clean up after itself."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from swarmtui.backend.lab import lab_status
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.swarm
+def test_benchmark_smoke_mode(engine: Any, tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks.run", "--smoke", "--results", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "| figure | swarmtui | docker CLI | target | met |" in result.stdout
+    data = json.loads(next(tmp_path.glob("*-smoke.json")).read_text())
+    figures = {f["name"].split(".")[0]: f for f in data["figures"]}
+    assert set(figures) == {"1", "2", "3", "4", "5", "7"}
+    assert figures["1"]["raw"]["small"] == figures["1"]["raw"]["big"] == 2
+    assert all(latency < 10 for latency in figures["3"]["raw"]["latencies_s"])
+    assert figures["5"]["raw"]["swarmtui_s"][0] < 15
+    assert lab_status("swarmtui-bench-smoke") is None
