@@ -86,7 +86,9 @@ class DockerBackend:
     def tasks(self, scope: TaskScope) -> list[Task]:
         filters: dict[str, Any] = {scope.kind.value: [scope.object_id]}
         if not scope.history:
-            filters["desired-state"] = ["running", "accepted"]
+            # Task.is_current's states: a stop-first update's replacement waits as "ready",
+            # finished job tasks are "complete" (the engine takes any task state here).
+            filters["desired-state"] = ["running", "accepted", "ready", "complete"]
         return [task_from_json(t) for t in self._call("tasks", filters=filters)]
 
     def inspect(self, kind: ObjectKind, object_id: str) -> dict[str, Any]:
