@@ -47,7 +47,11 @@ def load_config(path: Path | None = None) -> Config:
 
 def parse_config(data: dict[str, object], path: Path | None = None) -> Config:
     interval = data.get("refresh_interval", 2.0)
-    if not isinstance(interval, int | float) or not 0.5 <= float(interval) <= 300:
+    if (
+        isinstance(interval, bool)  # TOML `true` is no number of seconds
+        or not isinstance(interval, int | float)
+        or not 0.5 <= float(interval) <= 300
+    ):
         raise ConfigError("refresh_interval must be a number of seconds between 0.5 and 300")
     theme = data.get("theme", DEFAULT_THEME)
     if not isinstance(theme, str):

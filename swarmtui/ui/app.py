@@ -209,6 +209,8 @@ class SwarmTuiApp(App[None]):
     # Messages ---------------------------------------------------------------------------
 
     def on_snapshot_updated(self, message: SnapshotUpdated) -> None:
+        if not self.is_running:  # shutting down: the panes may already be gone
+            return
         self.main_screen.apply_snapshot(message.snapshot, self.now())
         self._update_age()
 
@@ -222,7 +224,7 @@ class SwarmTuiApp(App[None]):
 
     def _update_age(self) -> None:
         refresher = self._refresher
-        if refresher is None or not self.main_screen.is_mounted:
+        if refresher is None or not self.is_running or not self.main_screen.is_mounted:
             return
         age = None
         if refresher.last_success is not None:
@@ -232,7 +234,7 @@ class SwarmTuiApp(App[None]):
         self.main_screen.query_one(ClusterHeader).show_state(text, self._events_ok, error)
 
     def _refresh_task_ages(self) -> None:
-        if self.main_screen.is_mounted:
+        if self.is_running and self.main_screen.is_mounted:
             self.main_screen.refresh_task_ages(self.now())
 
     def watch_theme(self, theme: str) -> None:
