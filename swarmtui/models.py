@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
+from functools import cached_property
 from typing import Any
 
 
@@ -39,6 +40,7 @@ class EngineInfo:
     cluster_id: str
     managers: int
     nodes: int
+    logging_driver: str = ""  # the engine's default log driver (`docker info`)
 
 
 @dataclass(frozen=True)
@@ -138,11 +140,19 @@ class ClusterSnapshot:
     endpoint: str
     fetched_at: datetime
 
+    @cached_property
+    def _nodes_by_id(self) -> dict[str, Node]:
+        return {n.id: n for n in self.nodes}
+
+    @cached_property
+    def _services_by_id(self) -> dict[str, Service]:
+        return {s.id: s for s in self.services}
+
     def node(self, node_id: str) -> Node | None:
-        return next((n for n in self.nodes if n.id == node_id), None)
+        return self._nodes_by_id.get(node_id)
 
     def service(self, service_id: str) -> Service | None:
-        return next((s for s in self.services if s.id == service_id), None)
+        return self._services_by_id.get(service_id)
 
     @property
     def leader(self) -> Node | None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import threading
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar, cast
 
 import docker
 import docker.tls
@@ -12,6 +14,7 @@ import requests
 
 from swarmtui.backend.errors import MIN_API_VERSION, api_version_tuple, classify
 from swarmtui.backend.event_stream import EventSubscription
+from swarmtui.backend.log_stream import LogStream
 from swarmtui.backend.mapping import (
     engine_info_from_json,
     node_from_json,
@@ -21,9 +24,11 @@ from swarmtui.backend.mapping import (
 from swarmtui.backend.mutations import Mutations
 from swarmtui.cluster import ObjectKind
 from swarmtui.endpoints import Endpoint
+from swarmtui.logs.log_target import LogKind
 from swarmtui.models import EngineInfo, Node, ScopeKind, Service, Task, TaskScope
 from swarmtui.problems import BackendError, ProblemKind
 
+T = TypeVar("T")
 REQUEST_TIMEOUT = 25.0  # manager-side calls time out after 20 s; leave room for that answer
 
 
@@ -33,6 +38,7 @@ class DockerBackend:
         self._requests = 0
         self._lock = threading.Lock()
         self._self_node_id = ""
+        self._parsed: dict[str, tuple[bytes, Any]] = {}
         try:
             self._api = docker.APIClient(
                 base_url=endpoint.url,
@@ -80,8 +86,30 @@ class DockerBackend:
     def nodes(self) -> list[Node]:
         return [node_from_json(n, self._self_node_id) for n in self._call("nodes")]
 
+    def _get_mapped(self, path: str, params: dict[str, str], mapper: Callable[[Any], T]) -> T:
+        """GET PATH; when the body is byte-for-byte the last one, skip parsing and mapping.
+
+        Steady-state polls mostly return unchanged lists, and parsing megabytes of task
+        JSON is what an idle console would otherwise spend its CPU on.
+        """
+        try:
+            response = self._api._get(self._api._url(path), params=params)
+            self._api._raise_for_status(response)
+        except Exception as exc:
+            raise classify(exc, self._endpoint.display) from exc
+        key = path + json.dumps(params, sort_keys=True)
+        digest = hashlib.blake2b(response.content, digest_size=16).digest()
+        cached = self._parsed.get(key)
+        if cached is not None and cached[0] == digest:
+            return cast(T, cached[1])
+        result = mapper(response.json())
+        self._parsed[key] = (digest, result)
+        return result
+
     def services(self) -> list[Service]:
-        return [service_from_json(s) for s in self._call("services", status=True)]
+        return self._get_mapped(
+            "/services", {"status": "true"}, lambda data: [service_from_json(s) for s in data]
+        )
 
     def tasks(self, scope: TaskScope) -> list[Task]:
         filters: dict[str, Any] = {scope.kind.value: [scope.object_id]}
@@ -89,7 +117,18 @@ class DockerBackend:
             # Task.is_current's states: a stop-first update's replacement waits as "ready",
             # finished job tasks are "complete" (the engine takes any task state here).
             filters["desired-state"] = ["running", "accepted", "ready", "complete"]
-        return [task_from_json(t) for t in self._call("tasks", filters=filters)]
+        try:
+            return self._get_mapped(
+                "/tasks",
+                {"filters": json.dumps(filters)},
+                lambda data: [task_from_json(t) for t in data],
+            )
+        except BackendError as exc:
+            if isinstance(exc.__cause__, docker.errors.NotFound):
+                # The scoped service or node was removed (404 "service X not found"): it has
+                # no tasks. Raising here would fail every refresh until the scope changes.
+                return []
+            raise
 
     def inspect(self, kind: ObjectKind, object_id: str) -> dict[str, Any]:
         method = {"node": "inspect_node", "service": "inspect_service", "task": "inspect_task"}
@@ -101,6 +140,27 @@ class DockerBackend:
             return EventSubscription(self._api)
         except Exception as exc:
             raise classify(exc, self._endpoint.display) from exc
+
+    def open_logs(
+        self,
+        kind: LogKind,
+        object_id: str,
+        *,
+        tail: int | None = None,
+        since_ns: int | None = None,
+        follow: bool = True,
+        idle_timeout: float | None = None,
+    ) -> LogStream:
+        return LogStream(
+            self._api,
+            kind,
+            object_id,
+            tail=tail,
+            since_ns=since_ns,
+            follow=follow,
+            idle_timeout=idle_timeout,
+            endpoint=self._endpoint.display,
+        )
 
     def init_swarm(self, advertise_addr: str) -> str:
         node_id: str = self._call("init_swarm", advertise_addr=advertise_addr or None)

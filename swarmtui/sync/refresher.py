@@ -87,13 +87,22 @@ class Refresher:
 
     def note_event(self, event: SwarmEvent) -> None:
         with self._lock:
+            scope = self._scope
             if event.type == "service":
-                self._dirty.update((SERVICES, TASKS))
-                self._hot_until = self._monotonic() + HOT_PERIOD
+                self._dirty.add(SERVICES)
+                if (
+                    scope is None
+                    or scope.kind is ScopeKind.NODE
+                    or (scope.object_id == event.actor_id)
+                ):
+                    self._dirty.add(TASKS)
             elif event.type == "node":
-                self._dirty.update((NODES, ENGINE, TASKS))
+                self._dirty.update((NODES, ENGINE))
+                if scope is not None and scope.kind is ScopeKind.NODE:
+                    self._dirty.add(TASKS)
             else:
                 return
+            self._hot_until = self._monotonic() + HOT_PERIOD
         self._wake.set()
 
     def seconds_since_success(self) -> float:
@@ -104,9 +113,10 @@ class Refresher:
     # Called from the sync loop's thread -------------------------------------------------
 
     def _poll_interval(self, now: float) -> float:
-        unsettled = any(not s.converged or s.update_state == "updating" for s in self._services)
-        if now < self._hot_until or unsettled:
-            return HOT_POLL_INTERVAL if now < self._hot_until else 1.0
+        """Fast while things move (after an event or a change), the configured pace when
+        nothing has changed for HOT_PERIOD seconds."""
+        if now < self._hot_until:
+            return HOT_POLL_INTERVAL
         return self.timings.poll_interval
 
     def seconds_until_due(self) -> float:
@@ -132,7 +142,7 @@ class Refresher:
         if now - self._last_resync >= self.timings.resync_interval:
             parts |= ALL_PARTS
         elif now - self._last_poll >= self._poll_interval(now):
-            parts |= {SERVICES, TASKS}
+            parts.add(SERVICES)  # the scope's tasks follow only if its status moved
         return parts, scope
 
     def refresh(self) -> ClusterSnapshot | None:
@@ -151,7 +161,10 @@ class Refresher:
         if parts >= ALL_PARTS:
             self._last_resync = now
         self.last_success = self._monotonic()
-        return self._publishable()
+        snapshot = self._publishable()
+        if snapshot is not None:
+            self._hot_until = now + HOT_PERIOD  # changes come in bursts: keep watching closely
+        return snapshot
 
     def _fetch(self, parts: set[str], scope: TaskScope | None) -> None:
         if ENGINE in parts or self._engine is None:
@@ -159,7 +172,12 @@ class Refresher:
         if NODES in parts:
             self._nodes = tuple(sorted(self.backend.nodes(), key=_node_order))
         if SERVICES in parts:
+            before = self._services
             self._services = tuple(sorted(self.backend.services(), key=lambda s: s.name))
+            if scope is not None and _scope_moved(scope, before, self._services):
+                parts.add(TASKS)
+        if scope != self._tasks_scope:
+            parts.add(TASKS)
         if TASKS in parts:
             if scope is None:
                 self._tasks = ()
@@ -183,6 +201,29 @@ class Refresher:
         if previous is not None and replace(previous, fetched_at=snapshot.fetched_at) == snapshot:
             return None
         return snapshot
+
+
+def _scope_moved(scope: TaskScope, before: tuple[Service, ...], after: tuple[Service, ...]) -> bool:
+    """Whether the tasks of SCOPE may have changed, judged from the services' status.
+
+    Task state has no events; a service's running/desired counts, version and update state
+    move with its tasks. A node's tasks belong to any service, so any move counts there.
+    """
+    if scope.kind is ScopeKind.NODE:
+        return before != after
+
+    def status(services: tuple[Service, ...]) -> tuple[object, ...] | None:
+        service = next((s for s in services if s.id == scope.object_id), None)
+        if service is None:
+            return None
+        return (
+            service.replicas_running,
+            service.replicas_desired,
+            service.version,
+            service.update_state,
+        )
+
+    return status(before) != status(after)
 
 
 def _node_order(node: Node) -> tuple[int, str]:

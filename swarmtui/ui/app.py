@@ -22,22 +22,28 @@ from swarmtui.sync.loops import EventPump, run_poll_loop
 from swarmtui.sync.refresher import Refresher, RefreshTimings
 from swarmtui.ui.cluster_header import ClusterHeader, data_age_text
 from swarmtui.ui.commands import SwarmCommands
+from swarmtui.ui.create_service_screen import CreateServiceScreen
 from swarmtui.ui.filter_bar import FilterBar
 from swarmtui.ui.help_screen import HelpScreen, binding_rows
 from swarmtui.ui.init_swarm_screen import InitSwarmScreen
 from swarmtui.ui.inspect_screen import InspectScreen
+from swarmtui.ui.join_screen import JoinTokensScreen
+from swarmtui.ui.journal_screen import JournalScreen
+from swarmtui.ui.log_screen import LogScreen
+from swarmtui.ui.log_search_bar import LogSearchBar
+from swarmtui.ui.log_view import LogView
 from swarmtui.ui.main_screen import MainScreen
 from swarmtui.ui.messages import EventsState, SnapshotUpdated, SyncProblem
 from swarmtui.ui.operation_modal import OperationModal
 from swarmtui.ui.panes import NodesPane, ServicesPane, TasksPane
 from swarmtui.ui.problem_screen import ProblemScreen
 from swarmtui.ui.resource_table import ResourceTable
+from swarmtui.ui.rollout_screen import RolloutScreen
 from swarmtui.ui.styles import stylesheet
 
 Connector = Callable[[], ClusterBackend]
 T = TypeVar("T")
 AGE_CHECK_SECONDS = 1.0
-TASK_AGE_REFRESH_SECONDS = 30.0
 
 
 class SwarmTuiApp(App[None]):
@@ -83,7 +89,6 @@ class SwarmTuiApp(App[None]):
             self.theme = self.config.theme
         self.push_screen(self.main_screen)
         self.set_interval(AGE_CHECK_SECONDS, self._update_age)
-        self.set_interval(TASK_AGE_REFRESH_SECONDS, self._refresh_task_ages)
         if self._startup_error is not None:
             self.show_problem(self._startup_error)
         else:
@@ -233,10 +238,6 @@ class SwarmTuiApp(App[None]):
         error = self._sync_error.message if self._sync_error else ""
         self.main_screen.query_one(ClusterHeader).show_state(text, self._events_ok, error)
 
-    def _refresh_task_ages(self) -> None:
-        if self.is_running and self.main_screen.is_mounted:
-            self.main_screen.refresh_task_ages(self.now())
-
     def watch_theme(self, theme: str) -> None:
         if self.main_screen.is_mounted:
             for pane in self.main_screen.query(ResourceTable):
@@ -265,9 +266,16 @@ class SwarmTuiApp(App[None]):
             ("modals", OperationModal.BINDINGS),
             ("filter", FilterBar.BINDINGS),
             ("inspect", InspectScreen.BINDINGS),
+            ("logs", LogScreen.BINDINGS),
+            ("logs", LogView.BINDINGS),
+            ("log search", LogSearchBar.BINDINGS),
             ("help", HelpScreen.BINDINGS),
             ("problem", ProblemScreen.BINDINGS),
             ("init", InitSwarmScreen.BINDINGS),
+            ("create", CreateServiceScreen.BINDINGS),
+            ("rollout", RolloutScreen.BINDINGS),
+            ("join", JoinTokensScreen.BINDINGS),
+            ("journal", JournalScreen.BINDINGS),
         ]
         rows = binding_rows(groups, dict(self.config.keys))
         self.push_screen(HelpScreen(rows, str(self.config.path or "config.toml")))

@@ -10,14 +10,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input
+from textual.widgets import Footer, Input
 
 from swarmtui.models import ClusterSnapshot, TaskScope
 from swarmtui.ui.cluster_header import ClusterHeader
 from swarmtui.ui.filter_bar import FilterBar
 from swarmtui.ui.inspect_screen import InspectScreen
+from swarmtui.ui.join_screen import JoinTokensScreen, manager_address
+from swarmtui.ui.journal_screen import JournalScreen
 from swarmtui.ui.panes import NodesPane, ServicesPane, TasksPane
+from swarmtui.ui.read_only import allowed, guard
 from swarmtui.ui.resource_table import ResourceTable
+from swarmtui.ui.virtual_table import VirtualTable
 
 if TYPE_CHECKING:
     from swarmtui.ui.app import SwarmTuiApp
@@ -35,6 +39,8 @@ class MainScreen(Screen[None]):
         Binding("shift+tab", "focus_next_pane(-1)", "Previous pane", show=False, id="prev_pane"),
         Binding("slash", "filter", "Filter", id="filter"),
         Binding("r", "refresh", "Refresh", id="refresh"),
+        Binding("T", "join_tokens", "Join tokens", show=False, id="join_tokens"),
+        Binding("J", "journal", "Journal", show=False, id="journal"),
     ]
 
     def __init__(self) -> None:
@@ -84,8 +90,24 @@ class MainScreen(Screen[None]):
         self.pane(PANE_IDS[(index + step) % len(PANE_IDS)]).focus()
 
     def action_refresh(self) -> None:
+        # Task ages ("Running 5 minutes ago") are computed when data changes; an idle
+        # console does not redraw them every minute. `r` brings them up to date too.
         self.swarm_app.refresh_now()
+        self.refresh_task_ages(self.swarm_app.now())
         self.notify("Refreshing", timeout=1)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return allowed(self.app, action)
+
+    def action_join_tokens(self) -> None:
+        if not guard(self.app, "join_tokens"):
+            return
+        snapshot = self.snapshot
+        engine = f"{snapshot.engine.name} ({snapshot.endpoint})" if snapshot else ""
+        self.app.push_screen(JoinTokensScreen(manager_address(snapshot), engine))
+
+    def action_journal(self) -> None:
+        self.app.push_screen(JournalScreen())
 
     # Snapshot ---------------------------------------------------------------------------
 
@@ -131,8 +153,8 @@ class MainScreen(Screen[None]):
             )
             tasks.set_scope_label(f"{scope.kind.value} {scope.label}")
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        pane = event.data_table
+    def on_virtual_table_row_highlighted(self, event: VirtualTable.RowHighlighted) -> None:
+        pane = event.table
         if isinstance(pane, NodesPane | ServicesPane) and pane.has_focus:
             self._set_scope_from(pane)
 
@@ -147,10 +169,9 @@ class MainScreen(Screen[None]):
         if self.snapshot is not None:
             self._show_tasks(self.snapshot, self.swarm_app.now())
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        pane = event.data_table
-        if isinstance(pane, ResourceTable) and event.row_key.value:
-            self.open_inspect(pane, event.row_key.value)
+    def on_virtual_table_row_selected(self, event: VirtualTable.RowSelected) -> None:
+        if isinstance(event.table, ResourceTable):
+            self.open_inspect(event.table, event.key)
 
     def open_inspect(self, pane: ResourceTable, object_id: str) -> None:
         kind = cast("str", getattr(pane, "KIND", ""))

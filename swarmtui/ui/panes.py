@@ -15,11 +15,17 @@ from swarmtui.columns import (
     service_row,
     task_row,
 )
+from swarmtui.logs.log_target import service_target, task_target
 from swarmtui.models import ClusterSnapshot, Node, ScopeKind, TaskScope
+from swarmtui.ui.create_service_screen import CreateServiceScreen
+from swarmtui.ui.log_actions import LOGS_BINDING, open_logs
 from swarmtui.ui.node_actions import NODE_BINDINGS, NodeMenu
 from swarmtui.ui.operation_modal import LabelsModal
-from swarmtui.ui.resource_table import ResourceTable, Row
+from swarmtui.ui.read_only import guard
+from swarmtui.ui.resource_table import ResourceTable
+from swarmtui.ui.rollout_screen import RolloutScreen
 from swarmtui.ui.service_actions import SERVICE_BINDINGS, open_service_action, selected_service
+from swarmtui.ui.virtual_table import Row
 
 
 class NodesPane(ResourceTable):
@@ -58,7 +64,7 @@ class NodesPane(ResourceTable):
 
 
 class ServicesPane(ResourceTable):
-    BINDINGS = SERVICE_BINDINGS
+    BINDINGS = [*SERVICE_BINDINGS, LOGS_BINDING]
     COLUMNS = SERVICE_COLUMNS
     STYLED_COLUMNS = frozenset()
     TITLE = "[2] Services"
@@ -89,10 +95,33 @@ class ServicesPane(ResourceTable):
     def action_remove_service(self) -> None:
         self._act("remove_service")
 
+    def action_logs(self) -> None:
+        service = selected_service(self.screen, self.selected_key)
+        open_logs(self.app, service_target(service) if service else None, "service")
+
+    def action_create_service(self) -> None:
+        if not guard(self.app, "create_service"):
+            return
+        screen = CreateServiceScreen()
+
+        def created(ok: bool | None) -> None:
+            if ok:
+                self.notify(f"Service {screen.submitted_name} created.")
+
+        self.app.push_screen(screen, created)
+
+    def action_rollout(self) -> None:
+        service = selected_service(self.screen, self.selected_key)
+        if service is None:
+            self.notify("Select a service first.", severity="warning")
+            return
+        self.app.push_screen(RolloutScreen(service))
+
 
 class TasksPane(ResourceTable):
     BINDINGS = [
         Binding("a", "toggle_history", "History", id="toggle_task_history"),
+        LOGS_BINDING,
     ]
     COLUMNS = TASK_COLUMNS
     STYLED_COLUMNS = frozenset({"desired", "current"})
@@ -112,6 +141,15 @@ class TasksPane(ResourceTable):
 
     def scope_for(self, snapshot: ClusterSnapshot, key: str) -> TaskScope | None:
         return None
+
+    def action_logs(self) -> None:
+        snapshot: ClusterSnapshot | None = getattr(self.screen, "snapshot", None)
+        key = self.selected_key
+        task = next((t for t in snapshot.tasks if t.id == key), None) if snapshot else None
+        target = None
+        if task is not None and snapshot is not None:
+            target = task_target(task, snapshot.service(task.service_id))
+        open_logs(self.app, target, "task")
 
     def action_toggle_history(self) -> None:
         self.history = not self.history
