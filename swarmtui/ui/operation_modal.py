@@ -44,7 +44,7 @@ class OperationModal(ModalScreen[bool]):
             yield Static(Text(""), id="modal-error")
 
     def show_command(self, command: str) -> None:
-        self.query_one("#modal-command", Static).update(Text(f"$ {command}"))
+        self.query_one("#modal-command", Static).update(Text(f"$ {command}" if command else ""))
 
     def show_error(self, message: str) -> None:
         self.running = False
