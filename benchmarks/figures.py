@@ -16,7 +16,7 @@ from swarmtui.backend.docker_backend import DockerBackend
 from swarmtui.backend.engine_setup import engine_client
 from swarmtui.endpoints import Endpoint
 from swarmtui.models import ScopeKind, TaskScope
-from swarmtui.sync.refresher import SERVICES, TASKS, Refresher
+from swarmtui.sync.refresher import HOT_PERIOD, Refresher
 
 Log = Callable[[str], None]
 
@@ -46,13 +46,15 @@ def _scope(backend: DockerBackend, name: str) -> TaskScope:
 
 
 def requests_per_refresh(manager_url: str, service_count: int) -> int:
+    """Requests of one poll with nothing changing, past the hot period of the first fetch."""
     backend = DockerBackend(Endpoint(manager_url, "bench"), timeout=120)
+    clock = [0.0]
     try:
-        refresher = Refresher(backend)
+        refresher = Refresher(backend, monotonic=lambda: clock[0])
         refresher.set_scope(_scope(backend, "bench-0000"))
         refresher.refresh()
+        clock[0] += HOT_PERIOD + refresher.timings.poll_interval
         before = backend.request_count
-        refresher.request(SERVICES, TASKS)  # what a steady-state poll fetches
         refresher.refresh()
         return backend.request_count - before
     finally:
