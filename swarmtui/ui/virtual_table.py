@@ -219,7 +219,9 @@ class VirtualTable(ScrollView, can_focus=True):
             if styled and self._styled[column]:
                 state = self.cell_style(cell)
                 if state:
-                    style = base + self.get_component_rich_style(f"virtual-table--{state}")
+                    # Only the colour: a blurred cursor row keeps its background.
+                    colour = self.get_component_rich_style(f"virtual-table--{state}").color
+                    style = base + Style(color=colour)
             segments.append(Segment(text.ljust(width), style))
             segments.append(Segment(" " * CELL_GAP, base))
         return segments
