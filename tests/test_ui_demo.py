@@ -75,15 +75,13 @@ def test_every_binding_has_an_id() -> None:
     assert not missing, "bindings without an id (they cannot be remapped):\n" + "\n".join(missing)
 
 
-def test_binding_ids_name_one_action() -> None:
-    """A [keys] entry remaps every binding with its id: one id must mean one action."""
-    actions: dict[str, set[str]] = {}
+def test_binding_ids_are_unique_per_class() -> None:
+    """Two bindings of one class with one id would both take the key a [keys] entry sets."""
+    duplicated: list[str] = []
     for cls in ui_classes():
-        for binding in own_bindings(cls):
-            if isinstance(binding, Binding) and binding.id:
-                actions.setdefault(binding.id, set()).add(binding.action)
-    shared = {bid: acts for bid, acts in actions.items() if len(acts) > 1}
-    assert not shared, f"ids bound to several actions: {shared}"
+        ids = [b.id for b in own_bindings(cls) if isinstance(b, Binding) and b.id]
+        duplicated += [f"{cls.__qualname__}: {i}" for i in sorted(set(ids)) if ids.count(i) > 1]
+    assert not duplicated, duplicated
 
 
 # Key remapping ------------------------------------------------------------------------------
