@@ -6,6 +6,7 @@ swarm as well. Times are fixed so that rendered ages never change.
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -77,7 +78,13 @@ def _service(
 
 
 def _task(
-    task_id: str, service_id: str, slot: int, node_id: str, state: str, minutes: float
+    task_id: str,
+    service_id: str,
+    slot: int,
+    node_id: str,
+    state: str,
+    minutes: float,
+    image: str = "swarmtui-workload:1",
 ) -> Any:
     desired = "running" if state in ("running", "pending") else "shutdown"
     status: dict[str, Any] = {"State": state, "Timestamp": _ts(minutes), "Message": state}
@@ -91,7 +98,7 @@ def _task(
         "NodeID": node_id,
         "DesiredState": desired,
         "CreatedAt": _ts(minutes + 0.2),
-        "Spec": {"ContainerSpec": {"Image": "swarmtui-workload:1"}},
+        "Spec": {"ContainerSpec": {"Image": image}},
         "Status": status,
     }
 
@@ -146,6 +153,34 @@ TASKS_JSON = [
         "t45k00000000000000000006", "w3b000000000000000000002", 3, NODES_JSON[0]["ID"], "pending", 1
     ),
 ]
+
+
+def _start_rollout(service: Any, old_image: str, tasks: list[Any]) -> None:
+    """Stage SERVICE mid-way through an update from OLD_IMAGE (the rollout view's demo)."""
+    previous = copy.deepcopy(service["Spec"])
+    previous["TaskTemplate"]["ContainerSpec"]["Image"] = old_image
+    service["PreviousSpec"] = previous
+    service["UpdateStatus"] = {
+        "State": "updating",
+        "StartedAt": _ts(21),
+        "Message": "update in progress",
+    }
+    TASKS_JSON.extend(tasks)
+
+
+# web: slots 1 and 2 run the new image; slot 3's first new task failed, its retry is pending.
+_WEB = "w3b000000000000000000002"
+_OLD = "swarmtui-workload:0"
+_start_rollout(
+    SERVICES_JSON[1],
+    _OLD,
+    [
+        _task("t45k00000000000000000007", _WEB, 1, NODES_JSON[1]["ID"], "shutdown", 20.5, _OLD),
+        _task("t45k00000000000000000008", _WEB, 2, NODES_JSON[2]["ID"], "shutdown", 20.5, _OLD),
+        _task("t45k00000000000000000009", _WEB, 3, NODES_JSON[0]["ID"], "shutdown", 4, _OLD),
+        _task("t45k00000000000000000010", _WEB, 3, NODES_JSON[0]["ID"], "failed", 3),
+    ],
+)
 
 
 class _QuietEvents:

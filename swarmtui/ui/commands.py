@@ -26,6 +26,7 @@ class SwarmCommands(Provider):
             ("Focus tasks", partial(main.action_focus_pane, "tasks"), ""),
             ("Quit", app.action_quit, ""),
         ]
+        entries += _operation_entries(app, main)
         snapshot = main.snapshot
         if snapshot is not None:
             for node in snapshot.nodes:
@@ -58,6 +59,32 @@ class SwarmCommands(Provider):
                 yield Hit(
                     score, matcher.highlight(name), callback, text=name, help=help_text or None
                 )
+
+
+def _operation_entries(
+    app: SwarmTuiApp, main: MainScreen
+) -> list[tuple[str, Callable[[], object], str]]:
+    """Issue-3 screens; the mutating ones are left out in read-only mode."""
+    from swarmtui.ui.read_only import allowed
+
+    entries: list[tuple[str, Callable[[], object], str]] = [
+        ("Create service", partial(_services, main, "create_service"), "The create form"),
+        ("Join tokens", main.action_join_tokens, "Join commands, rotate tokens, leave"),
+        ("Action journal", main.action_journal, "What swarmtui did; export as a script"),
+        ("Rollout of selected service", partial(_services, main, "rollout"), "Per-slot update"),
+    ]
+    actions = ("create_service", "join_tokens", "journal", "rollout")
+    return [e for e, a in zip(entries, actions, strict=True) if allowed(app, a)]
+
+
+def _services(main: MainScreen, action: str) -> None:
+    from swarmtui.ui.panes import ServicesPane
+
+    pane = main.query_one(ServicesPane)
+    if action == "create_service":
+        pane.action_create_service()
+    else:
+        pane.action_rollout()
 
 
 def _toggle_history(main: MainScreen) -> None:

@@ -24,3 +24,12 @@ MUTATING_ACTIONS = frozenset(
 def allowed(app: App[None], action: str) -> bool:
     """False for a mutating action while the app is read-only."""
     return not (getattr(app, "read_only", False) and action in MUTATING_ACTIONS)
+
+
+def guard(app: App[None], action: str) -> bool:
+    """`allowed`, telling the user when it is not: for palette commands, remapped keys and
+    keys of screens that reach a mutating action some other way than a checked binding."""
+    if allowed(app, action):
+        return True
+    app.notify("Read-only mode: swarmtui makes no changes.", severity="warning")
+    return False

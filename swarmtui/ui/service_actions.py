@@ -27,6 +27,8 @@ SERVICE_BINDINGS: list[BindingType] = [
     Binding("f", "force_redeploy", "Redeploy", id="force_redeploy_service"),
     Binding("b", "rollback", "Rollback", id="rollback_service"),
     Binding("x", "remove_service", "Remove", id="remove_service"),
+    Binding("c", "create_service", "Create", show=False, id="create_service"),
+    Binding("o", "rollout", "Rollout", show=False, id="service_rollout"),
 ]
 
 
