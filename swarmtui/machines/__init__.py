@@ -1,0 +1,1 @@
+"""Machines: hosts swarmtui creates or adopts, joins to the swarm and retires (issue 5)."""

@@ -1,0 +1,85 @@
+"""The machine contract shared by the store, the drivers, the CLI and the console.
+
+Records hold key *paths* and host-key fingerprints, never key material or tokens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+DriverName = Literal["dind", "ssh"]
+Role = Literal["manager", "worker"]
+StepLog = Callable[[str], None]  # one line per step, shown live in the console and the CLI
+
+
+class MachineError(Exception):
+    """A machine operation failed; `message` is a plain explanation, `hint` what to do."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+@dataclass(frozen=True)
+class MachineRecord:
+    name: str
+    driver: DriverName
+    address: str  # where other nodes reach it (swarm advertise address)
+    role: Role | None = None  # None until it joined a swarm
+    ssh_user: str = ""
+    ssh_port: int = 22
+    ssh_key_path: str = ""
+    ssh_proxy_jump: str = ""
+    host_key_fingerprint: str = ""  # SHA256:... as `ssh-keygen -l` prints it
+    engine_url: str = ""  # how swarmtui reaches its engine API (tcp://127.0.0.1:PORT, ssh://)
+    container_id: str = ""  # dind only
+    created_at: str = ""  # ISO 8601 UTC
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CreateRequest:
+    name: str
+    driver: DriverName
+    role: Role | None = None  # join right after creation when set
+    # ssh driver
+    host: str = ""
+    ssh_user: str = "root"
+    ssh_port: int = 22
+    ssh_key_path: str = ""
+    ssh_proxy_jump: str = ""
+    accept_fingerprint: str = ""  # the fingerprint the user confirmed; empty = ask
+    install_docker: bool = False  # only after the user confirmed
+    # dind driver
+    node_image: str = ""
+
+
+@dataclass(frozen=True)
+class MachineStatus:
+    name: str
+    state: str  # running | stopped | unreachable | missing
+    engine_version: str = ""
+    swarm_state: str = ""  # inactive | active | pending | error
+    node_id: str = ""
+    message: str = ""
+
+
+class Driver(Protocol):
+    name: DriverName
+
+    def create(self, request: CreateRequest, log: StepLog) -> MachineRecord: ...
+
+    def status(self, record: MachineRecord) -> MachineStatus: ...
+
+    def start(self, record: MachineRecord, log: StepLog) -> None: ...
+
+    def stop(self, record: MachineRecord, log: StepLog) -> None: ...
+
+    def remove(self, record: MachineRecord, log: StepLog) -> None: ...
+
+    def run(self, record: MachineRecord, command: list[str], log: StepLog) -> str:
+        """Run COMMAND on the machine (docker swarm join/leave); returns stdout."""
+        ...
