@@ -177,7 +177,7 @@ async def test_a_valid_form_typed_from_the_keyboard_creates_one_service() -> Non
                 await pilot.press("tab")  # past the mode Select
             field = screen.query_one(f"#field-{name}", Input)
             assert app.focused is field, f"{name} is focused"
-            await pilot.press("ctrl+u", *value, "tab")
+            await pilot.press("ctrl+u", *value, "enter" if name == "command" else "tab")
         assert app.focused is screen.query_one("#field-restart_condition")
         await pilot.press("enter", "down", "enter")  # any -> on-failure
         await pilot.press("tab", *"2", "tab", *"10s", "tab")

@@ -138,6 +138,11 @@ class CreateServiceScreen(OperationModal):
         self._clear_error(event.input)
         self._preview()
 
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """enter moves on to the next field; ctrl+s sends."""
+        event.stop()
+        self.focus_next()
+
     def on_select_changed(self, event: Select.Changed) -> None:
         self._clear_error(event.select)
         if event.select.id == "field-mode":

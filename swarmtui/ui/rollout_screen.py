@@ -173,7 +173,8 @@ class RolloutScreen(Screen[None]):
         failures = rollout.failures
         if not failures:
             return Text("No failed tasks.", style="dim")
-        text = Text("Failures\n", style="bold")
+        text = Text()
+        text.append("Failures\n", style="bold")
         for slot, task in failures:
             text.append(f"slot {slot[:12]}  {task.id[:12]}  {task.image}  ")
             text.append(task.state, style=self._colour("error"))
