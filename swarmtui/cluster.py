@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, Literal, Protocol
 
+from swarmtui.logs.log_line import LogLine
+from swarmtui.logs.log_target import LogKind
 from swarmtui.models import EngineInfo, Node, Service, SwarmEvent, Task, TaskScope
 
 ObjectKind = Literal["node", "service", "task"]
@@ -16,6 +18,23 @@ ObjectKind = Literal["node", "service", "task"]
 
 class EventStream(Protocol):
     def __iter__(self) -> Iterator[SwarmEvent]: ...
+
+    def close(self) -> None: ...
+
+
+class LogSource(Protocol):
+    """An open log stream: iterate lines; `close()` from any thread ends the iteration."""
+
+    @property
+    def idle(self) -> bool:
+        """True when the iteration ended because nothing came for the idle timeout."""
+        ...
+
+    def __iter__(self) -> Iterator[LogLine]: ...
+
+    def batches(self) -> Iterator[list[LogLine]]:
+        """The same lines, in the groups they arrived in (cheaper under a flood)."""
+        ...
 
     def close(self) -> None: ...
 
@@ -40,6 +59,20 @@ class ClusterBackend(Protocol):
     def inspect(self, kind: ObjectKind, object_id: str) -> dict[str, Any]: ...
 
     def subscribe_events(self) -> EventStream: ...
+
+    def open_logs(
+        self,
+        kind: LogKind,
+        object_id: str,
+        *,
+        tail: int | None = None,
+        since_ns: int | None = None,
+        follow: bool = True,
+        idle_timeout: float | None = None,
+    ) -> LogSource:
+        """Logs of a service (all its tasks) or of one task: both streams, with timestamps
+        and task details; TAIL lines per task (None: all), from SINCE_NS if given."""
+        ...
 
     def init_swarm(self, advertise_addr: str) -> str:
         """Make the engine a single-node swarm manager; returns the new node id."""

@@ -22,6 +22,7 @@ class Config:
     hosts: tuple[str, ...] = ()
     read_only: bool = False
     path: Path | None = None
+    log_buffer_lines: int = 10_000  # lines a log view keeps (a ring buffer)
 
 
 def config_dir() -> Path:
@@ -67,7 +68,15 @@ def parse_config(data: dict[str, object], path: Path | None = None) -> Config:
     read_only = data.get("read_only", False)
     if not isinstance(read_only, bool):
         raise ConfigError("read_only must be true or false")
+    log_buffer_lines = data.get("log_buffer_lines", 10_000)
+    if (
+        not isinstance(log_buffer_lines, int)
+        or isinstance(log_buffer_lines, bool)
+        or not 100 <= log_buffer_lines <= 1_000_000
+    ):
+        raise ConfigError("log_buffer_lines must be a whole number between 100 and 1000000")
     return Config(
+        log_buffer_lines=log_buffer_lines,
         refresh_interval=float(interval),
         read_only=read_only,
         theme=theme,

@@ -14,6 +14,8 @@ from typing import Any
 
 from swarmtui.backend.mapping import node_from_json, service_from_json, task_from_json
 from swarmtui.cluster import ObjectKind
+from swarmtui.demo_logs import DemoLogStream, demo_lines
+from swarmtui.logs.log_target import LogKind
 from swarmtui.models import EngineInfo, Node, Service, SwarmEvent, Task, TaskScope
 from swarmtui.problems import BackendError
 
@@ -325,6 +327,27 @@ class DemoBackend:
 
     def subscribe_events(self) -> _QuietEvents:
         return _QuietEvents()
+
+    def open_logs(
+        self,
+        kind: LogKind,
+        object_id: str,
+        *,
+        tail: int | None = None,
+        since_ns: int | None = None,
+        follow: bool = True,
+        idle_timeout: float | None = None,
+    ) -> DemoLogStream:
+        self._hit()
+        task = next((t for t in TASKS_JSON if t["ID"] == object_id), None)
+        service_id = task["ServiceID"] if task is not None else object_id
+        service = next(s for s in SERVICES_JSON if s["ID"] == service_id)
+        tasks = [t for t in TASKS_JSON if t["ServiceID"] == service_id]
+        now_ns = int(DEMO_NOW.timestamp()) * 1_000_000_000
+        lines = demo_lines(service, tasks, now_ns)
+        if kind == "task":
+            lines = [line for line in lines if line.task_id == object_id]
+        return DemoLogStream(lines, tail=tail, since_ns=since_ns, follow=follow)
 
     def init_swarm(self, advertise_addr: str) -> str:
         self._hit()

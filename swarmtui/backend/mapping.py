@@ -50,6 +50,7 @@ def engine_info_from_json(info: Json, api_version: str) -> EngineInfo:
         cluster_id=str(_get(swarm, "Cluster", "ID", default="")),
         managers=int(_get(swarm, "Managers", default=0)),
         nodes=int(_get(swarm, "Nodes", default=0)),
+        logging_driver=str(_get(info, "LoggingDriver", default="")),
     )
 
 
