@@ -16,6 +16,7 @@ from typing import Any
 
 import docker
 
+from swarmtui.backend.dind_container import NODE_API_PORT, DindError, start_dind_container
 from swarmtui.backend.engine_setup import engine_client, engine_reachable, ensure_engine
 from swarmtui.backend.images import (
     NODE_IMAGE,
@@ -29,7 +30,6 @@ from swarmtui.backend.images import (
 LAB_LABEL = "swarmtui.lab"
 NODE_LABEL = "swarmtui.lab.node"
 ROLE_LABEL = "swarmtui.lab.role"
-NODE_API_PORT = 2375
 API_TIMEOUT = 60.0
 READY_TIMEOUT = 60.0
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,40}$")
@@ -213,51 +213,24 @@ def _create_node(host: Any, lab: str, node: str, role: str, sshd: bool, log: Log
     labels = {LAB_LABEL: lab, NODE_LABEL: node, ROLE_LABEL: role}
     volume = f"{lab}-{node}-docker"
     _ensure_volume(host, volume, labels)
-    api = host.api
-    common: dict[str, Any] = {
-        "binds": {volume: {"bind": "/var/lib/docker", "mode": "rw"}},
-        "port_bindings": {NODE_API_PORT: ("127.0.0.1",)},  # a random free host port
-        "network_mode": _network_name(lab),
-    }
     # --privileged is refused on these machines (the bounding set lacks CAP_SYS_RESOURCE);
-    # this profile is what works instead (docs/test-infrastructure.md). Privileged is the
-    # fallback for hosts where the profile does not start.
-    profile = api.create_host_config(
-        cap_add=["ALL"],
-        cap_drop=["SYS_RESOURCE"],
-        security_opt=["seccomp=unconfined", "apparmor=unconfined"],
-        device_cgroup_rules=["a *:* rwm"],
-        cgroupns="private",
-        **common,
-    )
-    # What the CLI sends for --security-opt systempaths=unconfined (it is not an engine option).
-    profile["MaskedPaths"] = []
-    profile["ReadonlyPaths"] = []
-    attempts = [("capability profile", profile)]
-    attempts.append(("--privileged", api.create_host_config(privileged=True, **common)))
-    errors: list[str] = []
-    for label, host_config in attempts:
-        created = api.create_container(
-            NODE_IMAGE,
+    # the capability profile is what works instead (docs/test-infrastructure.md), so it is
+    # tried first; privileged is the fallback for hosts where the profile does not start.
+    try:
+        return start_dind_container(
+            host,
+            image=NODE_IMAGE,
             name=f"{lab}-{node}",
             hostname=node,
             labels=labels,
-            ports=[NODE_API_PORT],
+            volume=volume,
+            network=_network_name(lab),
             environment={"SWARMTUI_SSHD": "1" if sshd else "0"},
-            host_config=host_config,
-            networking_config=api.create_networking_config(
-                {_network_name(lab): api.create_endpoint_config()}
-            ),
+            privileged_first=False,
+            log=log,
         )
-        try:
-            api.start(created["Id"])
-        except docker.errors.APIError as exc:
-            errors.append(f"{label}: {exc.explanation or exc}")
-            log(f"{lab}-{node} does not start with {label}: {exc.explanation or exc}")
-            api.remove_container(created["Id"], force=True)
-            continue
-        return str(created["Id"])
-    raise LabError(f"cannot start node {lab}-{node}: " + "; ".join(errors))
+    except DindError as exc:
+        raise LabError(f"cannot start node {lab}-{node}: {exc}") from exc
 
 
 def _wait_api(host: Any, container_id: str, node: LabNode) -> None:

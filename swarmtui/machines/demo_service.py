@@ -161,7 +161,7 @@ class DemoMachineService:
             if DEMO_FINGERPRINT not in request.accept_fingerprint.split(","):
                 raise HostKeyUnknown(host, DEMO_FINGERPRINT, "ED25519")
             self.trusted.add(host)
-            self._step(log, f"Host key {DEMO_FINGERPRINT} trusted (swarmtui's known_hosts)")
+            self._step(log, "Host key trusted, kept in swarmtui's own known_hosts")
         key = request.ssh_key_path or "the SSH agent"
         self._step(log, f"Authenticating as {request.ssh_user} with {key}")
         if failure is not None and host == AUTH_FAILS_HOST:

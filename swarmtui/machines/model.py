@@ -23,6 +23,53 @@ class MachineError(Exception):
         self.hint = hint
 
 
+class HostKeyUnknown(MachineError):
+    """First contact with an SSH host: show `fingerprint` and ask before trusting it.
+
+    Retry with CreateRequest.accept_fingerprint set to the fingerprint the user confirmed
+    (several, comma-separated, when a ProxyJump host is new as well).
+    """
+
+    def __init__(
+        self, host: str, fingerprint: str, key_type: str = "", confirmed: str = ""
+    ) -> None:
+        if confirmed:
+            message = (
+                f"Refusing to connect to {host}: it presented the {key_type or 'key'} "
+                f"{fingerprint}, not the fingerprint you confirmed ({confirmed})."
+            )
+        else:
+            message = (
+                f"The host key of {host} is not known yet. Its {key_type or 'key'} fingerprint "
+                f"is {fingerprint}."
+            )
+        super().__init__(
+            message,
+            "Compare it with the fingerprint the host's owner gives you (ssh-keygen -lf "
+            "/etc/ssh/ssh_host_*_key.pub on the host) and confirm it to continue.",
+        )
+        self.host = host
+        self.fingerprint = fingerprint
+        self.key_type = key_type
+        self.confirmed = confirmed
+
+
+class HostKeyChanged(MachineError):
+    """The host presented a key other than the one swarmtui trusted (or the user confirmed)."""
+
+    def __init__(self, host: str, fingerprint: str, expected: str, known_hosts: str = "") -> None:
+        super().__init__(
+            f"Refusing to connect to {host}: it presented the key {fingerprint}, not the "
+            f"trusted {expected}. Someone may be intercepting the connection, or the host "
+            "was reinstalled.",
+            "If the host really was reinstalled, remove its line from "
+            f"{known_hosts or 'swarmtui known_hosts'} after checking the new fingerprint.",
+        )
+        self.host = host
+        self.fingerprint = fingerprint
+        self.expected = expected
+
+
 @dataclass(frozen=True)
 class MachineRecord:
     name: str
@@ -55,6 +102,7 @@ class CreateRequest:
     install_docker: bool = False  # only after the user confirmed
     # dind driver
     node_image: str = ""
+    network: str = ""  # the local network to attach to; empty = swarmtui-machines
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,118 @@
+"""Starting a Docker-in-Docker container: shared by the lab and the dind machine driver.
+
+`--privileged` is refused on some hosts ("unable to apply caps: operation not permitted" when
+the capability bounding set lacks CAP_SYS_RESOURCE); the capability profile below works there
+(docs: test-infrastructure.md). Both are tried, in the caller's order of preference.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import docker
+
+from swarmtui.backend.engine_setup import engine_reachable
+
+NODE_API_PORT = 2375
+
+Log = Callable[[str], None]
+
+
+class DindError(RuntimeError):
+    """A Docker-in-Docker container could not be started or did not answer."""
+
+
+def host_config_attempts(api: Any, common: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The two ways to run a nested dockerd, by label: the capability profile and privileged."""
+    profile = api.create_host_config(
+        cap_add=["ALL"],
+        cap_drop=["SYS_RESOURCE"],
+        security_opt=["seccomp=unconfined", "apparmor=unconfined"],
+        device_cgroup_rules=["a *:* rwm"],
+        cgroupns="private",
+        **common,
+    )
+    # What the CLI sends for --security-opt systempaths=unconfined (it is not an engine option).
+    profile["MaskedPaths"] = []
+    profile["ReadonlyPaths"] = []
+    return {
+        "capability profile": profile,
+        "--privileged": api.create_host_config(privileged=True, **common),
+    }
+
+
+def start_dind_container(
+    host: Any,
+    *,
+    image: str,
+    name: str,
+    hostname: str,
+    labels: dict[str, str],
+    volume: str,
+    network: str,
+    environment: dict[str, str],
+    privileged_first: bool,
+    log: Log,
+) -> str:
+    """Create and start the container (API port published on 127.0.0.1); returns its id.
+
+    Whatever attempt does not start is removed again; DindError when none starts.
+    """
+    api = host.api
+    common: dict[str, Any] = {
+        "binds": {volume: {"bind": "/var/lib/docker", "mode": "rw"}},
+        "port_bindings": {NODE_API_PORT: ("127.0.0.1",)},  # a random free host port
+        "network_mode": network,
+    }
+    attempts = host_config_attempts(api, common)
+    order = ["--privileged", "capability profile"]
+    if not privileged_first:
+        order.reverse()
+    errors: list[str] = []
+    for label in order:
+        created = api.create_container(
+            image,
+            name=name,
+            hostname=hostname,
+            labels=labels,
+            ports=[NODE_API_PORT],
+            environment=environment,
+            host_config=attempts[label],
+            networking_config=api.create_networking_config({network: api.create_endpoint_config()}),
+        )
+        try:
+            api.start(created["Id"])
+        except docker.errors.APIError as exc:
+            errors.append(f"{label}: {exc.explanation or exc}")
+            log(f"{name} does not start with {label}: {exc.explanation or exc}")
+            api.remove_container(created["Id"], force=True, v=True)
+            continue
+        log(f"{name} started with {label}")
+        return str(created["Id"])
+    raise DindError(f"cannot start {name}: " + "; ".join(errors))
+
+
+def published_api_url(attrs: dict[str, Any]) -> str:
+    """tcp://127.0.0.1:PORT of a running container's published API port, else ""."""
+    settings = attrs.get("NetworkSettings") or {}
+    bindings = (settings.get("Ports") or {}).get(f"{NODE_API_PORT}/tcp") or []
+    port = next((b["HostPort"] for b in bindings if b.get("HostIp") == "127.0.0.1"), "")
+    running = bool((attrs.get("State") or {}).get("Running"))
+    return f"tcp://127.0.0.1:{port}" if running and port else ""
+
+
+def wait_dind_api(host: Any, container_id: str, label: str, timeout: float) -> str:
+    """Wait until the nested engine answers on its published port; returns its URL."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        container = host.containers.get(container_id)
+        url = published_api_url(container.attrs)
+        if url and engine_reachable(url, timeout=2):
+            return url
+        if container.status not in ("running", "created"):
+            tail = container.logs(tail=20).decode(errors="replace")
+            raise DindError(f"{label} stopped ({container.status}):\n{tail}")
+        time.sleep(0.5)
+    raise DindError(f"the engine of {label} did not answer within {timeout:.0f} s")

@@ -1,0 +1,343 @@
+"""Machine orchestration, free of UI and of docker/paramiko: create, join, leave, retire, remove.
+
+It receives the drivers and, for swarm work, a ClusterBackend connected to a manager. Join
+tokens come from that manager (never typed) and never reach a log line unmasked.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+
+from swarmtui.cluster import ClusterBackend
+from swarmtui.journal import mask_secrets
+from swarmtui.machines.model import (
+    CreateRequest,
+    Driver,
+    MachineError,
+    MachineRecord,
+    MachineStatus,
+    Role,
+    StepLog,
+)
+from swarmtui.machines.store import MachineStore, validate_name
+from swarmtui.models import ScopeKind, TaskScope
+
+SWARM_PORT = 2377
+JOIN_READY_TIMEOUT = 60.0
+DRAIN_TIMEOUT = 120.0
+DOWN_TIMEOUT = 60.0
+POLL = 0.5
+
+
+def _masked(log: StepLog) -> StepLog:
+    return lambda line: log(mask_secrets(line))
+
+
+class MachineManager:
+    def __init__(
+        self,
+        store: MachineStore,
+        drivers: Mapping[str, Driver],
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.store = store
+        self.drivers = dict(drivers)
+        self._sleep = sleep
+
+    def driver(self, name: str) -> Driver:
+        driver = self.drivers.get(name)
+        if driver is None:
+            raise MachineError(f"No machine driver named {name!r} is available here.")
+        return driver
+
+    # --- reading -------------------------------------------------------------------------
+
+    def machines(self) -> list[MachineRecord]:
+        return self.store.list()
+
+    def status(self, name: str) -> MachineStatus:
+        record = self.store.get(name)
+        return self.driver(record.driver).status(record)
+
+    def statuses(self) -> list[tuple[MachineRecord, MachineStatus]]:
+        result = []
+        for record in self.store.list():
+            try:
+                status = self.driver(record.driver).status(record)
+            except MachineError as exc:
+                status = MachineStatus(record.name, "unreachable", message=exc.message)
+            result.append((record, status))
+        return result
+
+    # --- create / remove -----------------------------------------------------------------
+
+    def create(
+        self, request: CreateRequest, log: StepLog, cluster: ClusterBackend | None = None
+    ) -> MachineRecord:
+        """Create (or adopt) a machine, joining it when request.role is set.
+
+        Nothing half-made stays behind: on any failure what was created is removed again
+        (the machine, its store record, its swarm membership) before the error is re-raised.
+        """
+        log = _masked(log)
+        validate_name(request.name)
+        if request.name in self.store:
+            raise MachineError(
+                f"A machine named {request.name!r} already exists.",
+                "Choose another name, or remove the old machine first.",
+            )
+        if request.role is not None and cluster is None:
+            raise MachineError("Joining needs a connection to a swarm manager.")
+        driver = self.driver(request.driver)
+        record = driver.create(request, log)
+        try:
+            self.store.add(record)
+            if request.role is not None:
+                assert cluster is not None
+                record = self.join(request.name, request.role, log, cluster)
+        except BaseException:
+            log(f"{request.name}: creation failed, removing what was made")
+            self._undo(driver, record, log, cluster)
+            raise
+        log(f"{request.name}: ready")
+        return record
+
+    def _undo(
+        self,
+        driver: Driver,
+        record: MachineRecord,
+        log: StepLog,
+        cluster: ClusterBackend | None,
+    ) -> None:
+        errors: list[str] = []
+        try:
+            status = driver.status(record)
+            if status.swarm_state not in ("", "inactive"):
+                driver.run(record, ["docker", "swarm", "leave", "--force"], log)
+            if status.node_id and cluster is not None:
+                self._remove_node_when_down(cluster, status.node_id, log, DOWN_TIMEOUT)
+        except Exception as exc:
+            errors.append(str(exc))
+        try:
+            driver.remove(record, log)
+        except Exception as exc:
+            errors.append(str(exc))
+        if record.name in self.store:  # it was not before create(): it is this attempt's
+            self.store.remove(record.name)
+        for error in errors:
+            log(f"clean-up: {error}")
+
+    def remove(self, name: str, log: StepLog, *, force: bool = False) -> None:
+        """Remove the machine (its container and volume for dind) and forget it.
+
+        A machine still in a swarm is refused unless FORCE: retire it instead.
+        """
+        log = _masked(log)
+        record = self.store.get(name)
+        driver = self.driver(record.driver)
+        if not force:
+            status = driver.status(record)
+            if status.swarm_state in ("active", "pending"):
+                raise MachineError(
+                    f"{name} is still part of a swarm.",
+                    "Retire it (drain, leave, remove the node), or remove it with force.",
+                )
+        driver.remove(record, log)
+        self.store.remove(name)
+        log(f"{name}: removed")
+
+    # --- swarm ---------------------------------------------------------------------------
+
+    def join(self, name: str, role: Role, log: StepLog, cluster: ClusterBackend) -> MachineRecord:
+        """Join the machine to the swarm CLUSTER manages, as ROLE; returns the updated record."""
+        log = _masked(log)
+        record = self.store.get(name)
+        driver = self.driver(record.driver)
+        info = cluster.engine_info()
+        if info.swarm_state != "active" or not info.is_manager:
+            raise MachineError(
+                f"{cluster.endpoint_display} is not a swarm manager (swarm: {info.swarm_state}).",
+                "Connect to a manager of the swarm to join.",
+            )
+        status = driver.status(record)
+        if status.state != "running":
+            raise MachineError(f"{name} is {status.state}: {status.message}".rstrip(": "))
+        if status.swarm_state not in ("", "inactive"):
+            raise MachineError(
+                f"{name} is already part of a swarm ({status.swarm_state}).",
+                "Make it leave its swarm first.",
+            )
+        manager_addr = _host_only(info.node_address)
+        if not manager_addr:
+            raise MachineError("The manager does not report its swarm address.")
+        worker_token, manager_token = cluster.mutator().join_tokens()
+        token = manager_token if role == "manager" else worker_token
+        if not token:
+            raise MachineError("The manager gave no join token.")
+        advertise = self.advertise_address(record, manager_addr, log)
+        log(f"{name}: joining the swarm of {manager_addr} as {role}, advertising {advertise}")
+        command = [
+            "docker",
+            "swarm",
+            "join",
+            "--token",
+            token,
+            "--advertise-addr",
+            advertise,
+            "--listen-addr",
+            f"0.0.0.0:{SWARM_PORT}",
+            f"{manager_addr}:{SWARM_PORT}",
+        ]
+        driver.run(record, command, log)
+        node_id = self._wait_joined(driver, record, cluster, log)
+        extra = {**record.extra, "node_id": node_id, "advertise_addr": advertise}
+        if info.cluster_id:
+            extra["cluster_id"] = info.cluster_id
+        updated = replace(record, role=role, address=advertise, extra=extra)
+        self.store.update(updated)
+        log(f"{name}: joined as {role} (node {node_id[:12]})")
+        return updated
+
+    def advertise_address(self, record: MachineRecord, manager_addr: str, log: StepLog) -> str:
+        """The machine's own address on the route to the manager (`ip route get`'s src)."""
+        driver = self.driver(record.driver)
+        try:
+            out = driver.run(record, ["ip", "-o", "route", "get", manager_addr], log)
+        except MachineError as exc:
+            log(f"{record.name}: cannot ask for its route to the manager ({exc.message})")
+            out = ""
+        words = out.split()
+        if "src" in words[:-1]:
+            candidate = words[words.index("src") + 1]
+            if _is_ip(candidate):
+                return candidate
+        if _is_ip(record.address):
+            return record.address
+        raise MachineError(
+            f"Cannot tell which address of {record.name} reaches the manager {manager_addr}.",
+            "Check that the machine has a route to the manager.",
+        )
+
+    def _wait_joined(
+        self, driver: Driver, record: MachineRecord, cluster: ClusterBackend, log: StepLog
+    ) -> str:
+        deadline = time.monotonic() + JOIN_READY_TIMEOUT
+        node_id = ""
+        while time.monotonic() < deadline:
+            if not node_id:
+                node_id = driver.status(record).node_id
+            if node_id:
+                node = next((n for n in cluster.nodes() if n.id == node_id), None)
+                if node is not None and node.status == "ready":
+                    return node_id
+            self._sleep(POLL)
+        raise MachineError(
+            f"{record.name} joined but is not Ready after {JOIN_READY_TIMEOUT:.0f} s.",
+            "Check that ports 2377/tcp, 7946/tcp+udp and 4789/udp are open between the nodes.",
+        )
+
+    def leave(
+        self, name: str, log: StepLog, cluster: ClusterBackend | None = None, *, force: bool = False
+    ) -> MachineRecord:
+        """`docker swarm leave` on the machine; with CLUSTER, also remove its node entry."""
+        log = _masked(log)
+        record = self.store.get(name)
+        driver = self.driver(record.driver)
+        status = driver.status(record)
+        node_id = status.node_id or record.extra.get("node_id", "")
+        if status.swarm_state in ("active", "pending", "error"):
+            command = ["docker", "swarm", "leave"] + (["--force"] if force else [])
+            driver.run(record, command, log)
+        else:
+            log(f"{name}: not in a swarm")
+        if cluster is not None and node_id:
+            self._remove_node_when_down(cluster, node_id, log, DOWN_TIMEOUT)
+        extra = {k: v for k, v in record.extra.items() if k not in ("node_id", "cluster_id")}
+        updated = replace(record, role=None, extra=extra)
+        self.store.update(updated)
+        log(f"{name}: left the swarm")
+        return updated
+
+    def retire(self, name: str, log: StepLog, cluster: ClusterBackend) -> None:
+        """Drain, wait for its tasks to move, leave, remove the node, remove the machine."""
+        log = _masked(log)
+        record = self.store.get(name)
+        driver = self.driver(record.driver)
+        status = driver.status(record)
+        node_id = status.node_id or record.extra.get("node_id", "")
+        mutator = cluster.mutator()
+        if node_id and status.swarm_state == "active":
+            node = next((n for n in cluster.nodes() if n.id == node_id), None)
+            if node is not None and node.role == "manager":
+                managers = [n for n in cluster.nodes() if n.role == "manager"]
+                if len(managers) <= 1:
+                    raise MachineError(f"{name} is the only manager: retiring it ends the swarm.")
+                log(f"{name}: demoting to worker first")
+                mutator.set_node_role(node_id, "worker")
+            log(f"{name}: draining")
+            mutator.set_node_availability(node_id, "drain")
+            self._wait_drained(cluster, node_id, name, log)
+            driver.run(record, ["docker", "swarm", "leave"], log)
+        elif status.swarm_state in ("pending", "error"):
+            driver.run(record, ["docker", "swarm", "leave", "--force"], log)
+        if node_id:
+            self._remove_node_when_down(cluster, node_id, log, DOWN_TIMEOUT)
+        driver.remove(record, log)
+        self.store.remove(name)
+        log(f"{name}: retired")
+
+    def _wait_drained(self, cluster: ClusterBackend, node_id: str, name: str, log: StepLog) -> None:
+        scope = TaskScope(ScopeKind.NODE, node_id, name)
+        deadline = time.monotonic() + DRAIN_TIMEOUT
+        while time.monotonic() < deadline:
+            running = [
+                t
+                for t in cluster.tasks(scope)
+                if t.node_id == node_id and t.state in ("running", "starting", "preparing")
+            ]
+            if not running:
+                log(f"{name}: no tasks left on it")
+                return
+            self._sleep(POLL)
+        log(f"{name}: tasks still running after {DRAIN_TIMEOUT:.0f} s; leaving anyway")
+
+    def _remove_node_when_down(
+        self, cluster: ClusterBackend, node_id: str, log: StepLog, timeout: float
+    ) -> None:
+        """The manager removes a node entry only once the node is down: wait, then remove."""
+        mutator = cluster.mutator()
+        deadline = time.monotonic() + timeout
+        while True:
+            node = next((n for n in cluster.nodes() if n.id == node_id), None)
+            if node is None:
+                return
+            if node.status in ("down", "unknown", "disconnected"):
+                mutator.remove_node(node_id, force=False)
+                log(f"node {node_id[:12]} removed from the swarm")
+                return
+            if time.monotonic() > deadline:
+                log(f"node {node_id[:12]} still {node.status}: removing it with force")
+                mutator.remove_node(node_id, force=True)
+                return
+            self._sleep(POLL)
+
+
+def _host_only(addr: str) -> str:
+    text = addr.strip()
+    if text.startswith("["):
+        return text[1:].split("]", 1)[0]
+    if text.count(":") == 1:
+        return text.split(":", 1)[0]
+    return text
+
+
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
