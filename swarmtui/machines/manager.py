@@ -341,3 +341,42 @@ def _is_ip(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+class ConnectedMachineService:
+    """The console's MachineService over a MachineManager and the connected manager.
+
+    CLUSTER gives the ClusterBackend of the swarm the console is connected to (None when it
+    is not connected to a manager: joining is refused then).
+    """
+
+    def __init__(
+        self, manager: MachineManager, cluster: Callable[[], ClusterBackend | None]
+    ) -> None:
+        self.manager = manager
+        self._cluster = cluster
+
+    def _require_cluster(self) -> ClusterBackend:
+        cluster = self._cluster()
+        if cluster is None:
+            raise MachineError("Not connected to a swarm manager.", "Connect to a manager first.")
+        return cluster
+
+    def list_machines(self) -> list[tuple[MachineRecord, MachineStatus]]:
+        return self.manager.statuses()
+
+    def create(self, request: CreateRequest, log: StepLog) -> MachineRecord:
+        cluster = self._require_cluster() if request.role is not None else self._cluster()
+        return self.manager.create(request, log, cluster)
+
+    def join(self, name: str, role: Role, log: StepLog) -> None:
+        self.manager.join(name, role, log, self._require_cluster())
+
+    def leave(self, name: str, log: StepLog) -> None:
+        self.manager.leave(name, log, self._cluster())
+
+    def retire(self, name: str, log: StepLog) -> None:
+        self.manager.retire(name, log, self._require_cluster())
+
+    def remove(self, name: str, log: StepLog) -> None:
+        self.manager.remove(name, log)

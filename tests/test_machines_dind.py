@@ -1,0 +1,183 @@
+"""The dind machine driver end to end: two workers created, joined to the lab swarm, running a
+service's tasks, then retired with nothing left behind (containers, volumes, swarm nodes)."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import docker
+import pytest
+
+from swarmtui.backend.dind_driver import MACHINE_LABEL, DindDriver, container_name, volume_name
+from swarmtui.backend.docker_backend import DockerBackend
+from swarmtui.backend.images import NODE_IMAGE, WORKLOAD_IMAGE
+from swarmtui.backend.lab import Lab
+from swarmtui.endpoints import Endpoint
+from swarmtui.machines.manager import ConnectedMachineService, MachineManager
+from swarmtui.machines.model import CreateRequest, MachineError, MachineRecord
+from swarmtui.machines.service import MachineService
+from swarmtui.machines.store import MachineStore
+
+pytestmark = pytest.mark.swarm
+
+
+@pytest.fixture
+def data_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def backend(lab_swarm: Lab) -> Iterator[DockerBackend]:
+    b = DockerBackend(Endpoint(lab_swarm.manager_url, "test"))
+    yield b
+    b.close()
+
+
+def _leftovers(engine: Any, names: list[str]) -> list[str]:
+    found = []
+    for name in names:
+        for c in engine.containers.list(all=True, filters={"label": f"{MACHINE_LABEL}={name}"}):
+            found.append(f"container {c.name}")
+        for v in engine.volumes.list(filters={"label": f"{MACHINE_LABEL}={name}"}):
+            found.append(f"volume {v.name}")
+    return found
+
+
+def _wait(predicate: Any, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def test_dind_workers_join_run_a_service_and_retire(
+    engine: Any,
+    lab_swarm: Lab,
+    manager_client: Any,
+    backend: DockerBackend,
+    run_id: str,
+    data_home: Path,
+    tmp_path: Path,
+) -> None:
+    store = MachineStore(tmp_path / "machines.json")
+    driver = DindDriver(node_image=NODE_IMAGE, network=lab_swarm.network)
+    manager = MachineManager(store, {"dind": driver})
+    service: MachineService = ConnectedMachineService(manager, lambda: backend)
+    names = [f"m{run_id}-w1", f"m{run_id}-w2"]
+    lines: list[str] = []
+    svc = None
+    started = time.monotonic()
+    try:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            records = list(
+                pool.map(
+                    lambda n: service.create(
+                        CreateRequest(name=n, driver="dind", role="worker"), lines.append
+                    ),
+                    names,
+                )
+            )
+        print(f"created and joined 2 dind workers in {time.monotonic() - started:.1f} s")
+        worker_token, _ = backend.mutator().join_tokens()
+        assert worker_token and all(worker_token not in line for line in lines)
+        assert any("SWMTKN-1-<masked>" in line for line in lines)
+        node_ids = [r.extra["node_id"] for r in records]
+        for record in records:
+            assert record.role == "worker"
+            assert record.address == store.get(record.name).address
+            node = manager_client.nodes.get(record.extra["node_id"])
+            assert node.attrs["Description"]["Hostname"] == record.name
+            assert node.attrs["Status"]["Addr"] == record.address
+            assert node.attrs["Status"]["State"] == "ready"
+        statuses = dict((r.name, s) for r, s in service.list_machines())
+        assert {statuses[n].swarm_state for n in names} == {"active"}
+        # The workload image was loaded into the machines: a service runs on them offline.
+        for node_id in node_ids:
+            backend.mutator().set_node_labels(node_id, {"swarmtui.test.machine": run_id}, [])
+        svc = manager_client.services.create(
+            WORKLOAD_IMAGE,
+            ["ping", "127.0.0.1"],
+            name=f"t{run_id}-machines",
+            mode=docker.types.ServiceMode("global"),
+            constraints=[f"node.labels.swarmtui.test.machine=={run_id}"],
+        )
+
+        def running_on() -> set[str]:
+            return {
+                t["NodeID"] for t in svc.tasks() if t.get("Status", {}).get("State") == "running"
+            }
+
+        _wait(lambda: running_on() == set(node_ids), 90, "tasks running on both machines")
+        started = time.monotonic()
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            list(pool.map(lambda n: service.retire(n, lines.append), names))
+        print(f"retired 2 dind workers in {time.monotonic() - started:.1f} s")
+        assert store.list() == []
+        assert _leftovers(engine, names) == []
+        swarm_nodes = {n.id for n in manager_client.nodes.list()}
+        assert not swarm_nodes & set(node_ids)
+        assert running_on() == set()
+    finally:
+        if svc is not None:
+            svc.remove()
+        for name in names:
+            left = store.find(name)
+            if left is not None:
+                driver.remove(left, lines.append)
+            with contextlib.suppress(docker.errors.NotFound):
+                engine.containers.get(container_name(name)).remove(force=True, v=True)
+            with contextlib.suppress(docker.errors.NotFound):
+                engine.volumes.get(volume_name(name)).remove(force=True)
+        for node in manager_client.nodes.list():
+            if node.attrs["Description"]["Hostname"] in names:
+                node.remove(force=True)
+
+
+def test_bad_inputs_leave_nothing(
+    engine: Any, lab_swarm: Lab, run_id: str, data_home: Path, tmp_path: Path
+) -> None:
+    store = MachineStore(tmp_path / "machines.json")
+    driver = DindDriver(node_image=NODE_IMAGE, network=lab_swarm.network, load_images=())
+    manager = MachineManager(store, {"dind": driver})
+    existing = MachineRecord(name=f"m{run_id}-taken", driver="dind", address="10.0.0.1")
+    store.add(existing)
+    before = store.path.read_bytes()
+    with pytest.raises(MachineError, match="already exists"):
+        manager.create(CreateRequest(name=existing.name, driver="dind"), print)
+    with pytest.raises(MachineError, match="not a valid machine name"):
+        manager.create(CreateRequest(name="Bad_Name", driver="dind"), print)
+    # Joining needs a manager: refused before anything is made.
+    with pytest.raises(MachineError, match="manager"):
+        manager.create(CreateRequest(name=f"m{run_id}-x", driver="dind", role="worker"), print)
+    assert store.path.read_bytes() == before
+    assert _leftovers(engine, [existing.name, f"m{run_id}-x"]) == []
+
+
+def test_a_machine_failing_after_creation_is_removed(
+    engine: Any, lab_swarm: Lab, run_id: str, data_home: Path, tmp_path: Path
+) -> None:
+    """Create succeeds, the join fails (not a manager): the machine and its record go away."""
+    store = MachineStore(tmp_path / "machines.json")
+    driver = DindDriver(node_image=NODE_IMAGE, network=lab_swarm.network, load_images=())
+    manager = MachineManager(store, {"dind": driver})
+    worker_url = lab_swarm.workers[0].api_url
+    not_a_manager = DockerBackend(Endpoint(worker_url, "worker"))
+    name = f"m{run_id}-fail"
+    try:
+        with pytest.raises(MachineError, match="not a swarm manager"):
+            manager.create(
+                CreateRequest(name=name, driver="dind", role="worker"), print, not_a_manager
+            )
+    finally:
+        not_a_manager.close()
+    assert store.list() == []
+    assert _leftovers(engine, [name]) == []
