@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import errno
 import getpass
 import hashlib
 import os
@@ -356,6 +357,15 @@ def _connect_one(
             f"No answer from {where} within {timeout:.0f} s.",
             "Check the address and port, and whether a firewall drops SSH; a ProxyJump may be "
             "needed.",
+        ) from exc
+    except paramiko.ssh_exception.NoValidConnectionsError as exc:
+        client.close()
+        refused = all(getattr(e, "errno", None) == errno.ECONNREFUSED for e in exc.errors.values())
+        if not refused:
+            raise MachineError(f"Cannot reach {where}: {exc.strerror or exc}.") from exc
+        raise MachineError(
+            f"{where} refused the connection: no SSH server listens on port {target.port}.",
+            "Check the port (-p) and that sshd runs on the host.",
         ) from exc
     except ConnectionRefusedError as exc:
         client.close()
