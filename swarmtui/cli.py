@@ -17,6 +17,7 @@ from swarmtui.endpoints import (
     TlsOptions,
     resolve_endpoints,
 )
+from swarmtui.machine_cli import add_machine_parser, run_machine
 from swarmtui.problems import BackendError, ProblemKind
 
 DEFAULT_LAB = "swarmtui-lab"
@@ -51,10 +52,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--lab", default=DEFAULT_LAB, help="lab used when no manager is configured")
     sub = parser.add_subparsers(dest="command")
     lab = sub.add_parser("lab", help="the local lab swarm of Docker-in-Docker nodes")
-    lab.add_argument("action", choices=("up", "down", "status"))
+    lab.add_argument("action", choices=("up", "down", "status", "load"))
+    lab.add_argument("image", nargs="?", help="load: a local image to copy into every node")
     lab.add_argument("--name", default=DEFAULT_LAB)
     lab.add_argument("--managers", type=int, default=1)
     lab.add_argument("--workers", type=int, default=2)
+    add_machine_parser(sub)
     return parser
 
 
@@ -139,10 +142,16 @@ def run_console(args: argparse.Namespace) -> int:
 
 
 def run_lab(args: argparse.Namespace) -> int:
-    from swarmtui.backend.lab import lab_down, lab_status, lab_up
+    from swarmtui.backend.lab import lab_down, lab_load, lab_status, lab_up
 
     try:
-        if args.action == "up":
+        if args.action == "load":
+            if not args.image:
+                _log("lab load needs an IMAGE of the local engine")
+                return 2
+            lab_load(args.name, args.image)
+            print(f"{args.image} loaded into every node of lab {args.name}")
+        elif args.action == "up":
             lab = lab_up(args.name, args.managers, args.workers, log=_log)
             print(f"lab {lab.name} is up; manager API: {lab.manager_url}")
             print(f"open it: swarmtui --host {lab.manager_url}")
@@ -167,6 +176,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "lab":
         return run_lab(args)
+    if args.command == "machine":
+        return run_machine(args)
     return run_console(args)
 
 
