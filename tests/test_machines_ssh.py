@@ -287,3 +287,31 @@ def test_join_as_worker_and_leave(
                 client.swarm.leave(force=True)
         finally:
             client.close()
+
+
+def test_cli_asks_for_the_fingerprint(
+    target: Target, home: Path, run_id: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from swarmtui.cli import main
+    from swarmtui.machine_cli import ssh_argv
+    from swarmtui.machines.store import MachineStore
+
+    name = f"s{run_id}-cli"
+    argv = ["machine", "create", name, "--driver", "ssh", "--host", target.address]
+    argv += ["--user", "root", "--key", str(target.key)]
+    assert main(argv) == 1  # not a terminal: no prompt, the fingerprint is printed
+    out = capsys.readouterr()
+    fingerprint = next(f for f in target.fingerprints if f in out.err)
+    assert f"--yes-fingerprint {fingerprint}" in out.out
+    assert MachineStore().list() == []
+    assert main([*argv, "--yes-fingerprint", fingerprint]) == 0
+    record = MachineStore().get(name)
+    assert ssh_argv(record, ["true"])[:3] == [
+        "ssh",
+        "-o",
+        f"UserKnownHostsFile={known_hosts_path()}",
+    ]
+    assert main(["machine", "ls"]) == 0
+    assert name in capsys.readouterr().out
+    assert main(["machine", "rm", name]) == 0
+    assert MachineStore().list() == []
