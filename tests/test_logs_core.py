@@ -29,6 +29,7 @@ from swarmtui.logs.log_parser import (
 )
 from swarmtui.logs.log_search import LogSearch
 from swarmtui.logs.log_target import LogTarget
+from swarmtui.logs.log_view_model import LogViewModel, hanging_indent, wrapped_rows
 from swarmtui.logs.log_window import WINDOWS, window_named
 from swarmtui.logs.reorder_merger import ReorderMerger
 from swarmtui.logs.ring_buffer import LogBuffer
@@ -541,3 +542,91 @@ def test_follower_close_unblocks_and_labels_come_first() -> None:
     assert backend.opened[0]["since_ns"] == T0 - 300 * NANO
     assert backend.opened[0]["tail"] == 10_000  # a time window: as many as the buffer holds
     assert datetime.fromtimestamp(T0 / NANO, UTC).year == 2026
+
+
+# The view model (what a log view shows, without Textual) ---------------------------------
+
+
+def model_with(lines: list[LogLine], capacity: int = 100) -> LogViewModel:
+    model = LogViewModel(capacity)
+    model.add(lines)
+    return model
+
+
+def shown_texts(model: LogViewModel) -> list[str]:
+    texts = []
+    for position in range(len(model.shown)):
+        found = model.buffer.at(model.shown.absolute(position))
+        assert found is not None
+        texts.append(found.text)
+    return texts
+
+
+def test_model_pause_holds_still_and_resume_catches_up() -> None:
+    model = model_with([line(T0 + i, f"l{i}") for i in range(5)], capacity=6)
+    model.pause(2)
+    assert model.paused and model.cursor == 2
+    assert not model.add([line(T0 + 10 + i, f"n{i}") for i in range(4)])
+    assert shown_texts(model) == ["l0", "l1", "l2", "l3", "l4"] and len(model.pending) == 4
+    model.resume()
+    assert shown_texts(model) == ["l3", "l4", "n0", "n1", "n2", "n3"]
+    assert model.cursor is None and model.cursor_position() == 5
+
+
+def test_model_filter_narrow_and_find() -> None:
+    lines = [
+        LogLine(T0 + i, f"{'err' if i % 3 == 0 else 'ok'} {i}", "stdout", f"n{i % 2}", f"t{i % 2}")
+        for i in range(12)
+    ]
+    model = model_with(lines)
+    model.set_search("ERR")
+    assert model.find() == 9, "following: the newest match first"
+    model.set_cursor(9)
+    assert model.find(forward=False) == 6 and model.find(forward=True) == 0  # wraps around
+    model.set_filter(True)
+    assert shown_texts(model) == ["err 0", "err 3", "err 6", "err 9"]
+    model.set_narrow(("node", "n1"))
+    assert shown_texts(model) == ["err 3", "err 9"]
+    model.set_filter(False)
+    assert shown_texts(model) == [f"ok {i}" if i % 3 else f"err {i}" for i in range(1, 12, 2)]
+    assert model.narrow_choices() == [
+        None,
+        ("task", "t0"),
+        ("task", "t1"),
+        ("node", "n0"),
+        ("node", "n1"),
+    ]
+
+
+def test_model_selection_and_label_width() -> None:
+    labels = TaskLabels("web", [_task("t1", 1, "n1")], [_node("n1", "a-long-hostname")])
+    model = model_with([line(T0 + i, f"l{i}", "t1") for i in range(6)])
+    assert model.label_width == len("task.t1@node-of-t1")  # before the names are known
+    assert model.set_labels(labels) and model.label_width == len("web.1@a-long-hostname")
+    assert model.head_width() == 2 + model.label_width + 3
+    model.set_cursor(4)
+    assert model.toggle_selection()
+    model.set_cursor(2)
+    assert [x.text for x in model.selected_lines()] == ["l2", "l3", "l4"]
+    assert [model.highlight(i) for i in range(6)] == [
+        None,
+        None,
+        "cursor",
+        "selection",
+        "selection",
+        None,
+    ]
+    assert not model.toggle_selection() and [x.text for x in model.selected_lines()] == ["l2"]
+
+
+def test_model_wrapped_rows_with_a_hanging_indent() -> None:
+    assert wrapped_rows(80, 30, 80) == 1
+    assert wrapped_rows(81, 30, 80) == 2  # 1 cell more, on a row indented by 30
+    assert wrapped_rows(80 + 50 * 3, 30, 80) == 4
+    assert hanging_indent(70, 80) == 0 and wrapped_rows(100, 70, 80) == 2  # no room: no indent
+    model = model_with([line(T0, "x" * 200, "t1"), line(T0 + 1, "short", "t1")])
+    model.fold_width = 80
+    model.set_options(wrap=True)
+    head = model.head_width()
+    assert model.shown.height_of(0) == wrapped_rows(head + 200, head, 80)
+    assert model.shown.total_rows == model.shown.height_of(0) + 1

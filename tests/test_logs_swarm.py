@@ -37,6 +37,8 @@ from swarmtui.backend.lab import Lab, lab_add_ssh_key
 from swarmtui.backend.log_stream import LogStream
 from swarmtui.endpoints import Endpoint
 from swarmtui.logs.log_line import LogLine
+from swarmtui.logs.log_target import LogTarget
+from swarmtui.logs.log_window import WINDOWS
 from swarmtui.sync.log_follower import LogFollower
 from swarmtui.ui.app import SwarmTuiApp
 from swarmtui.ui.log_screen import LogScreen
@@ -75,8 +77,10 @@ def poll(probe: Callable[[], T | None], what: str, timeout: float = CONVERGE_TIM
 # Services (through docker-py, never through swarmtui) ------------------------------------
 
 
-def create_service(client: Any, name: str, script: str, replicas: int) -> str:
-    spec = {
+def create_service(
+    client: Any, name: str, script: str, replicas: int, log_driver: str | None = None
+) -> str:
+    spec: dict[str, Any] = {
         "Name": name,
         "TaskTemplate": {
             "ContainerSpec": {
@@ -89,6 +93,8 @@ def create_service(client: Any, name: str, script: str, replicas: int) -> str:
         },
         "Mode": {"Replicated": {"Replicas": replicas}},
     }
+    if log_driver is not None:
+        spec["TaskTemplate"]["LogDriver"] = {"Name": log_driver}
     api = client.api
     response = api._post_json(api._url("/services/create"), data=spec)
     service_id = str(api._result(response, True)["ID"])
@@ -112,10 +118,12 @@ def remove_service(client: Any, service_id: str) -> None:
 
 
 @contextlib.contextmanager
-def service(client: Any, name: str, script: str, replicas: int) -> Iterator[str]:
+def service(
+    client: Any, name: str, script: str, replicas: int, log_driver: str | None = None
+) -> Iterator[str]:
     service_id = ""
     try:
-        service_id = create_service(client, name, script, replicas)
+        service_id = create_service(client, name, script, replicas, log_driver)
         yield service_id
     finally:
         if service_id:
@@ -152,7 +160,7 @@ async def open_logs(pilot: AppPilot, app: SwarmTuiApp, service_id: str, name: st
 
 
 def task_lines(view: LogView) -> list[LogLine]:
-    return [line for line in view.buffer if not line.is_notice]
+    return [line for line in view.model.buffer if not line.is_notice]
 
 
 def screen_text(view: LogView) -> list[str]:
@@ -160,7 +168,7 @@ def screen_text(view: LogView) -> list[str]:
 
 
 def hostname_of(view: LogView, line: LogLine) -> str:
-    return view.renderer.labels.label(line.task_id, line.node_id).split("@", 1)[1]
+    return view.model.labels.label(line.task_id, line.node_id).split("@", 1)[1]
 
 
 # Merged, prefixed, following ------------------------------------------------------------
@@ -187,7 +195,7 @@ async def test_lines_of_tasks_on_every_node_arrive_merged_and_prefixed(
         recent = lines[-30:]
         switches = sum(a.task_id != b.task_id for a, b in itertools.pairwise(recent))
         assert switches >= 10, [x.task_id[:6] for x in recent]
-        labels = {view.renderer.labels.label(x.task_id, x.node_id) for x in lines}
+        labels = {view.model.labels.label(x.task_id, x.node_id) for x in lines}
         pattern = re.compile(rf"^{re.escape(name)}\.[123]@(manager1|worker1|worker2)$")
         assert all(pattern.match(label) for label in labels), labels
         assert {label.split("@")[1] for label in labels} == HOSTS
@@ -206,16 +214,16 @@ async def test_follow_picks_up_new_lines(lab_swarm: Lab, chatty: tuple[str, str]
         screen = await open_logs(pilot, app, service_id, name)
         view = screen.view
         await wait_until(pilot, lambda: len(task_lines(view)) > 10, "the first lines")
-        assert screen.state == "following" and not view.paused
+        assert screen.state == "following" and not view.model.paused
         newest = max(x.timestamp for x in task_lines(view))
-        total = view.buffer.total
+        total = view.model.buffer.total
 
         def newer_from_every_task() -> bool:
             fresh = [x for x in task_lines(view) if x.timestamp > newest + 1_000_000_000]
             return {x.task_id for x in fresh} >= {x.task_id for x in task_lines(view)[-9:]}
 
         await wait_until(pilot, newer_from_every_task, "lines written after the view opened")
-        assert view.buffer.total > total
+        assert view.model.buffer.total > total
         await pilot.pause(0.2)
         # Following: the view sits at the bottom and shows the newest line.
         assert view.scroll_y == view.max_scroll_y
@@ -233,62 +241,67 @@ async def test_search_filter_and_narrow(lab_swarm: Lab, chatty: tuple[str, str])
         screen = await open_logs(pilot, app, service_id, name)
         view = screen.view
         await wait_until(
-            pilot, lambda: sum(x.is_stderr for x in view.buffer) >= 6, "some stderr lines"
+            pilot, lambda: sum(x.is_stderr for x in view.model.buffer) >= 6, "some stderr lines"
         )
         await pilot.press("slash", *"ERR", "enter")
-        assert view.search is not None and view.search.text == "ERR"
-        assert view.paused, "a search jump pauses the view"
-        current = view.selected_lines()[0]
+        assert view.model.search is not None and view.model.search.text == "ERR"
+        assert view.model.paused, "a search jump pauses the view"
+        current = view.model.selected_lines()[0]
         assert current.text.startswith("err "), "the newest match is the cursor line"
         # The match is highlighted in the rendered row.
-        position = view.cursor_position()
+        position = view.model.cursor_position()
         assert position is not None
-        row = view.shown.row_of(position) - int(view.scroll_y)
+        row = view.model.shown.row_of(position) - int(view.scroll_y)
         segments = list(view.render_line(row))
         highlighted = [s.text for s in segments if s.style and s.style.bgcolor is not None]
         assert "err" in highlighted, segments
 
         await pilot.press("N")
-        older = view.selected_lines()[0]
+        older = view.model.selected_lines()[0]
         assert older.text.startswith("err ") and older.timestamp < current.timestamp
-        position = view.cursor_position()
+        position = view.model.cursor_position()
         assert position is not None
-        row = view.shown.row_of(position) - int(view.scroll_y)
+        row = view.model.shown.row_of(position) - int(view.scroll_y)
         height = view.scrollable_content_region.height
         assert 3 <= row <= height - 3, "the match keeps lines around it in view"
         await pilot.press("n")
-        assert view.selected_lines()[0] == current
+        assert view.model.selected_lines()[0] == current
 
         await pilot.press("F")
-        assert view.filter_only
-        shown = [view.buffer.at(view.shown.absolute(p)) for p in range(len(view.shown))]
+        assert view.model.filter_only
+        shown = [
+            view.model.buffer.at(view.model.shown.absolute(p)) for p in range(len(view.model.shown))
+        ]
         assert shown and all(x is not None and "err" in x.text.lower() for x in shown)
-        assert len(view.shown) < len(view.buffer)
+        assert len(view.model.shown) < len(view.model.buffer)
         assert "filter /ERR" in screen._status
         await pilot.press("F")
-        assert len(view.shown) == len(view.buffer)
+        assert len(view.model.shown) == len(view.model.buffer)
 
         # Narrow: each task in turn, then each node, then everything again.
-        choices = view.narrow_choices()
+        choices = view.model.narrow_choices()
         assert len(choices) >= 1 + 3 + 3
         for expected in choices[1:]:
             await pilot.press("T")
-            assert view.narrow == expected
+            assert view.model.narrow == expected
             assert expected is not None
             kind, object_id = expected
-            lines = [view.buffer.at(view.shown.absolute(p)) for p in range(len(view.shown))]
+            lines = [
+                view.model.buffer.at(view.model.shown.absolute(p))
+                for p in range(len(view.model.shown))
+            ]
             assert lines
             for line in lines:
                 assert line is not None
                 if not line.is_notice:
                     assert (line.task_id if kind == "task" else line.node_id) == object_id
         await pilot.press("T")
-        assert view.narrow is None and len(view.shown) == len(view.buffer)
+        assert view.model.narrow is None and len(view.model.shown) == len(view.model.buffer)
 
         await pilot.press("slash", "escape")
-        assert view.search is None
+        assert view.model.search is None
         await pilot.press("space")
-        assert not view.paused
+        assert not view.model.paused
 
 
 # Restarts -------------------------------------------------------------------------------
@@ -347,6 +360,54 @@ async def test_reopen_after_task_restarts_without_duplicates(
                 f"{len(lines)} lines of 3 tasks, reopened {follower.reopened}x, "
                 f"no line repeated or lost"
             )
+
+
+def test_a_silent_stream_is_reopened_from_the_last_line(
+    lab_swarm: Lab, manager_client: Any, unique_name: str
+) -> None:
+    """The watchdog at the sync level: a stream silent for the idle timeout is reopened with
+    `since` = the last line (minus a margin); the engine repeats that margin, de-dup drops it."""
+    quiet = COUNTER.replace("sleep 0.1", "sleep 2.5")
+    with service(manager_client, unique_name, quiet, 1) as service_id:
+        backend = connect([Endpoint(lab_swarm.manager_url, "--host")])
+        target = LogTarget("service", service_id, service_id, unique_name, unique_name)
+        follower = LogFollower(backend, target, WINDOWS[0], idle_timeout=1.0)
+        reader = threading.Thread(target=follower.run, daemon=True)
+        reader.start()
+        lines: list[LogLine] = []
+        try:
+
+            def enough() -> bool:
+                lines.extend(follower.drain().lines)
+                return follower.reopened >= 3 and len(lines) >= 5
+
+            poll(enough, "three reopens and five lines", 60)
+        finally:
+            follower.close()
+            reader.join(5)
+            backend.close()
+        assert not reader.is_alive()
+        assert not any(x.is_notice for x in lines), "a routine reopen says nothing"
+        counters = [int(x.text.split()[1]) for x in lines]
+        assert counters == list(range(counters[0], counters[0] + len(counters))), counters
+        log(f"{follower.reopened} reopens after silence, {len(lines)} lines, none repeated")
+
+
+async def test_a_service_without_logs_is_explained(
+    lab_swarm: Lab, manager_client: Any, unique_name: str
+) -> None:
+    with service(manager_client, unique_name, COUNTER, 1, log_driver="none") as service_id:
+        app = swarm_app(lab_swarm.manager_url)
+        async with running(app) as pilot:
+            screen = await open_logs(pilot, app, service_id, unique_name)
+            view = screen.view
+            await wait_until(pilot, lambda: screen.state == "no logs", "the no-logs state")
+            await wait_until(pilot, lambda: len(view.model.buffer) == 1, "the explanation")
+            explanation = view.model.buffer[0]
+            assert explanation.is_notice and "'none'" in explanation.text
+            assert screen.follower is not None and screen.follower.done
+            assert any("No logs" in row for row in screen_text(view))
+            assert "no logs" in screen._status
 
 
 # Closing --------------------------------------------------------------------------------
@@ -568,12 +629,12 @@ def send_key(app: SwarmTuiApp, key: str) -> None:
 
 FLOOD_SECONDS = 12.0
 KEYS: list[tuple[str, Callable[[LogView], object]]] = [
-    ("t", lambda v: v.renderer.timestamps),
-    ("p", lambda v: v.renderer.prefix),
-    ("w", lambda v: v.wrap),
-    ("space", lambda v: v.paused),
-    ("up", lambda v: v.cursor),
-    ("space", lambda v: v.paused),
+    ("t", lambda v: v.model.timestamps),
+    ("p", lambda v: v.model.prefix),
+    ("w", lambda v: v.model.wrap),
+    ("space", lambda v: v.model.paused),
+    ("up", lambda v: v.model.cursor),
+    ("space", lambda v: v.model.paused),
 ]
 
 
@@ -587,11 +648,14 @@ async def test_flood_keeps_up_and_keys_stay_responsive(
             view = screen.view
             follower = screen.follower
             assert follower is not None
-            capacity = view.buffer.capacity
+            capacity = view.model.buffer.capacity
             assert capacity == 10_000
-            await wait_until(pilot, lambda: len(view.buffer) == capacity, "a full buffer", 60)
+            await wait_until(pilot, lambda: len(view.model.buffer) == capacity, "a full buffer", 60)
             rss_start = rss_mb()
-            read_start, shown_start = follower.lines_read, view.buffer.total + len(view.pending)
+            read_start, shown_start = (
+                follower.lines_read,
+                view.model.buffer.total + len(view.model.pending),
+            )
             started = time.monotonic()
             latencies: list[float] = []
             by_key: dict[str, list[float]] = {}
@@ -607,7 +671,7 @@ async def test_flood_keeps_up_and_keys_stay_responsive(
                     await asyncio.sleep(0.15)
             elapsed = time.monotonic() - started
             read_rate = (follower.lines_read - read_start) / elapsed
-            shown_rate = (view.buffer.total + len(view.pending) - shown_start) / elapsed
+            shown_rate = (view.model.buffer.total + len(view.model.pending) - shown_start) / elapsed
             rss_end = rss_mb()
             for key, values in by_key.items():
                 log(f"  {key}: " + " ".join(f"{v * 1000:.0f}" for v in values))
@@ -617,12 +681,12 @@ async def test_flood_keeps_up_and_keys_stay_responsive(
                 f"flood: read {read_rate:,.0f} lines/s, into the view {shown_rate:,.0f} lines/s; "
                 f"{len(latencies)} key presses: median {statistics.median(latencies) * 1000:.1f} "
                 f"ms, p95 {p95 * 1000:.1f} ms, max {latencies[-1] * 1000:.1f} ms; "
-                f"buffer {len(view.buffer)}/{capacity} lines, RSS {rss_start:.0f} -> "
+                f"buffer {len(view.model.buffer)}/{capacity} lines, RSS {rss_start:.0f} -> "
                 f"{rss_end:.0f} MB"
             )
             assert read_rate >= 10_000, f"only {read_rate:,.0f} lines/s"
             assert shown_rate >= 10_000 * 0.9
             assert p95 < 0.1, f"key presses took up to {p95 * 1000:.0f} ms (p95)"
-            assert len(view.buffer) == capacity
-            assert len(view.pending) <= capacity
+            assert len(view.model.buffer) == capacity
+            assert len(view.model.pending) <= capacity
             assert rss_end - rss_start < 100, "memory keeps growing under the flood"

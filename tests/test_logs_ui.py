@@ -27,7 +27,7 @@ async def open_service_logs(pilot: AppPilot, lines: int = HELLOWORLD_LINES) -> L
 
     def ready() -> bool:
         screen = app.screen
-        return isinstance(screen, LogScreen) and len(screen.view.buffer) == lines
+        return isinstance(screen, LogScreen) and len(screen.view.model.buffer) == lines
 
     await wait_for(pilot, ready, f"{lines} log lines")
     screen = app.screen
@@ -44,10 +44,12 @@ async def test_time_windows_reopen_the_stream() -> None:
         # Since 1m: only the two running tasks wrote in the last minute (30 lines each).
         await pilot.press("1")
         assert first.closed and screen.window.key == "1m"
-        await wait_for(pilot, lambda: len(screen.view.buffer) == 60, "60 lines of the last 1m")
+        await wait_for(
+            pilot, lambda: len(screen.view.model.buffer) == 60, "60 lines of the last 1m"
+        )
         assert "since 1m" in screen._status
         await pilot.press("5")  # all: the failed task's older lines are back
-        await wait_for(pilot, lambda: len(screen.view.buffer) == 90, "all lines")
+        await wait_for(pilot, lambda: len(screen.view.model.buffer) == 90, "all lines")
         await pilot.press("0")
         await wait_for(pilot, lambda: "last 200 lines" in screen._status, "the tail window")
 
@@ -57,16 +59,16 @@ async def test_toggles_pause_and_resume() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_service_logs(pilot)
         view = screen.view
-        assert (view.renderer.timestamps, view.wrap, view.renderer.prefix) == (False, False, True)
+        assert (view.model.timestamps, view.model.wrap, view.model.prefix) == (False, False, True)
         await pilot.press("t", "w", "p")
-        assert (view.renderer.timestamps, view.wrap, view.renderer.prefix) == (True, True, False)
+        assert (view.model.timestamps, view.model.wrap, view.model.prefix) == (True, True, False)
         assert "t:on w:on p:off" in screen._status
         await pilot.press("space")
-        assert view.paused and "paused" in screen._status
-        view.append(list(view.buffer)[:3])  # lines arriving while paused wait
-        assert len(view.buffer) == 90 and len(view.pending) == 3
+        assert view.model.paused and "paused" in screen._status
+        view.append(list(view.model.buffer)[:3])  # lines arriving while paused wait
+        assert len(view.model.buffer) == 90 and len(view.model.pending) == 3
         await pilot.press("space")
-        assert not view.paused and len(view.buffer) == 93 and not view.pending
+        assert not view.model.paused and len(view.model.buffer) == 93 and not view.model.pending
         assert view.scroll_y == view.max_scroll_y
 
 
@@ -85,8 +87,8 @@ async def test_save_writes_the_buffer(tmp_path: Path, monkeypatch: pytest.Monkey
         )
         rows = saved.read_text().splitlines()
         assert len(rows) == HELLOWORLD_LINES
-        labels = screen.view.renderer.labels
-        assert rows == [format_line(line, labels) for line in screen.view.buffer]
+        labels = screen.view.model.labels
+        assert rows == [format_line(line, labels) for line in screen.view.model.buffer]
         assert rows[-1].startswith("2026-01-01T12:00:00.000Z helloworld.1@manager1 !| ping:")
 
 
@@ -94,16 +96,16 @@ async def test_copy_a_line_and_a_selection() -> None:
     app = demo_app()
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_service_logs(pilot)
-        lines = list(screen.view.buffer)
+        lines = list(screen.view.model.buffer)
         await pilot.press("c")  # following: the newest line
         assert (
             app.clipboard == "helloworld.1@manager1 !| ping: recvfrom: timeout waiting for seq=29"
         )
         await pilot.press("p", "v", "up", "up", "c")
         assert app.clipboard == "\n".join(line.text for line in lines[-3:])
-        assert screen.view.selection_start is None, "copying ends the selection"
+        assert screen.view.model.selection_start is None, "copying ends the selection"
         await pilot.press("v", "up", "escape")  # escape drops a selection, keeps the view
-        assert app.screen is screen and screen.view.selection_start is None
+        assert app.screen is screen and screen.view.model.selection_start is None
 
 
 async def test_narrow_cycles_tasks_then_nodes() -> None:
@@ -112,10 +114,10 @@ async def test_narrow_cycles_tasks_then_nodes() -> None:
         screen = await open_service_logs(pilot)
         view = screen.view
         labels = []
-        for _ in range(len(view.narrow_choices()) - 1):
+        for _ in range(len(view.model.narrow_choices()) - 1):
             await pilot.press("T")
-            labels.append(view.narrow_label())
-            assert len(view.shown) == 30  # one task, or one node (each ran one task)
+            labels.append(view.model.narrow_label())
+            assert len(view.model.shown) == 30  # one task, or one node (each ran one task)
         assert labels == [
             "helloworld.1@manager1",
             "helloworld.2@worker1",
@@ -125,7 +127,7 @@ async def test_narrow_cycles_tasks_then_nodes() -> None:
             "node worker2",
         ]
         await pilot.press("T")
-        assert view.narrow is None and len(view.shown) == HELLOWORLD_LINES
+        assert view.model.narrow is None and len(view.model.shown) == HELLOWORLD_LINES
 
 
 async def test_escape_closes_the_view_and_its_stream() -> None:
@@ -150,8 +152,8 @@ async def test_task_logs_from_the_tasks_pane() -> None:
         screen = app.screen
         assert isinstance(screen, LogScreen)
         assert screen.target.kind == "task"
-        await wait_for(pilot, lambda: len(screen.view.buffer) == 30, "the task's lines")
-        assert {line.task_id for line in screen.view.buffer} == {screen.target.object_id}
+        await wait_for(pilot, lambda: len(screen.view.model.buffer) == 30, "the task's lines")
+        assert {line.task_id for line in screen.view.model.buffer} == {screen.target.object_id}
         assert screen.state == "following"
 
 
@@ -163,9 +165,9 @@ async def test_buffer_size_comes_from_the_config() -> None:
         await wait_for(pilot, lambda: isinstance(app.screen, LogScreen), "the log screen")
         screen = app.screen
         assert isinstance(screen, LogScreen)
-        await wait_for(pilot, lambda: screen.view.buffer.total == 90, "all lines read")
-        assert len(screen.view.buffer) == 50 and screen.view.buffer.capacity == 50
-        assert screen.view.buffer[49].text.endswith("seq=29")
+        await wait_for(pilot, lambda: screen.view.model.buffer.total == 90, "all lines read")
+        assert len(screen.view.model.buffer) == 50 and screen.view.model.buffer.capacity == 50
+        assert screen.view.model.buffer[49].text.endswith("seq=29")
 
 
 async def test_help_lists_the_log_keys() -> None:

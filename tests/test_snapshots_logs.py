@@ -28,7 +28,7 @@ async def logs_ready(pilot: AppPilot, lines: int, state: str = "following") -> L
         return (
             isinstance(screen, LogScreen)
             and screen.state == state
-            and len(screen.view.buffer) == lines
+            and len(screen.view.model.buffer) == lines
             and f"{lines} lines" in screen._status
         )
 
@@ -80,7 +80,7 @@ def test_logs_search(snap_compare: SnapCompare, size: tuple[int, int]) -> None:
     async def run(pilot: AppPilot) -> None:
         screen = await service_logs(pilot)
         await pilot.press("t", "slash", *"seq=2", "enter")
-        await wait_for(pilot, lambda: screen.view.paused, "the jump to a match")
+        await wait_for(pilot, lambda: screen.view.model.paused, "the jump to a match")
         await quiet(pilot)
 
     assert snap_compare(demo_app(), terminal_size=size, run_before=run)
@@ -93,7 +93,7 @@ def test_logs_filter_narrowed(snap_compare: SnapCompare, size: tuple[int, int]) 
     async def run(pilot: AppPilot) -> None:
         screen = await service_logs(pilot)
         await pilot.press("slash", *"ping", "enter", "F", "T")
-        await wait_for(pilot, lambda: screen.view.narrow is not None, "the narrowing")
+        await wait_for(pilot, lambda: screen.view.model.narrow is not None, "the narrowing")
         await quiet(pilot)
 
     assert snap_compare(demo_app(), terminal_size=size, run_before=run)
@@ -106,7 +106,7 @@ def test_logs_wrapped_with_selection(snap_compare: SnapCompare, size: tuple[int,
     async def run(pilot: AppPilot) -> None:
         screen = await service_logs(pilot)
         await pilot.press("t", "w", "v", "up", "up")
-        await wait_for(pilot, lambda: len(screen.view.selected_lines()) == 3, "the selection")
+        await wait_for(pilot, lambda: len(screen.view.model.selected_lines()) == 3, "the selection")
         await quiet(pilot)
 
     assert snap_compare(demo_app(), terminal_size=size, run_before=run)

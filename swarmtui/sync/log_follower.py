@@ -221,6 +221,7 @@ class LogFollower:
             with lock:
                 merger.push_many(lines, now)
             self.lines_read += len(lines)
+            time.sleep(0)  # hand the GIL to the UI thread between blocks, not every 5 ms
             if follow and now >= next_check:
                 next_check = now + self._health_interval
                 if self._tasks_changed():

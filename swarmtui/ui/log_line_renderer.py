@@ -10,12 +10,8 @@ from textual.strip import Strip
 from swarmtui.logs.log_format import line_prefix
 from swarmtui.logs.log_line import LogLine
 from swarmtui.logs.log_parser import format_timestamp
-from swarmtui.logs.log_search import LogSearch
-from swarmtui.logs.task_labels import TaskLabels
+from swarmtui.logs.log_view_model import SEPARATOR, LogViewModel
 
-GUTTER = 2  # the stream mark and a space
-TIMESTAMP_WIDTH = 25  # `2026-01-01T12:00:00.000Z `
-SEPARATOR = " │ "
 MARKS = {"stdout": "  ", "stderr": "▌ ", "engine": "» ", "notice": "» "}
 # Task colours: theme variables, so every theme keeps them readable.
 PALETTE_VARIABLES = (
@@ -38,14 +34,10 @@ def text_width(text: str) -> int:
 
 
 class LogLineRenderer:
-    """Builds uncropped strips; the view crops (no wrap) or folds (wrap) them to its width."""
+    """Builds uncropped strips as the model's options say; the view crops or folds them."""
 
-    def __init__(self) -> None:
-        self.timestamps = False
-        self.prefix = True
-        self.labels = TaskLabels()
-        self.label_width = 0
-        self.search: LogSearch | None = None
+    def __init__(self, model: LogViewModel) -> None:
+        self.model = model
         self.timestamp_style = Style()
         self.separator_style = Style()
         self.stderr_style = Style()
@@ -53,27 +45,17 @@ class LogLineRenderer:
         self.match_style = Style(reverse=True)
         self.palette: tuple[Style, ...] = (Style(),)
 
-    def head_width(self) -> int:
-        width = GUTTER
-        if self.timestamps:
-            width += TIMESTAMP_WIDTH
-        if self.prefix:
-            width += self.label_width + len(SEPARATOR)
-        return width
-
-    def width_of(self, line: LogLine) -> int:
-        return self.head_width() + text_width(line.text)
-
     def render(self, line: LogLine) -> Strip:
+        model = self.model
         mark_style = self.stderr_style if line.is_stderr else self.notice_style
         segments = [Segment(MARKS[line.stream], mark_style)]
-        if self.timestamps:
+        if model.timestamps:
             segments.append(Segment(format_timestamp(line.timestamp) + " ", self.timestamp_style))
-        if self.prefix:
-            label = line_prefix(line, self.labels)
-            colour = self.palette[self.labels.colour(line.task_id) % len(self.palette)]
+        if model.prefix:
+            label = line_prefix(line, model.labels)
+            colour = self.palette[model.labels.colour(line.task_id) % len(self.palette)]
             style = colour if line.task_id else self.notice_style
-            segments.append(Segment(label.ljust(self.label_width), style))
+            segments.append(Segment(label.ljust(model.label_width), style))
             segments.append(Segment(SEPARATOR, self.separator_style))
         if line.is_stderr:
             text_style = self.stderr_style
@@ -85,7 +67,8 @@ class LogLineRenderer:
         return Strip(segments)
 
     def _text_segments(self, text: str, style: Style) -> list[Segment]:
-        spans = self.search.spans(text) if self.search is not None else []
+        search = self.model.search
+        spans = search.spans(text) if search is not None else []
         if not spans:
             return [Segment(text, style)]
         segments = []

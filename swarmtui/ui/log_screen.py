@@ -136,20 +136,20 @@ class LogScreen(Screen[None]):
         self._show_status()
 
     def _show_status(self) -> None:
-        view = self.view
-        state = f"paused, {len(view.pending)} new" if view.paused else self.state
-        count = len(view.buffer)
-        shown = f"{len(view.shown)}/{count}" if view.filter_only or view.narrow else str(count)
+        model = self.view.model
+        state = f"paused, {len(model.pending)} new" if model.paused else self.state
+        count = len(model.buffer)
+        narrowed = model.filter_only or model.narrow
+        shown = f"{len(model.shown)}/{count}" if narrowed else str(count)
         parts = [state, self.window.label, f"{shown} lines"]
-        if view.search is not None:
-            mode = "filter" if view.filter_only else "search"
-            parts.append(f"{mode} /{view.search.text}")
-        if view.narrow is not None:
-            parts.append(f"only {view.narrow_label()}")
-        if view.selection_start is not None:
+        if model.search is not None:
+            mode = "filter" if model.filter_only else "search"
+            parts.append(f"{mode} /{model.search.text}")
+        if model.narrow is not None:
+            parts.append(f"only {model.narrow_label()}")
+        if model.selection_start is not None:
             parts.append("selecting")
-        renderer = view.renderer
-        toggles = (("t", renderer.timestamps), ("w", view.wrap), ("p", renderer.prefix))
+        toggles = (("t", model.timestamps), ("w", model.wrap), ("p", model.prefix))
         parts.append(" ".join(f"{key}:{'on' if on else 'off'}" for key, on in toggles))
         status = " · ".join(parts)
         if status != self._status:
@@ -159,7 +159,7 @@ class LogScreen(Screen[None]):
     # Actions -----------------------------------------------------------------------------
 
     def action_close(self) -> None:
-        if self.view.selection_start is not None:
+        if self.view.model.selection_start is not None:
             self.view.toggle_selection()
             return
         self.stop()
@@ -167,7 +167,7 @@ class LogScreen(Screen[None]):
 
     def action_toggle_pause(self) -> None:
         view = self.view
-        if view.paused:
+        if view.model.paused:
             view.resume()
         else:
             view.pause()
@@ -182,18 +182,19 @@ class LogScreen(Screen[None]):
         self._show_status()
 
     def action_toggle_option(self, option: str) -> None:
-        view = self.view
+        view, model = self.view, self.view.model
         if option == "timestamps":
-            view.set_options(timestamps=not view.renderer.timestamps)
+            view.set_options(timestamps=not model.timestamps)
         elif option == "prefix":
-            view.set_options(prefix=not view.renderer.prefix)
+            view.set_options(prefix=not model.prefix)
         elif option == "wrap":
-            view.set_options(wrap=not view.wrap)
+            view.set_options(wrap=not model.wrap)
         self._show_status()
 
     def action_search(self) -> None:
         bar = self.query_one(LogSearchBar)
-        bar.value = self.view.search.text if self.view.search else ""
+        search = self.view.model.search
+        bar.value = search.text if search else ""
         bar.display = True
         bar.focus()
 
@@ -205,12 +206,13 @@ class LogScreen(Screen[None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if isinstance(event.input, LogSearchBar):
             self._close_search()
-            if self.view.search is not None and not self.view.find(True):
-                self.notify(f"No line matches /{self.view.search.text}", severity="warning")
+            search = self.view.model.search
+            if search is not None and not self.view.find(True):
+                self.notify(f"No line matches /{search.text}", severity="warning")
 
     def on_log_search_bar_cancelled(self, event: LogSearchBar.Cancelled) -> None:
         self.view.set_search("")
-        if self.view.filter_only:
+        if self.view.model.filter_only:
             self.view.set_filter(False)
         self._close_search()
 
@@ -220,7 +222,7 @@ class LogScreen(Screen[None]):
         self._show_status()
 
     def action_find(self, forward: bool) -> None:
-        search = self.view.search
+        search = self.view.model.search
         if search is None:
             self.notify("Search first with /", severity="warning")
         elif not self.view.find(forward):
@@ -228,21 +230,21 @@ class LogScreen(Screen[None]):
         self._show_status()
 
     def action_toggle_filter(self) -> None:
-        if self.view.search is None:
+        if self.view.model.search is None:
             self.notify("Search first with /, then F shows only the matching lines.")
             return
-        self.view.set_filter(not self.view.filter_only)
+        self.view.set_filter(not self.view.model.filter_only)
         self._show_status()
 
     def action_narrow(self) -> None:
-        view = self.view
-        choices = view.narrow_choices()
+        view, model = self.view, self.view.model
+        choices = model.narrow_choices()
         if len(choices) <= 1:
             self.notify("No task lines yet to narrow to.")
             return
-        index = choices.index(view.narrow) if view.narrow in choices else 0
+        index = choices.index(model.narrow) if model.narrow in choices else 0
         view.set_narrow(choices[(index + 1) % len(choices)])
-        self.notify(f"Showing {view.narrow_label() or 'all tasks'}", timeout=2)
+        self.notify(f"Showing {model.narrow_label() or 'all tasks'}", timeout=2)
         self._show_status()
 
     def action_select(self) -> None:
@@ -251,30 +253,27 @@ class LogScreen(Screen[None]):
         self._show_status()
 
     def action_copy(self) -> None:
-        view = self.view
-        lines = view.selected_lines()
+        view, model = self.view, self.view.model
+        lines = model.selected_lines()
         if not lines:
             self.notify("No line to copy.", severity="warning")
             return
-        renderer = view.renderer
-        text = format_lines(
-            lines, renderer.labels, timestamps=renderer.timestamps, prefix=renderer.prefix
-        )
+        text = format_lines(lines, model.labels, timestamps=model.timestamps, prefix=model.prefix)
         self.app.copy_to_clipboard(text.rstrip("\n"))
-        if view.selection_start is not None:
+        if model.selection_start is not None:
             view.toggle_selection()
         plural = "" if len(lines) == 1 else "s"
         self.notify(f"Copied {len(lines)} line{plural} to the clipboard (OSC 52)")
         self._show_status()
 
     def action_save(self) -> None:
-        view = self.view
+        model = self.view.model
         stamp = self.swarm_app.now().strftime("%Y%m%d-%H%M%S")
         name = re.sub(r"[^A-Za-z0-9_.-]+", "-", self.target.title).strip("-")
         path = Path.cwd() / f"swarmtui-logs-{name}-{stamp}.log"
-        lines = list(view.buffer)
+        lines, labels = list(model.buffer), model.labels
         self.run_worker(
-            lambda: self._save(path, lines, view.renderer.labels),
+            lambda: self._save(path, lines, labels),
             thread=True,
             group="logs-save",
             exit_on_error=False,
