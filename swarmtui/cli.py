@@ -130,12 +130,17 @@ def run_console(args: argparse.Namespace) -> int:
         _log(str(exc))
         return 1
 
-    from swarmtui.backend.docker_backend import connect
+    from swarmtui.backend.docker_backend import DockerBackend, connect
+    from swarmtui.sync.failover import FailoverPlan
     from swarmtui.ui.app import SwarmTuiApp
 
     label = ", ".join(e.display for e in endpoints)
     app = SwarmTuiApp(
-        lambda: connect(endpoints), config, endpoint_label=label, startup_error=startup_error
+        lambda: connect(endpoints),
+        config,
+        endpoint_label=label,
+        startup_error=startup_error,
+        failover=FailoverPlan(endpoints, DockerBackend),
     )
     app.run()
     return 0

@@ -29,7 +29,9 @@ from swarmtui.models import EngineInfo, Node, ScopeKind, Service, Task, TaskScop
 from swarmtui.problems import BackendError, ProblemKind
 
 T = TypeVar("T")
-REQUEST_TIMEOUT = 25.0  # manager-side calls time out after 20 s; leave room for that answer
+REQUEST_TIMEOUT = 25.0
+CONNECT_TIMEOUT = 1.5
+POLL_READ_TIMEOUT = 2.5  # manager-side calls time out after 20 s; leave room for that answer
 
 
 class DockerBackend:
@@ -39,11 +41,17 @@ class DockerBackend:
         self._lock = threading.Lock()
         self._self_node_id = ""
         self._parsed: dict[str, tuple[bytes, Any]] = {}
+        # Reads that poll the cluster answer in well under a second from a healthy manager;
+        # a dead one over tcp (no RST from a vanished host) must not stall failover.
+        self._poll_timeout: float | tuple[float, float] = (
+            (CONNECT_TIMEOUT, POLL_READ_TIMEOUT) if endpoint.scheme == "tcp" else timeout
+        )
         try:
             self._api = docker.APIClient(
                 base_url=endpoint.url,
                 version="auto",
-                timeout=timeout,
+                # tcp: fail fast on a dead manager (failover), wait long for a slow answer
+                timeout=(CONNECT_TIMEOUT, timeout) if endpoint.scheme == "tcp" else timeout,
                 tls=_tls_config(endpoint),
             )
         except Exception as exc:
@@ -79,12 +87,16 @@ class DockerBackend:
             raise classify(exc, self._endpoint.display) from exc
 
     def engine_info(self) -> EngineInfo:
-        info = engine_info_from_json(self._call("info"), str(self._api.api_version))
+        version = str(self._api.api_version)
+        info = self._get_mapped("/info", {}, lambda data: engine_info_from_json(data, version))
         self._self_node_id = info.node_id
         return info
 
     def nodes(self) -> list[Node]:
-        return [node_from_json(n, self._self_node_id) for n in self._call("nodes")]
+        self_id = self._self_node_id
+        return self._get_mapped(
+            "/nodes", {}, lambda data: [node_from_json(n, self_id) for n in data]
+        )
 
     def _get_mapped(self, path: str, params: dict[str, str], mapper: Callable[[Any], T]) -> T:
         """GET PATH; when the body is byte-for-byte the last one, skip parsing and mapping.
@@ -93,7 +105,9 @@ class DockerBackend:
         JSON is what an idle console would otherwise spend its CPU on.
         """
         try:
-            response = self._api._get(self._api._url(path), params=params)
+            response = self._api._get(
+                self._api._url(path), params=params, timeout=self._poll_timeout
+            )
             self._api._raise_for_status(response)
         except Exception as exc:
             raise classify(exc, self._endpoint.display) from exc

@@ -63,4 +63,7 @@ fi
 
 # --tls=false states the intent of the plain TCP listener (published on the host's
 # loopback only), which spares dockerd's deliberate start-up delay for it.
+# A node killed and started again keeps its writable layer: stale pid files would stop
+# dockerd and containerd from starting.
+rm -f /var/run/docker.pid /var/run/docker/containerd/containerd.pid /run/containerd/containerd.pid
 exec dockerd -H unix:///var/run/docker.sock -H tcp://0.0.0.0:2375 --tls=false "$@"

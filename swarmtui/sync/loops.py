@@ -12,6 +12,7 @@ from swarmtui.problems import BackendError, ProblemKind
 from swarmtui.sync.refresher import Refresher
 
 ERROR_BACKOFF = 3.0
+QUORUM_BACKOFF = 5.0
 EVENT_RECONNECT_DELAY = 2.0
 
 
@@ -20,17 +21,25 @@ def run_poll_loop(
     stop: threading.Event,
     publish: Callable[[ClusterSnapshot], None],
     report: Callable[[BackendError | None], None],
+    failover: Callable[[BackendError], bool] | None = None,
 ) -> None:
-    """Refresh whatever is due until STOP is set. Errors are reported, never raised."""
+    """Refresh whatever is due until STOP is set. Errors are reported, never raised.
+
+    A failed refresh first tries FAILOVER (another manager); otherwise it is retried after
+    a back-off, longer while quorum is lost.
+    """
     failing = False
     while not stop.is_set():
         try:
             snapshot = refresher.refresh()
         except Exception as exc:
             error = exc if isinstance(exc, BackendError) else _unexpected(exc)
+            if failover is not None and failover(error):
+                continue
             report(error)
             failing = True
-            stop.wait(ERROR_BACKOFF)
+            lost = error.kind is ProblemKind.QUORUM_LOST
+            stop.wait(QUORUM_BACKOFF if lost else ERROR_BACKOFF)
             continue
         if failing:
             report(None)
@@ -48,6 +57,7 @@ class EventPump:
         self._on_state = on_state
         self._stream: EventStream | None = None
         self._lock = threading.Lock()
+        self._resubscribe_now = False
 
     def run(self, stop: threading.Event) -> None:
         while not stop.is_set():
@@ -69,16 +79,25 @@ class EventPump:
                     self._refresher.note_event(event)
             except Exception:
                 pass
+            with self._lock:
+                now, self._resubscribe_now = self._resubscribe_now, False
             if not stop.is_set():
                 self._on_state(False)
-                stop.wait(EVENT_RECONNECT_DELAY)
+                if not now:
+                    stop.wait(EVENT_RECONNECT_DELAY)
 
-    def close(self) -> None:
+    def reconnect(self) -> None:
+        """Drop the current stream: run() subscribes again, at once, on the refresher's
+        (possibly new) backend."""
         with self._lock:
             stream, self._stream = self._stream, None
+            self._resubscribe_now = True
         if stream is not None:
             with contextlib.suppress(Exception):
                 stream.close()
+
+    def close(self) -> None:
+        self.reconnect()
 
 
 def _unexpected(exc: Exception) -> BackendError:

@@ -85,6 +85,11 @@ class Refresher:
         """Cut a wait() short, e.g. so the poll loop sees its stop event at once."""
         self._wake.set()
 
+    def replace_backend(self, backend: ClusterBackend) -> None:
+        """Talk to another manager from now on, resyncing everything (failover)."""
+        self.backend = backend
+        self.request()
+
     def note_event(self, event: SwarmEvent) -> None:
         with self._lock:
             scope = self._scope

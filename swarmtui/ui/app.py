@@ -15,13 +15,16 @@ from swarmtui.addresses import default_advertise_address
 from swarmtui.cluster import ClusterBackend
 from swarmtui.config import Config
 from swarmtui.journal import Journal
+from swarmtui.machines.service import MachineService
 from swarmtui.models import ClusterSnapshot, TaskScope
 from swarmtui.operations import Operation, OperationRefused
 from swarmtui.problems import BackendError, ProblemKind
+from swarmtui.sync.failover import Failover, FailoverPlan, ManagerDirectory
 from swarmtui.sync.loops import EventPump, run_poll_loop
 from swarmtui.sync.refresher import Refresher, RefreshTimings
 from swarmtui.ui.cluster_header import ClusterHeader, data_age_text
 from swarmtui.ui.commands import SwarmCommands
+from swarmtui.ui.create_machine_dialog import CreateMachineDialog
 from swarmtui.ui.create_service_screen import CreateServiceScreen
 from swarmtui.ui.filter_bar import FilterBar
 from swarmtui.ui.help_screen import HelpScreen, binding_rows
@@ -32,8 +35,9 @@ from swarmtui.ui.journal_screen import JournalScreen
 from swarmtui.ui.log_screen import LogScreen
 from swarmtui.ui.log_search_bar import LogSearchBar
 from swarmtui.ui.log_view import LogView
+from swarmtui.ui.machines_screen import MachinesScreen
 from swarmtui.ui.main_screen import MainScreen
-from swarmtui.ui.messages import EventsState, SnapshotUpdated, SyncProblem
+from swarmtui.ui.messages import EventsState, ManagerSwitched, SnapshotUpdated, SyncProblem
 from swarmtui.ui.operation_modal import OperationModal
 from swarmtui.ui.panes import NodesPane, ServicesPane, TasksPane
 from swarmtui.ui.problem_screen import ProblemScreen
@@ -64,6 +68,8 @@ class SwarmTuiApp(App[None]):
         endpoint_label: str = "",
         clock: Callable[[], datetime] | None = None,
         startup_error: BackendError | None = None,
+        machines: MachineService | None = None,
+        failover: FailoverPlan | None = None,
     ) -> None:
         super().__init__()
         self.config = config or Config()
@@ -71,6 +77,10 @@ class SwarmTuiApp(App[None]):
         self._endpoint_label = endpoint_label
         self._clock = clock or (lambda: datetime.now(UTC))
         self._startup_error = startup_error
+        self.machines = machines  # None: no machine management (issue 5)
+        self._failover_plan = failover
+        self._failover: Failover | None = None
+        self._directory: ManagerDirectory | None = None
         self._backend: ClusterBackend | None = None
         self._refresher: Refresher | None = None
         self._pump: EventPump | None = None
@@ -160,19 +170,40 @@ class SwarmTuiApp(App[None]):
         timings = RefreshTimings(poll_interval=self.config.refresh_interval)
         self._refresher = Refresher(backend, timings, wallclock=self._clock)
         self._pump = EventPump(self._refresher, self._events_state_changed)
+        plan = self._failover_plan
+        if plan is not None:
+            self._directory = ManagerDirectory(plan.endpoints)
+            self._failover = Failover(
+                self._refresher, self._pump, self._directory, plan.open_backend, self._switched
+            )
         self.call_from_thread(self._start_sync)
 
     def _start_sync(self) -> None:
         if self._refresher is None or self._pump is None:
             return
         refresher, pump, stop = self._refresher, self._pump, self._stop
+        failover = self._failover.try_switch if self._failover is not None else None
         self.run_worker(
-            lambda: run_poll_loop(refresher, stop, self._publish, self._report),
+            lambda: run_poll_loop(refresher, stop, self._publish, self._report, failover),
             thread=True,
             group="poll",
             name="poll-loop",
         )
         self.run_worker(lambda: pump.run(stop), thread=True, group="events", name="event-pump")
+
+    def probe(self) -> bool:
+        """Whether a manager answers now (from a worker thread); nothing is kept."""
+        try:
+            backend = self._connector()
+        except Exception:
+            return False
+        try:
+            info = backend.engine_info()
+        except Exception:
+            return False
+        finally:
+            backend.close()
+        return info.swarm_state == "active" and info.is_manager
 
     def show_problem(self, error: BackendError) -> None:
         self.push_screen(ProblemScreen(error, self._endpoint_label))
@@ -203,7 +234,13 @@ class SwarmTuiApp(App[None]):
     # From worker threads ----------------------------------------------------------------
 
     def _publish(self, snapshot: ClusterSnapshot) -> None:
+        if self._directory is not None:
+            self._directory.learn(snapshot.nodes)
         self.post_message(SnapshotUpdated(snapshot))
+
+    def _switched(self, old: str, new: str) -> None:
+        self._backend = self._refresher.backend if self._refresher else self._backend
+        self.post_message(ManagerSwitched(old, new))
 
     def _report(self, error: BackendError | None) -> None:
         self.post_message(SyncProblem(error))
@@ -218,6 +255,10 @@ class SwarmTuiApp(App[None]):
             return
         self.main_screen.apply_snapshot(message.snapshot, self.now())
         self._update_age()
+
+    def on_manager_switched(self, message: ManagerSwitched) -> None:
+        self.main_screen.query_one(ClusterHeader).show_switch(message.old, message.new)
+        self.notify(f"Manager {message.old} is gone: switched to {message.new}", timeout=8)
 
     def on_sync_problem(self, message: SyncProblem) -> None:
         self._sync_error = message.error
@@ -276,6 +317,8 @@ class SwarmTuiApp(App[None]):
             ("rollout", RolloutScreen.BINDINGS),
             ("join", JoinTokensScreen.BINDINGS),
             ("journal", JournalScreen.BINDINGS),
+            ("machines", MachinesScreen.BINDINGS),
+            ("create machine", CreateMachineDialog.BINDINGS),
         ]
         rows = binding_rows(groups, dict(self.config.keys))
         self.push_screen(HelpScreen(rows, str(self.config.path or "config.toml")))

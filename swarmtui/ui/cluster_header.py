@@ -28,9 +28,14 @@ class ClusterHeader(Static):
         self._age = "no data"
         self._events_ok = False
         self._error = ""
+        self._switched_from = ""
 
     def show_snapshot(self, snapshot: ClusterSnapshot) -> None:
         self._snapshot = snapshot
+        self._render_header()
+
+    def show_switch(self, old: str, new: str) -> None:
+        self._switched_from = old
         self._render_header()
 
     def show_state(self, age: str, events_ok: bool, error: str) -> None:
@@ -64,6 +69,8 @@ class ClusterHeader(Static):
         versions = sorted({n.engine_version for n in snap.nodes if n.engine_version})
         text.append(f"Engine {', '.join(versions) or snap.engine.server_version}")
         text.append(f" (API {snap.engine.api_version})  {snap.endpoint}  ")
+        if self._switched_from:
+            text.append(f"(failover from {self._switched_from})  ", style=self._var("warning"))
         if self._error:
             text.append(f"● {self._error}", style=self._var("error"))
         else:

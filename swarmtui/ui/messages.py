@@ -26,3 +26,12 @@ class EventsState(Message):
     def __init__(self, connected: bool) -> None:
         super().__init__()
         self.connected = connected
+
+
+class ManagerSwitched(Message):
+    """Failover: the console now talks to another manager."""
+
+    def __init__(self, old: str, new: str) -> None:
+        super().__init__()
+        self.old = old
+        self.new = new

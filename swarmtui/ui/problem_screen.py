@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -10,6 +13,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from swarmtui.problems import BackendError, ProblemKind
+
+if TYPE_CHECKING:
+    from swarmtui.ui.app import SwarmTuiApp
+
+AUTO_RETRY = (ProblemKind.UNREACHABLE, ProblemKind.QUORUM_LOST)
+AUTO_RETRY_SECONDS = 3.0
 
 
 class ProblemScreen(Screen[None]):
@@ -21,6 +30,21 @@ class ProblemScreen(Screen[None]):
         super().__init__(classes="problem")
         self.error = error
         self.endpoint = endpoint
+
+    def on_mount(self) -> None:
+        if self.error.kind in AUTO_RETRY:
+            self.set_interval(AUTO_RETRY_SECONDS, self._probe)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # nothing to retry for a malformed URL: the URL itself must change
+        return not (action == "reconnect" and self.error.kind is ProblemKind.MALFORMED_ENDPOINT)
+
+    @work(thread=True, exclusive=True, group="problem-probe")
+    def _probe(self) -> None:
+        """Connect by itself once the engine (or quorum) is back."""
+        app = cast("SwarmTuiApp", self.app)
+        if app.probe():
+            app.call_from_thread(app.action_reconnect)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="problem-box") as box:
@@ -35,4 +59,6 @@ class ProblemScreen(Screen[None]):
         if self.error.kind is ProblemKind.MALFORMED_ENDPOINT:
             return "Fix the --host value or the docker context, then start swarmtui again."
         target = f" ({self.endpoint})" if self.endpoint else ""
+        if self.error.kind in AUTO_RETRY:
+            return f"Retrying every {AUTO_RETRY_SECONDS:.0f} s{target}; r to retry now, q to quit."
         return f"Press r to try again{target}, q to quit."
