@@ -641,7 +641,7 @@ KEYS: list[tuple[str, Callable[[LogView], object]]] = [
 async def test_flood_keeps_up_and_keys_stay_responsive(
     lab_swarm: Lab, manager_client: Any, unique_name: str
 ) -> None:
-    with service(manager_client, unique_name, FLOOD, 3) as service_id:
+    with service(manager_client, unique_name, FLOOD, 2) as service_id:
         app = swarm_app(lab_swarm.manager_url)
         async with running(app) as pilot:
             screen = await open_logs(pilot, app, service_id, unique_name)
