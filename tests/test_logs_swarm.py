@@ -509,9 +509,9 @@ class UnixProxy:
         self._server.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def ssh_url(lab_swarm: Lab, engine: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """ssh://root@manager with a key and known_hosts in a HOME of its own."""
+    """ssh://root@manager with a key and known_hosts in a HOME of its own (for one test)."""
     ensure_tools({"ssh-keygen": "openssh-client", "ssh-keyscan": "openssh-client"}, log)
     home = tmp_path_factory.mktemp("logs-ssh-home")
     ssh_dir = home / ".ssh"
