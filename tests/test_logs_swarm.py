@@ -78,7 +78,12 @@ def poll(probe: Callable[[], T | None], what: str, timeout: float = CONVERGE_TIM
 
 
 def create_service(
-    client: Any, name: str, script: str, replicas: int, log_driver: str | None = None
+    client: Any,
+    name: str,
+    script: str,
+    replicas: int,
+    log_driver: str | None = None,
+    restart: str = "any",
 ) -> str:
     spec: dict[str, Any] = {
         "Name": name,
@@ -89,7 +94,7 @@ def create_service(
                 "StopGracePeriod": 1_000_000_000,
             },
             "Placement": {"MaxReplicas": 1},  # one task per node: 3 replicas, 3 nodes
-            "RestartPolicy": {"Condition": "any", "Delay": 100_000_000},
+            "RestartPolicy": {"Condition": restart, "Delay": 100_000_000},
         },
         "Mode": {"Replicated": {"Replicas": replicas}},
     }
@@ -98,6 +103,8 @@ def create_service(
     api = client.api
     response = api._post_json(api._url("/services/create"), data=spec)
     service_id = str(api._result(response, True)["ID"])
+    if restart == "none":
+        return service_id  # it may end at once: the caller waits for what it needs
 
     def running_tasks() -> list[Any] | None:
         tasks = running_tasks_of(client, service_id)
@@ -119,11 +126,16 @@ def remove_service(client: Any, service_id: str) -> None:
 
 @contextlib.contextmanager
 def service(
-    client: Any, name: str, script: str, replicas: int, log_driver: str | None = None
+    client: Any,
+    name: str,
+    script: str,
+    replicas: int,
+    log_driver: str | None = None,
+    restart: str = "any",
 ) -> Iterator[str]:
     service_id = ""
     try:
-        service_id = create_service(client, name, script, replicas, log_driver)
+        service_id = create_service(client, name, script, replicas, log_driver, restart)
         yield service_id
     finally:
         if service_id:
@@ -302,6 +314,45 @@ async def test_search_filter_and_narrow(lab_swarm: Lab, chatty: tuple[str, str])
         assert view.model.search is None
         await pilot.press("space")
         assert not view.model.paused
+
+
+async def test_logs_of_a_failed_task_from_the_history(
+    lab_swarm: Lab, manager_client: Any, unique_name: str
+) -> None:
+    failing = 'echo "started on $(cat /etc/hostname)"; echo "giving up" >&2; exit 3'
+    with service(manager_client, unique_name, failing, 1, restart="none") as service_id:
+
+        def failed_task() -> dict[str, Any] | None:
+            tasks = manager_client.api.tasks(filters={"service": service_id})
+            return next((t for t in tasks if t["Status"]["State"] == "failed"), None)
+
+        task = poll(failed_task, "the task to fail")
+        app = swarm_app(lab_swarm.manager_url)
+        async with running(app) as pilot:
+
+            def listed() -> bool:
+                snapshot = app.main_screen.snapshot
+                return snapshot is not None and snapshot.service(service_id) is not None
+
+            await wait_until(pilot, listed, "the service listed")
+            await select_row(pilot, app, "services", service_id, unique_name)
+            await pilot.press("3", "a")
+            await select_row(pilot, app, "tasks", task["ID"], task["ID"][:12])
+            await pilot.press("L")
+            await wait_until(pilot, lambda: isinstance(app.screen, LogScreen), "the log screen")
+            screen = app.screen
+            assert isinstance(screen, LogScreen)
+            assert screen.target.kind == "task" and "failed" in screen.target.title
+            await wait_until(pilot, lambda: screen.state == "complete", "the whole log read")
+            lines = task_lines(screen.view)
+            # Both within microseconds: the engine stamps each stream on its own, so their
+            # order is not defined.
+            assert sorted((x.stream, x.text.split(" on ")[0]) for x in lines) == [
+                ("stderr", "giving up"),
+                ("stdout", "started"),
+            ]
+            assert {x.task_id for x in lines} == {task["ID"]}
+            assert screen.follower is not None and screen.follower.done
 
 
 # Restarts -------------------------------------------------------------------------------
