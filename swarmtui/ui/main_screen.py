@@ -41,6 +41,7 @@ class MainScreen(Screen[None]):
         Binding("r", "refresh", "Refresh", id="refresh"),
         Binding("T", "join_tokens", "Join tokens", show=False, id="join_tokens"),
         Binding("J", "journal", "Journal", show=False, id="journal"),
+        Binding("M", "machines", "Machines", show=False, id="machines"),
     ]
 
     def __init__(self) -> None:
@@ -108,6 +109,11 @@ class MainScreen(Screen[None]):
 
     def action_journal(self) -> None:
         self.app.push_screen(JournalScreen())
+
+    def action_machines(self) -> None:
+        from swarmtui.ui.machines_screen import MachinesScreen
+
+        self.app.push_screen(MachinesScreen())
 
     # Snapshot ---------------------------------------------------------------------------
 

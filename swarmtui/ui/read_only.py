@@ -17,6 +17,10 @@ MUTATING_ACTIONS = frozenset(
         "join_tokens",
         "rotate_token",
         "leave_swarm",
+        "create_machine",
+        "join_machine",
+        "leave_machine",
+        "remove_machine",
     }
 )
 

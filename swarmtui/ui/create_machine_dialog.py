@@ -1,0 +1,330 @@
+"""`c` in the machines view: create a dind machine or adopt an SSH host.
+
+The form is checked before anything is sent (name syntax and clashes, port range, key file);
+then each step appears in the log as it happens. On first contact with an SSH host the
+service stops before changing anything and the dialog shows the host key's fingerprint:
+only "Trust this fingerprint" (or ctrl+t) retries, with `accept_fingerprint` set. Failures
+stay in the dialog as a plain explanation and a hint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import fields, replace
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual import events, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
+from textual.widgets import Button, Footer, Input, Label, Log, Select, Static
+
+from swarmtui.machines.create_form import (
+    DRIVERS,
+    ROLE_CHOICES,
+    CreateForm,
+    create_command,
+    validate_create_form,
+)
+from swarmtui.machines.model import CreateRequest, HostKeyUnknown, MachineError, MachineRecord
+from swarmtui.machines.service import MachineService
+from swarmtui.ui.machine_task_modal import LOG_MAX_LINES, machine_error_text
+from swarmtui.ui.operation_modal import OperationModal
+from swarmtui.ui.read_only import guard
+from swarmtui.validation import InputError
+
+if TYPE_CHECKING:
+    from swarmtui.ui.app import SwarmTuiApp
+
+# (CreateForm field, label, placeholder or the choices of a Select)
+MachineField = tuple[str, str, str | tuple[str, ...]]
+COMMON_FIELDS: tuple[MachineField, ...] = (
+    ("driver", "Driver", DRIVERS),
+    ("name", "Name", "worker-3"),
+    ("role", "Join as", ROLE_CHOICES),
+)
+SSH_FIELDS: tuple[MachineField, ...] = (
+    ("host", "Host", "10.0.0.13 or node3.example.net"),
+    ("ssh_user", "User", "root"),
+    ("ssh_port", "Port", "22"),
+    ("ssh_key_path", "Key file", "~/.ssh/id_ed25519 (empty: ssh config, agent)"),
+    ("ssh_proxy_jump", "Proxy jump", "admin@bastion.example.net"),
+)
+LABELS = {name: label for name, label, _ in COMMON_FIELDS + SSH_FIELDS}
+DEFAULTS = CreateForm()
+
+
+class CreateMachineDialog(OperationModal):
+    """Dismissed with True when a machine was created."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "submit", "Create", id="create_machine_submit"),
+        Binding("ctrl+t", "trust", "Trust fingerprint", id="create_machine_trust"),
+    ]
+
+    def __init__(self, existing: Collection[str] = ()) -> None:
+        super().__init__("Create a machine")
+        self.add_class("create-machine")
+        self.existing = frozenset(existing)
+        self.request: CreateRequest | None = None
+        self.pending: HostKeyUnknown | None = None
+        self.trusted: list[str] = []
+        self.created: MachineRecord | None = None
+
+    @property
+    def swarm_app(self) -> SwarmTuiApp:
+        return cast("SwarmTuiApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="modal-box") as box:
+            box.border_title = self.modal_title
+            with Vertical(id="machine-form"):
+                yield from self._rows(COMMON_FIELDS)
+                with Vertical(id="ssh-fields"):
+                    yield from self._rows(SSH_FIELDS)
+            with Vertical(id="fingerprint-box"):
+                yield Static(Text(""), id="fingerprint-text")
+                with Horizontal(id="fingerprint-buttons"):
+                    yield Button("Do not trust", id="distrust")
+                    yield Button("Trust this fingerprint", id="trust", variant="warning")
+            log = Log(max_lines=LOG_MAX_LINES, id="machine-log")
+            log.can_focus = False
+            yield log
+            yield Static(Text(""), id="modal-command")
+            yield Static(Text(""), id="modal-error")
+        yield Footer(show_command_palette=False)
+
+    def _rows(self, specs: tuple[MachineField, ...]) -> ComposeResult:
+        for name, label, hint in specs:
+            with Horizontal(classes="form-row"):
+                yield Label(label, classes="form-label")
+                yield self._field(name, hint)
+
+    def _field(self, name: str, hint: str | tuple[str, ...]) -> Widget:
+        default = str(getattr(DEFAULTS, name))
+        if isinstance(hint, tuple):
+            return Select(
+                [(choice, choice) for choice in hint],
+                value=default,
+                allow_blank=False,
+                compact=True,
+                id=f"field-{name}",
+            )
+        return Input(
+            value=default,
+            placeholder=f"e.g. {hint}",
+            compact=True,
+            select_on_focus=False,  # focus comes back after a failure: keep the text as it is
+            id=f"field-{name}",
+        )
+
+    def on_mount(self) -> None:
+        self.query_one("#fingerprint-box").display = False
+        self.query_one("#machine-log").display = False
+        self._show_ssh_fields()
+        self.query_one("#field-name", Input).focus()
+        self._preview()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "trust":
+            return self.pending is not None
+        if action == "submit":
+            return not self.running and self.created is None and self.pending is None
+        return True
+
+    # Reading the form -------------------------------------------------------------------
+
+    def form(self) -> CreateForm:
+        values: dict[str, str] = {}
+        for spec in fields(CreateForm):
+            widget = self.query_one(f"#field-{spec.name}")
+            if isinstance(widget, Select):
+                values[spec.name] = str(widget.value)
+            elif isinstance(widget, Input):
+                values[spec.name] = widget.value
+        return CreateForm(**values)
+
+    def _show_ssh_fields(self) -> None:
+        self.query_one("#ssh-fields").display = self.form().driver == "ssh"
+
+    def _preview(self) -> None:
+        if self.running:
+            return
+        try:
+            self.show_command(create_command(validate_create_form(self.form(), self.existing)))
+        except InputError as exc:
+            preview = Text("$ swarmtui machine create …  ")
+            preview.append(f"({LABELS.get(exc.field, exc.field)}: {exc.message})", style="dim")
+            self.query_one("#modal-command", Static).update(preview)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        for row in self.query(".form-row"):
+            row.set_class(row in event.widget.ancestors, "-current")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.input.remove_class("-field-invalid")
+        self._preview()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """enter moves on to the next field; ctrl+s sends."""
+        event.stop()
+        self.focus_next()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "field-driver":
+            self._show_ssh_fields()
+        self._preview()
+
+    def show_field_error(self, field: str, message: str) -> None:
+        matches = self.query(f"#field-{field}")
+        colour = self.app.get_css_variables().get("error", "red")
+        label = LABELS.get(field, field)
+        self.query_one("#modal-error", Static).update(Text(f"{label}: {message}", style=colour))
+        if matches:
+            widget = matches.first()
+            widget.add_class("-field-invalid")
+            widget.focus()
+
+    # Sending ----------------------------------------------------------------------------
+
+    def action_submit(self) -> None:
+        if self.running or self.created is not None or self.pending is not None:
+            return
+        if not guard(self.app, "create_machine"):
+            return
+        for widget in self.query(".-field-invalid"):
+            widget.remove_class("-field-invalid")
+        try:
+            request = validate_create_form(self.form(), self.existing)
+        except InputError as exc:
+            self.show_field_error(exc.field, exc.message)
+            return
+        self.trusted = []
+        self.query_one("#machine-log", Log).clear()
+        self.begin(request)
+
+    def begin(self, request: CreateRequest) -> None:
+        service = self.swarm_app.machines
+        if service is None:
+            self.show_error("Machine management is not available in this console.")
+            return
+        self.request = request
+        self.running = True
+        self.query_one("#machine-form").display = False  # the command line says it all
+        self.query_one("#machine-log").display = True
+        self.show_command(create_command(request))
+        self.query_one("#modal-error", Static).update(Text("working…"))
+        self.refresh_bindings()
+        self._create(service, request)
+
+    def write_log(self, line: str) -> None:
+        if self.is_mounted:
+            self.query_one("#machine-log", Log).write_line(line)
+
+    @work(thread=True, exclusive=True, group="machine-create")
+    def _create(self, service: MachineService, request: CreateRequest) -> None:
+        app = self.app
+
+        def log(line: str) -> None:
+            app.call_from_thread(self.write_log, line)
+
+        try:
+            record = service.create(request, log)
+        except HostKeyUnknown as exc:
+            app.call_from_thread(self._ask_fingerprint, exc)
+            return
+        except MachineError as exc:
+            app.call_from_thread(self._failed, exc.message, exc.hint)
+            return
+        except Exception as exc:  # never a traceback: say what failed
+            app.call_from_thread(self._failed, f"{type(exc).__name__}: {exc}", "")
+            return
+        app.call_from_thread(self._created, record)
+
+    # Outcomes ---------------------------------------------------------------------------
+
+    def _journal(self, ok: bool, result: str) -> None:
+        if self.request is not None:
+            app = self.swarm_app
+            app.journal.record(app.now(), create_command(self.request), ok, result)
+
+    def _ask_fingerprint(self, unknown: HostKeyUnknown) -> None:
+        if not self.is_mounted:
+            return
+        self.running = False
+        self.pending = unknown
+        self.write_log(f"? {unknown.host}: unknown host key, waiting for your answer")
+        key = f"{unknown.key_type} key" if unknown.key_type else "key"
+        text = Text()
+        text.append(f"First contact with {unknown.host}. Its host {key} fingerprint is\n")
+        text.append(f"  {unknown.fingerprint}\n", style="bold")
+        text.append(unknown.hint, style="dim")
+        self.query_one("#fingerprint-text", Static).update(text)
+        self.query_one("#fingerprint-box").display = True
+        self.query_one("#modal-error", Static).update(
+            Text("Nothing was changed on the host: trust its key to continue.")
+        )
+        self.query_one("#distrust", Button).focus()
+        self.refresh_bindings()
+
+    def action_trust(self) -> None:
+        pending, request = self.pending, self.request
+        if pending is None or request is None or self.running:
+            return
+        self.pending = None
+        self.query_one("#fingerprint-box").display = False
+        self.trusted.append(pending.fingerprint)
+        self.write_log(f"Trusting the host key of {pending.host}, trying again")
+        self.begin(replace(request, accept_fingerprint=",".join(self.trusted)))
+
+    def _distrust(self) -> None:
+        pending = self.pending
+        if pending is None:
+            return
+        self.pending = None
+        self.query_one("#fingerprint-box").display = False
+        self.write_log(f"✗ the host key of {pending.host} was not trusted")
+        self._failed(
+            f"The host key of {pending.host} was not trusted: nothing was changed.",
+            "Check the fingerprint with the host's administrator, then try again.",
+            journal=False,
+        )
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "trust":
+            self.action_trust()
+        elif event.button.id == "distrust":
+            self._distrust()
+
+    def _failed(self, message: str, hint: str, journal: bool = True) -> None:
+        if journal:
+            self._journal(False, message)
+        if not self.is_mounted:
+            return
+        self.running = False
+        if journal:
+            self.write_log(f"✗ {message}")
+        self.query_one("#machine-form").display = True
+        colours = self.app.get_css_variables()
+        self.query_one("#modal-error", Static).update(machine_error_text(message, hint, colours))
+        self.refresh_bindings()
+        self.query_one("#field-name", Input).focus()
+
+    def _created(self, record: MachineRecord) -> None:
+        self._journal(True, "ok")
+        self.created = record
+        if not self.is_mounted:
+            return
+        self.running = False
+        joined = f", joined as a {record.role}" if record.role else ""
+        colour = self.app.get_css_variables().get("success", "green")
+        self.query_one("#modal-error", Static).update(
+            Text(f"{record.name} is ready at {record.address}{joined}. esc closes.", style=colour)
+        )
+        self.refresh_bindings()
+
+    def action_cancel(self) -> None:
+        if not self.running:
+            self.dismiss(self.created is not None)

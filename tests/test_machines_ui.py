@@ -1,0 +1,364 @@
+"""Pilot tests of the machines console (issue 5) with the demo machine service: the create
+dialog sends the CreateRequest the form describes, a first-contact fingerprint is only
+accepted after an explicit confirmation, invalid input sends nothing, read-only mode hides
+and refuses every mutating key, join / leave / retire call the service and are journaled."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+from demo_app import DEMO_ENDPOINT, AppPilot, wait_for, wait_main
+from rich.text import Text
+from textual.widgets import Button, Input, Log, Select, Static
+from textual.widgets._footer import FooterKey
+
+from swarmtui.config import Config
+from swarmtui.demo import DEMO_NOW, DemoBackend
+from swarmtui.machines.create_form import CreateForm, validate_create_form
+from swarmtui.machines.demo_service import (
+    DEMO_FINGERPRINT,
+    UNREACHABLE_HOST,
+    DemoMachineService,
+)
+from swarmtui.machines.model import CreateRequest
+from swarmtui.ui.app import SwarmTuiApp
+from swarmtui.ui.create_machine_dialog import CreateMachineDialog
+from swarmtui.ui.help_screen import HelpScreen
+from swarmtui.ui.machine_task_modal import MachineTaskModal
+from swarmtui.ui.machines_screen import MachinesScreen
+from swarmtui.validation import InputError
+
+MUTATING_KEYS = {"c": "create_machine", "j": "join_machine", "l": "leave_machine"}
+
+
+@asynccontextmanager
+async def running(
+    service: DemoMachineService, read_only: bool = False
+) -> AsyncIterator[tuple[SwarmTuiApp, AppPilot]]:
+    demo = DemoBackend()
+    app = SwarmTuiApp(
+        lambda: demo,
+        Config(path=None, read_only=read_only),
+        endpoint_label=DEMO_ENDPOINT,
+        clock=lambda: DEMO_NOW,
+        machines=service,
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        try:
+            await wait_main(pilot)
+            yield app, pilot
+        finally:
+            await app.action_quit()
+
+
+def text_of(app: SwarmTuiApp, selector: str) -> str:
+    content = app.screen.query_one(selector, Static).content
+    return content.plain if isinstance(content, Text) else str(content)
+
+
+def sent(service: DemoMachineService, kind: str) -> list[object]:
+    return [argument for name, argument in service.calls if name == kind]
+
+
+async def open_machines(app: SwarmTuiApp, pilot: AppPilot) -> MachinesScreen:
+    await pilot.press("M")
+
+    def loaded() -> bool:
+        return isinstance(app.screen, MachinesScreen) and app.screen.loaded
+
+    await wait_for(pilot, loaded, "the machines view")
+    screen = app.screen
+    assert isinstance(screen, MachinesScreen)
+    return screen
+
+
+async def open_dialog(app: SwarmTuiApp, pilot: AppPilot, **values: str) -> CreateMachineDialog:
+    await open_machines(app, pilot)
+    await pilot.press("c")
+    await wait_for(pilot, lambda: isinstance(app.screen, CreateMachineDialog), "the dialog")
+    dialog = app.screen
+    assert isinstance(dialog, CreateMachineDialog)
+    for name, value in values.items():
+        widget = dialog.query_one(f"#field-{name}")
+        if isinstance(widget, Select):
+            widget.value = value
+        else:
+            assert isinstance(widget, Input)
+            widget.value = value
+        await pilot.pause()
+    return dialog
+
+
+def log_lines(dialog: CreateMachineDialog | MachineTaskModal) -> list[str]:
+    return [str(line) for line in dialog.query_one("#machine-log", Log).lines]
+
+
+# Create ------------------------------------------------------------------------------------
+
+
+async def test_create_dind_sends_the_request_and_shows_the_steps() -> None:
+    service = DemoMachineService()
+    async with running(service) as (app, pilot):
+        screen = await open_machines(app, pilot)
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, CreateMachineDialog), "the dialog")
+        dialog = app.screen
+        assert isinstance(dialog, CreateMachineDialog)
+        await pilot.press(*"worker-3")
+        dialog.query_one("#field-role", Select).value = "worker"
+        await pilot.pause()
+        assert not dialog.query_one("#ssh-fields").display
+        assert "swarmtui machine create --driver dind --role worker worker-3" in text_of(
+            app, "#modal-command"
+        )
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: dialog.created is not None, "the machine")
+        assert sent(service, "create") == [
+            CreateRequest(name="worker-3", driver="dind", role="worker")
+        ]
+        lines = log_lines(dialog)
+        assert lines[0].startswith("Using node image")
+        assert "worker-3 joined the swarm as a worker" in lines
+        assert "worker-3 is ready" in text_of(app, "#modal-error")
+        entry = app.journal.entries[-1]
+        assert entry.ok and "machine create" in entry.command
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen, "the machines view again")
+        await wait_for(
+            pilot, lambda: "worker-3" in [r.name for r, _ in screen.machines], "the new row"
+        )
+
+
+async def test_create_ssh_fingerprint_needs_confirmation() -> None:
+    service = DemoMachineService()
+    key = Path(__file__)  # any existing file stands for a key file
+    async with running(service) as (app, pilot):
+        dialog = await open_dialog(
+            app,
+            pilot,
+            driver="ssh",
+            name="edge-2",
+            host="192.0.2.20",
+            ssh_user="admin",
+            ssh_port="2222",
+            ssh_key_path=str(key),
+            ssh_proxy_jump="admin@bastion.example.net",
+        )
+        assert dialog.query_one("#ssh-fields").display
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: dialog.pending is not None, "the fingerprint question")
+        assert dialog.query_one("#fingerprint-box").display
+        assert DEMO_FINGERPRINT in text_of(app, "#fingerprint-text")
+        assert app.focused is not None and app.focused.id == "distrust"
+        first = sent(service, "create")
+        assert first == [
+            CreateRequest(
+                name="edge-2",
+                driver="ssh",
+                host="192.0.2.20",
+                ssh_user="admin",
+                ssh_port=2222,
+                ssh_key_path=str(key),
+                ssh_proxy_jump="admin@bastion.example.net",
+            )
+        ]
+        await pilot.press("ctrl+s")  # no resend while the question is open
+        await pilot.pause()
+        assert len(sent(service, "create")) == 1
+
+        await pilot.press("ctrl+t")
+        await wait_for(pilot, lambda: dialog.created is not None, "the machine")
+        requests = sent(service, "create")
+        assert len(requests) == 2
+        retry = requests[1]
+        assert isinstance(retry, CreateRequest)
+        assert retry.accept_fingerprint == DEMO_FINGERPRINT
+        assert any("Host key trusted" in line for line in log_lines(dialog))
+
+
+async def test_refused_fingerprint_sends_nothing_more() -> None:
+    service = DemoMachineService()
+    async with running(service) as (app, pilot):
+        dialog = await open_dialog(app, pilot, driver="ssh", name="edge-2", host="192.0.2.20")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: dialog.pending is not None, "the fingerprint question")
+        await pilot.click("#distrust")
+        await wait_for(pilot, lambda: dialog.pending is None, "the refusal")
+        assert "not trusted: nothing was changed" in text_of(app, "#modal-error")
+        assert not dialog.query_one("#fingerprint-box").display
+        await pilot.press("ctrl+t")  # nothing pending: the key does nothing
+        await pilot.pause()
+        assert len(sent(service, "create")) == 1
+        assert dialog.created is None
+
+
+async def test_failure_shows_explanation_and_hint() -> None:
+    service = DemoMachineService()
+    async with running(service) as (app, pilot):
+        dialog = await open_dialog(app, pilot, driver="ssh", name="edge-9", host=UNREACHABLE_HOST)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: "Cannot reach" in text_of(app, "#modal-error"), "error")
+        message = text_of(app, "#modal-error")
+        assert "jump host" in message  # the hint
+        assert dialog.query_one("#machine-form").display  # the form is back, to fix and retry
+        assert not app.journal.entries[-1].ok
+        assert any(line.startswith("✗ Cannot reach") for line in log_lines(dialog))
+
+
+@pytest.mark.parametrize(
+    ("values", "field", "message"),
+    [
+        ({"name": "Bad Name!"}, "name", "lowercase"),
+        ({"name": "lab-w1"}, "name", "exists already"),
+        ({"name": ""}, "name", "needs a name"),
+        ({"driver": "ssh", "name": "e2", "host": ""}, "host", "SSH host"),
+        ({"driver": "ssh", "name": "e2", "host": "h", "ssh_port": "70000"}, "ssh_port", "65535"),
+        (
+            {"driver": "ssh", "name": "e2", "host": "h", "ssh_key_path": "/nonexistent/key"},
+            "ssh_key_path",
+            "No such key file",
+        ),
+    ],
+)
+async def test_invalid_input_sends_nothing(
+    values: dict[str, str], field: str, message: str
+) -> None:
+    service = DemoMachineService()
+    async with running(service) as (app, pilot):
+        dialog = await open_dialog(app, pilot, **values)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert message in text_of(app, "#modal-error")
+        assert dialog.query_one(f"#field-{field}").has_class("-field-invalid")
+        assert app.focused is dialog.query_one(f"#field-{field}")
+        assert sent(service, "create") == []
+        assert not dialog.running
+
+
+def test_validation_without_the_ui() -> None:
+    form = CreateForm(driver="ssh", name="n1", host="10.0.0.5", ssh_port="22")
+    assert validate_create_form(form).ssh_user == "root"
+    with pytest.raises(InputError):
+        validate_create_form(CreateForm(name="-bad"))
+    with pytest.raises(InputError):
+        validate_create_form(CreateForm(driver="ssh", name="n", host="a b"))
+
+
+# Join, leave, remove -----------------------------------------------------------------------
+
+
+async def press_choice(pilot: AppPilot, app: SwarmTuiApp, button_id: str) -> None:
+    modal = app.screen
+    assert isinstance(modal, MachineTaskModal)
+    assert app.focused is not None and app.focused.id == "cancel"
+    modal.query_one(f"#{button_id}", Button).press()
+    await wait_for(pilot, lambda: modal.succeeded, f"{button_id} to succeed")
+
+
+async def test_join_leave_and_retire() -> None:
+    service = DemoMachineService()
+    async with running(service) as (app, pilot):
+        screen = await open_machines(app, pilot)
+        assert screen.selected is not None and screen.selected[0].name == "edge-1"
+        await pilot.press("l")  # edge-1 is in no swarm: nothing to leave
+        await pilot.pause()
+        assert not isinstance(app.screen, MachineTaskModal)
+
+        await pilot.press("j")
+        await wait_for(pilot, lambda: isinstance(app.screen, MachineTaskModal), "join")
+        await press_choice(pilot, app, "join-manager")
+        assert sent(service, "join") == [("edge-1", "manager")]
+        assert app.journal.entries[-1].command == "swarmtui machine join --role manager edge-1"
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen, "the machines view")
+
+        def edge_active() -> bool:
+            return any(r.name == "edge-1" and s.swarm_state == "active" for r, s in screen.machines)
+
+        await wait_for(pilot, edge_active, "edge-1 in the swarm")
+        await pilot.press("l")
+        await wait_for(pilot, lambda: isinstance(app.screen, MachineTaskModal), "leave")
+        await press_choice(pilot, app, "leave")
+        assert sent(service, "leave") == ["edge-1"]
+        await pilot.press("escape")
+
+        await wait_for(pilot, lambda: app.screen is screen, "the machines view")
+        await pilot.press("down", "x")  # lab-w1 is a swarm worker: retired
+        await wait_for(pilot, lambda: isinstance(app.screen, MachineTaskModal), "remove")
+        assert "Retire machine lab-w1?" in text_of(app, "#confirm-question")
+        await press_choice(pilot, app, "remove")
+        assert sent(service, "retire") == ["lab-w1"]
+        assert sent(service, "remove") == []
+
+
+async def test_cancel_runs_nothing() -> None:
+    service = DemoMachineService()
+    async with running(service) as (app, pilot):
+        screen = await open_machines(app, pilot)
+        await pilot.press("x")
+        await wait_for(pilot, lambda: isinstance(app.screen, MachineTaskModal), "remove")
+        assert "Remove machine edge-1?" in text_of(app, "#confirm-question")
+        await pilot.press("enter")  # Cancel has the focus
+        await wait_for(pilot, lambda: app.screen is screen, "the machines view")
+        assert sent(service, "remove") == [] and sent(service, "retire") == []
+
+
+# Read-only, help ---------------------------------------------------------------------------
+
+
+async def test_read_only_hides_and_refuses_machine_changes() -> None:
+    service = DemoMachineService()
+    async with running(service, read_only=True) as (app, pilot):
+        screen = await open_machines(app, pilot)
+        for action in (*MUTATING_KEYS.values(), "remove_machine"):
+            assert screen.check_action(action, ()) is False  # hidden from the footer
+        for key in (*MUTATING_KEYS, "x"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.screen is screen, f"{key} opened {app.screen!r}"
+        # a remapped key or the palette reaching the action directly is refused too
+        screen.action_create_machine()
+        screen.action_remove_machine()
+        await pilot.pause()
+        assert app.screen is screen
+        assert {name for name, _ in service.calls} == {"list"}
+        footer = {key.key for key in screen.query(FooterKey)}
+        assert "r" in footer
+        assert not {"c", "j", "l", "x"} & footer
+
+
+async def test_help_lists_the_machine_keys() -> None:
+    async with running(DemoMachineService()) as (app, pilot):
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "the help")
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        ids = {row[3] for row in help_screen.rows}
+        assert {
+            "machines",
+            "machines_create",
+            "machines_join",
+            "machines_leave",
+            "machines_remove",
+            "machines_back",
+            "create_machine_submit",
+            "create_machine_trust",
+        } <= ids
+
+
+async def test_without_a_machine_service() -> None:
+    demo = DemoBackend()
+    app = SwarmTuiApp(lambda: demo, Config(path=None), clock=lambda: DEMO_NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        try:
+            await wait_main(pilot)
+            await pilot.press("M")
+            await wait_for(pilot, lambda: isinstance(app.screen, MachinesScreen), "the view")
+            await wait_for(
+                pilot, lambda: "not available" in text_of(app, "#machines-status"), "status"
+            )
+        finally:
+            await app.action_quit()
