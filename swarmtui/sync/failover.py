@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 from swarmtui.cluster import ClusterBackend
@@ -53,7 +54,12 @@ class ManagerDirectory:
         self._lock = threading.Lock()
 
     def learn(self, nodes: Sequence[Node]) -> None:
-        managers = [n for n in nodes if n.role == "manager"]
+        # The manager we talk to (is_self) is the one that would be gone; the reachable
+        # leader and reachable managers are the best bets.
+        managers = sorted(
+            (n for n in nodes if n.role == "manager" and not n.is_self),
+            key=lambda n: (n.manager_status != "Leader", n.manager_status != "Reachable"),
+        )
         reached = self._configured[0] if self._configured else None
         if reached is None:
             return
@@ -93,25 +99,39 @@ class Failover:
         if error.kind not in FAILOVER_KINDS:
             return False
         old = self._refresher.backend
-        for endpoint in self._directory.candidates(old.endpoint_display):
-            try:
-                backend = self._open(endpoint)
-            except BackendError:
-                continue
-            try:
-                info = backend.engine_info()
-            except BackendError:
+        candidates = self._directory.candidates(old.endpoint_display)
+        if not candidates:
+            return False
+        # Probe every candidate at once: a dead one costs a connect timeout, not a queue of
+        # them. The first usable one in preference order wins.
+        with ThreadPoolExecutor(max_workers=min(8, len(candidates))) as pool:
+            opened = list(pool.map(self._probe, candidates))
+        chosen = next(((e, b) for e, b in zip(candidates, opened, strict=True) if b), None)
+        for _, backend in zip(candidates, opened, strict=True):
+            if backend is not None and (chosen is None or backend is not chosen[1]):
                 backend.close()
-                continue
-            if info.swarm_state != "active" or not info.is_manager:
-                backend.close()
-                continue
-            self._refresher.replace_backend(backend)
-            self._pump.reconnect()
-            old.close()
-            self._on_switch(old.endpoint_display, endpoint.display)
-            return True
-        return False
+        if chosen is None:
+            return False
+        endpoint, new_backend = chosen
+        assert new_backend is not None
+        self._refresher.replace_backend(new_backend)
+        self._pump.reconnect()
+        old.close()
+        self._on_switch(old.endpoint_display, endpoint.display)
+        return True
+
+    def _probe(self, endpoint: Endpoint) -> ClusterBackend | None:
+        """An open backend on ENDPOINT when its engine answers, else None.
+
+        Only the engine's own answer counts here (the version handshake): anything that
+        asks the swarm waits for a raft leader, and after the leader died the election
+        takes longer than a switch may. The candidates are managers the swarm listed; the
+        polls on the new one report "no leader" until the election is over.
+        """
+        try:
+            return self._open(endpoint)
+        except BackendError:
+            return None
 
 
 class FailoverPlan:
