@@ -14,11 +14,12 @@ from pathlib import Path
 from benchmarks import figures, report
 from benchmarks.figures import Figure
 from benchmarks.fixture import ensure_fixture
+from benchmarks.logs_figure import log_flood
 from swarmtui.backend.engine_setup import engine_client
 from swarmtui.backend.lab import lab_down
 
-FULL = {"services": 1000, "tasks": 10_000, "runs": 5, "idle": 60.0}
-SMOKE = {"services": 10, "tasks": 100, "runs": 3, "idle": 10.0}
+FULL = {"services": 1000, "tasks": 10_000, "runs": 5, "idle": 60.0, "flood": 10.0}
+SMOKE = {"services": 10, "tasks": 100, "runs": 3, "idle": 10.0, "flood": 3.0}
 
 
 def log(message: str) -> None:
@@ -51,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
         results += [change, idle, memory]
         log(f"{change.swarmtui}; {idle.swarmtui}; {memory.swarmtui}")
         results.append(figures.first_paint_local_socket(log, runs))
+        log(results[-1].swarmtui)
+        results.append(log_flood(lab.manager_url, float(size["flood"])))
         log(results[-1].swarmtui)
     finally:
         if not args.keep:

@@ -216,7 +216,7 @@ def parse_memory(text: str, field: str) -> int | None:
         raise InputError(field, f"{value!r}: memory looks like 512M or 1G.")
     factor = {"": 1, "k": 2**10, "m": 2**20, "g": 2**30}[match.group(2).lower()]
     amount = int(float(match.group(1)) * factor)
-    if amount < 6 * 2**20 and field.endswith("limit"):
+    if amount < 6 * 2**20 and field.startswith("limit"):
         raise InputError(field, "A memory limit below 6M cannot start a container.")
     return amount
 

@@ -23,11 +23,11 @@ if TYPE_CHECKING:
 
 SERVICE_BINDINGS: list[BindingType] = [
     Binding("s", "scale", "Scale", id="scale_service"),
-    Binding("u", "update_image", "Image", id="update_service_image"),
-    Binding("f", "force_redeploy", "Redeploy", id="force_redeploy_service"),
-    Binding("b", "rollback", "Rollback", id="rollback_service"),
+    Binding("u", "update_image", "Image", show=False, id="update_service_image"),
+    Binding("f", "force_redeploy", "Redeploy", show=False, id="force_redeploy_service"),
+    Binding("b", "rollback", "Rollback", show=False, id="rollback_service"),
     Binding("x", "remove_service", "Remove", id="remove_service"),
-    Binding("c", "create_service", "Create", show=False, id="create_service"),
+    Binding("c", "create_service", "Create", id="create_service"),
     Binding("o", "rollout", "Rollout", show=False, id="service_rollout"),
 ]
 
