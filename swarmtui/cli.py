@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from swarmtui.config import Config, ConfigError, load_config
 from swarmtui.endpoints import (
@@ -19,6 +20,10 @@ from swarmtui.endpoints import (
 )
 from swarmtui.machine_cli import add_machine_parser, run_machine
 from swarmtui.problems import BackendError, ProblemKind
+
+if TYPE_CHECKING:
+    from swarmtui.cluster import ClusterBackend
+    from swarmtui.machines.service import MachineService
 
 DEFAULT_LAB = "swarmtui-lab"
 
@@ -103,6 +108,22 @@ def embedded_default(lab_name: str) -> list[Endpoint]:
     return [Endpoint(lab.manager_url, f"lab {lab_name}")]
 
 
+def console_machines(cluster: Callable[[], ClusterBackend | None]) -> MachineService | None:
+    """The machines view's engine: the store and both drivers, joining through the manager
+    the console is connected to (CLUSTER). None when the drivers cannot load here."""
+    try:
+        from swarmtui.backend.dind_driver import MACHINES_NETWORK, DindDriver
+        from swarmtui.machines.manager import ConnectedMachineService, MachineManager
+        from swarmtui.machines.store import MachineStore
+        from swarmtui.provisioning.ssh_driver import SshDriver
+    except ImportError as exc:
+        _log(f"machines unavailable: {exc}")
+        return None
+    dind = DindDriver(network=MACHINES_NETWORK)
+    manager = MachineManager(MachineStore(), {"dind": dind, "ssh": SshDriver()})
+    return ConnectedMachineService(manager, cluster)
+
+
 def run_console(args: argparse.Namespace) -> int:
     try:
         config = load_config(args.config)
@@ -141,6 +162,7 @@ def run_console(args: argparse.Namespace) -> int:
         endpoint_label=label,
         startup_error=startup_error,
         failover=FailoverPlan(endpoints, DockerBackend),
+        machines=console_machines(lambda: app.connected_backend()),
     )
     app.run()
     return 0

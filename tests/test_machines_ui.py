@@ -20,10 +20,11 @@ from swarmtui.demo import DEMO_NOW, DemoBackend
 from swarmtui.machines.create_form import CreateForm, validate_create_form
 from swarmtui.machines.demo_service import (
     DEMO_FINGERPRINT,
+    NEW_FINGERPRINT,
     UNREACHABLE_HOST,
     DemoMachineService,
 )
-from swarmtui.machines.model import CreateRequest
+from swarmtui.machines.model import CreateRequest, HostKeyUnknown, MachineRecord, StepLog
 from swarmtui.ui.app import SwarmTuiApp
 from swarmtui.ui.create_machine_dialog import CreateMachineDialog
 from swarmtui.ui.help_screen import HelpScreen
@@ -193,6 +194,31 @@ async def test_refused_fingerprint_sends_nothing_more() -> None:
         await pilot.pause()
         assert len(sent(service, "create")) == 1
         assert dialog.created is None
+
+
+class SwappedKeyService(DemoMachineService):
+    """The host shows one key, then another one once the first was confirmed."""
+
+    def create(self, request: CreateRequest, log: StepLog) -> MachineRecord:
+        self.calls.append(("create", request))
+        if request.accept_fingerprint:
+            raise HostKeyUnknown(
+                request.host, NEW_FINGERPRINT, "ED25519", confirmed=request.accept_fingerprint
+            )
+        raise HostKeyUnknown(request.host, DEMO_FINGERPRINT, "ED25519")
+
+
+async def test_another_key_than_the_confirmed_one_is_refused() -> None:
+    service = SwappedKeyService()
+    async with running(service) as (app, pilot):
+        dialog = await open_dialog(app, pilot, driver="ssh", name="edge-2", host="192.0.2.20")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: dialog.pending is not None, "the fingerprint question")
+        await pilot.press("ctrl+t")
+        await wait_for(pilot, lambda: "Refusing" in text_of(app, "#modal-error"), "the refusal")
+        assert dialog.pending is None and dialog.created is None
+        assert not dialog.query_one("#fingerprint-box").display
+        assert len(sent(service, "create")) == 2
 
 
 async def test_failure_shows_explanation_and_hint() -> None:

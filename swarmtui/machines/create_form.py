@@ -81,8 +81,8 @@ def validate_create_form(
         raise InputError("host", "The address or name of the SSH host.")
     if not HOST_RE.match(host):
         raise InputError("host", "A host name or IP address, without user or port.")
-    user = form.ssh_user.strip()
-    if not SSH_USER_RE.match(user):
+    user = form.ssh_user.strip()  # empty: the one ~/.ssh/config gives, else root
+    if user and not SSH_USER_RE.match(user):
         raise InputError("ssh_user", "A user name such as root or admin.")
     port = validate_port(form.ssh_port)
     key_path = form.ssh_key_path.strip()
@@ -110,7 +110,9 @@ def _join(words: list[str]) -> str:
 def create_command(request: CreateRequest) -> str:
     words = ["swarmtui", "machine", "create", "--driver", request.driver]
     if request.driver == "ssh":
-        words += ["--host", request.host, "--user", request.ssh_user]
+        words += ["--host", request.host]
+        if request.ssh_user:
+            words += ["--user", request.ssh_user]
         if request.ssh_port != 22:
             words += ["--port", str(request.ssh_port)]
         if request.ssh_key_path:
@@ -131,4 +133,4 @@ def leave_command(name: str) -> str:
 
 
 def remove_command(name: str, retire: bool) -> str:
-    return _join(["swarmtui", "machine", "rm", *(["--retire"] if retire else []), name])
+    return _join(["swarmtui", "machine", "retire" if retire else "rm", name])

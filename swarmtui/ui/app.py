@@ -224,6 +224,10 @@ class SwarmTuiApp(App[None]):
         self.journal.record(self.now(), operation.command, True, "ok")
         self.refresh_now()
 
+    def connected_backend(self) -> ClusterBackend | None:
+        """The backend of the manager the console is connected to; None until it is."""
+        return self._backend
+
     def backend_call(self, call: Callable[[ClusterBackend], T]) -> T:
         """Run CALL with the connected backend (from a worker thread)."""
         backend = self._backend

@@ -47,7 +47,7 @@ COMMON_FIELDS: tuple[MachineField, ...] = (
 )
 SSH_FIELDS: tuple[MachineField, ...] = (
     ("host", "Host", "10.0.0.13 or node3.example.net"),
-    ("ssh_user", "User", "root"),
+    ("ssh_user", "User", "root (empty: the ~/.ssh/config user, else root)"),
     ("ssh_port", "Port", "22"),
     ("ssh_key_path", "Key file", "~/.ssh/id_ed25519 (empty: ssh config, agent)"),
     ("ssh_proxy_jump", "Proxy jump", "admin@bastion.example.net"),
@@ -233,7 +233,10 @@ class CreateMachineDialog(OperationModal):
         try:
             record = service.create(request, log)
         except HostKeyUnknown as exc:
-            app.call_from_thread(self._ask_fingerprint, exc)
+            if exc.confirmed:  # not the key the user trusted: a refusal, not a question
+                app.call_from_thread(self._failed, exc.message, exc.hint)
+            else:
+                app.call_from_thread(self._ask_fingerprint, exc)
             return
         except MachineError as exc:
             app.call_from_thread(self._failed, exc.message, exc.hint)
