@@ -55,8 +55,14 @@ class LogFollower:
         reorder_window: float = DEFAULT_WINDOW,
         idle_timeout: float = IDLE_TIMEOUT,
         health_interval: float = HEALTH_INTERVAL,
+        backend_source: Callable[[], ClusterBackend] | None = None,
     ) -> None:
-        self.backend = backend
+        self._backend = backend
+        # After a manager failover the app talks to another manager: BACKEND_SOURCE gives
+        # the current one, so a reopen goes there and not to the dead one.
+        self._backend_source = backend_source
+        self._stream_backend: ClusterBackend | None = None
+        self._switched = False
         self.target = target
         self.window = window
         self.capacity = capacity
@@ -81,7 +87,28 @@ class LogFollower:
         self.reopened = 0
         self.lines_read = 0
 
+    @property
+    def backend(self) -> ClusterBackend:
+        if self._backend_source is not None:
+            with contextlib.suppress(BackendError):
+                self._backend = self._backend_source()
+        return self._backend
+
     # The UI's side -----------------------------------------------------------------------
+
+    def follow_backend(self) -> None:
+        """From the UI's timer: when the app switched managers, drop the stream opened on
+        the old one; the reader reopens it at once on the new one."""
+        opened_on = self._stream_backend
+        if opened_on is None or self._backend_source is None or self._switched:
+            return
+        if self.backend is not opened_on:
+            with self._lock:
+                stream = self._stream
+                self._switched = stream is not None
+            if stream is not None:
+                with contextlib.suppress(Exception):
+                    stream.close()
 
     def drain(self) -> LogBatch:
         """The lines ready to show (timestamp order), new task labels, the stream's state."""
@@ -167,6 +194,9 @@ class LogFollower:
                 return
             with self._lock:
                 self.reopened += 1
+                switched, self._switched = self._switched, False
+            if switched:
+                continue  # the app moved to another manager: reopen there at once
             if self.lines_read > lines_before:
                 failures = 0
             if error is None and wanted_reopen:
@@ -196,7 +226,9 @@ class LogFollower:
             since = self.window.since_ns(self._wallclock_ns())
         else:  # reopening: everything since the last line (the buffer holds no more)
             tail = self.capacity
-        return self.backend.open_logs(
+        backend = self.backend
+        self._stream_backend = backend
+        return backend.open_logs(
             self.target.kind,
             self.target.object_id,
             tail=tail,

@@ -105,6 +105,7 @@ class LogScreen(Screen[None]):
             self.window,
             capacity=self.capacity,
             wallclock_ns=self._now_ns,
+            backend_source=lambda: self.swarm_app.backend_call(lambda b: b),
         )
         self.follower = follower
         self.state = follower.state
@@ -128,6 +129,7 @@ class LogScreen(Screen[None]):
     def _pull(self) -> None:
         follower = self.follower
         if follower is not None:
+            follower.follow_backend()
             batch = follower.drain()
             if batch.labels is not None:
                 self.view.set_labels(batch.labels)

@@ -1,0 +1,400 @@
+"""Fault tests against a real lab of three managers and two workers: a paused worker, quorum
+loss and recovery, no engine at start, a log stream across a failover, failover timing."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import statistics
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from pilot_helpers import pane, running, select_row, swarm_app, wait_until
+from rich.text import Text
+from test_failover import _failover_once
+
+from swarmtui.backend.docker_backend import DockerBackend, connect
+from swarmtui.backend.engine_setup import engine_client
+from swarmtui.backend.images import WORKLOAD_IMAGE
+from swarmtui.backend.lab import Lab, lab_down, lab_up
+from swarmtui.cluster import ClusterBackend
+from swarmtui.config import Config
+from swarmtui.endpoints import Endpoint
+from swarmtui.problems import ProblemKind
+from swarmtui.sync.failover import FailoverPlan
+from swarmtui.ui.app import SwarmTuiApp
+from swarmtui.ui.cluster_header import ClusterHeader
+from swarmtui.ui.log_screen import LogScreen
+from swarmtui.ui.problem_screen import ProblemScreen
+
+MANAGERS, WORKERS = 3, 2
+COUNTER = 'i=0; while true; do echo "count $i"; i=$((i+1)); sleep 0.2; done'
+FAILOVER_RUNS = 5
+FAILOVER_TARGET_S = 5.0
+
+
+@pytest.fixture(scope="module")
+def fault_lab(engine: Any, run_id: str) -> Iterator[Lab]:
+    """Three managers, two workers. SWARMTUI_TEST_FAULT_LAB=<name> reuses (and keeps) a lab."""
+    reuse = os.environ.get("SWARMTUI_TEST_FAULT_LAB")
+    name = reuse or f"swarmtui-f{run_id}"
+    try:
+        yield lab_up(name, MANAGERS, WORKERS)
+    finally:
+        for container in engine.containers.list(all=True, filters={"name": f"{name}-"}):
+            if container.status == "paused":
+                with contextlib.suppress(Exception):
+                    container.unpause()
+        if not reuse:
+            lab_down(name)
+
+
+@pytest.fixture
+def lab(engine: Any, fault_lab: Lab) -> Lab:
+    """The lab with every node running and Ready (an earlier test may have stopped some)."""
+    for node in fault_lab.nodes:
+        container = engine.containers.get(node.container_id)
+        if container.status == "paused":
+            container.unpause()
+    return lab_up(fault_lab.name, MANAGERS, WORKERS)
+
+
+@contextlib.contextmanager
+def manager_client(lab: Lab) -> Iterator[Any]:
+    client = engine_client(lab.manager_url, timeout=30)
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+@contextlib.contextmanager
+def service(lab: Lab, name: str, replicas: int, constraints: list[str]) -> Iterator[str]:
+    """A replicated counter service (through docker-py, never through swarmtui)."""
+    spec: dict[str, Any] = {
+        "Name": name,
+        "TaskTemplate": {
+            "ContainerSpec": {
+                "Image": WORKLOAD_IMAGE,
+                "Command": ["sh", "-c", COUNTER],
+                "StopGracePeriod": 1_000_000_000,
+            },
+            "Placement": {"Constraints": constraints},
+            "RestartPolicy": {"Condition": "any", "Delay": 100_000_000},
+        },
+        "Mode": {"Replicated": {"Replicas": replicas}},
+    }
+    service_id = ""
+    try:
+        with manager_client(lab) as client:
+            api = client.api
+            response = api._post_json(api._url("/services/create"), data=spec)
+            service_id = str(api._result(response, True)["ID"])
+        yield service_id
+    finally:
+        _remove_service(lab, name)
+
+
+def _remove_service(lab: Lab, name: str) -> None:
+    # the manager_url may be gone (a test stopped it): any running manager will do
+    for node in lab.managers:
+        with contextlib.suppress(Exception):
+            fresh = lab_up_status(lab, node.name)
+            if not fresh:
+                continue
+            client = engine_client(fresh, timeout=30)
+            try:
+                for found in client.api.services(filters={"name": name}):
+                    client.api.remove_service(found["ID"])
+                return
+            finally:
+                client.close()
+
+
+def lab_up_status(lab: Lab, node_name: str) -> str:
+    """The current API URL of a node (its published port changes after a restart)."""
+    from swarmtui.backend.lab import lab_status
+
+    status = lab_status(lab.name)
+    if status is None:
+        return ""
+    return next((n.api_url for n in status.nodes if n.name == node_name), "")
+
+
+def header_text(app: SwarmTuiApp) -> str:
+    content = app.main_screen.query_one(ClusterHeader).content
+    return content.plain if isinstance(content, Text) else str(content)
+
+
+def running_on(app: SwarmTuiApp, service_id: str) -> dict[str, int]:
+    """Per node hostname, the tasks of the service the tasks pane shows running."""
+    tasks = pane(app, "tasks")
+    counts: dict[str, int] = {}
+    snapshot = app.main_screen.snapshot
+    if snapshot is None or snapshot.task_scope is None:
+        return counts
+    if snapshot.task_scope.object_id != service_id:
+        return counts
+    for row in tasks.rows:
+        key = row.value
+        desired = tasks.get_cell(key, "desired").plain
+        current = tasks.get_cell(key, "current").plain
+        if desired == "Running" and current.startswith("Running"):
+            node = tasks.get_cell(key, "node").plain
+            counts[node] = counts.get(node, 0) + 1
+    return counts
+
+
+# (a) a paused worker --------------------------------------------------------------------
+
+
+async def test_paused_worker_shows_down_and_its_tasks_move(
+    engine: Any, lab: Lab, unique_name: str
+) -> None:
+    victim = lab.workers[-1]
+    container = engine.containers.get(victim.container_id)
+    with service(lab, unique_name, 5, []) as service_id:
+        app = swarm_app(lab.manager_url)
+        async with running(app) as pilot:
+            await select_row(pilot, app, "services", service_id, unique_name)
+            await wait_until(
+                pilot,
+                lambda: (
+                    sum(running_on(app, service_id).values()) == 5
+                    and running_on(app, service_id).get(victim.name)
+                ),
+                f"5 running tasks on screen, one on {victim.name}",
+                timeout=60,
+            )
+            nodes = pane(app, "nodes")
+            snapshot = app.main_screen.snapshot
+            assert snapshot is not None
+            node_id = next(n.id for n in snapshot.nodes if n.hostname == victim.name)
+            container.pause()
+            try:
+                paused = time.monotonic()
+                await wait_until(
+                    pilot,
+                    lambda: nodes.get_cell(node_id, "status").plain == "Down",
+                    f"{victim.name} shown Down",
+                    timeout=90,
+                )
+                down_after = time.monotonic() - paused
+                await wait_until(
+                    pilot,
+                    lambda: (
+                        sum(running_on(app, service_id).values()) == 5
+                        and not running_on(app, service_id).get(victim.name)
+                    ),
+                    "5 running tasks on screen, none on the paused worker",
+                    timeout=90,
+                )
+                moved_after = time.monotonic() - paused
+                assert "down 1" in header_text(app)
+                print(
+                    f"paused {victim.name}: Down on screen after {down_after:.1f} s, "
+                    f"its tasks running elsewhere after {moved_after:.1f} s"
+                )
+            finally:
+                container.unpause()
+
+
+# (b) quorum lost and regained -----------------------------------------------------------
+
+
+async def test_quorum_loss_is_shown_and_recovers(engine: Any, lab: Lab) -> None:
+    app = swarm_app(lab.manager_url)  # manager1, the leader; stop the two others
+    others = [engine.containers.get(n.container_id) for n in lab.managers[1:]]
+    async with running(app) as pilot:
+        try:
+            for container in others:
+                container.stop(timeout=2)
+            lost = time.monotonic()
+            await wait_until(
+                pilot,
+                lambda: "no leader" in header_text(app),
+                "quorum lost shown in the header",
+                timeout=90,
+            )
+            shown_after = time.monotonic() - lost
+            assert app._sync_error is not None
+            assert app._sync_error.kind is ProblemKind.QUORUM_LOST
+            assert "quorum is lost" in header_text(app)
+            refresher = app.refresher
+            assert refresher is not None
+            # it keeps retrying (slowly): the engine sees requests while quorum is lost
+            before = refresher.backend.request_count
+            await wait_until(
+                pilot,
+                lambda: refresher.backend.request_count > before,
+                "a retry while quorum is lost",
+                timeout=20,
+            )
+            assert app.is_running and app.screen is app.main_screen
+            others[0].start()
+            back = time.monotonic()
+            stale = app.main_screen.snapshot
+            await wait_until(
+                pilot,
+                lambda: (
+                    app._sync_error is None
+                    and app.main_screen.snapshot is not stale
+                    and "no leader" not in header_text(app)
+                ),
+                "recovery: fresh snapshots, error cleared",
+                timeout=120,
+            )
+            print(
+                f"quorum lost shown after {shown_after:.1f} s; "
+                f"recovered {time.monotonic() - back:.1f} s after a manager returned"
+            )
+        finally:
+            for container in others:
+                with contextlib.suppress(Exception):
+                    container.reload()
+                    if container.status != "running":
+                        container.start()
+
+
+# (c) no engine at start -----------------------------------------------------------------
+
+
+async def test_no_engine_at_start_then_connects_by_itself(engine: Any, lab: Lab) -> None:
+    victim = lab.managers[-1]
+    container = engine.containers.get(victim.container_id)
+    network = lab.network
+
+    def current_url() -> str:
+        # the container's address on the lab network is stable; read it anew anyway
+        container.reload()
+        address = (container.attrs["NetworkSettings"]["Networks"].get(network) or {}).get(
+            "IPAddress"
+        ) or victim.address
+        return f"tcp://{address}:2375"
+
+    def connector() -> ClusterBackend:
+        return connect([Endpoint(current_url(), "--host")])
+
+    container.stop(timeout=2)
+    try:
+        app = swarm_app(current_url(), connector=connector)
+        async with app.run_test(size=(120, 40)) as pilot:
+            try:
+                screen = await wait_until(
+                    pilot,
+                    lambda: app.screen if isinstance(app.screen, ProblemScreen) else None,
+                    "the problem screen",
+                    timeout=30,
+                )
+                assert screen.error.kind is ProblemKind.UNREACHABLE
+                container.start()
+                started = time.monotonic()
+                await wait_until(
+                    pilot,
+                    lambda: app.screen is app.main_screen and app.main_screen.snapshot,
+                    "the console connected by itself",
+                    timeout=90,
+                )
+                print(
+                    f"no engine at start: connected {time.monotonic() - started:.1f} s "
+                    "after the engine started"
+                )
+            finally:
+                await app.action_quit()
+    finally:
+        container.reload()
+        if container.status != "running":
+            container.start()
+
+
+# (d) a log stream across a failover -----------------------------------------------------
+
+
+def failover_console(url: str) -> SwarmTuiApp:
+    endpoints = [Endpoint(url, "--host")]
+    return SwarmTuiApp(
+        lambda: connect(endpoints),
+        Config(refresh_interval=0.5),
+        endpoint_label=url,
+        failover=FailoverPlan(endpoints, DockerBackend),
+    )
+
+
+def counter_lines(screen: LogScreen) -> list[int]:
+    found = []
+    for line in screen.view.model.buffer:
+        if line.is_notice:
+            continue
+        parts = line.text.split()
+        if len(parts) >= 2 and parts[-2] == "count" and parts[-1].isdigit():
+            found.append(int(parts[-1]))
+    return found
+
+
+async def test_log_stream_survives_failover(engine: Any, lab: Lab, unique_name: str) -> None:
+    victim = lab.managers[0]
+    with service(lab, unique_name, 2, ["node.role==worker"]) as service_id:
+        app = failover_console(victim.api_url)
+        async with running(app) as pilot:
+            try:
+                await wait_until(
+                    pilot,
+                    lambda: (
+                        (s := app.main_screen.snapshot)
+                        and (svc := s.service(service_id))
+                        and svc.replicas_running == 2
+                    ),
+                    "the counter service running",
+                    timeout=60,
+                )
+                await select_row(pilot, app, "services", service_id, unique_name)
+                await pilot.press("L")
+                screen = await wait_until(
+                    pilot,
+                    lambda: app.screen if isinstance(app.screen, LogScreen) else None,
+                    "the log screen",
+                )
+                await wait_until(
+                    pilot, lambda: len(counter_lines(screen)) >= 10, "counter lines", 30
+                )
+                refresher = app.refresher
+                assert refresher is not None
+                engine.containers.get(victim.container_id).kill()
+                killed = time.monotonic()
+                await wait_until(
+                    pilot,
+                    lambda: refresher.backend.endpoint_display != victim.api_url,
+                    "a switch to another manager",
+                    timeout=30,
+                )
+                total = screen.view.model.buffer.total
+                await wait_until(
+                    pilot,
+                    lambda: screen.view.model.buffer.total >= total + 20,
+                    "new log lines after the failover",
+                    timeout=60,
+                )
+                assert isinstance(app.screen, LogScreen)
+                print(
+                    f"log stream: new lines {time.monotonic() - killed:.1f} s after the kill, "
+                    f"stream state {screen.state!r}"
+                )
+            finally:
+                await app.action_quit()
+                engine.containers.get(victim.container_id).start()
+
+
+# failover time ---------------------------------------------------------------------------
+
+
+async def test_failover_time_median_of_five(engine: Any, fault_lab: Lab) -> None:
+    times = []
+    for run in range(FAILOVER_RUNS):
+        lab = lab_up(fault_lab.name, MANAGERS, WORKERS)  # restarts the killed manager
+        times.append(await _failover_once(engine, lab, run % MANAGERS))
+    lab_up(fault_lab.name, MANAGERS, WORKERS)
+    median = statistics.median(times)
+    print(f"failover times: {[round(t, 2) for t in times]} s, median {median:.2f} s")
+    assert median < FAILOVER_TARGET_S
