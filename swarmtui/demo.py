@@ -117,7 +117,7 @@ SERVICES_JSON = [
 ]
 TASKS_JSON = [
     _task(
-        "t45k00000000000000000001",
+        "01t4k5q8r2w4z00000000001",
         "h3ll0w0rld000000000000001",
         1,
         NODES_JSON[0]["ID"],
@@ -125,7 +125,7 @@ TASKS_JSON = [
         29,
     ),
     _task(
-        "t45k00000000000000000002",
+        "02t4k5q8r2w4z00000000002",
         "h3ll0w0rld000000000000001",
         2,
         NODES_JSON[1]["ID"],
@@ -133,10 +133,10 @@ TASKS_JSON = [
         3,
     ),
     _task(
-        "t45k00000000000000000003", "h3ll0w0rld000000000000001", 2, NODES_JSON[2]["ID"], "failed", 4
+        "03t4k5q8r2w4z00000000003", "h3ll0w0rld000000000000001", 2, NODES_JSON[2]["ID"], "failed", 4
     ),
     _task(
-        "t45k00000000000000000004",
+        "04t4k5q8r2w4z00000000004",
         "w3b000000000000000000002",
         1,
         NODES_JSON[1]["ID"],
@@ -144,7 +144,7 @@ TASKS_JSON = [
         20,
     ),
     _task(
-        "t45k00000000000000000005",
+        "05t4k5q8r2w4z00000000005",
         "w3b000000000000000000002",
         2,
         NODES_JSON[2]["ID"],
@@ -152,7 +152,7 @@ TASKS_JSON = [
         20,
     ),
     _task(
-        "t45k00000000000000000006", "w3b000000000000000000002", 3, NODES_JSON[0]["ID"], "pending", 1
+        "06t4k5q8r2w4z00000000006", "w3b000000000000000000002", 3, NODES_JSON[0]["ID"], "pending", 1
     ),
 ]
 
@@ -177,10 +177,10 @@ _start_rollout(
     SERVICES_JSON[1],
     _OLD,
     [
-        _task("t45k00000000000000000007", _WEB, 1, NODES_JSON[1]["ID"], "shutdown", 20.5, _OLD),
-        _task("t45k00000000000000000008", _WEB, 2, NODES_JSON[2]["ID"], "shutdown", 20.5, _OLD),
-        _task("t45k00000000000000000009", _WEB, 3, NODES_JSON[0]["ID"], "shutdown", 4, _OLD),
-        _task("t45k00000000000000000010", _WEB, 3, NODES_JSON[0]["ID"], "failed", 3),
+        _task("07t4k5q8r2w4z00000000007", _WEB, 1, NODES_JSON[1]["ID"], "shutdown", 20.5, _OLD),
+        _task("08t4k5q8r2w4z00000000008", _WEB, 2, NODES_JSON[2]["ID"], "shutdown", 20.5, _OLD),
+        _task("09t4k5q8r2w4z00000000009", _WEB, 3, NODES_JSON[0]["ID"], "shutdown", 4, _OLD),
+        _task("10t4k5q8r2w4z00000000010", _WEB, 3, NODES_JSON[0]["ID"], "failed", 3),
     ],
 )
 

@@ -90,8 +90,8 @@ def test_service_rows() -> None:
 def test_task_rows() -> None:
     snapshot = demo_snapshot()
     rows = [task_row(t, snapshot, DEMO_NOW) for t in snapshot.tasks]
-    # The demo's task ids share their first 12 characters, as real ones never do.
-    assert {row[0] for row in rows} == {"t45k00000000"}
+    ids = [row[0] for row in rows]
+    assert len(set(ids)) == len(ids) and all(len(i) == 12 for i in ids)
     first = next(row for row in rows if row[1] == "helloworld.1")
     assert first[1:] == (
         "helloworld.1",
