@@ -69,8 +69,10 @@ def build_parser() -> argparse.ArgumentParser:
 def _tls_options(args: argparse.Namespace) -> TlsOptions | None:
     if not (args.tlsverify or args.tlscacert or args.tlscert or args.tlskey):
         return None
+    # TLS options without an explicit way to skip verification: always verify (no CA
+    # given: the system's CAs), as the docker CLI's --tlsverify does.
     return TlsOptions(
-        verify=bool(args.tlsverify or args.tlscacert),
+        verify=True,
         ca_cert=args.tlscacert,
         client_cert=args.tlscert,
         client_key=args.tlskey,

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import docker.errors
 
 from swarmtui.problems import BackendError, ProblemKind
 
 MIN_API_VERSION = "1.41"
+URL_PASSWORD_RE = re.compile(r"(://[^/\s:@]+:)[^@\s/]+@")
 
 
 def api_version_tuple(version: str) -> tuple[int, ...]:
@@ -20,7 +23,8 @@ def classify(exc: BaseException, endpoint: str) -> BackendError:
     """Map any exception raised while talking to ENDPOINT to a BackendError."""
     if isinstance(exc, BackendError):
         return exc
-    text = f"{type(exc).__name__}: {exc}"
+    # library messages may repeat the URL: never its password
+    text = URL_PASSWORD_RE.sub(r"\1***@", f"{type(exc).__name__}: {exc}")
     lowered = text.lower()
     if isinstance(exc, PermissionError) or "permission denied" in lowered:
         return BackendError(
@@ -67,7 +71,7 @@ def classify(exc: BaseException, endpoint: str) -> BackendError:
     if "authentication" in lowered or "not found in known_hosts" in lowered:
         return BackendError(
             ProblemKind.UNREACHABLE,
-            f"SSH to {endpoint} failed: {exc}",
+            f"SSH to {endpoint} failed: {text.split(': ', 1)[-1]}",
             "Check the user, key (ssh-agent or ~/.ssh/config) and that the host key "
             "is in ~/.ssh/known_hosts.",
         )

@@ -13,6 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from swarmtui.journal import mask_secrets
 from swarmtui.models import Node, Service
 from swarmtui.operations import Operation, OperationRefused, edit_labels, scale_service
 from swarmtui.operations import update_image as update_image_operation
@@ -44,12 +45,13 @@ class OperationModal(ModalScreen[bool]):
             yield Static(Text(""), id="modal-error")
 
     def show_command(self, command: str) -> None:
-        self.query_one("#modal-command", Static).update(Text(f"$ {command}" if command else ""))
+        shown = f"$ {mask_secrets(command)}" if command else ""
+        self.query_one("#modal-command", Static).update(Text(shown))
 
     def show_error(self, message: str) -> None:
         self.running = False
         colour = self.app.get_css_variables().get("error", "red")
-        self.query_one("#modal-error", Static).update(Text(message, style=colour))
+        self.query_one("#modal-error", Static).update(Text(mask_secrets(message), style=colour))
 
     def action_cancel(self) -> None:
         if not self.running:

@@ -1,0 +1,406 @@
+"""Secrets stay secret and read-only stays read-only.
+
+Join tokens, an ssh private key and a URL password must not appear in any log file, the
+journal (and its export), screenshots of every screen, notifications or error messages.
+TLS verification is on whenever TLS options are given without an explicit skip.
+Read-only mode cannot be bypassed: remapped keys, the command palette, direct action calls
+and `app.execute` are all refused, and the cluster does not change.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import paramiko
+import pytest
+from pilot_helpers import (
+    AppPilot,
+    notifications,
+    pane,
+    press_confirm,
+    running,
+    swarm_app,
+    wait_modal_error,
+    wait_until,
+)
+from rich.text import Text
+from textual.command import CommandPalette
+from textual.widgets import Static
+
+from swarmtui.backend.docker_backend import DockerBackend, _tls_config, connect
+from swarmtui.backend.lab import Lab
+from swarmtui.cli import _tls_options, build_parser
+from swarmtui.cluster import ClusterBackend
+from swarmtui.config import Config
+from swarmtui.endpoints import Endpoint, TlsOptions, resolve_endpoints
+from swarmtui.operations import Operation, OperationRefused, join_command
+from swarmtui.problems import BackendError, ProblemKind
+from swarmtui.ui.app import SwarmTuiApp
+from swarmtui.ui.help_screen import HelpScreen
+from swarmtui.ui.inspect_screen import InspectScreen
+from swarmtui.ui.join_screen import JoinTokensScreen
+from swarmtui.ui.journal_screen import JournalScreen
+from swarmtui.ui.log_screen import LogScreen
+from swarmtui.ui.operation_modal import ConfirmModal, OperationModal
+from swarmtui.ui.problem_screen import ProblemScreen
+
+PASSWORD = "s3cret-Pa55word-xyzzy"
+
+
+@pytest.fixture(scope="module")
+def tokens(manager_client: Any) -> tuple[str, str]:
+    manager_client.swarm.reload()
+    join = manager_client.swarm.attrs["JoinTokens"]
+    return str(join["Worker"]), str(join["Manager"])
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A HOME (journal exports, ~/.ssh) and a cwd (saved logs) of the test's own."""
+    home = tmp_path / "home"
+    (home / ".ssh").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(tmp_path)
+    return home
+
+
+@pytest.fixture
+def ssh_key(home: Path) -> str:
+    """A fresh private key as ~/.ssh/id_rsa; returns its base64 body (what must not leak)."""
+    key = paramiko.RSAKey.generate(2048)
+    path = home / ".ssh" / "id_rsa"
+    key.write_private_key_file(str(path))
+    body = [line for line in path.read_text().splitlines() if "-----" not in line]
+    return "".join(body)
+
+
+def secrets_in(text: str, secrets: list[str]) -> list[str]:
+    """The secrets (or a 40-character piece of a long one) that occur in TEXT."""
+    found = []
+    flat = "".join(text.split())  # an SVG or a wrapped screen may split a long secret
+    for secret in secrets:
+        pieces = [secret] + [secret[i : i + 40] for i in range(0, max(1, len(secret) - 40), 40)]
+        if any(p in text or p in flat for p in pieces if len(p) >= 16):
+            found.append(secret[:24] + "…")
+    return found
+
+
+def every_file(root: Path) -> Iterator[Path]:
+    yield from (p for p in root.rglob("*") if p.is_file())
+
+
+def cluster_state(client: Any) -> dict[str, Any]:
+    state: dict[str, Any] = {}
+    for kind, items in (("service", client.api.services()), ("node", client.api.nodes())):
+        for item in items:
+            state[f"{kind} {item['ID']}"] = (item["Version"]["Index"], json.dumps(item["Spec"]))
+    swarm = client.api.inspect_swarm()
+    state["swarm"] = (swarm["Version"]["Index"], json.dumps(swarm["JoinTokens"]))
+    return state
+
+
+async def shoot(app: SwarmTuiApp, directory: Path, name: str) -> None:
+    app.save_screenshot(f"{name}.svg", str(directory))
+
+
+def screen_texts(app: SwarmTuiApp) -> str:
+    """The text of every Static of the active screen, and the notifications."""
+    parts = []
+    for static in app.screen.query(Static):
+        content = static.content
+        parts.append(content.plain if isinstance(content, Text) else str(content))
+    return "\n".join(parts + notifications(app))
+
+
+# Secrets --------------------------------------------------------------------------------
+
+
+async def test_tokens_keys_and_passwords_never_leak(
+    lab_swarm: Lab,
+    manager_client: Any,
+    tokens: tuple[str, str],
+    home: Path,
+    ssh_key: str,
+    tmp_path: Path,
+) -> None:
+    secrets = [*tokens, ssh_key, PASSWORD]
+    shots = tmp_path / "shots"
+    shots.mkdir()
+    seen: list[str] = []  # texts shown on screen and error messages
+    app = swarm_app(lab_swarm.manager_url)
+    async with running(app) as pilot:
+        await wait_until(pilot, lambda: pane(app, "services").row_count >= 0, "panes")
+        await shoot(app, shots, "main")
+        # join tokens: masked until revealed; the screenshot before reveal has no token
+        await pilot.press("T")
+        screen = await wait_until(
+            pilot,
+            lambda: app.screen if isinstance(app.screen, JoinTokensScreen) else None,
+            "the join tokens screen",
+        )
+        await wait_until(pilot, lambda: screen.tokens.get("worker"), "the tokens loaded")
+        await pilot.pause(0.2)
+        assert "SWMTKN-1-<masked>" in screen_texts(app)
+        seen.append(screen_texts(app))
+        await shoot(app, shots, "join-tokens-masked")
+        await pilot.press("v")  # revealed on request: shown, then hidden again
+        assert tokens[0] in screen_texts(app)
+        await pilot.press("v")
+        await pilot.pause(0.1)
+        seen.append(screen_texts(app))
+        await shoot(app, shots, "join-tokens-hidden-again")
+        await pilot.press("escape")
+        # failing operations whose error carries a token and a URL password: the modal
+        # shows the error, the journal keeps it
+        for secret_text in (tokens[1], PASSWORD):
+
+            def fail(mutator: object, secret: str = secret_text) -> object:
+                raise BackendError(  # what a careless engine or library might say
+                    ProblemKind.ENGINE_ERROR,
+                    f"join failed for token {tokens[1]} at tcp://u:{secret}@10.0.0.1:2376",
+                )
+
+            command = join_command(tokens[1], f"tcp://u:{secret_text}@10.0.0.1")
+            app.push_screen(ConfirmModal(Operation("Join", command, fail)))
+            await wait_until(
+                pilot,
+                lambda: (
+                    isinstance(app.screen, ConfirmModal)
+                    and app.focused is not None
+                    and app.focused.id == "cancel"
+                ),
+                "the confirmation",
+            )
+            await press_confirm(pilot, app)
+            await wait_modal_error(pilot, app, "join failed")
+            seen.append(screen_texts(app))
+            await shoot(app, shots, f"failed-operation-{len(seen)}")
+            await pilot.press("escape")
+        # the journal: its screen, its export
+        await pilot.press("J")
+        await wait_until(pilot, lambda: isinstance(app.screen, JournalScreen), "the journal")
+        await pilot.pause(0.3)
+        seen.append(screen_texts(app))
+        await shoot(app, shots, "journal")
+        await pilot.press("e")
+        await wait_until(
+            pilot, lambda: list(home.glob("swarmtui-journal-*.sh")), "the journal export"
+        )
+        await pilot.press("escape")
+        # other screens: help, inspect, logs
+        for key, kind, name in (("question_mark", HelpScreen, "help"),):
+            await pilot.press(key)
+            await wait_until(pilot, lambda k=kind: isinstance(app.screen, k), name)  # type: ignore[misc]
+            await shoot(app, shots, name)
+            await pilot.press("escape")
+        await pilot.press("1", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, InspectScreen), "inspect")
+        await pilot.pause(0.5)
+        await shoot(app, shots, "inspect-node")
+        await pilot.press("escape")
+        if pane(app, "services").row_count:
+            await pilot.press("2", "L")
+            await wait_until(pilot, lambda: isinstance(app.screen, LogScreen), "logs")
+            await pilot.pause(0.5)
+            await shoot(app, shots, "logs")
+            await pilot.press("escape")
+        seen.append(screen_texts(app))
+    # errors about endpoints with a password and an ssh key in ~/.ssh
+    for url in (f"tcp://admin:{PASSWORD}@127.0.0.1:9", f"ssh://admin:{PASSWORD}@127.0.0.1:9"):
+        with pytest.raises(BackendError) as raised:
+            DockerBackend(Endpoint(url, "--host"))
+        seen.append(f"{raised.value.message} {raised.value.hint}")
+        problem = SwarmTuiApp(
+            lambda u=url: connect([Endpoint(u, "--host")]),  # type: ignore[misc]
+            Config(),
+            endpoint_label=Endpoint(url, "--host").display,
+        )
+        async with problem.run_test(size=(120, 40)) as pilot:
+            await wait_until(
+                pilot,
+                lambda p=problem: isinstance(p.screen, ProblemScreen),  # type: ignore[misc]
+                "the problem screen",
+            )
+            seen.append(screen_texts(problem))
+            problem.save_screenshot(f"problem-{url.split(':')[0]}.svg", str(shots))
+            await problem.action_quit()
+    manager = lab_swarm.manager_url
+    # the machine CLI (join through the lab's manager; the machine does not exist)
+    cli = subprocess.run(
+        [sys.executable, "-m", "swarmtui", "machine", "join", "nosuch", "--host", manager],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "HOME": str(home)},
+    )
+    seen.append(cli.stdout + cli.stderr)
+    # every artifact: screenshots, the journal export, files under HOME and the cwd, the
+    # engine setup's log file, the texts seen
+    artifacts = {str(p): p.read_text(errors="replace") for p in every_file(tmp_path)}
+    for log in (Path("/var/log/swarmtui-dockerd.log"), Path("/tmp/swarmtui-dockerd.log")):
+        if log.is_file():
+            artifacts[str(log)] = log.read_text(errors="replace")
+    artifacts["journal entries"] = "\n".join(f"{e.command} {e.result}" for e in app.journal.entries)
+    for index, text in enumerate(seen):
+        artifacts[f"seen {index}"] = text
+    assert len(list(shots.glob("*.svg"))) >= 7
+    assert any("SWMTKN-1-<masked>" in text for text in artifacts.values())
+    leaks = {
+        name: found
+        for name, text in artifacts.items()
+        if (found := secrets_in(text, secrets if name != str(home / ".ssh" / "id_rsa") else []))
+    }
+    assert not leaks, f"secrets found in: {leaks}"
+
+
+# TLS ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "flags",
+    [
+        ["--tlsverify"],
+        ["--tlscacert", "ca.pem"],
+        ["--tlscert", "cert.pem", "--tlskey", "key.pem"],
+        ["--tlsverify", "--tlscert", "cert.pem", "--tlskey", "key.pem"],
+    ],
+)
+def test_tls_flags_always_verify(flags: list[str], tmp_path: Path) -> None:
+    for name in ("ca.pem", "cert.pem", "key.pem"):
+        (tmp_path / name).write_text("-----BEGIN X-----\n")
+    paths = [str(tmp_path / f) if f.endswith(".pem") else f for f in flags]
+    args = build_parser().parse_args(["-H", "tcp://10.0.0.1:2376", *paths])
+    options = _tls_options(args)
+    assert options is not None and options.verify
+    endpoints = resolve_endpoints(args.host, None, options, env={})
+    config = _tls_config(endpoints[0])
+    assert not isinstance(config, bool) and config.verify
+
+
+def test_tls_verification_on_by_default(tmp_path: Path) -> None:
+    assert TlsOptions().verify
+    for name in ("ca.pem", "cert.pem", "key.pem"):
+        (tmp_path / name).write_text("-----BEGIN X-----\n")
+    env = {
+        "DOCKER_HOST": "tcp://10.0.0.1:2376",
+        "DOCKER_TLS_VERIFY": "1",
+        "DOCKER_CERT_PATH": str(tmp_path),
+    }
+    (endpoint,) = resolve_endpoints(env=env)
+    assert endpoint.tls is not None and endpoint.tls.verify
+    config = _tls_config(endpoint)
+    assert not isinstance(config, bool) and config.verify
+    # without any TLS option, tcp:// is plain (as the docker CLI): nothing to verify
+    (plain,) = resolve_endpoints(["tcp://10.0.0.1:2375"], env={})
+    assert plain.tls is None and _tls_config(plain) is False
+
+
+def test_context_skips_verification_only_when_it_says_so(tmp_path: Path) -> None:
+    import hashlib
+
+    for name, skip in (("verified", False), ("skipped", True)):
+        digest = hashlib.sha256(name.encode()).hexdigest()
+        meta = tmp_path / "contexts" / "meta" / digest
+        meta.mkdir(parents=True)
+        data = {"Endpoints": {"docker": {"Host": "tcp://10.0.0.1:2376", "SkipTLSVerify": skip}}}
+        (meta / "meta.json").write_text(json.dumps(data))
+        tls = tmp_path / "contexts" / "tls" / digest / "docker"
+        tls.mkdir(parents=True)
+        (tls / "ca.pem").write_text("-----BEGIN CERTIFICATE-----\n")
+        (endpoint,) = resolve_endpoints(context=name, env={"DOCKER_CONFIG": str(tmp_path)})
+        assert endpoint.tls is not None and endpoint.tls.verify is (not skip)
+
+
+# Read-only ------------------------------------------------------------------------------
+
+REMAPPED = {
+    "scale_service": "z",
+    "remove_service": "Z",
+    "create_service": "n",
+    "force_redeploy_service": "R",
+    "node_menu": "k",
+    "edit_node_labels": "K",
+    "join_tokens": "y",
+}
+DIRECT_ACTIONS = [
+    ("services", "scale"),
+    ("services", "update_image"),
+    ("services", "force_redeploy"),
+    ("services", "rollback"),
+    ("services", "remove_service"),
+    ("services", "create_service"),
+    ("nodes", "node_menu"),
+    ("nodes", "edit_labels"),
+    ("screen", "join_tokens"),
+]
+
+
+def read_only_app(url: str) -> SwarmTuiApp:
+    def connect_url() -> ClusterBackend:
+        return connect([Endpoint(url, "--host")])
+
+    config = Config(refresh_interval=0.5, read_only=True, keys=REMAPPED)
+    return SwarmTuiApp(connect_url, config, endpoint_label=url)
+
+
+def no_mutating_screen(app: SwarmTuiApp) -> bool:
+    return (
+        not isinstance(app.screen, OperationModal | JoinTokensScreen)
+        and not any(isinstance(s, OperationModal | JoinTokensScreen) for s in app.screen_stack)
+        and "NodeMenu" not in {type(s).__name__ for s in app.screen_stack}
+    )
+
+
+async def back_to_main(pilot: AppPilot, app: SwarmTuiApp) -> None:
+    for _ in range(5):
+        if app.screen is app.main_screen:
+            return
+        await pilot.press("escape")
+
+
+async def test_read_only_cannot_be_bypassed(
+    lab_swarm: Lab, manager_client: Any, home: Path
+) -> None:
+    before = cluster_state(manager_client)
+    app = read_only_app(lab_swarm.manager_url)
+    async with running(app) as pilot:
+        await wait_until(pilot, lambda: pane(app, "nodes").row_count, "nodes listed")
+        # remapped keys, on both panes
+        for pane_key in ("1", "2"):
+            await pilot.press(pane_key)
+            for key in REMAPPED.values():
+                await pilot.press(key)
+                await pilot.pause(0.05)
+                assert no_mutating_screen(app), f"key {key} opened {app.screen!r}"
+                await back_to_main(pilot, app)
+        # the command palette: mutating commands are not offered, typing them runs nothing
+        for query in ("Create service", "Join tokens", "Scale", "Remove", "Machines"):
+            await pilot.press("ctrl+p")
+            await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette), "palette")
+            await pilot.press(*query)
+            await pilot.pause(0.3)
+            await pilot.press("enter")
+            await pilot.pause(0.2)
+            assert no_mutating_screen(app), f"palette {query!r} opened {app.screen!r}"
+            await back_to_main(pilot, app)
+        # direct action calls
+        for target, action in DIRECT_ACTIONS:
+            namespace = app.main_screen if target == "screen" else pane(app, target)
+            await app.run_action(action, namespace)
+            await pilot.pause(0.05)
+            assert no_mutating_screen(app), f"run_action({action!r}) opened {app.screen!r}"
+            await back_to_main(pilot, app)
+        # the app's own entry point for operations
+        ran: list[str] = []
+        operation = Operation("Scale", "docker service scale x=9", lambda m: ran.append("x"))
+        with pytest.raises(OperationRefused):
+            app.execute(operation)
+        assert not ran
+    assert cluster_state(manager_client) == before
+    assert not app.journal.entries
