@@ -4,11 +4,13 @@ command (shown in its modal and kept in the journal) and how to run it on a Muta
 from __future__ import annotations
 
 import shlex
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from swarmtui.cluster import Mutator
 from swarmtui.models import Node, Service
+from swarmtui.problems import BackendError
 from swarmtui.service_form import ServiceDefinition, create_command, service_spec
 from swarmtui.validation import InputError
 
@@ -173,21 +175,55 @@ def edit_labels(node: Node, add: dict[str, str], remove: list[str]) -> Operation
     )
 
 
-def remove_node(node: Node, force: bool) -> Operation:
-    if node.role == "manager":
-        raise OperationRefused(f"{node.hostname} is a manager: demote it first, then remove it.")
+def remove_node(node: Node, force: bool, nodes: Sequence[Node] = ()) -> Operation:
+    """Remove NODE: down nodes as they are, others only forced; managers are demoted first."""
     if node.status != "down" and not force:
         raise OperationRefused(
             f"{node.hostname} is {node.status}: only down nodes can be removed without force."
         )
     flag = " --force" if force else ""
+    remove = f"docker node rm{flag} {_q(node.hostname)}"
+    warning = f"{node.hostname} leaves the node list; its tasks are rescheduled."
+    if node.role != "manager":
+        return Operation(
+            f"Remove node {node.hostname}",
+            remove,
+            lambda m: m.remove_node(node.id, force),
+            destructive=True,
+            warning=warning,
+        )
+    try:
+        demotion = demote(node, nodes)
+    except OperationRefused as exc:
+        raise OperationRefused(
+            f"{node.hostname} is a manager and cannot be demoted ({exc}) — promote another "
+            "node, then demote it first."
+        ) from None
+
+    def demote_then_remove(mutator: Mutator) -> None:
+        mutator.set_node_role(node.id, "worker")
+        _retry_while_manager(lambda: mutator.remove_node(node.id, force))
+
     return Operation(
-        f"Remove node {node.hostname}",
-        f"docker node rm{flag} {_q(node.hostname)}",
-        lambda m: m.remove_node(node.id, force),
+        f"Demote and remove node {node.hostname}",
+        f"docker node demote {_q(node.hostname)} && {remove}",
+        demote_then_remove,
         destructive=True,
-        warning=f"{node.hostname} leaves the node list; its tasks are rescheduled.",
+        warning=f"{demotion.warning} {warning}",
     )
+
+
+def _retry_while_manager(remove: Callable[[], object], timeout: float = 30.0) -> None:
+    """The engine refuses to remove a node until its demotion has gone through raft."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            remove()
+            return
+        except BackendError as exc:
+            if "manager" not in exc.message.lower() or time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
 
 
 # Swarm ---------------------------------------------------------------------------------

@@ -51,8 +51,8 @@ def node_operation(choice: str, node: Node, nodes: Sequence[Node]) -> Operation:
     builders: dict[str, Callable[[], Operation]] = {
         "promote": lambda: promote(node, nodes),
         "demote": lambda: demote(node, nodes),
-        "remove": lambda: remove_node(node, force=False),
-        "remove_force": lambda: remove_node(node, force=True),
+        "remove": lambda: remove_node(node, force=False, nodes=nodes),
+        "remove_force": lambda: remove_node(node, force=True, nodes=nodes),
     }
     if choice.startswith("availability:"):
         return set_availability(node, choice.split(":", 1)[1])
