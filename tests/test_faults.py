@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+import docker.errors
 import pytest
 from pilot_helpers import pane, running, select_row, swarm_app, wait_until
 from rich.text import Text
@@ -58,7 +59,29 @@ def lab(engine: Any, fault_lab: Lab) -> Lab:
         container = engine.containers.get(node.container_id)
         if container.status == "paused":
             container.unpause()
-    return lab_up(fault_lab.name, MANAGERS, WORKERS)
+    for attempt in range(3):  # managers just restarted: lab_up may meet "no leader"
+        try:
+            lab = lab_up(fault_lab.name, MANAGERS, WORKERS)
+            break
+        except docker.errors.APIError:
+            if attempt == 2:
+                raise
+            time.sleep(10)
+    wait_for_leader(lab)
+    return lab
+
+
+def wait_for_leader(lab: Lab, timeout: float = 90.0) -> None:
+    deadline = time.monotonic() + timeout
+    with manager_client(lab) as client:
+        while True:
+            try:
+                client.api.nodes()
+                return
+            except docker.errors.APIError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(1)
 
 
 @contextlib.contextmanager
@@ -205,12 +228,14 @@ async def test_paused_worker_shows_down_and_its_tasks_move(
 
 
 async def test_quorum_loss_is_shown_and_recovers(engine: Any, lab: Lab) -> None:
-    app = swarm_app(lab.manager_url)  # manager1, the leader; stop the two others
+    app = swarm_app(lab.manager_url)  # manager1, the leader; take the two others away
     others = [engine.containers.get(n.container_id) for n in lab.managers[1:]]
     async with running(app) as pilot:
         try:
+            # Paused, not stopped: a restarted dind node may come back on another address,
+            # and raft then sends to the wrong peer (a lab artefact, not the console's).
             for container in others:
-                container.stop(timeout=2)
+                container.pause()
             lost = time.monotonic()
             await wait_until(
                 pilot,
@@ -233,7 +258,7 @@ async def test_quorum_loss_is_shown_and_recovers(engine: Any, lab: Lab) -> None:
                 timeout=20,
             )
             assert app.is_running and app.screen is app.main_screen
-            others[0].start()
+            others[0].unpause()
             back = time.monotonic()
             stale = app.main_screen.snapshot
             await wait_until(
@@ -243,7 +268,7 @@ async def test_quorum_loss_is_shown_and_recovers(engine: Any, lab: Lab) -> None:
                     and app.main_screen.snapshot is not stale
                     and "no leader" not in header_text(app)
                 ),
-                "recovery: fresh snapshots, error cleared",
+                f"recovery: fresh snapshots, error cleared (header: {header_text(app)!r})",
                 timeout=120,
             )
             print(
@@ -254,8 +279,8 @@ async def test_quorum_loss_is_shown_and_recovers(engine: Any, lab: Lab) -> None:
             for container in others:
                 with contextlib.suppress(Exception):
                     container.reload()
-                    if container.status != "running":
-                        container.start()
+                    if container.status == "paused":
+                        container.unpause()
 
 
 # (c) no engine at start -----------------------------------------------------------------
@@ -393,6 +418,7 @@ async def test_failover_time_median_of_five(engine: Any, fault_lab: Lab) -> None
     times = []
     for run in range(FAILOVER_RUNS):
         lab = lab_up(fault_lab.name, MANAGERS, WORKERS)  # restarts the killed manager
+        wait_for_leader(lab)
         times.append(await _failover_once(engine, lab, run % MANAGERS))
     lab_up(fault_lab.name, MANAGERS, WORKERS)
     median = statistics.median(times)
