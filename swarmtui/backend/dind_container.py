@@ -25,7 +25,12 @@ class DindError(RuntimeError):
 
 
 def host_config_attempts(api: Any, common: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """The two ways to run a nested dockerd, by label: the capability profile and privileged."""
+    """The two ways to run a nested dockerd, by label: the capability profile and privileged.
+
+    Both run under the engine's init (`--init`): the nested dockerd is not written to be
+    PID 1 and would leave every orphaned shim and ssh session as a zombie.
+    """
+    common = {"init": True, **common}
     profile = api.create_host_config(
         cap_add=["ALL"],
         cap_drop=["SYS_RESOURCE"],
