@@ -3,7 +3,6 @@ the console talks to; it must switch to another one within 5 s, resubscribe and 
 
 from __future__ import annotations
 
-import statistics
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -88,11 +87,9 @@ async def _failover_once(engine: Any, lab: Lab, victim_index: int) -> float:
             engine.containers.get(victim.container_id).start()
 
 
-async def test_failover_to_another_manager_within_5_seconds(engine: Any, ha_lab: Lab) -> None:
-    times = []
-    for run in range(3):
-        lab = lab_up(ha_lab.name, managers=3, workers=1)  # restarts the killed manager
-        times.append(await _failover_once(engine, lab, run % 3))
-    median = statistics.median(times)
-    print(f"failover times: {[round(t, 2) for t in times]} s, median {median:.2f} s")
-    assert median < FAILOVER_TARGET_S
+async def test_failover_from_the_leader_within_5_seconds(engine: Any, ha_lab: Lab) -> None:
+    """The leader dies: the hardest case (a raft election follows). The median of five runs
+    over every manager is in tests/test_faults.py."""
+    seconds = await _failover_once(engine, ha_lab, 0)
+    print(f"failover from the leader: {seconds:.2f} s")
+    assert seconds < FAILOVER_TARGET_S
