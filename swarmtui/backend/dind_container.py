@@ -121,3 +121,23 @@ def wait_dind_api(host: Any, container_id: str, label: str, timeout: float) -> s
             raise DindError(f"{label} stopped ({container.status}):\n{tail}")
         time.sleep(0.5)
     raise DindError(f"the engine of {label} did not answer within {timeout:.0f} s")
+
+
+def remove_with_retry(
+    action: Callable[[], object],
+    what: str,
+    error: Callable[[str], Exception],
+    attempts: int = 10,
+) -> None:
+    """Run a removal; gone already is fine, "in use" right after a forced container removal
+    is retried, and the last failure is raised as ERROR(message)."""
+    for attempt in range(attempts):
+        try:
+            action()
+            return
+        except docker.errors.NotFound:
+            return
+        except docker.errors.APIError as exc:
+            if attempt == attempts - 1:
+                raise error(f"{what} failed: {exc}") from exc
+            time.sleep(0.5)

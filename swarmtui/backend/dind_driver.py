@@ -15,7 +15,6 @@ the capability profile of swarmtui.backend.dind_container.
 from __future__ import annotations
 
 import contextlib
-import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -25,6 +24,7 @@ import docker
 from swarmtui.backend.dind_container import (
     DindError,
     published_api_url,
+    remove_with_retry,
     start_dind_container,
     wait_dind_api,
 )
@@ -331,17 +331,8 @@ def _remove_volume(host: Any, name: str) -> None:
         volume.remove()
 
 
-def _retry(action: Callable[[], object], what: str, attempts: int = 10) -> None:
-    for attempt in range(attempts):
-        try:
-            action()
-            return
-        except docker.errors.NotFound:
-            return
-        except docker.errors.APIError as exc:
-            if attempt == attempts - 1:
-                raise MachineError(f"{what} failed: {exc}") from exc
-            time.sleep(0.5)
+def _retry(action: Callable[[], object], what: str) -> None:
+    remove_with_retry(action, what, MachineError)
 
 
 def _address(attrs: dict[str, Any], network: str) -> str:

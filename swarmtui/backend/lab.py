@@ -16,7 +16,12 @@ from typing import Any
 
 import docker
 
-from swarmtui.backend.dind_container import NODE_API_PORT, DindError, start_dind_container
+from swarmtui.backend.dind_container import (
+    NODE_API_PORT,
+    DindError,
+    remove_with_retry,
+    start_dind_container,
+)
 from swarmtui.backend.engine_setup import engine_client, engine_reachable, ensure_engine
 from swarmtui.backend.images import (
     NODE_IMAGE,
@@ -391,18 +396,8 @@ def _ensure_volume(host: Any, name: str, labels: dict[str, str]) -> None:
         raise LabError(f"a volume named {name} exists but does not belong to this lab")
 
 
-def _retry(action: Callable[[], object], what: str, attempts: int = 10) -> None:
-    # Removal right after a forced container removal can briefly see the object in use.
-    for attempt in range(attempts):
-        try:
-            action()
-            return
-        except docker.errors.NotFound:
-            return
-        except docker.errors.APIError as exc:
-            if attempt == attempts - 1:
-                raise LabError(f"{what} failed: {exc}") from exc
-            time.sleep(0.5)
+def _retry(action: Callable[[], object], what: str) -> None:
+    remove_with_retry(action, what, LabError)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
