@@ -232,10 +232,10 @@ async def test_quorum_loss_is_shown_and_recovers(engine: Any, lab: Lab) -> None:
     others = [engine.containers.get(n.container_id) for n in lab.managers[1:]]
     async with running(app) as pilot:
         try:
-            # Paused, not stopped: a restarted dind node may come back on another address,
-            # and raft then sends to the wrong peer (a lab artefact, not the console's).
+            # Stopped: lab nodes have fixed addresses, so a manager started again comes back
+            # where raft knows it.
             for container in others:
-                container.pause()
+                container.stop(timeout=2)
             lost = time.monotonic()
             await wait_until(
                 pilot,
@@ -258,7 +258,7 @@ async def test_quorum_loss_is_shown_and_recovers(engine: Any, lab: Lab) -> None:
                 timeout=20,
             )
             assert app.is_running and app.screen is app.main_screen
-            others[0].unpause()
+            others[0].start()
             back = time.monotonic()
             stale = app.main_screen.snapshot
             await wait_until(
@@ -281,6 +281,8 @@ async def test_quorum_loss_is_shown_and_recovers(engine: Any, lab: Lab) -> None:
                     container.reload()
                     if container.status == "paused":
                         container.unpause()
+                    elif container.status != "running":
+                        container.start()
 
 
 # (c) no engine at start -----------------------------------------------------------------

@@ -60,6 +60,7 @@ def start_dind_container(
     environment: dict[str, str],
     privileged_first: bool,
     log: Log,
+    address: str | None = None,
 ) -> str:
     """Create and start the container (API port published on 127.0.0.1); returns its id.
 
@@ -85,7 +86,9 @@ def start_dind_container(
             ports=[NODE_API_PORT],
             environment=environment,
             host_config=attempts[label],
-            networking_config=api.create_networking_config({network: api.create_endpoint_config()}),
+            networking_config=api.create_networking_config(
+                {network: api.create_endpoint_config(ipv4_address=address)}
+            ),
         )
         try:
             api.start(created["Id"])

@@ -6,6 +6,7 @@ and a name starting with <name>-; clean-up only ever selects by both.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -230,6 +231,7 @@ def _create_node(host: Any, lab: str, node: str, role: str, sshd: bool, log: Log
             labels=labels,
             volume=volume,
             network=_network_name(lab),
+            address=_node_address(host, lab, role, int(node.removeprefix(role))),
             environment={"SWARMTUI_SSHD": "1" if sshd else "0"},
             privileged_first=False,
             log=log,
@@ -382,8 +384,29 @@ def _ensure_network(host: Any, lab: str) -> str:
         if (network.attrs.get("Labels") or {}).get(LAB_LABEL) != lab:
             raise LabError(f"a network named {name} exists but does not belong to lab {lab}")
         return name
-    host.networks.create(name, driver="bridge", labels={LAB_LABEL: lab})
+    # Nodes get fixed addresses (a node stopped and started again must come back where the
+    # swarm knows it), which needs a subnet of our own: take the one the engine picks for a
+    # probe network (it avoids the host's routes), then create the lab network on it.
+    probe = host.networks.create(f"{name}-probe", driver="bridge", labels={LAB_LABEL: lab})
+    try:
+        probe.reload()
+        subnet = probe.attrs["IPAM"]["Config"][0]["Subnet"]
+    finally:
+        probe.remove()
+    ipam = docker.types.IPAMConfig(pool_configs=[docker.types.IPAMPool(subnet=subnet)])
+    host.networks.create(name, driver="bridge", labels={LAB_LABEL: lab}, ipam=ipam)
     return name
+
+
+def _node_address(host: Any, lab: str, role: str, index: int) -> str | None:
+    """The fixed address of a node: managers from .10, workers from .100 of the lab subnet."""
+    network = host.networks.get(_network_name(lab))
+    configs = network.attrs.get("IPAM", {}).get("Config") or []
+    if not configs or not configs[0].get("Subnet"):
+        return None
+    subnet = ipaddress.ip_network(configs[0]["Subnet"])
+    offset = (10 if role == "manager" else 100) + index
+    return str(subnet.network_address + offset) if offset < subnet.num_addresses - 1 else None
 
 
 def _ensure_volume(host: Any, name: str, labels: dict[str, str]) -> None:
