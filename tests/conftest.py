@@ -17,8 +17,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from swarm_helpers import IMAGE_V2, remove_services
 
 from swarmtui.backend.engine_setup import engine_client, ensure_engine
+from swarmtui.backend.images import WORKLOAD_IMAGE
 from swarmtui.backend.lab import Lab, lab_down, lab_up
 
 RUN_ID = secrets.token_hex(3)
@@ -98,3 +100,27 @@ def unique_name(request: pytest.FixtureRequest) -> str:
     """A per-test unique prefix for services and other swarm objects."""
     test = re.sub(r"[^a-z0-9]+", "-", request.node.name.lower()).strip("-")
     return f"t{RUN_ID}-{next(_counter)}-{test}"[:50].rstrip("-")
+
+
+@pytest.fixture
+def prefix(manager_client: Any, unique_name: str) -> Iterator[str]:
+    """Name prefix of this test's services; every service carrying it is removed afterwards."""
+    try:
+        yield unique_name
+    finally:
+        remove_services(manager_client, unique_name)
+
+
+@pytest.fixture(scope="module")
+def image_v2(lab_swarm: Lab) -> str:
+    """A second tag of the workload image on every lab node (nodes cannot pull)."""
+    for node in lab_swarm.nodes:
+        if not node.api_url:
+            continue
+        client = engine_client(node.api_url)
+        try:
+            repository, tag = IMAGE_V2.rsplit(":", 1)
+            client.images.get(WORKLOAD_IMAGE).tag(repository, tag)
+        finally:
+            client.close()
+    return IMAGE_V2

@@ -8,7 +8,6 @@ Services live on the shared lab (`lab_swarm`); node operations run on a lab of t
 from __future__ import annotations
 
 import atexit
-import contextlib
 import copy
 import sys
 import threading
@@ -34,6 +33,12 @@ from pilot_helpers import (
     wait_modal_error,
     wait_until,
 )
+from swarm_helpers import (
+    Spec,
+    create_service,
+    inspect_service,
+    update_service_raw,
+)
 from textual.screen import Screen
 from textual.widgets import Input
 
@@ -52,8 +57,6 @@ from swarmtui.ui.operation_modal import ConfirmModal, ImageModal, LabelsModal, S
 pytestmark = pytest.mark.swarm
 
 T = TypeVar("T")
-Spec = dict[str, Any]
-IMAGE_V2 = "swarmtui-workload:2"
 NEVER = "node.labels.swarmtui-never==1"  # matches no node: tasks stay pending, cost nothing
 CONVERGE_TIMEOUT = 60.0
 
@@ -89,17 +92,6 @@ def service_spec(
     return {"Name": name, "TaskTemplate": template, "Mode": spec_mode}
 
 
-def create_service(client: Any, spec: Spec) -> str:
-    api = client.api
-    response = api._post_json(api._url("/services/create"), data=spec)
-    return str(api._result(response, True)["ID"])
-
-
-def inspect_service(client: Any, service_id: str) -> Spec:
-    data: Spec = client.api.inspect_service(service_id)
-    return data
-
-
 def service_exists(client: Any, service_id: str) -> bool:
     try:
         client.api.inspect_service(service_id)
@@ -120,31 +112,10 @@ def image_of(data: Spec) -> str:
     return str(data["TaskTemplate"]["ContainerSpec"]["Image"])
 
 
-def update_service_raw(client: Any, service_id: str, edit: Callable[[Spec], None]) -> None:
-    """Someone else's update: inspect, edit, post with the fresh version."""
-    api = client.api
-    current = api.inspect_service(service_id)
-    spec = current["Spec"]
-    edit(spec)
-    response = api._post_json(
-        api._url("/services/{0}/update", service_id),
-        data=spec,
-        params={"version": current["Version"]["Index"]},
-    )
-    api._raise_for_status(response)
-
-
 def toggle_label(spec: Spec) -> None:
     labels = spec.setdefault("Labels", {}) or {}
     labels["swarmtui.test.toggle"] = str(int(labels.get("swarmtui.test.toggle", "0")) + 1)
     spec["Labels"] = labels
-
-
-def remove_services(client: Any, prefix: str) -> None:
-    for service in client.api.services(filters={"name": prefix}):
-        if service["Spec"]["Name"].startswith(prefix):
-            with contextlib.suppress(docker.errors.NotFound):
-                client.api.remove_service(service["ID"])
 
 
 def node_named(client: Any, hostname: str) -> Spec | None:
@@ -176,30 +147,6 @@ def row_text(app: Any, pane_name: str, key: str) -> list[str]:
 
 
 # Fixtures -------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def prefix(manager_client: Any, unique_name: str) -> Iterator[str]:
-    """Name prefix of this test's services; every service carrying it is removed afterwards."""
-    try:
-        yield unique_name
-    finally:
-        remove_services(manager_client, unique_name)
-
-
-@pytest.fixture(scope="module")
-def image_v2(lab_swarm: Lab) -> str:
-    """A second tag of the workload image on every lab node (nodes cannot pull)."""
-    for node in lab_swarm.nodes:
-        if not node.api_url:
-            continue
-        client = engine_client(node.api_url)
-        try:
-            repository, tag = IMAGE_V2.rsplit(":", 1)
-            client.images.get(WORKLOAD_IMAGE).tag(repository, tag)
-        finally:
-            client.close()
-    return IMAGE_V2
 
 
 # Services: each action through the UI ---------------------------------------------------

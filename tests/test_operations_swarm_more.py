@@ -10,14 +10,12 @@ join another test is doing, and leaving destroys that lab's swarm.
 from __future__ import annotations
 
 import atexit
-import contextlib
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
-import docker.errors
 import pytest
 from pilot_helpers import (
     AppPilot,
@@ -33,6 +31,14 @@ from pilot_helpers import (
     wait_until,
 )
 from rich.text import Text
+from swarm_helpers import (
+    Spec,
+    create_service,
+    inspect_service,
+    remove_services,
+    services_named,
+    update_service_raw,
+)
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Select, Static
 
@@ -51,51 +57,12 @@ pytestmark = pytest.mark.swarm
 
 T = TypeVar("T")
 M = TypeVar("M", bound=Screen[Any])
-Spec = dict[str, Any]
-IMAGE_V2 = "swarmtui-workload:2"
 NEVER = "node.labels.swarmtui-never==1"  # matches no node: tasks stay pending, cost nothing
 CONVERGE_TIMEOUT = 60.0
 SECOND = 1_000_000_000
 
 
 # Engine-side helpers (docker-py, never through swarmtui) --------------------------------
-
-
-def create_service(client: Any, spec: Spec) -> str:
-    api = client.api
-    response = api._post_json(api._url("/services/create"), data=spec)
-    return str(api._result(response, True)["ID"])
-
-
-def inspect_service(client: Any, service_id: str) -> Spec:
-    data: Spec = client.api.inspect_service(service_id)
-    return data
-
-
-def services_named(client: Any, prefix: str) -> dict[str, Spec]:
-    """The services whose name starts with PREFIX: name -> inspect JSON."""
-    found = client.api.services(filters={"name": prefix})
-    return {s["Spec"]["Name"]: s for s in found if s["Spec"]["Name"].startswith(prefix)}
-
-
-def remove_services(client: Any, prefix: str) -> None:
-    for service in services_named(client, prefix).values():
-        with contextlib.suppress(docker.errors.NotFound):
-            client.api.remove_service(service["ID"])
-
-
-def update_service_raw(client: Any, service_id: str, edit: Callable[[Spec], None]) -> None:
-    """Someone else's update: inspect, edit, post with the fresh version."""
-    api = client.api
-    current = api.inspect_service(service_id)
-    spec = current["Spec"]
-    edit(spec)
-    response = api._post_json(
-        api._url("/services/{0}/update", service_id),
-        data=spec,
-        params={"version": current["Version"]["Index"]},
-    )
-    api._raise_for_status(response)
 
 
 def running_tasks(client: Any, service_id: str) -> list[Spec]:
@@ -132,30 +99,6 @@ async def wait_screen(pilot: AppPilot, app: SwarmTuiApp, screen: Screen[Any]) ->
 
 
 # Fixtures -------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def prefix(manager_client: Any, unique_name: str) -> Iterator[str]:
-    """Name prefix of this test's services; every service carrying it is removed afterwards."""
-    try:
-        yield unique_name
-    finally:
-        remove_services(manager_client, unique_name)
-
-
-@pytest.fixture(scope="module")
-def image_v2(lab_swarm: Lab) -> str:
-    """A second tag of the workload image on every lab node (nodes cannot pull)."""
-    for node in lab_swarm.nodes:
-        if not node.api_url:
-            continue
-        client = engine_client(node.api_url)
-        try:
-            repository, tag = IMAGE_V2.rsplit(":", 1)
-            client.images.get(WORKLOAD_IMAGE).tag(repository, tag)
-        finally:
-            client.close()
-    return IMAGE_V2
 
 
 def lab_log(message: str) -> None:
