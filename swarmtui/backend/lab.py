@@ -385,17 +385,61 @@ def _ensure_network(host: Any, lab: str) -> str:
             raise LabError(f"a network named {name} exists but does not belong to lab {lab}")
         return name
     # Nodes get fixed addresses (a node stopped and started again must come back where the
-    # swarm knows it), which needs a subnet of our own: take the one the engine picks for a
-    # probe network (it avoids the host's routes), then create the lab network on it.
-    probe = host.networks.create(f"{name}-probe", driver="bridge", labels={LAB_LABEL: lab})
-    try:
-        probe.reload()
-        subnet = probe.attrs["IPAM"]["Config"][0]["Subnet"]
-    finally:
-        probe.remove()
-    ipam = docker.types.IPAMConfig(pool_configs=[docker.types.IPAMPool(subnet=subnet)])
-    host.networks.create(name, driver="bridge", labels={LAB_LABEL: lab}, ipam=ipam)
+    # swarm knows it), which needs a subnet of our own. It must overlap no network of the host
+    # engine, no local route, and nothing the engines inside the nodes create for themselves:
+    # they take 172.17/16 and 172.18/16 for docker0 and docker_gwbridge, and a node joined to
+    # a second network with one of those fails. So pick from the top of 172.16/12 down.
+    taken = _subnets_in_use(host)
+    for candidate in _LAB_SUBNET_CANDIDATES:
+        if any(candidate.overlaps(other) for other in taken):
+            continue
+        ipam = docker.types.IPAMConfig(pool_configs=[docker.types.IPAMPool(subnet=str(candidate))])
+        try:
+            host.networks.create(name, driver="bridge", labels={LAB_LABEL: lab}, ipam=ipam)
+        except docker.errors.APIError as error:
+            if "overlap" in str(error).lower():
+                continue  # another network took it meanwhile
+            raise
+        return name
+    raise LabError("no free private subnet for the lab network (172.20.0.0/16 to 172.31.0.0/16)")
     return name
+
+
+_LAB_SUBNET_CANDIDATES = tuple(
+    ipaddress.ip_network(f"172.{second}.0.0/16") for second in range(31, 19, -1)
+)
+
+
+def _subnets_in_use(host: Any) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    subnets: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
+    for network in host.networks.list():
+        for config in (network.attrs.get("IPAM") or {}).get("Config") or []:
+            try:
+                subnets.append(ipaddress.ip_network(config.get("Subnet", ""), strict=False))
+            except ValueError:
+                continue
+    return subnets + _local_routes()
+
+
+def _local_routes() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """This host's IPv4 route destinations, default excluded (the lab engine is local)."""
+    try:
+        with open("/proc/net/route", encoding="ascii") as table:
+            rows = table.read().splitlines()[1:]
+    except OSError:
+        return []
+    routes: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
+    for row in rows:
+        fields = row.split()
+        if len(fields) < 8 or fields[1] == "00000000":
+            continue
+        destination = ipaddress.IPv4Address(int(fields[1], 16).to_bytes(4, "little"))
+        mask = ipaddress.IPv4Address(int(fields[7], 16).to_bytes(4, "little"))
+        try:
+            routes.append(ipaddress.ip_network(f"{destination}/{mask}", strict=False))
+        except ValueError:
+            continue
+    return routes
 
 
 def _node_address(host: Any, lab: str, role: str, index: int) -> str | None:
