@@ -21,10 +21,17 @@ from swarmtui.machines.create_form import CreateForm, validate_create_form
 from swarmtui.machines.demo_service import (
     DEMO_FINGERPRINT,
     NEW_FINGERPRINT,
+    NO_DOCKER_HOST,
     UNREACHABLE_HOST,
     DemoMachineService,
 )
-from swarmtui.machines.model import CreateRequest, HostKeyUnknown, MachineRecord, StepLog
+from swarmtui.machines.model import (
+    CreateRequest,
+    DockerMissing,
+    HostKeyUnknown,
+    MachineRecord,
+    StepLog,
+)
 from swarmtui.ui.app import SwarmTuiApp
 from swarmtui.ui.create_machine_dialog import CreateMachineDialog
 from swarmtui.ui.help_screen import HelpScreen
@@ -151,9 +158,9 @@ async def test_create_ssh_fingerprint_needs_confirmation() -> None:
         assert dialog.query_one("#ssh-fields").display
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: dialog.pending is not None, "the fingerprint question")
-        assert dialog.query_one("#fingerprint-box").display
-        assert DEMO_FINGERPRINT in text_of(app, "#fingerprint-text")
-        assert app.focused is not None and app.focused.id == "distrust"
+        assert dialog.query_one("#question-box").display
+        assert DEMO_FINGERPRINT in text_of(app, "#question-text")
+        assert app.focused is not None and app.focused.id == "decline"
         first = sent(service, "create")
         assert first == [
             CreateRequest(
@@ -186,14 +193,53 @@ async def test_refused_fingerprint_sends_nothing_more() -> None:
         dialog = await open_dialog(app, pilot, driver="ssh", name="edge-2", host="192.0.2.20")
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: dialog.pending is not None, "the fingerprint question")
-        await pilot.click("#distrust")
+        await pilot.click("#decline")
         await wait_for(pilot, lambda: dialog.pending is None, "the refusal")
         assert "not trusted: nothing was changed" in text_of(app, "#modal-error")
-        assert not dialog.query_one("#fingerprint-box").display
+        assert not dialog.query_one("#question-box").display
         await pilot.press("ctrl+t")  # nothing pending: the key does nothing
         await pilot.pause()
         assert len(sent(service, "create")) == 1
         assert dialog.created is None
+
+
+async def test_docker_is_installed_only_after_confirmation() -> None:
+    service = DemoMachineService()
+    async with running(service) as (app, pilot):
+        dialog = await open_dialog(
+            app, pilot, driver="ssh", name="edge-3", host=NO_DOCKER_HOST, ssh_user="admin"
+        )
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: dialog.pending is not None, "the fingerprint question")
+        await pilot.press("ctrl+y")  # the install key does nothing while a host key is asked
+        await pilot.pause()
+        assert len(sent(service, "create")) == 1
+        await pilot.press("ctrl+t")
+        await wait_for(
+            pilot, lambda: isinstance(dialog.pending, DockerMissing), "the install question"
+        )
+        assert "apt-get install -y docker.io" in text_of(app, "#question-text")
+        assert str(dialog.query_one("#accept", Button).label) == "Install Docker"
+        assert app.focused is not None and app.focused.id == "decline"
+        retry = sent(service, "create")[-1]
+        assert isinstance(retry, CreateRequest) and not retry.install_docker
+
+        await pilot.press("enter")  # the focused answer: do not install
+        await wait_for(pilot, lambda: dialog.pending is None, "the refusal")
+        assert "Docker was not installed" in text_of(app, "#modal-error")
+        assert len(sent(service, "create")) == 2 and dialog.created is None
+
+        await pilot.press("ctrl+s")  # the host key is trusted now: straight to the question
+        await wait_for(
+            pilot, lambda: isinstance(dialog.pending, DockerMissing), "the install question"
+        )
+        await pilot.press("ctrl+y")
+        await wait_for(pilot, lambda: dialog.created is not None, "the machine")
+        last = sent(service, "create")[-1]
+        assert isinstance(last, CreateRequest) and last.install_docker
+        assert any("Docker 28.3.3 installed" in line for line in log_lines(dialog))
+        entry = app.journal.entries[-1]
+        assert entry.ok and entry.command.endswith("--install-docker edge-3")
 
 
 class SwappedKeyService(DemoMachineService):
@@ -217,7 +263,7 @@ async def test_another_key_than_the_confirmed_one_is_refused() -> None:
         await pilot.press("ctrl+t")
         await wait_for(pilot, lambda: "Refusing" in text_of(app, "#modal-error"), "the refusal")
         assert dialog.pending is None and dialog.created is None
-        assert not dialog.query_one("#fingerprint-box").display
+        assert not dialog.query_one("#question-box").display
         assert len(sent(service, "create")) == 2
 
 

@@ -21,7 +21,7 @@ from swarmtui.backend.engine_setup import EngineSetupError, apt_install, ensure_
 WORKLOAD_IMAGE = "swarmtui-workload:1"
 NODE_IMAGE = "swarmtui-node:bookworm"
 NODE_SUITE = "bookworm"
-NODE_PACKAGES = "docker.io,openssh-server,iproute2,iptables,procps,ca-certificates"
+NODE_PACKAGES = "docker.io,openssh-server,sudo,iproute2,iptables,procps,ca-certificates"
 NODE_ENTRYPOINT = "/usr/local/bin/swarmtui-node-entrypoint"
 ENTRYPOINT_LABEL = "swarmtui.node.entrypoint-sha256"
 BUSYBOX_APPLETS = [
@@ -100,10 +100,11 @@ def _is_static_busybox(path: Path) -> bool:
 def ensure_node_image(client: Any, log: Log) -> None:
     """Build swarmtui-node:bookworm with debootstrap: a Debian with dockerd and sshd.
 
-    An existing image is kept unless it was built with another entrypoint script.
+    An existing image is kept unless it was built with another entrypoint script or
+    package list.
     """
     script = resources.files("swarmtui.backend").joinpath("node_entrypoint.sh").read_bytes()
-    digest = hashlib.sha256(script).hexdigest()[:16]
+    digest = hashlib.sha256(script + NODE_PACKAGES.encode()).hexdigest()[:16]
     try:
         old = client.images.get(NODE_IMAGE)
     except docker.errors.ImageNotFound:

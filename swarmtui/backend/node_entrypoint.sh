@@ -1,8 +1,8 @@
 #!/bin/sh
 # Entrypoint of a swarmtui lab node (Docker-in-Docker without --privileged).
 # Prepares the cgroup filesystems a nested dockerd and runc need, optionally
-# starts sshd, then becomes dockerd. Individual mount failures are tolerated:
-# dockerd reports what it really lacks.
+# starts sshd, then becomes dockerd (unless SWARMTUI_DOCKERD=0). Individual
+# mount failures are tolerated: dockerd reports what it really lacks.
 set -u
 
 log() { echo "swarmtui-node: $*" >&2; }
@@ -59,6 +59,11 @@ if [ "${SWARMTUI_SSHD:-0}" = 1 ]; then
     mkdir -p /run/sshd /root/.ssh
     chmod 700 /root/.ssh
     /usr/sbin/sshd || log "sshd failed to start"
+fi
+
+# SWARMTUI_DOCKERD=0: a host without a running engine (tests install Docker on it).
+if [ "${SWARMTUI_DOCKERD:-1}" = 0 ]; then
+    exec sleep infinity
 fi
 
 # --tls=false states the intent of the plain TCP listener (published on the host's

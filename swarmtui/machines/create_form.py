@@ -119,6 +119,8 @@ def create_command(request: CreateRequest) -> str:
             words += ["--key", request.ssh_key_path]
         if request.ssh_proxy_jump:
             words += ["--proxy-jump", request.ssh_proxy_jump]
+        if request.install_docker:
+            words.append("--install-docker")
     if request.role:
         words += ["--role", request.role]
     return _join([*words, request.name])

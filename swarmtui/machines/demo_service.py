@@ -10,6 +10,7 @@ from dataclasses import replace
 
 from swarmtui.machines.model import (
     CreateRequest,
+    DockerMissing,
     HostKeyChanged,
     HostKeyUnknown,
     MachineError,
@@ -25,12 +26,14 @@ DEMO_FINGERPRINT = "SHA256:CPXVxglLP8Vs7+IjvBm7o1rUO+CGM5ne6SBXKOATEYE"
 OLD_FINGERPRINT = "SHA256:jGNSXV3KhRJTiLH9iIjZj9k3QS9gdg2YTExsX3Zib5A"
 NEW_FINGERPRINT = "SHA256:wm8ShWDFlSkLn4XLJOb2cuHiu28YzwokqD96Joni1GI"
 DEMO_MANAGER_ADDR = "172.30.0.2:2377"
+DEMO_INSTALL = "apt-get install -y docker.io"
 
 UNREACHABLE_HOST = "203.0.113.9"
 AUTH_FAILS_HOST = "203.0.113.10"
 KEY_CHANGED_HOST = "203.0.113.11"
 SUDO_PASSWORD_HOST = "203.0.113.12"
 UNSUPPORTED_OS_HOST = "203.0.113.13"
+NO_DOCKER_HOST = "203.0.113.14"
 
 DEMO_FAILURES: dict[str, MachineError] = {
     UNREACHABLE_HOST: MachineError(
@@ -54,8 +57,8 @@ DEMO_FAILURES: dict[str, MachineError] = {
     UNSUPPORTED_OS_HOST: MachineError(
         f"{UNSUPPORTED_OS_HOST} runs Alpine Linux 3.19 (aarch64), which swarmtui cannot "
         "install Docker on.",
-        "Supported: Debian, Ubuntu, Fedora, RHEL, Rocky and Alma Linux. Or install Docker "
-        "there yourself and create the machine again: an existing Docker is used as is.",
+        "swarmtui installs Docker only on Debian and Ubuntu. Install it there yourself and "
+        "create the machine again: an existing Docker is used as is.",
     ),
 }
 
@@ -169,6 +172,12 @@ class DemoMachineService:
         self._step(log, "Preflight: Ubuntu 24.04 (x86_64)")
         if failure is not None:
             raise failure
+        if host == NO_DOCKER_HOST:
+            self._step(log, "Preflight: Docker is not installed")
+            if not request.install_docker:
+                raise DockerMissing(host, "Debian GNU/Linux 12 (bookworm)", DEMO_INSTALL)
+            self._step(log, f"{host}$ sudo -n env DEBIAN_FRONTEND=noninteractive {DEMO_INSTALL}")
+            self._step(log, f"Docker {DEMO_ENGINE} installed and started")
         self._step(log, "Preflight: sudo without password, Docker 27.5.1, live-restore off")
         self._step(log, "Preflight: ports 2377/tcp, 7946/tcp+udp, 4789/udp free")
         return MachineRecord(

@@ -54,6 +54,24 @@ class HostKeyUnknown(MachineError):
         self.confirmed = confirmed
 
 
+class DockerMissing(MachineError):
+    """Docker is not installed on an SSH host that swarmtui can install it on: ask first.
+
+    Nothing was changed on the host. Retry with CreateRequest.install_docker set once the
+    user confirmed that `command` may run there.
+    """
+
+    def __init__(self, host: str, os_name: str, command: str) -> None:
+        super().__init__(
+            f"Docker is not installed on {host} ({os_name or 'unknown OS'}).",
+            f"swarmtui can install it with `{command}` (the distribution's package). "
+            "Nothing was changed on the host yet.",
+        )
+        self.host = host
+        self.os_name = os_name
+        self.command = command
+
+
 class HostKeyChanged(MachineError):
     """The host presented a key other than the one swarmtui trusted (or the user confirmed)."""
 

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from swarmtui.journal import mask_secrets
 from swarmtui.machines.model import (
     CreateRequest,
+    DockerMissing,
     DriverName,
     MachineError,
     MachineRecord,
@@ -33,6 +34,7 @@ from swarmtui.provisioning.ssh_connection import (
     parse_fingerprints,
 )
 
+INSTALL_COMMAND = "apt-get install -y docker.io"
 STATUS_TIMEOUT = 5.0
 DOCKER_START_TIMEOUT = 60.0
 
@@ -106,10 +108,8 @@ class SshDriver:
                 )
             if report.docker_missing:
                 if not request.install_docker:
-                    raise MachineError(
-                        f"Docker is not installed on {session.target.hostname}.",
-                        "Confirm the installation to let swarmtui run "
-                        "`apt-get install -y docker.io` there (--install-docker).",
+                    raise DockerMissing(
+                        session.target.hostname, report.os_name or report.os_id, INSTALL_COMMAND
                     )
                 report = self._install_docker(session, report, log)
             elif not report.docker_running:
@@ -153,7 +153,7 @@ class SshDriver:
         env = "env DEBIAN_FRONTEND=noninteractive"
         for step in (
             f"{sudo}{env} apt-get update -q",
-            f"{sudo}{env} apt-get install -y -q docker.io",
+            f"{sudo}{env} {INSTALL_COMMAND} -q",
             # Start the packaged daemon with its packaged settings; nothing else.
             f"{sudo}sh -c 'systemctl enable --now docker 2>/dev/null || service docker start'",
         ):

@@ -1,10 +1,11 @@
 """`c` in the machines view: create a dind machine or adopt an SSH host.
 
 The form is checked before anything is sent (name syntax and clashes, port range, key file);
-then each step appears in the log as it happens. On first contact with an SSH host the
-service stops before changing anything and the dialog shows the host key's fingerprint:
-only "Trust this fingerprint" (or ctrl+t) retries, with `accept_fingerprint` set. Failures
-stay in the dialog as a plain explanation and a hint.
+then each step appears in the log as it happens. Two questions stop the service before it
+changes anything on an SSH host: first contact shows the host key's fingerprint, and only
+"Trust this fingerprint" (or ctrl+t) retries with `accept_fingerprint` set; a host without
+Docker shows the install command, and only "Install Docker" (or ctrl+y) retries with
+`install_docker` set. Failures stay in the dialog as a plain explanation and a hint.
 """
 
 from __future__ import annotations
@@ -28,7 +29,13 @@ from swarmtui.machines.create_form import (
     create_command,
     validate_create_form,
 )
-from swarmtui.machines.model import CreateRequest, HostKeyUnknown, MachineError, MachineRecord
+from swarmtui.machines.model import (
+    CreateRequest,
+    DockerMissing,
+    HostKeyUnknown,
+    MachineError,
+    MachineRecord,
+)
 from swarmtui.machines.service import MachineService
 from swarmtui.ui.machine_task_modal import LOG_MAX_LINES, machine_error_text
 from swarmtui.ui.operation_modal import OperationModal
@@ -62,6 +69,7 @@ class CreateMachineDialog(OperationModal):
     BINDINGS = [
         Binding("ctrl+s", "submit", "Create", id="create_machine_submit"),
         Binding("ctrl+t", "trust", "Trust fingerprint", id="create_machine_trust"),
+        Binding("ctrl+y", "install", "Install Docker", id="create_machine_install"),
     ]
 
     def __init__(self, existing: Collection[str] = ()) -> None:
@@ -69,7 +77,7 @@ class CreateMachineDialog(OperationModal):
         self.add_class("create-machine")
         self.existing = frozenset(existing)
         self.request: CreateRequest | None = None
-        self.pending: HostKeyUnknown | None = None
+        self.pending: HostKeyUnknown | DockerMissing | None = None
         self.trusted: list[str] = []
         self.created: MachineRecord | None = None
 
@@ -84,11 +92,11 @@ class CreateMachineDialog(OperationModal):
                 yield from self._rows(COMMON_FIELDS)
                 with Vertical(id="ssh-fields"):
                     yield from self._rows(SSH_FIELDS)
-            with Vertical(id="fingerprint-box"):
-                yield Static(Text(""), id="fingerprint-text")
-                with Horizontal(id="fingerprint-buttons"):
-                    yield Button("Do not trust", id="distrust")
-                    yield Button("Trust this fingerprint", id="trust", variant="warning")
+            with Vertical(id="question-box"):
+                yield Static(Text(""), id="question-text")
+                with Horizontal(id="question-buttons"):
+                    yield Button("", id="decline")
+                    yield Button("", id="accept", variant="warning")
             log = Log(max_lines=LOG_MAX_LINES, id="machine-log")
             log.can_focus = False
             yield log
@@ -121,7 +129,7 @@ class CreateMachineDialog(OperationModal):
         )
 
     def on_mount(self) -> None:
-        self.query_one("#fingerprint-box").display = False
+        self.query_one("#question-box").display = False
         self.query_one("#machine-log").display = False
         self._show_ssh_fields()
         self.query_one("#field-name", Input).focus()
@@ -129,7 +137,9 @@ class CreateMachineDialog(OperationModal):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "trust":
-            return self.pending is not None
+            return isinstance(self.pending, HostKeyUnknown)
+        if action == "install":
+            return isinstance(self.pending, DockerMissing)
         if action == "submit":
             return not self.running and self.created is None and self.pending is None
         return True
@@ -238,6 +248,9 @@ class CreateMachineDialog(OperationModal):
             else:
                 app.call_from_thread(self._ask_fingerprint, exc)
             return
+        except DockerMissing as exc:
+            app.call_from_thread(self._ask_install, exc)
+            return
         except MachineError as exc:
             app.call_from_thread(self._failed, exc.message, exc.hint)
             return
@@ -253,53 +266,106 @@ class CreateMachineDialog(OperationModal):
             app = self.swarm_app
             app.journal.record(app.now(), create_command(self.request), ok, result)
 
+    def _ask(
+        self, pending: HostKeyUnknown | DockerMissing, question: Text, decline: str, accept: str
+    ) -> None:
+        self.running = False
+        self.pending = pending
+        self.query_one("#question-text", Static).update(question)
+        self.query_one("#decline", Button).label = decline
+        self.query_one("#accept", Button).label = accept
+        self.query_one("#question-box").display = True
+        self.query_one("#decline", Button).focus()
+        self.refresh_bindings()
+
     def _ask_fingerprint(self, unknown: HostKeyUnknown) -> None:
         if not self.is_mounted:
             return
-        self.running = False
-        self.pending = unknown
         self.write_log(f"? {unknown.host}: unknown host key, waiting for your answer")
         key = f"{unknown.key_type} key" if unknown.key_type else "key"
         text = Text()
         text.append(f"First contact with {unknown.host}. Its host {key} fingerprint is\n")
         text.append(f"  {unknown.fingerprint}\n", style="bold")
         text.append(unknown.hint, style="dim")
-        self.query_one("#fingerprint-text", Static).update(text)
-        self.query_one("#fingerprint-box").display = True
+        self._ask(unknown, text, "Do not trust", "Trust this fingerprint")
         self.query_one("#modal-error", Static).update(
             Text("Nothing was changed on the host: trust its key to continue.")
         )
-        self.query_one("#distrust", Button).focus()
-        self.refresh_bindings()
+
+    def _ask_install(self, missing: DockerMissing) -> None:
+        if not self.is_mounted:
+            return
+        self.write_log(f"? {missing.host}: Docker is not installed, waiting for your answer")
+        text = Text()
+        text.append(f"{missing.message} Install it there with\n")
+        text.append(f"  {missing.command}\n", style="bold")
+        text.append(
+            "The distribution's package and its default settings; swarmtui changes nothing "
+            "else on the host.",
+            style="dim",
+        )
+        self._ask(missing, text, "Do not install", "Install Docker")
+        self.query_one("#modal-error", Static).update(
+            Text("Nothing was changed on the host: confirm the installation to continue.")
+        )
+
+    def _answered(self) -> CreateRequest | None:
+        """Close the question; the request to retry, or None when there is nothing to do."""
+        request = self.request
+        if self.pending is None or request is None or self.running:
+            return None
+        self.pending = None
+        self.query_one("#question-box").display = False
+        return request
 
     def action_trust(self) -> None:
-        pending, request = self.pending, self.request
-        if pending is None or request is None or self.running:
+        pending = self.pending
+        if not isinstance(pending, HostKeyUnknown):
             return
-        self.pending = None
-        self.query_one("#fingerprint-box").display = False
+        request = self._answered()
+        if request is None:
+            return
         self.trusted.append(pending.fingerprint)
         self.write_log(f"Trusting the host key of {pending.host}, trying again")
         self.begin(replace(request, accept_fingerprint=",".join(self.trusted)))
 
-    def _distrust(self) -> None:
+    def action_install(self) -> None:
         pending = self.pending
-        if pending is None:
+        if not isinstance(pending, DockerMissing):
             return
-        self.pending = None
-        self.query_one("#fingerprint-box").display = False
-        self.write_log(f"✗ the host key of {pending.host} was not trusted")
-        self._failed(
-            f"The host key of {pending.host} was not trusted: nothing was changed.",
-            "Check the fingerprint with the host's administrator, then try again.",
-            journal=False,
-        )
+        request = self._answered()
+        if request is None:
+            return
+        self.write_log(f"Installing Docker on {pending.host} as confirmed")
+        self.begin(replace(request, install_docker=True))
+
+    def _decline(self) -> None:
+        pending = self.pending
+        if pending is None or self._answered() is None:
+            return
+        if isinstance(pending, HostKeyUnknown):
+            self.write_log(f"✗ the host key of {pending.host} was not trusted")
+            self._failed(
+                f"The host key of {pending.host} was not trusted: nothing was changed.",
+                "Check the fingerprint with the host's administrator, then try again.",
+                journal=False,
+            )
+        else:
+            self.write_log(f"✗ Docker was not installed on {pending.host}")
+            self._failed(
+                f"Docker was not installed on {pending.host}: nothing was changed.",
+                "Install Docker Engine there yourself, or confirm the installation next time.",
+                journal=False,
+            )
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "trust":
-            self.action_trust()
-        elif event.button.id == "distrust":
-            self._distrust()
+        if event.button.id == "accept":
+            if isinstance(self.pending, DockerMissing):
+                self.action_install()
+            else:
+                self.action_trust()
+        elif event.button.id == "decline":
+            self._decline()
 
     def _failed(self, message: str, hint: str, journal: bool = True) -> None:
         if journal:
