@@ -311,6 +311,13 @@ def test_cli_asks_for_the_fingerprint(
         "-o",
         f"UserKnownHostsFile={known_hosts_path()}",
     ]
+    # What `swarmtui machine ssh NAME -- hostname` execs: OpenSSH's client, strict about the
+    # host key swarmtui recorded, and the key file of the record.
+    batch = ssh_argv(record, ["hostname"])
+    batch[1:1] = ["-o", "BatchMode=yes"]
+    done = subprocess.run(batch, capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "manager1"
     assert main(["machine", "ls"]) == 0
     assert name in capsys.readouterr().out
     assert main(["machine", "rm", name]) == 0
