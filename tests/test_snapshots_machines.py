@@ -17,7 +17,8 @@ from textual.widgets import Input, Select, Static
 
 from swarmtui.config import Config
 from swarmtui.demo import DEMO_NOW, DemoBackend
-from swarmtui.machines.demo_service import SUDO_PASSWORD_HOST, DemoMachineService
+from swarmtui.machines.demo_service import NO_DOCKER_HOST, SUDO_PASSWORD_HOST, DemoMachineService
+from swarmtui.machines.model import DockerMissing
 from swarmtui.ui.app import SwarmTuiApp
 from swarmtui.ui.create_machine_dialog import CreateMachineDialog
 from swarmtui.ui.machine_task_modal import MachineTaskModal
@@ -146,6 +147,23 @@ def test_fingerprint_confirmation(snap_compare: SnapCompare, size: tuple[int, in
         dialog = await open_dialog(pilot, driver="ssh", name="edge-2", host="192.0.2.20")
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: dialog.pending is not None, "the fingerprint")
+        await settle(pilot)
+
+    check(snap_compare, size, run)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_install_docker_confirmation(snap_compare: SnapCompare, size: tuple[int, int]) -> None:
+    """A host without Docker: the install command, "Do not install" focused, nothing changed."""
+
+    async def run(pilot: AppPilot) -> None:
+        dialog = await open_dialog(pilot, driver="ssh", name="edge-3", host=NO_DOCKER_HOST)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: dialog.pending is not None, "the fingerprint")
+        await pilot.press("ctrl+t")
+        await wait_for(
+            pilot, lambda: isinstance(dialog.pending, DockerMissing), "the install question"
+        )
         await settle(pilot)
 
     check(snap_compare, size, run)
