@@ -52,7 +52,8 @@ def add_machine_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser])
 
     ssh = msub.add_parser("ssh", help="a shell on the machine")
     ssh.add_argument("name")
-    ssh.add_argument("command", nargs=argparse.REMAINDER)
+    # Not dest "command": that is the top-level subcommand, which main() dispatches on.
+    ssh.add_argument("remote_command", nargs=argparse.REMAINDER, metavar="COMMAND")
 
     join = msub.add_parser("join", help="join the machine to a swarm")
     join.add_argument("name")
@@ -169,11 +170,21 @@ def _ls(manager: MachineManager) -> int:
     return 0
 
 
-def ssh_argv(record: MachineRecord, command: list[str]) -> list[str]:
-    """The command line `machine ssh` execs: ssh with swarmtui's known_hosts, or docker exec."""
+def ssh_argv(record: MachineRecord, command: list[str], *, tty: bool | None = None) -> list[str]:
+    """The command line `machine ssh` execs: ssh with swarmtui's known_hosts, or docker exec.
+
+    docker exec gets a terminal (-t) only when TTY (default: stdin is one); with -t and no
+    terminal it refuses to run ("the input device is not a TTY").
+    """
     if record.driver == "dind":
+        from swarmtui.backend.engine_setup import LOCAL_ENGINE_URL
+
+        if tty is None:
+            tty = sys.stdin is not None and sys.stdin.isatty()
         target = record.extra.get("container") or record.container_id
-        return ["docker", "exec", "-it", target, *(command or ["sh"])]
+        # -H: the machine lives on the local engine, whatever DOCKER_HOST or a context says.
+        exec_ = ["docker", "-H", LOCAL_ENGINE_URL, "exec", "-i", *(["-t"] if tty else [])]
+        return [*exec_, target, *(command or ["sh"])]
     from swarmtui.provisioning.ssh_connection import known_hosts_path
 
     argv = [
@@ -216,8 +227,12 @@ def run_machine(args: argparse.Namespace) -> int:
             manager.remove(args.name, _print, force=args.force)
             return 0
         if command == "ssh":
-            argv = ssh_argv(manager.store.get(args.name), list(args.command))
-            os.execvp(argv[0], argv)
+            argv = ssh_argv(manager.store.get(args.name), list(args.remote_command))
+            try:
+                os.execvp(argv[0], argv)
+            except FileNotFoundError:
+                print(f"swarmtui: `{argv[0]}` is not installed (not on PATH)", file=sys.stderr)
+                return 1
         if command == "join":
             return _with_cluster(args, lambda c: manager.join(args.name, args.role, _print, c))
         if command == "leave":

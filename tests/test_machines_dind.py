@@ -1,12 +1,16 @@
 """The dind machine driver end to end: two workers created, joined to the lab swarm, running a
-service's tasks, then retired with nothing left behind (containers, volumes, swarm nodes)."""
+service's tasks, then retired with nothing left behind (containers, volumes, swarm nodes); a
+joined worker stopped and started again, back on a new engine port and Ready."""
 
 from __future__ import annotations
 
 import contextlib
+import socket
+import subprocess
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +19,7 @@ import pytest
 
 from swarmtui.backend.dind_driver import MACHINE_LABEL, DindDriver, container_name, volume_name
 from swarmtui.backend.docker_backend import DockerBackend
+from swarmtui.backend.engine_setup import engine_client
 from swarmtui.backend.images import NODE_IMAGE, WORKLOAD_IMAGE
 from swarmtui.backend.lab import Lab
 from swarmtui.endpoints import Endpoint
@@ -57,6 +62,26 @@ def _wait(predicate: Any, timeout: float, what: str) -> None:
             return
         time.sleep(0.5)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+def _remove_machine(
+    engine: Any, manager_client: Any, store: MachineStore, driver: DindDriver, name: str
+) -> None:
+    """Whatever is left of machine NAME: its record, container, volume and swarm node."""
+    left = store.find(name)
+    if left is not None:
+        driver.remove(left, print)
+    with contextlib.suppress(docker.errors.NotFound):
+        engine.containers.get(container_name(name)).remove(force=True, v=True)
+    with contextlib.suppress(docker.errors.NotFound):
+        engine.volumes.get(volume_name(name)).remove(force=True)
+    for node in manager_client.nodes.list():
+        if node.attrs["Description"]["Hostname"] == name:
+            node.remove(force=True)
+
+
+def _port(url: str) -> int:
+    return int(url.rsplit(":", 1)[1])
 
 
 def test_dind_workers_join_run_a_service_and_retire(
@@ -130,16 +155,7 @@ def test_dind_workers_join_run_a_service_and_retire(
         if svc is not None:
             svc.remove()
         for name in names:
-            left = store.find(name)
-            if left is not None:
-                driver.remove(left, lines.append)
-            with contextlib.suppress(docker.errors.NotFound):
-                engine.containers.get(container_name(name)).remove(force=True, v=True)
-            with contextlib.suppress(docker.errors.NotFound):
-                engine.volumes.get(volume_name(name)).remove(force=True)
-        for node in manager_client.nodes.list():
-            if node.attrs["Description"]["Hostname"] in names:
-                node.remove(force=True)
+            _remove_machine(engine, manager_client, store, driver, name)
 
 
 def test_bad_inputs_leave_nothing(
@@ -181,3 +197,92 @@ def test_a_machine_failing_after_creation_is_removed(
         not_a_manager.close()
     assert store.list() == []
     assert _leftovers(engine, [name]) == []
+
+
+def test_stopped_and_started_machine_moves_to_a_new_port_and_rejoins(
+    engine: Any,
+    lab_swarm: Lab,
+    manager_client: Any,
+    backend: DockerBackend,
+    run_id: str,
+    data_home: Path,
+    tmp_path: Path,
+) -> None:
+    store = MachineStore(tmp_path / "machines.json")
+    driver = DindDriver(node_image=NODE_IMAGE, network=lab_swarm.network, load_images=())
+    manager = MachineManager(store, {"dind": driver})
+    name = f"m{run_id}-restart"
+    lines: list[str] = []
+    try:
+        created = manager.create(
+            CreateRequest(name=name, driver="dind", role="worker"), print, backend
+        )
+        node_id = created.extra["node_id"]
+
+        def node_state() -> str:
+            return str(manager_client.nodes.get(node_id).attrs["Status"]["State"])
+
+        started = time.monotonic()
+        manager.stop(name, lines.append)
+        print(f"stopped in {time.monotonic() - started:.1f} s")
+        assert manager.status(name).state == "stopped"
+        assert engine.containers.get(container_name(name)).attrs["State"]["Running"] is False
+        # The manager marks a silent worker down after ~12 s: else "Ready again" proves nothing.
+        _wait(lambda: node_state() == "down", 40, f"node {name} down")
+
+        # Hold the old port: the engine must publish the API on another one.
+        started = time.monotonic()
+        with socket.socket() as holder:
+            holder.bind(("127.0.0.1", _port(created.engine_url)))
+            holder.listen()
+            restarted = manager.start(name, lines.append)
+        print(f"started in {time.monotonic() - started:.1f} s")
+        assert restarted.engine_url != created.engine_url
+        assert store.get(name) == restarted
+        assert restarted.role == "worker" and restarted.extra["node_id"] == node_id
+        assert f"{name}: engine moved from {created.engine_url} to {restarted.engine_url}" in lines
+        container = engine.containers.get(container_name(name))
+        host_port = container.attrs["NetworkSettings"]["Ports"]["2375/tcp"][0]["HostPort"]
+        assert restarted.engine_url == f"tcp://127.0.0.1:{host_port}"
+
+        # The stale record still gives the live status: status() reads the port afresh.
+        assert driver.status(created).state == "running"
+        assert manager.status(name).swarm_state in ("active", "pending")
+        node_engine = engine_client(restarted.engine_url, timeout=10)
+        try:
+            assert node_engine.info()["Name"] == name
+        finally:
+            node_engine.close()
+        version = subprocess.run(
+            ["docker", "-H", restarted.engine_url, "version", "--format", "{{.Server.Version}}"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+        assert version.returncode == 0, version.stderr
+        assert version.stdout.strip() == manager.status(name).engine_version
+
+        # A restart outside swarmtui (docker restart, a host reboot): the status pass heals it.
+        store.update(replace(restarted, engine_url=created.engine_url))
+        listed = {record.name: record for record, _ in manager.statuses()}
+        assert listed[name].engine_url == store.get(name).engine_url == restarted.engine_url
+        _wait(lambda: node_state() == "ready", 60, f"node {name} Ready again")
+    finally:
+        _remove_machine(engine, manager_client, store, driver, name)
+    assert _leftovers(engine, [name]) == []
+
+
+def test_start_and_stop_explain_an_unknown_or_vanished_machine(
+    engine: Any, run_id: str, tmp_path: Path
+) -> None:
+    store = MachineStore(tmp_path / "machines.json")
+    manager = MachineManager(store, {"dind": DindDriver(load_images=())})
+    for action in (manager.start, manager.stop):
+        with pytest.raises(MachineError, match="There is no machine named 'nosuch'"):
+            action("nosuch", print)
+    vanished = f"m{run_id}-vanished"
+    store.add(MachineRecord(name=vanished, driver="dind", address="", container_id="0" * 64))
+    for action in (manager.start, manager.stop):
+        with pytest.raises(MachineError, match=f"container of machine {vanished} is gone"):
+            action(vanished, print)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -233,14 +234,17 @@ class DindDriver:
         )
 
     def start(self, record: MachineRecord, log: StepLog) -> None:
+        """Start the container and wait for its engine; a restart publishes the engine API on
+        a new host port: `refreshed` gives the record with it."""
         host = self._client_factory()
         try:
             container = self._require(host, record)
             log(f"starting {container.name}")
             container.start()
-            wait_dind_api(host, container.id, record.name, API_TIMEOUT)
-        except DindError as exc:
-            raise MachineError(str(exc)) from exc
+            url = wait_dind_api(host, container.id, record.name, API_TIMEOUT)
+            log(f"{record.name} is up: engine {url}")
+        except (DindError, docker.errors.DockerException) as exc:
+            raise MachineError(f"Starting machine {record.name} failed: {exc}") from exc
         finally:
             host.close()
 
@@ -250,8 +254,27 @@ class DindDriver:
             container = self._require(host, record)
             log(f"stopping {container.name}")
             container.stop(timeout=20)
+        except docker.errors.DockerException as exc:
+            raise MachineError(f"Stopping machine {record.name} failed: {exc}") from exc
         finally:
             host.close()
+
+    def refreshed(self, record: MachineRecord) -> MachineRecord:
+        """RECORD with the engine URL and address its running container has now (both may
+        change when it is started again); unchanged while it is stopped or gone."""
+        host = self._client_factory()
+        try:
+            container = self._container(host, record)
+            attrs: dict[str, Any] = container.attrs if container is not None else {}
+        except docker.errors.DockerException:
+            return record  # best effort: the next status pass tries again
+        finally:
+            host.close()
+        url = published_api_url(attrs)
+        address = _address(attrs, record.extra.get("network", ""))
+        return replace(
+            record, engine_url=url or record.engine_url, address=address or record.address
+        )
 
     def remove(self, record: MachineRecord, log: StepLog) -> None:
         host = self._client_factory()

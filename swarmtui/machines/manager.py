@@ -10,6 +10,7 @@ import ipaddress
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import replace
+from typing import Protocol, runtime_checkable
 
 from swarmtui.cluster import ClusterBackend
 from swarmtui.journal import mask_secrets
@@ -34,6 +35,14 @@ POLL = 0.5
 
 def _masked(log: StepLog) -> StepLog:
     return lambda line: log(mask_secrets(line))
+
+
+@runtime_checkable
+class RefreshingDriver(Protocol):
+    """A driver whose machines can move under their record: a dind machine started again
+    publishes its engine API on a new host port, and may get a new address."""
+
+    def refreshed(self, record: MachineRecord) -> MachineRecord: ...
 
 
 class MachineManager:
@@ -61,17 +70,55 @@ class MachineManager:
 
     def status(self, name: str) -> MachineStatus:
         record = self.store.get(name)
-        return self.driver(record.driver).status(record)
+        status = self.driver(record.driver).status(record)
+        if status.state == "running":
+            self._refresh(record)
+        return status
 
     def statuses(self) -> list[tuple[MachineRecord, MachineStatus]]:
         result = []
         for record in self.store.list():
             try:
                 status = self.driver(record.driver).status(record)
+                if status.state == "running":
+                    record = self._refresh(record)
             except MachineError as exc:
                 status = MachineStatus(record.name, "unreachable", message=exc.message)
             result.append((record, status))
         return result
+
+    def _refresh(self, record: MachineRecord) -> MachineRecord:
+        """The record with where the machine is reached now, stored when that changed (also
+        after a restart outside swarmtui, e.g. `docker restart` or a host reboot)."""
+        driver = self.driver(record.driver)
+        if not isinstance(driver, RefreshingDriver):
+            return record
+        live = driver.refreshed(record)
+        if (live.engine_url, live.address) == (record.engine_url, record.address):
+            return record
+        try:
+            return self.store.update_reachability(record.name, live.engine_url, live.address)
+        except MachineError:  # removed meanwhile: nothing to keep up to date
+            return live
+
+    # --- start / stop --------------------------------------------------------------------
+
+    def start(self, name: str, log: StepLog) -> MachineRecord:
+        """Start a stopped machine; returns its record, updated to where it is reached now."""
+        log = _masked(log)
+        record = self.store.get(name)
+        self.driver(record.driver).start(record, log)
+        updated = self._refresh(record)
+        if updated.engine_url != record.engine_url:
+            log(f"{name}: engine moved from {record.engine_url} to {updated.engine_url}")
+        log(f"{name}: started")
+        return updated
+
+    def stop(self, name: str, log: StepLog) -> None:
+        log = _masked(log)
+        record = self.store.get(name)
+        self.driver(record.driver).stop(record, log)
+        log(f"{name}: stopped")
 
     # --- create / remove -----------------------------------------------------------------
 

@@ -15,7 +15,7 @@ import re
 import tempfile
 import threading
 from collections.abc import Iterator
-from dataclasses import asdict, fields
+from dataclasses import asdict, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -104,6 +104,16 @@ class MachineStore:
             if record.name not in records:
                 raise MachineError(f"There is no machine named {record.name!r}.")
             records[record.name] = record
+
+    def update_reachability(self, name: str, engine_url: str, address: str) -> MachineRecord:
+        """Set where the machine is reached now, keeping every other field as stored (a join
+        or leave may have changed them since the caller read the record)."""
+        with self._locked() as records:
+            record = records.get(name)
+            if record is None:
+                raise MachineError(f"There is no machine named {name!r}.")
+            records[name] = replace(record, engine_url=engine_url, address=address)
+            return records[name]
 
     def remove(self, name: str) -> MachineRecord:
         with self._locked() as records:
