@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from swarmtui.machines.model import (
     CreateRequest,
+    DockerMissing,
     HostKeyUnknown,
     MachineError,
     MachineRecord,
@@ -111,6 +112,16 @@ def _confirm(exc: HostKeyUnknown) -> bool:
     return answer.strip().lower() == "yes"
 
 
+def _confirm_install(exc: DockerMissing) -> bool:
+    print(exc.message, file=sys.stderr)
+    if not sys.stdin.isatty():
+        print(exc.hint, file=sys.stderr)
+        print("Re-run with --install-docker to let swarmtui install it.")
+        return False
+    answer = input(f"Install Docker on {exc.host} with `{exc.command}`? Type yes to continue: ")
+    return answer.strip().lower() == "yes"
+
+
 def _create(args: argparse.Namespace, manager: MachineManager) -> int:
     request = CreateRequest(
         name=args.name,
@@ -142,6 +153,10 @@ def _create(args: argparse.Namespace, manager: MachineManager) -> int:
                 request = replace(
                     request, accept_fingerprint=",".join([*accepted, exc.fingerprint])
                 )
+            except DockerMissing as exc:
+                if not _confirm_install(exc):
+                    return 1
+                request = replace(request, install_docker=True)
     finally:
         if cluster is not None:
             cluster.close()

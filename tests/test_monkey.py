@@ -50,7 +50,12 @@ from swarmtui.ui.rollout_screen import RolloutScreen
 
 SEED = int(os.environ.get("SWARMTUI_MONKEY_SEED", "60606"))
 PRESSES = int(os.environ.get("SWARMTUI_MONKEY_PRESSES", "1000"))  # per mode: 2,000 in all
-CHUNK = 50
+CHUNK = 10
+# After a chunk that leaves a modal open, the monkey often tries to go ahead with it, so the
+# write-mode run reaches the engine's doorstep (where MonkeyApp.execute refuses) many times.
+GO_AHEAD = [["tab", "enter"], ["shift+tab", "enter"], ["ctrl+s"], ["ctrl+u", "1", "enter"]]
+# ...and now and then it goes back to the main screen and opens a mutating action on purpose.
+OPENERS = [["2", "s"], ["2", "u"], ["2", "f"], ["2", "b"], ["2", "x"], ["1", "m", "enter"]]
 QUIT_KEYS = frozenset({"q", "ctrl+q", "ctrl+c", "ctrl+z"})
 NAVIGATION = [
     "escape",
@@ -124,6 +129,7 @@ class MonkeyApp(SwarmTuiApp):
         self.playing = False
         self.quit_requests = 0
         self.refused: list[str] = []
+        self.modals_pushed: list[str] = []  # the modals the monkey tried to go ahead with
 
     async def action_quit(self) -> None:
         if self.playing:
@@ -189,6 +195,11 @@ async def play(pilot: AppPilot, app: MonkeyApp, rng: random.Random, presses: int
     try:
         while len(history) < presses:
             keys = [rng.choice(pool) for _ in range(min(CHUNK, presses - len(history)))]
+            if rng.random() < 0.15:
+                keys += ["escape"] * 4 + rng.choice(OPENERS) + rng.choice(GO_AHEAD)
+            elif isinstance(app.screen, OperationModal) and rng.random() < 0.6:
+                keys[-1:] = rng.choice(GO_AHEAD)
+                app.modals_pushed.append(type(app.screen).__name__)
             history.extend(keys)
             await pilot.press(*keys)
             assert app.is_running, "the app stopped"
@@ -232,9 +243,14 @@ async def run_monkey(lab: Lab, client: Any, read_only: bool, seed: int) -> Monke
     assert app.return_code in (None, 0), f"seed {seed}: return code {app.return_code}"
     assert cluster_state(client) == before, f"seed {seed}: the cluster changed"
     assert not [e for e in app.journal.entries if e.ok], f"seed {seed}: {app.journal.entries}"
+    if not read_only:  # the run must have come to the point of changing something, and more
+        assert len(app.refused) >= 3, (
+            f"seed {seed}: go-aheads in {app.modals_pushed}, only {app.refused} reached execute"
+        )
     print(
         f"monkey {'read-only' if read_only else 'write'}: seed {seed}, {len(history)} presses, "
-        f"{app.quit_requests} quit requests ignored, {len(app.refused)} operations refused"
+        f"{app.quit_requests} quit requests ignored, {len(app.modals_pushed)} go-aheads in modals, "
+        f"{len(app.refused)} operations refused: {sorted(set(app.refused))}"
     )
     return app
 
