@@ -1,4 +1,5 @@
-"""`swarmtui machine create|ls|rm|ssh|join|leave|retire`: the machine engine from the shell."""
+"""`swarmtui machine create|ls|start|stop|rm|ssh|join|leave|retire`: the machine engine from
+the shell."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 
 
 def add_machine_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    machine = sub.add_parser("machine", help="create, list, join and remove machines")
+    machine = sub.add_parser("machine", help="create, list, start, stop, join and remove machines")
     msub = machine.add_subparsers(dest="machine_command", required=True)
 
     create = msub.add_parser("create", help="create (dind) or adopt (ssh) a machine")
@@ -46,6 +47,12 @@ def add_machine_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser])
     create.add_argument("--manager", default="", metavar="URL", help="manager to join")
 
     msub.add_parser("ls", help="machines with their live status")
+
+    start = msub.add_parser("start", help="start a stopped machine (dind)")
+    start.add_argument("name")
+
+    stop = msub.add_parser("stop", help="stop a machine (dind); its swarm node goes down")
+    stop.add_argument("name")
 
     rm = msub.add_parser("rm", help="remove a machine (refused while it is in a swarm)")
     rm.add_argument("name")
@@ -238,6 +245,12 @@ def run_machine(args: argparse.Namespace) -> int:
             return _create(args, manager)
         if command == "ls":
             return _ls(manager)
+        if command == "start":
+            manager.start(args.name, _print)
+            return 0
+        if command == "stop":
+            manager.stop(args.name, _print)
+            return 0
         if command == "rm":
             manager.remove(args.name, _print, force=args.force)
             return 0

@@ -1,6 +1,6 @@
-"""`swarmtui machine ssh NAME [-- COMMAND...]` for a dind machine, run as the user runs it: a
-subprocess of the console script's module, with and without a terminal on stdin, against a
-machine store isolated by XDG_DATA_HOME."""
+"""`swarmtui machine ssh NAME [-- COMMAND...]`, `machine stop NAME` and `machine start NAME` for
+a dind machine, run as the user runs them: subprocesses of the console script's module (ssh with
+and without a terminal on stdin), against a machine store isolated by XDG_DATA_HOME."""
 
 from __future__ import annotations
 
@@ -60,6 +60,18 @@ def machine(engine: Any, lab_swarm: Lab, run_id: str, data_home: Path) -> Iterat
 
 def _machine_ssh(*args: str) -> list[str]:
     return [sys.executable, "-m", "swarmtui", "machine", "ssh", *args]
+
+
+def _machine_cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "swarmtui", "machine", *args],
+        env=_env(tmp_path),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=False,
+    )
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
@@ -164,3 +176,64 @@ def test_machine_ssh_to_an_unknown_machine(data_home: Path, tmp_path: Path) -> N
     assert result.stderr.startswith("swarmtui: There is no machine named 'nosuch'.")
     assert "swarmtui machine ls" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def _ls_state(tmp_path: Path, name: str) -> str:
+    """The STATE column of NAME's row in `machine ls` (NAME DRIVER ADDRESS ROLE STATE ...)."""
+    result = _machine_cli(tmp_path, "ls")
+    assert result.returncode == 0, result.stderr
+    row = next(line for line in result.stdout.splitlines() if line.split()[0] == name)
+    return row.split()[4]
+
+
+def test_machine_stop_then_start(machine: MachineRecord, engine: Any, tmp_path: Path) -> None:
+    """Stopped: its container is not running and `machine ls` says so. Started again: the
+    engine URL in the store answers (the engine may publish its API on another port)."""
+    started = time.monotonic()
+    container = container_name(machine.name)
+    stop = _machine_cli(tmp_path, "stop", machine.name)
+    assert (stop.returncode, stop.stderr) == (0, ""), stop.stderr
+    assert stop.stdout.splitlines() == [f"stopping {container}", f"{machine.name}: stopped"]
+    assert engine.containers.get(container).attrs["State"]["Running"] is False
+    assert _ls_state(tmp_path, machine.name) == "stopped"
+    print(f"machine stop + ls in {time.monotonic() - started:.1f} s")
+
+    start = _machine_cli(tmp_path, "start", machine.name)
+    assert (start.returncode, start.stderr) == (0, ""), start.stderr
+    record = MachineStore().get(machine.name)
+    lines = start.stdout.splitlines()
+    assert lines[0] == f"starting {container}"
+    assert f"{machine.name} is up: engine {record.engine_url}" in lines
+    assert lines[-1] == f"{machine.name}: started"
+    assert engine.containers.get(container).attrs["State"]["Running"] is True
+    version = subprocess.run(
+        ["docker", "-H", record.engine_url, "version", "--format", "{{.Server.Version}}"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert version.returncode == 0, version.stderr
+    assert version.stdout.strip()
+    assert _ls_state(tmp_path, machine.name) == "running"
+    print(f"machine stop + start + checks in {time.monotonic() - started:.1f} s")
+
+
+def test_machine_start_and_stop_refused(data_home: Path, tmp_path: Path) -> None:
+    """An unknown name, and an adopted (ssh) host, which swarmtui never starts or stops: exit
+    1, the plain explanation on stderr, no traceback, nothing contacted."""
+    MachineStore().add(
+        MachineRecord(name="edge", driver="ssh", address="192.0.2.10", ssh_user="admin")
+    )
+    for action in ("stop", "start"):
+        result = _machine_cli(tmp_path, action, "nosuch")
+        assert (result.returncode, result.stdout) == (1, "")
+        assert result.stderr.startswith("swarmtui: There is no machine named 'nosuch'.")
+        assert "swarmtui machine ls" in result.stderr
+        assert "Traceback" not in result.stderr
+
+        result = _machine_cli(tmp_path, action, "edge")
+        assert (result.returncode, result.stdout) == (1, "")
+        assert result.stderr == (
+            "swarmtui: edge is an existing host: swarmtui does not start or stop it.\n"
+        )

@@ -1,7 +1,8 @@
 """Pilot tests of the machines console (issue 5) with the demo machine service: the create
 dialog sends the CreateRequest the form describes, a first-contact fingerprint is only
 accepted after an explicit confirmation, invalid input sends nothing, read-only mode hides
-and refuses every mutating key, join / leave / retire call the service and are journaled."""
+and refuses every mutating key, join / leave / retire / start / stop call the service and are
+journaled, stop only once confirmed."""
 
 from __future__ import annotations
 
@@ -39,7 +40,13 @@ from swarmtui.ui.machine_task_modal import MachineTaskModal
 from swarmtui.ui.machines_screen import MachinesScreen
 from swarmtui.validation import InputError
 
-MUTATING_KEYS = {"c": "create_machine", "j": "join_machine", "l": "leave_machine"}
+MUTATING_KEYS = {
+    "c": "create_machine",
+    "j": "join_machine",
+    "l": "leave_machine",
+    "s": "start_machine",
+    "t": "stop_machine",
+}
 
 
 @asynccontextmanager
@@ -378,6 +385,104 @@ async def test_cancel_runs_nothing() -> None:
         assert sent(service, "remove") == [] and sent(service, "retire") == []
 
 
+# Start, stop -------------------------------------------------------------------------------
+
+
+def state_of(screen: MachinesScreen, name: str) -> tuple[str, str]:
+    return next((s.state, s.swarm_state) for r, s in screen.machines if r.name == name)
+
+
+async def test_stop_asks_first_and_runs_only_when_confirmed() -> None:
+    service = DemoMachineService()
+    async with running(service) as (app, pilot):
+        screen = await open_machines(app, pilot)
+        await pilot.press("down", "t")  # lab-w1, a swarm worker
+        await wait_for(pilot, lambda: isinstance(app.screen, MachineTaskModal), "stop")
+        assert text_of(app, "#confirm-question") == "Stop machine lab-w1?"
+        assert "goes Down in the swarm" in text_of(app, "#confirm-warning")
+        assert text_of(app, "#modal-command") == "$ swarmtui machine stop lab-w1"
+        await pilot.press("enter")  # Cancel has the focus
+        await wait_for(pilot, lambda: app.screen is screen, "the machines view")
+        assert sent(service, "stop") == []
+
+        await pilot.press("t")
+        await wait_for(pilot, lambda: isinstance(app.screen, MachineTaskModal), "stop")
+        modal = app.screen
+        assert isinstance(modal, MachineTaskModal)
+        await press_choice(pilot, app, "stop")
+        assert sent(service, "stop") == ["lab-w1"]
+        assert log_lines(modal)[-1] == "lab-w1: stopped"
+        entry = app.journal.entries[-1]
+        assert entry.ok and entry.command == "swarmtui machine stop lab-w1"
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen, "the machines view")
+        await wait_for(
+            pilot, lambda: state_of(screen, "lab-w1")[0] == "stopped", "lab-w1 shown stopped"
+        )
+        await pilot.press("t")  # stopped already: nothing to ask
+        await pilot.pause()
+        assert app.screen is screen
+        assert sent(service, "stop") == ["lab-w1"]
+
+
+async def test_start_runs_at_once_and_is_journaled() -> None:
+    service = DemoMachineService()
+    service.stop("lab-w1", lambda _: None)
+    async with running(service) as (app, pilot):
+        screen = await open_machines(app, pilot)
+        await pilot.press("down")
+        assert state_of(screen, "lab-w1")[0] == "stopped"
+        await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(app.screen, MachineTaskModal), "start")
+        modal = app.screen
+        assert isinstance(modal, MachineTaskModal)
+        await wait_for(pilot, lambda: modal.succeeded, "the start to succeed")  # nothing pressed
+        assert sent(service, "start") == ["lab-w1"]
+        assert text_of(app, "#modal-command") == "$ swarmtui machine start lab-w1"
+        lines = log_lines(modal)
+        assert lines[0] == "starting swarmtui-machine-lab-w1"
+        assert lines[-1] == "lab-w1: started"
+        assert "lab-w1 is running" in text_of(app, "#modal-error")
+        entry = app.journal.entries[-1]
+        assert entry.ok and entry.command == "swarmtui machine start lab-w1"
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen, "the machines view")
+        await wait_for(
+            pilot, lambda: state_of(screen, "lab-w1") == ("running", "active"), "lab-w1 back"
+        )
+        await pilot.press("s")  # running already: nothing to do
+        await pilot.pause()
+        assert app.screen is screen
+        assert sent(service, "start") == ["lab-w1"]
+
+
+async def test_an_adopted_host_is_neither_started_nor_stopped() -> None:
+    service = DemoMachineService()
+    refusal = "edge-1 is an existing host: swarmtui does not start or stop it."
+    async with running(service) as (app, pilot):
+        screen = await open_machines(app, pilot)
+        assert screen.selected is not None and screen.selected[0].driver == "ssh"
+        for key, button in (("s", ""), ("t", "stop")):
+            await pilot.press(key)
+            await wait_for(pilot, lambda: isinstance(app.screen, MachineTaskModal), key)
+            modal = app.screen
+            assert isinstance(modal, MachineTaskModal)
+            if button:  # stop asks first, even here
+                assert not modal.running and modal.chosen is None
+                modal.query_one(f"#{button}", Button).press()
+
+            def refused(modal: MachineTaskModal = modal) -> bool:
+                return not modal.running and modal.chosen is not None
+
+            await wait_for(pilot, refused, f"{key} refused")
+            assert text_of(app, "#modal-error") == refusal
+            assert not modal.succeeded
+            assert not app.journal.entries[-1].ok
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: app.screen is screen, "the machines view")
+        assert sent(service, "start") == sent(service, "stop") == ["edge-1"]
+
+
 # Read-only, help ---------------------------------------------------------------------------
 
 
@@ -394,12 +499,14 @@ async def test_read_only_hides_and_refuses_machine_changes() -> None:
         # a remapped key or the palette reaching the action directly is refused too
         screen.action_create_machine()
         screen.action_remove_machine()
+        screen.action_start_machine()
+        screen.action_stop_machine()
         await pilot.pause()
         assert app.screen is screen
         assert {name for name, _ in service.calls} == {"list"}
         footer = {key.key for key in screen.query(FooterKey)}
         assert "r" in footer
-        assert not {"c", "j", "l", "x"} & footer
+        assert not {*MUTATING_KEYS, "x"} & footer
 
 
 async def test_help_lists_the_machine_keys() -> None:
@@ -415,6 +522,8 @@ async def test_help_lists_the_machine_keys() -> None:
             "machines_join",
             "machines_leave",
             "machines_remove",
+            "machines_start",
+            "machines_stop",
             "machines_back",
             "create_machine_submit",
             "create_machine_trust",

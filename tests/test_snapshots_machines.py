@@ -199,3 +199,9 @@ def test_join_choice(snap_compare: SnapCompare, size: tuple[int, int]) -> None:
 def test_remove_confirmation(snap_compare: SnapCompare, size: tuple[int, int]) -> None:
     """`x` on lab-w1 (a swarm worker): retire names the machine and every step."""
     check(snap_compare, size, task_modal(("down", "x")))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_stop_confirmation(snap_compare: SnapCompare, size: tuple[int, int]) -> None:
+    """`t` on lab-w1 (a swarm worker): its node goes down, "Cancel" focused, nothing sent."""
+    check(snap_compare, size, task_modal(("down", "t")))

@@ -134,5 +134,13 @@ def leave_command(name: str) -> str:
     return _join(["swarmtui", "machine", "leave", name])
 
 
+def start_command(name: str) -> str:
+    return _join(["swarmtui", "machine", "start", name])
+
+
+def stop_command(name: str) -> str:
+    return _join(["swarmtui", "machine", "stop", name])
+
+
 def remove_command(name: str, retire: bool) -> str:
     return _join(["swarmtui", "machine", "retire" if retire else "rm", name])

@@ -99,6 +99,7 @@ class DemoMachineService:
         self.trusted: set[str] = set()
         self._lock = threading.Lock()
         self._machines = {record.name: (record, status) for record, status in demo_machines()}
+        self._stopped: dict[str, MachineStatus] = {}  # the status before a stop, back on start
 
     def _step(self, log: StepLog, line: str) -> None:
         log(line)
@@ -215,6 +216,33 @@ class DemoMachineService:
         self._step(log, f"docker swarm leave on {name}")
         self._put(replace(record, role=None), replace(status, swarm_state="inactive"))
         self._step(log, f"{name} left the swarm")
+
+    def start(self, name: str, log: StepLog) -> None:
+        with self._lock:
+            self.calls.append(("start", name))
+        record, _ = self._get(name)
+        if record.driver == "ssh":
+            raise MachineError(f"{name} is an existing host: swarmtui does not start or stop it.")
+        self._step(log, f"starting swarmtui-machine-{name}")
+        with self._lock:
+            before = self._stopped.pop(name, None)
+        running = before or MachineStatus(name, "running", DEMO_ENGINE, "inactive")
+        self._put(record, running)
+        self._step(log, f"{name} is up: engine {record.engine_url}")
+        self._step(log, f"{name}: started")
+
+    def stop(self, name: str, log: StepLog) -> None:
+        with self._lock:
+            self.calls.append(("stop", name))
+        record, status = self._get(name)
+        if record.driver == "ssh":
+            raise MachineError(f"{name} is an existing host: swarmtui does not start or stop it.")
+        self._step(log, f"stopping swarmtui-machine-{name}")
+        if status.state == "running":
+            with self._lock:
+                self._stopped[name] = status
+        self._put(record, MachineStatus(name, "stopped", message="exited"))
+        self._step(log, f"{name}: stopped")
 
     def retire(self, name: str, log: StepLog) -> None:
         with self._lock:

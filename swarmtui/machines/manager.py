@@ -10,7 +10,6 @@ import ipaddress
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import replace
-from typing import Protocol, runtime_checkable
 
 from swarmtui.cluster import ClusterBackend
 from swarmtui.journal import mask_secrets
@@ -35,14 +34,6 @@ POLL = 0.5
 
 def _masked(log: StepLog) -> StepLog:
     return lambda line: log(mask_secrets(line))
-
-
-@runtime_checkable
-class RefreshingDriver(Protocol):
-    """A driver whose machines can move under their record: a dind machine started again
-    publishes its engine API on a new host port, and may get a new address."""
-
-    def refreshed(self, record: MachineRecord) -> MachineRecord: ...
 
 
 class MachineManager:
@@ -90,10 +81,7 @@ class MachineManager:
     def _refresh(self, record: MachineRecord) -> MachineRecord:
         """The record with where the machine is reached now, stored when that changed (also
         after a restart outside swarmtui, e.g. `docker restart` or a host reboot)."""
-        driver = self.driver(record.driver)
-        if not isinstance(driver, RefreshingDriver):
-            return record
-        live = driver.refreshed(record)
+        live = self.driver(record.driver).refreshed(record)
         if (live.engine_url, live.address) == (record.engine_url, record.address):
             return record
         try:
@@ -421,6 +409,12 @@ class ConnectedMachineService:
 
     def leave(self, name: str, log: StepLog) -> None:
         self.manager.leave(name, log, self._cluster())
+
+    def start(self, name: str, log: StepLog) -> None:
+        self.manager.start(name, log)
+
+    def stop(self, name: str, log: StepLog) -> None:
+        self.manager.stop(name, log)
 
     def retire(self, name: str, log: StepLog) -> None:
         self.manager.retire(name, log, self._require_cluster())

@@ -146,6 +146,12 @@ class Driver(Protocol):
 
     def remove(self, record: MachineRecord, log: StepLog) -> None: ...
 
+    def refreshed(self, record: MachineRecord) -> MachineRecord:
+        """RECORD with where its machine is reached now (engine URL, address): a dind machine
+        started again publishes its engine API on a new host port. RECORD itself when that
+        cannot change (an adopted host) or cannot be read right now (best effort, no error)."""
+        ...
+
     def run(self, record: MachineRecord, command: list[str], log: StepLog) -> str:
         """Run COMMAND on the machine (docker swarm join/leave); returns stdout."""
         ...

@@ -32,6 +32,16 @@ class MachineService(Protocol):
         """The machine leaves the swarm; the machine itself stays."""
         ...
 
+    def start(self, name: str, log: StepLog) -> None:
+        """Start a stopped machine and wait for its engine; its record follows where it is
+        reached now. An adopted (ssh) host is refused: swarmtui never starts or stops it."""
+        ...
+
+    def stop(self, name: str, log: StepLog) -> None:
+        """Stop the machine (dind: its container); it stays known, its node goes down in the
+        swarm. An adopted (ssh) host is refused."""
+        ...
+
     def retire(self, name: str, log: StepLog) -> None:
         """Drain, leave, remove the node from the swarm, then remove the machine."""
         ...

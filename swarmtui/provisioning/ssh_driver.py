@@ -217,6 +217,10 @@ class SshDriver:
     def stop(self, record: MachineRecord, log: StepLog) -> None:
         self.start(record, log)
 
+    def refreshed(self, record: MachineRecord) -> MachineRecord:
+        """An adopted host is reached where it was adopted: the record as stored."""
+        return record
+
     def remove(self, record: MachineRecord, log: StepLog) -> None:
         # An adopted host is only forgotten: its Docker, hostname and files stay as they are.
         log(f"{record.name}: forgetting {record.address}; the host itself is left unchanged")

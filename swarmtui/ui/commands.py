@@ -71,7 +71,7 @@ def _operation_entries(
         ("Create service", partial(_services, main, "create_service"), "The create form"),
         ("Join tokens", main.action_join_tokens, "Join commands, rotate tokens, leave"),
         ("Action journal", main.action_journal, "What swarmtui did; export as a script"),
-        ("Machines", main.action_machines, "Create, join, leave and remove machines"),
+        ("Machines", main.action_machines, "Create, join, leave, start, stop and remove machines"),
         ("Rollout of selected service", partial(_services, main, "rollout"), "Per-slot update"),
     ]
     actions = ("create_service", "join_tokens", "journal", "machines", "rollout")

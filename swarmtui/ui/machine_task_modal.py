@@ -1,6 +1,7 @@
-"""Join, leave, remove or retire a machine: the question, one button per choice (Cancel has
-the focus), the equivalent command of the focused choice, then a live log of each step and
-the outcome (a MachineError's plain explanation and hint when it fails)."""
+"""Join, leave, start, stop, remove or retire a machine: the question, one button per choice
+(Cancel has the focus), the equivalent command of the focused choice, then a live log of each
+step and the outcome (a MachineError's plain explanation and hint when it fails). A task that
+needs no confirmation (start) runs its only choice as soon as the modal opens."""
 
 from __future__ import annotations
 
@@ -55,6 +56,8 @@ class MachineTaskModal(OperationModal):
         warning: str,
         choices: Sequence[MachineChoice],
         action: str,
+        *,
+        run_now: bool = False,
     ) -> None:
         super().__init__(title)
         self.add_class("machine-task")
@@ -62,6 +65,7 @@ class MachineTaskModal(OperationModal):
         self.warning = warning
         self.choices = {choice.id: choice for choice in choices}
         self.action = action  # the read-only gate of every choice
+        self.run_now = run_now  # run the first choice right away: no question to answer
         self.succeeded = False
         self.chosen: MachineChoice | None = None
 
@@ -87,6 +91,8 @@ class MachineTaskModal(OperationModal):
         first = next(iter(self.choices.values()), None)
         self.show_command(first.command if first else "")
         self.query_one("#cancel", Button).focus()
+        if self.run_now and first is not None and guard(self.app, self.action):
+            self.begin(first)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         choice = self.choices.get(event.widget.id or "")

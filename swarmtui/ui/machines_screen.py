@@ -1,5 +1,6 @@
 """`M`: the machines swarmtui created or adopted, with their live status (refreshed off the UI
-thread every few seconds while the view is open); create, join, leave and remove them."""
+thread every few seconds while the view is open); create, join, leave, start, stop and remove
+them."""
 
 from __future__ import annotations
 
@@ -13,7 +14,13 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from swarmtui.machines.create_form import join_command, leave_command, remove_command
+from swarmtui.machines.create_form import (
+    join_command,
+    leave_command,
+    remove_command,
+    start_command,
+    stop_command,
+)
 from swarmtui.machines.model import MachineError, MachineRecord, MachineStatus, Role, StepLog
 from swarmtui.machines.service import MachineService
 from swarmtui.ui.create_machine_dialog import CreateMachineDialog
@@ -46,6 +53,8 @@ class MachinesScreen(Screen[None]):
         Binding("c", "create_machine", "Create", id="machines_create"),
         Binding("j", "join_machine", "Join", id="machines_join"),
         Binding("l", "leave_machine", "Leave", id="machines_leave"),
+        Binding("s", "start_machine", "Start", id="machines_start"),
+        Binding("t", "stop_machine", "Stop", id="machines_stop"),
         Binding("x", "remove_machine", "Remove", id="machines_remove"),
         Binding("r", "reload", "Refresh", id="machines_refresh"),
         Binding("escape", "app.pop_screen", "Back", id="machines_back"),
@@ -265,5 +274,68 @@ class MachinesScreen(Screen[None]):
         )
         modal = MachineTaskModal(
             f"{verb} {name}", f"{verb} machine {name}?", steps + gone, [choice], "remove_machine"
+        )
+        self.app.push_screen(modal, self._after)
+
+    def action_start_machine(self) -> None:
+        """No question (starting interrupts nothing): the modal runs it at once and shows the
+        steps, or an adopted host's refusal (swarmtui never starts or stops one)."""
+        machine = self._chosen("start_machine")
+        if machine is None:
+            return
+        record, status = machine
+        name = record.name
+        if record.driver == "dind" and status.state == "running":
+            self.notify(f"{name} is running already.", severity="warning")
+            return
+
+        def run(service: MachineService, log: StepLog) -> None:
+            service.start(name, log)
+
+        choice = MachineChoice(
+            "start", f"Start {name}", start_command(name), run, f"{name} is running."
+        )
+        warning = (
+            "Its node comes back Ready in the swarm; the swarm does not move replicated tasks "
+            "back to it by itself."
+            if in_swarm(status) or record.role
+            else ""
+        )
+        modal = MachineTaskModal(
+            f"Start {name}",
+            f"Starting machine {name}",
+            warning,
+            [choice],
+            "start_machine",
+            run_now=True,
+        )
+        self.app.push_screen(modal, self._after)
+
+    def action_stop_machine(self) -> None:
+        machine = self._chosen("stop_machine")
+        if machine is None:
+            return
+        record, status = machine
+        name = record.name
+        if status.state == "stopped":
+            self.notify(f"{name} is stopped already.", severity="warning")
+            return
+
+        def run(service: MachineService, log: StepLog) -> None:
+            service.stop(name, log)
+
+        choice = MachineChoice(
+            "stop", f"Stop {name}", stop_command(name), run, f"{name} was stopped.", "error"
+        )
+        if in_swarm(status) or record.role:
+            warning = (
+                "Its node goes Down in the swarm and its tasks are rescheduled on other nodes; "
+                "a manager stopping weakens the quorum. The machine, its data and its swarm "
+                "membership stay: start it again to bring the node back."
+            )
+        else:
+            warning = "Its engine and everything running on it stop. The machine and its data stay."
+        modal = MachineTaskModal(
+            f"Stop {name}", f"Stop machine {name}?", warning, [choice], "stop_machine"
         )
         self.app.push_screen(modal, self._after)

@@ -21,6 +21,8 @@ MUTATING_ACTIONS = frozenset(
         "join_machine",
         "leave_machine",
         "remove_machine",
+        "start_machine",
+        "stop_machine",
     }
 )
 
