@@ -71,6 +71,7 @@ def demo_machines() -> list[tuple[MachineRecord, MachineStatus]]:
         role="worker",
         engine_url="tcp://127.0.0.1:23751",
         container_id="5f0c1d2e3a4b",
+        extra={"container": "swarmtui-machine-lab-w1"},
         created_at=DEMO_CREATED,
     )
     edge = MachineRecord(
@@ -142,8 +143,8 @@ class DemoMachineService:
     def _dind(self, request: CreateRequest, log: StepLog) -> MachineRecord:
         image = request.node_image or "docker:28-dind"
         self._step(log, f"Using node image {image}")
-        self._step(log, f"Creating volume swarmtui-{request.name}-docker")
-        self._step(log, f"Starting container swarmtui-{request.name} (privileged)")
+        self._step(log, f"Creating volume swarmtui-machine-{request.name}-docker")
+        self._step(log, f"Starting container swarmtui-machine-{request.name} (privileged)")
         self._step(log, f"Engine of {request.name} is up: Docker {DEMO_ENGINE}")
         return MachineRecord(
             name=request.name,
@@ -151,6 +152,7 @@ class DemoMachineService:
             address="172.30.0.9",
             engine_url="tcp://127.0.0.1:23759",
             container_id="9a8b7c6d5e4f",
+            extra={"container": f"swarmtui-machine-{request.name}"},
             created_at=DEMO_CREATED,
         )
 
@@ -262,7 +264,7 @@ class DemoMachineService:
     def _drop(self, name: str, log: StepLog) -> None:
         record, _ = self._get(name)
         if record.driver == "dind":
-            self._step(log, f"Removing container swarmtui-{name} and its volumes")
+            self._step(log, f"Removing container swarmtui-machine-{name} and its volume")
         else:
             self._step(log, f"Forgetting {name} (the host itself is left as it is)")
         with self._lock:

@@ -56,7 +56,7 @@ class MachinesScreen(Screen[None]):
         Binding("s", "start_machine", "Start", id="machines_start"),
         Binding("t", "stop_machine", "Stop", id="machines_stop"),
         Binding("x", "remove_machine", "Remove", id="machines_remove"),
-        Binding("r", "reload", "Refresh", id="machines_refresh"),
+        Binding("r", "reload", "Refresh", show=False, id="machines_refresh"),
         Binding("escape", "app.pop_screen", "Back", id="machines_back"),
     ]
 
@@ -260,7 +260,12 @@ class MachinesScreen(Screen[None]):
 
         verb = "Retire" if retire else "Remove"
         if record.driver == "dind":
-            gone = f"Its container swarmtui-{name} and its volumes are deleted."
+            container = record.extra.get("container", "")
+            gone = (
+                f"Its container {container} and its volume are deleted."
+                if container
+                else "Its container and its volume are deleted."
+            )
         else:
             gone = f"swarmtui forgets it; the host {record.address} itself is left as it is."
         steps = "It is drained, leaves the swarm and its node is removed. " if retire else ""
