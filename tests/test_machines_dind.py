@@ -21,7 +21,7 @@ from swarmtui.backend.dind_driver import MACHINE_LABEL, DindDriver, container_na
 from swarmtui.backend.docker_backend import DockerBackend
 from swarmtui.backend.engine_setup import engine_client
 from swarmtui.backend.images import NODE_IMAGE, WORKLOAD_IMAGE
-from swarmtui.backend.lab import Lab
+from swarmtui.backend.lab import Lab, lab_down, lab_up
 from swarmtui.endpoints import Endpoint
 from swarmtui.machines.manager import ConnectedMachineService, MachineManager
 from swarmtui.machines.model import CreateRequest, MachineError, MachineRecord
@@ -286,3 +286,52 @@ def test_start_and_stop_explain_an_unknown_or_vanished_machine(
     for action in (manager.start, manager.stop):
         with pytest.raises(MachineError, match=f"container of machine {vanished} is gone"):
             action(vanished, print)
+
+
+def test_a_machine_joins_as_manager_and_retires_without_hurting_quorum(
+    engine: Any, run_id: str, data_home: Path, tmp_path: Path
+) -> None:
+    """On a one-manager lab of its own (raft membership changes stay out of the shared lab):
+    the machine joins as a manager (2 managers, both reachable), then retire demotes it
+    before it leaves, so the lab's manager keeps quorum and stays the leader."""
+    lab_name = f"swarmtui-q{run_id}"
+    name = f"m{run_id}-mgr"
+    lab = lab_up(lab_name, 1, 0, load_images=())
+    store = MachineStore(tmp_path / "machines.json")
+    driver = DindDriver(node_image=NODE_IMAGE, network=lab.network, load_images=())
+    manager = MachineManager(store, {"dind": driver})
+    backend = DockerBackend(Endpoint(lab.manager_url, "test"))
+    client = engine_client(lab.manager_url)
+    try:
+        started = time.monotonic()
+        record = manager.create(
+            CreateRequest(name=name, driver="dind", role="manager"), print, backend
+        )
+        print(f"created and joined as manager in {time.monotonic() - started:.1f} s")
+        node = client.nodes.get(record.extra["node_id"])
+        assert node.attrs["Spec"]["Role"] == "manager"
+        assert record.role == "manager"
+        _wait(
+            lambda: (
+                [n.attrs.get("ManagerStatus", {}).get("Reachability") for n in client.nodes.list()]
+                == ["reachable", "reachable"]
+            ),
+            30,
+            "both managers reachable",
+        )
+        started = time.monotonic()
+        manager.retire(name, print, backend)
+        print(f"retired the manager in {time.monotonic() - started:.1f} s")
+        nodes = client.nodes.list()
+        assert [n.attrs["Description"]["Hostname"] for n in nodes] == ["manager1"]
+        assert nodes[0].attrs["ManagerStatus"]["Leader"] is True
+        assert client.info()["Swarm"]["ControlAvailable"] is True
+        assert store.list() == []
+    finally:
+        backend.close()
+        try:
+            _remove_machine(engine, client, store, driver, name)
+        finally:
+            client.close()
+            lab_down(lab_name)
+    assert _leftovers(engine, [name]) == []
