@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from demo_app import AppPilot, demo_app, settle, wait_for, wait_main
 from rich.text import Text
+from textual import events
 from textual.command import CommandPalette
 from textual.widgets import Button, Input, OptionList, Select, Static
 
@@ -214,6 +215,23 @@ async def test_a_valid_form_typed_from_the_keyboard_creates_one_service() -> Non
         (entry,) = app.journal.entries
         assert entry.ok and entry.command.startswith("docker service create --name api")
         assert "Service api created." in notifications(app)
+
+
+async def test_keys_typed_ahead_land_in_the_field_they_were_meant_for() -> None:
+    """A burst of keys (as over a slow SSH link, or tmux send-keys) is queued before the app
+    handles the first of them: tab and enter still move on before the keys after them."""
+    backend = DemoBackend()
+    async with running(backend) as (app, pilot):
+        screen = await open_form(app, pilot)
+        burst = [*"web", "enter", *"api", "tab", "tab", *"3", "shift+tab", "shift+tab"]
+        for key in burst:
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await wait_for(
+            pilot, lambda: app.focused is screen.query_one("#field-name"), "the name field"
+        )
+        form = screen.form_input()
+        # (a field reached by tab has its text selected: typing replaces the default 1)
+        assert (form.image, form.name, form.replicas) == ("web", "api", "3")
 
 
 @pytest.mark.parametrize(

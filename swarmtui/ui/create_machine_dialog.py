@@ -37,6 +37,7 @@ from swarmtui.machines.model import (
     MachineRecord,
 )
 from swarmtui.machines.service import MachineService
+from swarmtui.ui.form_keys import FORM_BINDINGS, next_field_allowed
 from swarmtui.ui.machine_task_modal import LOG_MAX_LINES, machine_error_text
 from swarmtui.ui.operation_modal import OperationModal
 from swarmtui.ui.read_only import guard
@@ -70,6 +71,7 @@ class CreateMachineDialog(OperationModal):
         Binding("ctrl+s", "submit", "Create", id="create_machine_submit"),
         Binding("ctrl+t", "trust", "Trust fingerprint", id="create_machine_trust"),
         Binding("ctrl+y", "install", "Install Docker", id="create_machine_install"),
+        *FORM_BINDINGS,
     ]
 
     def __init__(self, existing: Collection[str] = ()) -> None:
@@ -142,7 +144,13 @@ class CreateMachineDialog(OperationModal):
             return isinstance(self.pending, DockerMissing)
         if action == "submit":
             return not self.running and self.created is None and self.pending is None
+        if action == "next_field":
+            return next_field_allowed(self)
         return True
+
+    def action_next_field(self) -> None:
+        """enter moves on to the next field; ctrl+s sends."""
+        self.focus_next()
 
     # Reading the form -------------------------------------------------------------------
 
@@ -178,9 +186,7 @@ class CreateMachineDialog(OperationModal):
         self._preview()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        """enter moves on to the next field; ctrl+s sends."""
-        event.stop()
-        self.focus_next()
+        event.stop()  # enter is the next_field binding; a remapped enter must not send
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "field-driver":

@@ -26,6 +26,7 @@ from swarmtui.service_form import (
     create_command,
     validate_form,
 )
+from swarmtui.ui.form_keys import FORM_BINDINGS, next_field_allowed
 from swarmtui.ui.operation_modal import OperationModal
 from swarmtui.ui.read_only import guard
 from swarmtui.validation import InputError
@@ -71,6 +72,7 @@ def engine_error_field(message: str) -> str | None:
 class CreateServiceScreen(OperationModal):
     BINDINGS = [
         Binding("ctrl+s", "submit", "Create", id="create_service_submit"),
+        *FORM_BINDINGS,
     ]
 
     def __init__(self) -> None:
@@ -138,10 +140,17 @@ class CreateServiceScreen(OperationModal):
         self._clear_error(event.input)
         self._preview()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next_field":
+            return next_field_allowed(self)
+        return True
+
+    def action_next_field(self) -> None:
         """enter moves on to the next field; ctrl+s sends."""
-        event.stop()
         self.focus_next()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()  # enter is the next_field binding; a remapped enter must not send
 
     def on_select_changed(self, event: Select.Changed) -> None:
         self._clear_error(event.select)
