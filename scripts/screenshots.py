@@ -19,24 +19,34 @@ from pathlib import Path
 
 from rich.text import Text
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, Select, Static
 
 from swarmtui.cluster import ClusterBackend
 from swarmtui.config import Config
-from swarmtui.demo import DEMO_NOW, DemoBackend
+from swarmtui.demo import DEMO_NOW, SERVICES_JSON, DemoBackend
+from swarmtui.machines.demo_service import NO_DOCKER_HOST, DemoMachineService
+from swarmtui.machines.model import DockerMissing
 from swarmtui.problems import BackendError, ProblemKind
 from swarmtui.ui.app import SwarmTuiApp
 from swarmtui.ui.cluster_header import LIVE, ClusterHeader
+from swarmtui.ui.create_machine_dialog import CreateMachineDialog
+from swarmtui.ui.create_service_screen import CreateServiceScreen
 from swarmtui.ui.help_screen import HelpScreen
 from swarmtui.ui.init_swarm_screen import InitSwarmScreen
 from swarmtui.ui.inspect_screen import InspectScreen
+from swarmtui.ui.journal_screen import JournalScreen
+from swarmtui.ui.log_screen import LogScreen
+from swarmtui.ui.machines_screen import MachinesScreen
+from swarmtui.ui.operation_modal import ScaleModal
 from swarmtui.ui.panes import TasksPane
 from swarmtui.ui.problem_screen import ProblemScreen
+from swarmtui.ui.rollout_screen import RolloutScreen
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = REPO / "screenshots"
 ENDPOINT = "tcp://127.0.0.1:2375"
 TIMEOUT = 30.0
+HELLOWORLD_LOG_LINES = 90  # the demo's fixed lines: 30 for each of helloworld's three tasks
 
 AppPilot = Pilot[None]
 
@@ -47,6 +57,7 @@ class Shot:
     size: tuple[int, int]
     backend: Callable[[], DemoBackend]
     steps: Callable[[AppPilot, SwarmTuiApp], Awaitable[None]]
+    machines: bool = False  # with the demo machine service (the machines view, key M)
 
 
 async def wait_for(pilot: AppPilot, probe: Callable[[], object], what: str) -> None:
@@ -70,6 +81,16 @@ def main_painted(app: SwarmTuiApp) -> bool:
         and f"● {LIVE}" in header
         and "reconnecting" not in header
     )
+
+
+def static_text(app: SwarmTuiApp, selector: str) -> str:
+    """The plain text of a Static of the active screen ("" when it has none)."""
+    found = app.screen.query(selector)
+    if not found:
+        return ""
+    widget = found.first()
+    content = widget.content if isinstance(widget, Static) else ""
+    return content.plain if isinstance(content, Text) else str(content)
 
 
 async def main_screen(pilot: AppPilot, app: SwarmTuiApp) -> None:
@@ -101,6 +122,109 @@ async def problem(pilot: AppPilot, app: SwarmTuiApp) -> None:
     await wait_for(pilot, lambda: isinstance(app.screen, ProblemScreen), "the problem screen")
 
 
+async def service_logs(pilot: AppPilot, app: SwarmTuiApp) -> None:
+    await main_screen(pilot, app)
+    await pilot.press("2", "L")  # the services pane, on helloworld: its tasks' logs merged
+
+    def complete() -> bool:
+        screen = app.screen
+        if not isinstance(screen, LogScreen) or screen.state != "following":
+            return False
+        lines = len(screen.view.model.buffer)
+        return lines == HELLOWORLD_LOG_LINES and f"{lines} lines" in screen._status
+
+    await wait_for(pilot, complete, "every log line of helloworld")
+
+
+async def create_service(pilot: AppPilot, app: SwarmTuiApp) -> None:
+    await main_screen(pilot, app)
+    await pilot.press("2", "c")
+    await wait_for(pilot, lambda: isinstance(app.screen, CreateServiceScreen), "the form")
+    # image, name, mode (a select, left as is), replicas, command: typed as a user would
+    await pilot.press(*"swarmtui-workload:1", "tab", *"helloworld", "tab", "tab")
+    await pilot.press("ctrl+u", "2", "tab", *"ping 127.0.0.1")
+    command = "docker service create --name helloworld --replicas 2"
+    await wait_for(
+        pilot, lambda: command in static_text(app, "#modal-command"), "the command preview"
+    )
+
+
+async def scale(pilot: AppPilot, app: SwarmTuiApp) -> None:
+    await main_screen(pilot, app)
+    await pilot.press("2", "s", "ctrl+u", "5")
+    await wait_for(
+        pilot,
+        lambda: (
+            isinstance(app.screen, ScaleModal)
+            and "helloworld=5" in static_text(app, "#modal-command")
+        ),
+        "the scale preview",
+    )
+
+
+async def rollout(pilot: AppPilot, app: SwarmTuiApp) -> None:
+    await main_screen(pilot, app)
+    app.main_screen.select_object("services", str(SERVICES_JSON[1]["ID"]))  # web, mid-update
+    await pilot.press("o")
+
+    def loaded() -> bool:
+        screen = app.screen
+        return isinstance(screen, RolloutScreen) and screen.rollout is not None
+
+    await wait_for(pilot, loaded, "the rollout")
+
+
+async def machines(pilot: AppPilot, app: SwarmTuiApp) -> None:
+    await main_screen(pilot, app)
+    await pilot.press("M")
+
+    def loaded() -> bool:
+        screen = app.screen
+        return isinstance(screen, MachinesScreen) and screen.loaded
+
+    await wait_for(pilot, loaded, "the machines view")
+
+
+async def machine_install_docker(pilot: AppPilot, app: SwarmTuiApp) -> None:
+    await machines(pilot, app)
+    await pilot.press("c")
+    await wait_for(pilot, lambda: isinstance(app.screen, CreateMachineDialog), "the dialog")
+    dialog = app.screen
+    assert isinstance(dialog, CreateMachineDialog)
+    driver = dialog.query_one("#field-driver", Select)
+    driver.value = "ssh"
+    await pilot.pause()
+    for name, value in (("name", "edge-3"), ("host", NO_DOCKER_HOST)):
+        dialog.query_one(f"#field-{name}", Input).value = value
+        await pilot.pause()
+    dialog.query_one("#field-name", Input).focus()
+    await pilot.press("ctrl+s")
+    await wait_for(pilot, lambda: dialog.pending is not None, "the host key fingerprint")
+    await pilot.press("ctrl+t")  # trust it: the host has no Docker, the dialog asks to install
+    await wait_for(pilot, lambda: isinstance(dialog.pending, DockerMissing), "the install question")
+
+
+async def journal(pilot: AppPilot, app: SwarmTuiApp) -> None:
+    """Two operations done through their modals (scale, then a new image), then `J`."""
+    await main_screen(pilot, app)
+    for done, keys in enumerate((("s", "ctrl+u", "3"), ("u", "ctrl+u", *"swarmtui-workload:2")), 1):
+        await pilot.press("2", *keys, "enter")
+
+        def finished(entries: int = done) -> bool:
+            return len(app.journal.entries) == entries and app.screen is app.main_screen
+
+        await wait_for(pilot, finished, "the operation")
+    app.clear_notifications()
+    await pilot.press("J")
+
+    def listed() -> bool:
+        screen = app.screen
+        return isinstance(screen, JournalScreen) and screen._shown == 2
+
+    await wait_for(pilot, listed, "the journal")
+    app.clear_notifications()  # the operations' toasts are not the subject
+
+
 def unreachable() -> DemoBackend:
     return DemoBackend(
         fail_with=BackendError(
@@ -118,6 +242,13 @@ SHOTS = (
     Shot("help", (120, 40), DemoBackend, help_screen),
     Shot("init-swarm", (120, 40), lambda: DemoBackend(swarm_state="inactive"), init_swarm),
     Shot("unreachable", (120, 40), unreachable, problem),
+    Shot("logs-service", (120, 40), DemoBackend, service_logs),
+    Shot("create-service", (120, 40), DemoBackend, create_service),
+    Shot("scale", (120, 40), DemoBackend, scale),
+    Shot("rollout", (120, 40), DemoBackend, rollout),
+    Shot("machines", (120, 40), DemoBackend, machines, machines=True),
+    Shot("machine-install-docker", (120, 40), DemoBackend, machine_install_docker, machines=True),
+    Shot("journal", (120, 40), DemoBackend, journal),
 )
 
 
@@ -127,7 +258,13 @@ async def render(shot: Shot, out: Path) -> Path:
     def connect() -> ClusterBackend:
         return backend
 
-    app = SwarmTuiApp(connect, Config(), endpoint_label=ENDPOINT, clock=lambda: DEMO_NOW)
+    app = SwarmTuiApp(
+        connect,
+        Config(),
+        endpoint_label=ENDPOINT,
+        clock=lambda: DEMO_NOW,
+        machines=DemoMachineService() if shot.machines else None,
+    )
     async with app.run_test(size=shot.size) as pilot:
         await shot.steps(pilot, app)
         for field in app.screen.query(Input):
