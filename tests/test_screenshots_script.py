@@ -15,6 +15,13 @@ EXPECTED = {
     "help.svg": "command_palette",
     "init-swarm.svg": "docker&#160;swarm&#160;init",
     "unreachable.svg": "Engine&#160;unreachable",
+    "logs-service.svg": "Logs:&#160;service&#160;helloworld",
+    "create-service.svg": "Create&#160;a&#160;service",
+    "scale.svg": "helloworld=5",
+    "rollout.svg": "Rollout&#160;of&#160;web",
+    "machines.svg": "Machines",
+    "machine-install-docker.svg": "Install&#160;Docker",
+    "journal.svg": "Action&#160;journal",
 }
 
 

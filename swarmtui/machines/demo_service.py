@@ -178,7 +178,7 @@ class DemoMachineService:
         if host == NO_DOCKER_HOST:
             self._step(log, "Preflight: Docker is not installed")
             if not request.install_docker:
-                raise DockerMissing(host, "Debian GNU/Linux 12 (bookworm)", DEMO_INSTALL)
+                raise DockerMissing(host, "Ubuntu 24.04 LTS", DEMO_INSTALL)
             self._step(log, f"{host}$ sudo -n env DEBIAN_FRONTEND=noninteractive {DEMO_INSTALL}")
             self._step(log, f"Docker {DEMO_ENGINE} installed and started")
         self._step(log, "Preflight: sudo without password, Docker 27.5.1, live-restore off")

@@ -15,12 +15,11 @@ from dataclasses import fields, replace
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
-from textual import events, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widget import Widget
-from textual.widgets import Button, Footer, Input, Label, Log, Select, Static
+from textual.widgets import Button, Footer, Input, Log, Select, Static
 
 from swarmtui.machines.create_form import (
     DRIVERS,
@@ -37,23 +36,20 @@ from swarmtui.machines.model import (
     MachineRecord,
 )
 from swarmtui.machines.service import MachineService
-from swarmtui.ui.form_keys import FORM_BINDINGS, next_field_allowed
+from swarmtui.ui.form_modal import FormField, FormModal
 from swarmtui.ui.machine_task_modal import LOG_MAX_LINES, machine_error_text
-from swarmtui.ui.operation_modal import OperationModal
 from swarmtui.ui.read_only import guard
 from swarmtui.validation import InputError
 
 if TYPE_CHECKING:
     from swarmtui.ui.app import SwarmTuiApp
 
-# (CreateForm field, label, placeholder or the choices of a Select)
-MachineField = tuple[str, str, str | tuple[str, ...]]
-COMMON_FIELDS: tuple[MachineField, ...] = (
+COMMON_FIELDS: tuple[FormField, ...] = (
     ("driver", "Driver", DRIVERS),
     ("name", "Name", "worker-3"),
     ("role", "Join as", ROLE_CHOICES),
 )
-SSH_FIELDS: tuple[MachineField, ...] = (
+SSH_FIELDS: tuple[FormField, ...] = (
     ("host", "Host", "10.0.0.13 or node3.example.net"),
     ("ssh_user", "User", "root (empty: the ~/.ssh/config user, else root)"),
     ("ssh_port", "Port", "22"),
@@ -64,15 +60,15 @@ LABELS = {name: label for name, label, _ in COMMON_FIELDS + SSH_FIELDS}
 DEFAULTS = CreateForm()
 
 
-class CreateMachineDialog(OperationModal):
+class CreateMachineDialog(FormModal):
     """Dismissed with True when a machine was created."""
 
     BINDINGS = [
         Binding("ctrl+s", "submit", "Create", id="create_machine_submit"),
         Binding("ctrl+t", "trust", "Trust fingerprint", id="create_machine_trust"),
         Binding("ctrl+y", "install", "Install Docker", id="create_machine_install"),
-        *FORM_BINDINGS,
     ]
+    SELECT_ON_FOCUS = False  # focus comes back after a failure: keep the text as it is
 
     def __init__(self, existing: Collection[str] = ()) -> None:
         super().__init__("Create a machine")
@@ -106,29 +102,9 @@ class CreateMachineDialog(OperationModal):
             yield Static(Text(""), id="modal-error")
         yield Footer(show_command_palette=False)
 
-    def _rows(self, specs: tuple[MachineField, ...]) -> ComposeResult:
-        for name, label, hint in specs:
-            with Horizontal(classes="form-row"):
-                yield Label(label, classes="form-label")
-                yield self._field(name, hint)
-
-    def _field(self, name: str, hint: str | tuple[str, ...]) -> Widget:
-        default = str(getattr(DEFAULTS, name))
-        if isinstance(hint, tuple):
-            return Select(
-                [(choice, choice) for choice in hint],
-                value=default,
-                allow_blank=False,
-                compact=True,
-                id=f"field-{name}",
-            )
-        return Input(
-            value=default,
-            placeholder=f"e.g. {hint}",
-            compact=True,
-            select_on_focus=False,  # focus comes back after a failure: keep the text as it is
-            id=f"field-{name}",
-        )
+    def _rows(self, specs: tuple[FormField, ...]) -> ComposeResult:
+        for spec in specs:
+            yield self.form_row(spec, str(getattr(DEFAULTS, spec[0])))
 
     def on_mount(self) -> None:
         self.query_one("#question-box").display = False
@@ -144,25 +120,12 @@ class CreateMachineDialog(OperationModal):
             return isinstance(self.pending, DockerMissing)
         if action == "submit":
             return not self.running and self.created is None and self.pending is None
-        if action == "next_field":
-            return next_field_allowed(self)
-        return True
-
-    def action_next_field(self) -> None:
-        """enter moves on to the next field; ctrl+s sends."""
-        self.focus_next()
+        return super().check_action(action, parameters)
 
     # Reading the form -------------------------------------------------------------------
 
     def form(self) -> CreateForm:
-        values: dict[str, str] = {}
-        for spec in fields(CreateForm):
-            widget = self.query_one(f"#field-{spec.name}")
-            if isinstance(widget, Select):
-                values[spec.name] = str(widget.value)
-            elif isinstance(widget, Input):
-                values[spec.name] = widget.value
-        return CreateForm(**values)
+        return CreateForm(**self.field_values(spec.name for spec in fields(CreateForm)))
 
     def _show_ssh_fields(self) -> None:
         self.query_one("#ssh-fields").display = self.form().driver == "ssh"
@@ -177,16 +140,9 @@ class CreateMachineDialog(OperationModal):
             preview.append(f"({LABELS.get(exc.field, exc.field)}: {exc.message})", style="dim")
             self.query_one("#modal-command", Static).update(preview)
 
-    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        for row in self.query(".form-row"):
-            row.set_class(row in event.widget.ancestors, "-current")
-
     def on_input_changed(self, event: Input.Changed) -> None:
         event.input.remove_class("-field-invalid")
         self._preview()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()  # enter is the next_field binding; a remapped enter must not send
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "field-driver":

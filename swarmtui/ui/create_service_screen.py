@@ -10,12 +10,11 @@ from __future__ import annotations
 from dataclasses import fields
 
 from rich.text import Text
-from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Label, Select, Static
+from textual.widgets import Footer, Input, Select, Static
 
 from swarmtui.operations import create_service
 from swarmtui.service_form import (
@@ -26,13 +25,10 @@ from swarmtui.service_form import (
     create_command,
     validate_form,
 )
-from swarmtui.ui.form_keys import FORM_BINDINGS, next_field_allowed
-from swarmtui.ui.operation_modal import OperationModal
+from swarmtui.ui.form_modal import FormField, FormModal
 from swarmtui.ui.read_only import guard
 from swarmtui.validation import InputError
 
-# (ServiceFormInput field, label, placeholder or the choices of a Select)
-FormField = tuple[str, str, str | tuple[str, ...]]
 FORM_FIELDS: tuple[FormField, ...] = (
     ("image", "Image", "swarmtui-workload:1"),
     ("name", "Name", "web"),
@@ -69,11 +65,8 @@ def engine_error_field(message: str) -> str | None:
     return None
 
 
-class CreateServiceScreen(OperationModal):
-    BINDINGS = [
-        Binding("ctrl+s", "submit", "Create", id="create_service_submit"),
-        *FORM_BINDINGS,
-    ]
+class CreateServiceScreen(FormModal):
+    BINDINGS = [Binding("ctrl+s", "submit", "Create", id="create_service_submit")]
 
     def __init__(self) -> None:
         super().__init__("Create a service")
@@ -84,28 +77,15 @@ class CreateServiceScreen(OperationModal):
         with Vertical(id="modal-box") as box:
             box.border_title = self.modal_title
             with VerticalScroll(id="create-form"):
-                for name, label, hint in FORM_FIELDS:
-                    with Horizontal(classes="form-row"):
-                        yield Label(label, classes="form-label")
-                        yield self._field(name, hint)
+                for spec in FORM_FIELDS:
+                    name = spec[0]
+                    yield self.form_row(spec, str(getattr(DEFAULTS, name)))
                     error = Static(Text(""), id=f"error-{name}", classes="form-error")
                     error.display = False
                     yield error
             yield Static(Text(""), id="modal-command")
             yield Static(Text(""), id="modal-error")
         yield Footer(show_command_palette=False)
-
-    def _field(self, name: str, hint: str | tuple[str, ...]) -> Widget:
-        default = str(getattr(DEFAULTS, name))
-        if isinstance(hint, tuple):
-            return Select(
-                [(choice, choice) for choice in hint],
-                value=default,
-                allow_blank=False,
-                compact=True,
-                id=f"field-{name}",
-            )
-        return Input(value=default, placeholder=f"e.g. {hint}", compact=True, id=f"field-{name}")
 
     def on_mount(self) -> None:
         self.query_one("#field-image", Input).focus()
@@ -114,14 +94,7 @@ class CreateServiceScreen(OperationModal):
     # Reading the form -------------------------------------------------------------------
 
     def form_input(self) -> ServiceFormInput:
-        values: dict[str, str] = {}
-        for spec in fields(ServiceFormInput):
-            widget = self.query_one(f"#field-{spec.name}")
-            if isinstance(widget, Select):
-                values[spec.name] = str(widget.value)
-            elif isinstance(widget, Input):
-                values[spec.name] = widget.value
-        return ServiceFormInput(**values)
+        return ServiceFormInput(**self.field_values(f.name for f in fields(ServiceFormInput)))
 
     def _preview(self) -> None:
         try:
@@ -131,26 +104,9 @@ class CreateServiceScreen(OperationModal):
             preview.append(f"({exc.message})", style="dim")
             self.query_one("#modal-command", Static).update(preview)
 
-    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        """Highlight the label of the field being edited."""
-        for row in self.query(".form-row"):
-            row.set_class(row in event.widget.ancestors, "-current")
-
     def on_input_changed(self, event: Input.Changed) -> None:
         self._clear_error(event.input)
         self._preview()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "next_field":
-            return next_field_allowed(self)
-        return True
-
-    def action_next_field(self) -> None:
-        """enter moves on to the next field; ctrl+s sends."""
-        self.focus_next()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()  # enter is the next_field binding; a remapped enter must not send
 
     def on_select_changed(self, event: Select.Changed) -> None:
         self._clear_error(event.select)
