@@ -14,6 +14,7 @@ import secrets
 import signal
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -124,3 +125,20 @@ def image_v2(lab_swarm: Lab) -> str:
         finally:
             client.close()
     return IMAGE_V2
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """HOME and XDG_DATA_HOME (the machine store, swarmtui's known_hosts) in tmp, no SSH
+    agent: nothing touches the real user's files. CLI subprocesses inherit them."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.delenv("SSH_AUTH_SOCK", raising=False)
+    (tmp_path / "home").mkdir(exist_ok=True)
+    return tmp_path / "home"
+
+
+@pytest.fixture
+def data_home(home: Path) -> Path:
+    """The XDG_DATA_HOME of `home`."""
+    return home.parent / "data"

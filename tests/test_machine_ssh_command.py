@@ -31,14 +31,6 @@ pytestmark = pytest.mark.swarm
 
 
 @pytest.fixture
-def data_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The machine store of this test and of the CLI subprocesses it starts (they inherit)."""
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    return tmp_path / "data"
-
-
-@pytest.fixture
 def machine(engine: Any, lab_swarm: Lab, run_id: str, data_home: Path) -> Iterator[MachineRecord]:
     """A dind machine in the default store, out of any swarm; removed also after a failure."""
     store = MachineStore()

@@ -32,13 +32,6 @@ pytestmark = pytest.mark.swarm
 
 
 @pytest.fixture
-def data_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    return tmp_path / "data"
-
-
-@pytest.fixture
 def backend(lab_swarm: Lab) -> Iterator[DockerBackend]:
     b = DockerBackend(Endpoint(lab_swarm.manager_url, "test"))
     yield b

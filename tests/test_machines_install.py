@@ -162,15 +162,6 @@ def bare_host(
         atexit.unregister(remove)
 
 
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    monkeypatch.delenv("SSH_AUTH_SOCK", raising=False)
-    (tmp_path / "home").mkdir()
-    return tmp_path / "home"
-
-
 def _fingerprint(host: BareHost, user: str) -> str:
     request = CreateRequest(
         name="probe", driver="ssh", host=host.address, ssh_user=user, ssh_key_path=str(host.key)

@@ -107,16 +107,6 @@ def _wait_port(host: str, port: int, timeout: float = 30) -> None:
             time.sleep(0.3)
 
 
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """HOME and XDG_DATA_HOME in tmp, no agent: nothing touches the real user's files."""
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    monkeypatch.delenv("SSH_AUTH_SOCK", raising=False)
-    (tmp_path / "home").mkdir()
-    return tmp_path / "home"
-
-
 def _request(target: Target, name: str, **kw: Any) -> CreateRequest:
     values: dict[str, Any] = {
         "name": name,
