@@ -7,6 +7,7 @@ import contextlib
 import os
 import statistics
 import time
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -411,6 +412,57 @@ async def test_log_stream_survives_failover(engine: Any, lab: Lab, unique_name: 
             finally:
                 await app.action_quit()
                 engine.containers.get(victim.container_id).start()
+
+
+async def test_log_stream_follows_its_task_off_a_paused_worker(
+    engine: Any, lab: Lab, unique_name: str
+) -> None:
+    """One counter task on a worker, its logs open; the worker is paused: the stream goes
+    silent, the task is rescheduled on the other worker, and its lines appear in the same
+    view without a repeated line."""
+    with service(lab, unique_name, 1, ["node.role==worker"]) as service_id:
+        app = swarm_app(lab.manager_url)
+        async with running(app) as pilot:
+            await select_row(pilot, app, "services", service_id, unique_name)
+            where = await wait_until(
+                pilot, lambda: list(running_on(app, service_id)), "the task running", 60
+            )
+            victim = next(node for node in lab.workers if node.name == where[0])
+            await pilot.press("L")
+            screen = await wait_until(
+                pilot,
+                lambda: app.screen if isinstance(app.screen, LogScreen) else None,
+                "the log screen",
+            )
+
+            def tasks_seen() -> set[str]:
+                buffer = screen.view.model.buffer
+                return {line.task_id for line in buffer if not line.is_notice}
+
+            await wait_until(pilot, lambda: len(counter_lines(screen)) >= 10, "counter lines")
+            container = engine.containers.get(victim.container_id)
+            container.pause()
+            try:
+                paused = time.monotonic()
+                await wait_until(
+                    pilot, lambda: len(tasks_seen()) >= 2, "lines of the moved task", 120
+                )
+                moved_after = time.monotonic() - paused
+                total = screen.view.model.buffer.total
+                await wait_until(
+                    pilot,
+                    lambda: screen.view.model.buffer.total >= total + 10,
+                    "more lines of the moved task",
+                )
+            finally:
+                container.unpause()
+            lines = [line for line in screen.view.model.buffer if not line.is_notice]
+            seen = Counter((line.task_id, line.text) for line in lines)
+            assert not [key for key, count in seen.items() if count > 1]
+            print(
+                f"paused {victim.name}: lines of the rescheduled task in the open log view "
+                f"after {moved_after:.1f} s, {len(lines)} lines, none repeated"
+            )
 
 
 # failover time ---------------------------------------------------------------------------
