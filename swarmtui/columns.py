@@ -15,10 +15,11 @@ class Column:
     key: str
     label: str
     width: int | None = None
+    sortable: bool = True  # `>` `<` skip it: random IDs have no order worth sorting by
 
 
 NODE_COLUMNS = (
-    Column("id", "ID", 14),
+    Column("id", "ID", 14, sortable=False),
     Column("hostname", "HOSTNAME"),
     Column("status", "STATUS"),
     Column("availability", "AVAILABILITY"),
@@ -26,7 +27,7 @@ NODE_COLUMNS = (
     Column("engine", "ENGINE VERSION"),
 )
 SERVICE_COLUMNS = (
-    Column("id", "ID", 12),
+    Column("id", "ID", 12, sortable=False),
     Column("name", "NAME"),
     Column("mode", "MODE"),
     Column("replicas", "REPLICAS"),
@@ -34,7 +35,7 @@ SERVICE_COLUMNS = (
     Column("ports", "PORTS"),
 )
 TASK_COLUMNS = (
-    Column("id", "ID", 12),
+    Column("id", "ID", 12, sortable=False),
     Column("name", "NAME"),
     Column("image", "IMAGE"),
     Column("node", "NODE"),

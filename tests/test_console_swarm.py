@@ -406,6 +406,73 @@ async def test_cursor_stays_on_the_selected_object(
         assert services.cursor_row == services.get_row_index(chosen.id)
 
 
+@swarm
+async def test_sort_services_by_name_and_replicas(
+    lab_swarm: Lab, manager_client: Any, unique_name: str
+) -> None:
+    # Short names (the pane shows them whole): "t<run id>-<test counter>-" is this test's
+    # only. Natural order s2 < s9 < s10; the refresher's (bytes) s10 < s2 < s9; replicas
+    # 0 (s10) < 1 (s9) < 2 (s2): three different orders of the same three services.
+    short = "-".join(unique_name.split("-")[:2]) + "-"
+    replicas = {"s9": 1, "s10": 0, "s2": 2}
+    try:
+        ids = {
+            suffix: create_service(manager_client, f"{short}{suffix}", count).id
+            for suffix, count in replicas.items()
+        }
+        await _sort_services(lab_swarm, manager_client, short, replicas, ids)
+    finally:
+        remove_services(manager_client, short)
+
+
+async def _sort_services(
+    lab: Lab, client: Any, short: str, replicas: dict[str, int], ids: dict[str, str]
+) -> None:
+    suffix_of = {service_id: suffix for suffix, service_id in ids.items()}
+    app = lab_app(lab.manager_url)
+    async with running(app) as pilot:
+        services = pane(app, "services")
+
+        def converged() -> bool:
+            return all(
+                cell(services, ids[s], "replicas") == f"{n}/{n}" for s, n in replicas.items()
+            )
+
+        await wait_until(pilot, converged, "our 3 services converged", timeout=CONVERGE_TIMEOUT)
+        await pilot.press("2", "slash", *short, "enter")
+        await wait_until(pilot, lambda: services.row_count == 3, "only our 3 services")
+
+        def on_screen() -> list[str]:
+            """The suffixes of the names on the painted lines, top to bottom."""
+            lines = [services.render_line(y).text for y in range(1, services.row_count + 1)]
+            return [next(s for s in replicas if f" {short}{s} " in line) for line in lines]
+
+        assert on_screen() == ["s10", "s2", "s9"]
+        await put_cursor_on(pilot, services, ids["s9"])
+        await pilot.press(">")  # NAME
+        assert on_screen() == ["s2", "s9", "s10"]
+        assert [suffix_of[k] for k in row_keys(services)] == ["s2", "s9", "s10"]
+        assert str(services.border_title).endswith(f" ↑NAME /{short}")
+        await pilot.press(">", ">")  # MODE (all replicated), then REPLICAS
+        assert on_screen() == ["s10", "s9", "s2"]
+        assert " ↑REPLICAS " in str(services.border_title)
+        await pilot.press("!")
+        assert on_screen() == ["s2", "s9", "s10"]
+        assert " ↓REPLICAS " in str(services.border_title)
+        assert services.selected_key == ids["s9"] and services.cursor_row == 1
+
+        # A live change through the engine: s10 scaled to 3 goes first, the cursor stays.
+        client.services.get(ids["s10"]).scale(3)
+        await wait_until(
+            pilot,
+            lambda: cell(services, ids["s10"], "replicas") == "3/3",
+            "s10 at 3/3",
+            timeout=CONVERGE_TIMEOUT,
+        )
+        assert on_screen() == ["s10", "s2", "s9"]
+        assert services.selected_key == ids["s9"] and services.cursor_row == 2
+
+
 def threads_in_sync_loops() -> set[int]:
     """Threads now running swarmtui's poll loop or event pump."""
     found = set()

@@ -47,6 +47,7 @@ from swarmtui.ui.panes import NodesPane, ServicesPane, TasksPane
 from swarmtui.ui.problem_screen import ProblemScreen
 from swarmtui.ui.resource_table import ResourceTable
 from swarmtui.ui.rollout_screen import RolloutScreen
+from swarmtui.ui.virtual_table import VirtualTable
 
 SEED = int(os.environ.get("SWARMTUI_MONKEY_SEED", "60606"))
 PRESSES = int(os.environ.get("SWARMTUI_MONKEY_PRESSES", "1000"))  # per mode: 2,000 in all
@@ -76,6 +77,7 @@ NAVIGATION = [
 BINDING_HOLDERS: tuple[type[Any], ...] = (
     SwarmTuiApp,
     MainScreen,
+    VirtualTable,
     ResourceTable,
     NodesPane,
     ServicesPane,

@@ -29,6 +29,7 @@ from swarmtui.ui.app import SwarmTuiApp
 from swarmtui.ui.help_screen import HelpScreen
 from swarmtui.ui.init_swarm_screen import InitSwarmScreen
 from swarmtui.ui.inspect_screen import InspectScreen
+from swarmtui.ui.panes import ServicesPane
 from swarmtui.ui.problem_screen import ProblemScreen
 
 SnapCompare = Callable[..., bool]
@@ -73,6 +74,21 @@ def test_main_task_history(snap_compare: SnapCompare, size: tuple[int, int]) -> 
         await wait_main(pilot)
         await pilot.press("3", "a")
         await wait_main(pilot, tasks=3)
+
+    check(snap_compare, demo_app(), size, run)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_main_services_sorted(snap_compare: SnapCompare, size: tuple[int, int]) -> None:
+    """`>` three times then `!`: services by REPLICAS, descending (title and header show it);
+    the cursor stays on helloworld, now last, and so do its tasks."""
+
+    async def run(pilot: AppPilot) -> None:
+        await wait_main(pilot)
+        await pilot.press("2", ">", ">", ">", "!")
+        services = swarm_app_of(pilot).main_screen.query_one(ServicesPane)
+        await wait_for(pilot, lambda: services.cursor_row == 2, "helloworld sorted last")
+        await wait_main(pilot)
 
     check(snap_compare, demo_app(), size, run)
 

@@ -44,6 +44,7 @@ from swarmtui.ui.problem_screen import ProblemScreen
 from swarmtui.ui.resource_table import ResourceTable
 from swarmtui.ui.rollout_screen import RolloutScreen
 from swarmtui.ui.styles import stylesheet
+from swarmtui.ui.virtual_table import VirtualTable
 
 Connector = Callable[[], ClusterBackend]
 T = TypeVar("T")
@@ -304,6 +305,7 @@ class SwarmTuiApp(App[None]):
         groups = [
             ("global", self.BINDINGS),
             ("main", MainScreen.BINDINGS),
+            ("panes", VirtualTable.BINDINGS),
             ("panes", ResourceTable.BINDINGS),
             ("nodes", NodesPane.BINDINGS),
             ("services", ServicesPane.BINDINGS),

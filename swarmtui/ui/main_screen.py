@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, cast
 
 from textual import events
@@ -122,7 +123,9 @@ class MainScreen(Screen[None]):
         self.query_one(ClusterHeader).show_snapshot(snapshot)
         with self.app.batch_update():
             for pane in (self.query_one(NodesPane), self.query_one(ServicesPane)):
-                pane.show_rows(pane.rows_from(snapshot, now))
+                pane.show_rows(
+                    pane.rows_from(snapshot, now), partial(pane.sort_values_from, snapshot)
+                )
             self._show_tasks(snapshot, now)
         if snapshot.task_scope is None:
             self._choose_scope()
@@ -133,7 +136,7 @@ class MainScreen(Screen[None]):
 
     def _show_tasks(self, snapshot: ClusterSnapshot, now: datetime) -> None:
         tasks = self.query_one(TasksPane)
-        tasks.show_rows(tasks.rows_from(snapshot, now))
+        tasks.show_rows(tasks.rows_from(snapshot, now), partial(tasks.sort_values_from, snapshot))
         scope = snapshot.task_scope
         if scope is not None:
             tasks.set_scope_label(f"{scope.kind.value} {scope.label}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from textual.binding import Binding
@@ -17,6 +18,7 @@ from swarmtui.columns import (
 )
 from swarmtui.logs.log_target import service_target, task_target
 from swarmtui.models import ClusterSnapshot, Node, ScopeKind, TaskScope
+from swarmtui.sorting import SERVICE_SORT_KEYS, TASK_SORT_KEYS, SortKey
 from swarmtui.ui.create_service_screen import CreateServiceScreen
 from swarmtui.ui.log_actions import LOGS_BINDING, open_logs
 from swarmtui.ui.node_actions import NODE_BINDINGS, NodeMenu
@@ -37,6 +39,11 @@ class NodesPane(ResourceTable):
 
     def rows_from(self, snapshot: ClusterSnapshot, now: datetime) -> list[Row]:
         return [(n.id, node_row(n)) for n in snapshot.nodes]
+
+    def sort_values_from(
+        self, snapshot: ClusterSnapshot, column: str
+    ) -> Mapping[str, SortKey] | None:
+        return None  # every node column sorts by its text
 
     def scope_for(self, snapshot: ClusterSnapshot, key: str) -> TaskScope | None:
         node = snapshot.node(key)
@@ -72,6 +79,12 @@ class ServicesPane(ResourceTable):
 
     def rows_from(self, snapshot: ClusterSnapshot, now: datetime) -> list[Row]:
         return [(s.id, service_row(s)) for s in snapshot.services]
+
+    def sort_values_from(
+        self, snapshot: ClusterSnapshot, column: str
+    ) -> Mapping[str, SortKey] | None:
+        value = SERVICE_SORT_KEYS.get(column)
+        return None if value is None else {s.id: value(s) for s in snapshot.services}
 
     def scope_for(self, snapshot: ClusterSnapshot, key: str) -> TaskScope | None:
         service = snapshot.service(key)
@@ -138,6 +151,12 @@ class TasksPane(ResourceTable):
         if not self.history:
             tasks = tuple(t for t in tasks if t.is_current)
         return [(t.id, task_row(t, snapshot, now)) for t in tasks]
+
+    def sort_values_from(
+        self, snapshot: ClusterSnapshot, column: str
+    ) -> Mapping[str, SortKey] | None:
+        value = TASK_SORT_KEYS.get(column)
+        return None if value is None else {t.id: value(t) for t in snapshot.tasks}
 
     def scope_for(self, snapshot: ClusterSnapshot, key: str) -> TaskScope | None:
         return None

@@ -77,7 +77,8 @@ class VirtualTable(ScrollView, can_focus=True):
         super().__init__(id=id)
         self._table_rows: list[Row] = []
         self._index: dict[str, int] = {}
-        self._widths: list[int] = [len(c.label) for c in self.COLUMNS]
+        self._labels: list[str] = [c.label for c in self.COLUMNS]
+        self._widths: list[int] = [len(label) for label in self._labels]
         self._cursor = 0
         self._styled = [c.key in self.STYLED_COLUMNS for c in self.COLUMNS]
 
@@ -119,7 +120,7 @@ class VirtualTable(ScrollView, can_focus=True):
     def set_rows(self, rows: list[Row]) -> None:
         """Replace the rows; the cursor stays on the same key when it is still there."""
         selected = self.selected_key
-        old_rows = self._table_rows
+        old_rows, old_widths = self._table_rows, self._widths
         self._table_rows = rows
         self._index = {key: i for i, (key, _) in enumerate(rows)}
         self._widths = self._measure(rows)
@@ -128,13 +129,20 @@ class VirtualTable(ScrollView, can_focus=True):
         if selected is not None and selected in self._index:
             self._cursor = self._index[selected]
         self._cursor = max(0, min(self._cursor, len(rows) - 1))
-        self._refresh_changed(old_rows)
+        if self._widths != old_widths:
+            self.refresh()  # every column after the wider one moves
+        else:
+            self._refresh_changed(old_rows)
         self._scroll_to_cursor()
         if self.selected_key != selected and self.selected_key is not None:
             self.post_message(self.RowHighlighted(self, self.selected_key))
 
+    def set_labels(self, labels: Sequence[str]) -> None:
+        """New header labels (one per column), e.g. with a sort mark; redrawn with the rows."""
+        self._labels = list(labels)
+
     def _measure(self, rows: list[Row]) -> list[int]:
-        widths = [len(c.label) for c in self.COLUMNS]
+        widths = [len(label) for label in self._labels]
         for column, configured in enumerate(c.width for c in self.COLUMNS):
             if configured:
                 widths[column] = configured
@@ -144,7 +152,7 @@ class VirtualTable(ScrollView, can_focus=True):
         return widths
 
     def _refresh_changed(self, old_rows: list[Row]) -> None:
-        """Redraw only rows whose content changed, when the layout stayed the same."""
+        """Redraw only rows whose content changed, when the layout (widths) stayed the same."""
         if len(old_rows) != len(self._table_rows):
             self.refresh()
             return
@@ -153,7 +161,7 @@ class VirtualTable(ScrollView, can_focus=True):
         for position in range(top, min(top + height, len(old_rows))):
             if old_rows[position] != self._table_rows[position]:
                 self.refresh(Region(0, position - top + 1, self.size.width, 1))
-        self.refresh(Region(0, 0, self.size.width, 1))  # widths may have changed
+        self.refresh(Region(0, 0, self.size.width, 1))  # the header: its labels may have changed
 
     # Cursor -----------------------------------------------------------------------------
 
@@ -232,8 +240,7 @@ class VirtualTable(ScrollView, can_focus=True):
         base = self.rich_style
         if y == 0:
             header = self.get_component_rich_style("virtual-table--header")
-            labels = [c.label for c in self.COLUMNS]
-            segments = self._segments(labels, base + header, styled=False)
+            segments = self._segments(self._labels, base + header, styled=False)
         else:
             position = y - 1 + int(scroll_y)
             if position >= len(self._table_rows):
