@@ -256,7 +256,11 @@ async def test_navigation_scope_and_inspect(
 
         # enter inspects the service; y toggles raw JSON; escape goes back.
         await pilot.press("enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, InspectScreen), "inspect screen")
+        await wait_until(
+            pilot,
+            lambda: isinstance(app.screen, InspectScreen) and app.screen.is_mounted,
+            "inspect screen",
+        )
         inspect = app.screen
         assert isinstance(inspect, InspectScreen)
         assert inspect.heading == f"service {name}"
@@ -523,8 +527,14 @@ async def test_init_swarm_on_an_engine_outside_any_swarm(lab_swarm: Lab, run_id:
             assert client.info()["Swarm"]["LocalNodeState"] == "inactive"
             app = lab_app(node.api_url)
             async with running(app) as pilot:
+                # The screen is pushed first and composed a moment later: wait for its field.
                 await wait_until(
-                    pilot, lambda: isinstance(app.screen, InitSwarmScreen), "the init screen"
+                    pilot,
+                    lambda: (
+                        isinstance(app.screen, InitSwarmScreen)
+                        and bool(app.screen.query("#advertise-addr"))
+                    ),
+                    "the init screen",
                 )
                 init = app.screen
                 assert isinstance(init, InitSwarmScreen)
@@ -560,7 +570,11 @@ async def problem_of(app: SwarmTuiApp) -> BackendError:
     async with running(app) as pilot:
         await wait_until(
             pilot,
-            lambda: isinstance(app.screen, ProblemScreen) and app.screen.query("#problem-next"),
+            lambda: (
+                isinstance(app.screen, ProblemScreen)
+                and app.screen.is_mounted
+                and app.screen.query("#problem-next")
+            ),
             "a problem screen",
         )
         screen = app.screen
@@ -607,7 +621,11 @@ async def test_malformed_host_from_the_cli_shows_a_problem_screen(
     async with running(app) as pilot:
         await wait_until(
             pilot,
-            lambda: isinstance(app.screen, ProblemScreen) and app.screen.query("#problem-next"),
+            lambda: (
+                isinstance(app.screen, ProblemScreen)
+                and app.screen.is_mounted
+                and app.screen.query("#problem-next")
+            ),
             "a problem screen",
         )
         screen = app.screen

@@ -70,7 +70,11 @@ async def test_a_frozen_ssh_endpoint_does_not_freeze_the_console(
         await pilot.press("escape")
         screen = await wait_until(
             pilot,
-            lambda: app.screen if isinstance(app.screen, ProblemScreen) else None,
+            lambda: (
+                app.screen
+                if isinstance(app.screen, ProblemScreen) and app.screen.is_mounted
+                else None
+            ),
             "the connection to give up",
             timeout=90,
         )

@@ -312,7 +312,11 @@ async def test_no_engine_at_start_then_connects_by_itself(engine: Any, lab: Lab)
             try:
                 screen = await wait_until(
                     pilot,
-                    lambda: app.screen if isinstance(app.screen, ProblemScreen) else None,
+                    lambda: (
+                        app.screen
+                        if isinstance(app.screen, ProblemScreen) and app.screen.is_mounted
+                        else None
+                    ),
                     "the problem screen",
                     timeout=30,
                 )
@@ -381,7 +385,11 @@ async def test_log_stream_survives_failover(engine: Any, lab: Lab, unique_name: 
                 await pilot.press("L")
                 screen = await wait_until(
                     pilot,
-                    lambda: app.screen if isinstance(app.screen, LogScreen) else None,
+                    lambda: (
+                        app.screen
+                        if isinstance(app.screen, LogScreen) and app.screen.is_mounted
+                        else None
+                    ),
                     "the log screen",
                 )
                 await wait_until(
@@ -431,7 +439,11 @@ async def test_log_stream_follows_its_task_off_a_paused_worker(
             await pilot.press("L")
             screen = await wait_until(
                 pilot,
-                lambda: app.screen if isinstance(app.screen, LogScreen) else None,
+                lambda: (
+                    app.screen
+                    if isinstance(app.screen, LogScreen) and app.screen.is_mounted
+                    else None
+                ),
                 "the log screen",
             )
 

@@ -339,7 +339,11 @@ async def test_logs_of_a_failed_task_from_the_history(
             await pilot.press("3", "a")
             await select_row(pilot, app, "tasks", task["ID"], task["ID"][:12])
             await pilot.press("L")
-            await wait_until(pilot, lambda: isinstance(app.screen, LogScreen), "the log screen")
+            await wait_until(
+                pilot,
+                lambda: isinstance(app.screen, LogScreen) and app.screen.is_mounted,
+                "the log screen",
+            )
             screen = app.screen
             assert isinstance(screen, LogScreen)
             assert screen.target.kind == "task" and "failed" in screen.target.title

@@ -148,7 +148,11 @@ async def test_task_logs_from_the_tasks_pane() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_main(pilot)
         await pilot.press("3", "L")  # the first task of helloworld: running, followed
-        await wait_for(pilot, lambda: isinstance(app.screen, LogScreen), "the log screen")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, LogScreen) and app.screen.is_mounted,
+            "the log screen",
+        )
         screen = app.screen
         assert isinstance(screen, LogScreen)
         assert screen.target.kind == "task"
@@ -162,7 +166,11 @@ async def test_buffer_size_comes_from_the_config() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_main(pilot)
         await pilot.press("2", "L")
-        await wait_for(pilot, lambda: isinstance(app.screen, LogScreen), "the log screen")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, LogScreen) and app.screen.is_mounted,
+            "the log screen",
+        )
         screen = app.screen
         assert isinstance(screen, LogScreen)
         await wait_for(pilot, lambda: screen.view.model.buffer.total == 90, "all lines read")
@@ -175,7 +183,11 @@ async def test_help_lists_the_log_keys() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await open_service_logs(pilot)
         await pilot.press("question_mark")
-        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "the help screen")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, HelpScreen) and app.screen.is_mounted,
+            "the help screen",
+        )
         help_screen = app.screen
         assert isinstance(help_screen, HelpScreen)
         ids = {row[3] for row in help_screen.rows}

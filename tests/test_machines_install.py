@@ -220,13 +220,21 @@ async def test_console_installs_docker_after_confirmation_and_joins(
             await pilot.press("M")
             await wait_until(
                 pilot,
-                lambda: isinstance(app.screen, MachinesScreen) and app.screen.loaded,
+                lambda: (
+                    isinstance(app.screen, MachinesScreen)
+                    and app.screen.is_mounted
+                    and app.screen.loaded
+                ),
                 "the machines view",
             )
             await pilot.press("c")
             dialog = await wait_until(
                 pilot,
-                lambda: app.screen if isinstance(app.screen, CreateMachineDialog) else None,
+                lambda: (
+                    app.screen
+                    if isinstance(app.screen, CreateMachineDialog) and app.screen.is_mounted
+                    else None
+                ),
                 "the create dialog",
             )
             dialog.query_one("#field-driver", Select).value = "ssh"

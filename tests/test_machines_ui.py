@@ -93,7 +93,11 @@ async def open_machines(app: SwarmTuiApp, pilot: AppPilot) -> MachinesScreen:
 async def open_dialog(app: SwarmTuiApp, pilot: AppPilot, **values: str) -> CreateMachineDialog:
     await open_machines(app, pilot)
     await pilot.press("c")
-    await wait_for(pilot, lambda: isinstance(app.screen, CreateMachineDialog), "the dialog")
+    await wait_for(
+        pilot,
+        lambda: isinstance(app.screen, CreateMachineDialog) and app.screen.is_mounted,
+        "the dialog",
+    )
     dialog = app.screen
     assert isinstance(dialog, CreateMachineDialog)
     for name, value in values.items():
@@ -119,7 +123,11 @@ async def test_create_dind_sends_the_request_and_shows_the_steps() -> None:
     async with running(service) as (app, pilot):
         screen = await open_machines(app, pilot)
         await pilot.press("c")
-        await wait_for(pilot, lambda: isinstance(app.screen, CreateMachineDialog), "the dialog")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, CreateMachineDialog) and app.screen.is_mounted,
+            "the dialog",
+        )
         dialog = app.screen
         assert isinstance(dialog, CreateMachineDialog)
         await pilot.press(*"worker-3")
@@ -347,7 +355,11 @@ async def test_join_leave_and_retire() -> None:
         assert not isinstance(app.screen, MachineTaskModal)
 
         await pilot.press("j")
-        await wait_for(pilot, lambda: isinstance(app.screen, MachineTaskModal), "join")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, MachineTaskModal) and app.screen.is_mounted,
+            "join",
+        )
         await press_choice(pilot, app, "join-manager")
         assert sent(service, "join") == [("edge-1", "manager")]
         assert app.journal.entries[-1].command == "swarmtui machine join --role manager edge-1"
@@ -359,14 +371,22 @@ async def test_join_leave_and_retire() -> None:
 
         await wait_for(pilot, edge_active, "edge-1 in the swarm")
         await pilot.press("l")
-        await wait_for(pilot, lambda: isinstance(app.screen, MachineTaskModal), "leave")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, MachineTaskModal) and app.screen.is_mounted,
+            "leave",
+        )
         await press_choice(pilot, app, "leave")
         assert sent(service, "leave") == ["edge-1"]
         await pilot.press("escape")
 
         await wait_for(pilot, lambda: app.screen is screen, "the machines view")
         await pilot.press("down", "x")  # lab-w1 is a swarm worker: retired
-        await wait_for(pilot, lambda: isinstance(app.screen, MachineTaskModal), "remove")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, MachineTaskModal) and app.screen.is_mounted,
+            "remove",
+        )
         assert "Retire machine lab-w1?" in text_of(app, "#confirm-question")
         await press_choice(pilot, app, "remove")
         assert sent(service, "retire") == ["lab-w1"]
@@ -378,7 +398,11 @@ async def test_cancel_runs_nothing() -> None:
     async with running(service) as (app, pilot):
         screen = await open_machines(app, pilot)
         await pilot.press("x")
-        await wait_for(pilot, lambda: isinstance(app.screen, MachineTaskModal), "remove")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, MachineTaskModal) and app.screen.is_mounted,
+            "remove",
+        )
         assert "Remove machine edge-1?" in text_of(app, "#confirm-question")
         await pilot.press("enter")  # Cancel has the focus
         await wait_for(pilot, lambda: app.screen is screen, "the machines view")
@@ -397,7 +421,11 @@ async def test_stop_asks_first_and_runs_only_when_confirmed() -> None:
     async with running(service) as (app, pilot):
         screen = await open_machines(app, pilot)
         await pilot.press("down", "t")  # lab-w1, a swarm worker
-        await wait_for(pilot, lambda: isinstance(app.screen, MachineTaskModal), "stop")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, MachineTaskModal) and app.screen.is_mounted,
+            "stop",
+        )
         assert text_of(app, "#confirm-question") == "Stop machine lab-w1?"
         assert "goes Down in the swarm" in text_of(app, "#confirm-warning")
         assert text_of(app, "#modal-command") == "$ swarmtui machine stop lab-w1"
@@ -406,7 +434,11 @@ async def test_stop_asks_first_and_runs_only_when_confirmed() -> None:
         assert sent(service, "stop") == []
 
         await pilot.press("t")
-        await wait_for(pilot, lambda: isinstance(app.screen, MachineTaskModal), "stop")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, MachineTaskModal) and app.screen.is_mounted,
+            "stop",
+        )
         modal = app.screen
         assert isinstance(modal, MachineTaskModal)
         await press_choice(pilot, app, "stop")
@@ -433,7 +465,11 @@ async def test_start_runs_at_once_and_is_journaled() -> None:
         await pilot.press("down")
         assert state_of(screen, "lab-w1")[0] == "stopped"
         await pilot.press("s")
-        await wait_for(pilot, lambda: isinstance(app.screen, MachineTaskModal), "start")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, MachineTaskModal) and app.screen.is_mounted,
+            "start",
+        )
         modal = app.screen
         assert isinstance(modal, MachineTaskModal)
         await wait_for(pilot, lambda: modal.succeeded, "the start to succeed")  # nothing pressed
@@ -464,7 +500,11 @@ async def test_an_adopted_host_is_neither_started_nor_stopped() -> None:
         assert screen.selected is not None and screen.selected[0].driver == "ssh"
         for key, button in (("s", ""), ("t", "stop")):
             await pilot.press(key)
-            await wait_for(pilot, lambda: isinstance(app.screen, MachineTaskModal), key)
+            await wait_for(
+                pilot,
+                lambda: isinstance(app.screen, MachineTaskModal) and app.screen.is_mounted,
+                key,
+            )
             modal = app.screen
             assert isinstance(modal, MachineTaskModal)
             if button:  # stop asks first, even here
@@ -512,7 +552,9 @@ async def test_read_only_hides_and_refuses_machine_changes() -> None:
 async def test_help_lists_the_machine_keys() -> None:
     async with running(DemoMachineService()) as (app, pilot):
         await pilot.press("question_mark")
-        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "the help")
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, HelpScreen) and app.screen.is_mounted, "the help"
+        )
         help_screen = app.screen
         assert isinstance(help_screen, HelpScreen)
         ids = {row[3] for row in help_screen.rows}
@@ -537,7 +579,11 @@ async def test_without_a_machine_service() -> None:
         try:
             await wait_main(pilot)
             await pilot.press("M")
-            await wait_for(pilot, lambda: isinstance(app.screen, MachinesScreen), "the view")
+            await wait_for(
+                pilot,
+                lambda: isinstance(app.screen, MachinesScreen) and app.screen.is_mounted,
+                "the view",
+            )
             await wait_for(
                 pilot, lambda: "not available" in text_of(app, "#machines-status"), "status"
             )

@@ -134,7 +134,11 @@ def tiny_client(tiny_lab: Lab) -> Iterator[Any]:
 
 async def open_form(pilot: AppPilot, app: SwarmTuiApp) -> CreateServiceScreen:
     await pilot.press("2", "c")
-    await wait_until(pilot, lambda: isinstance(app.screen, CreateServiceScreen), "the form")
+    await wait_until(
+        pilot,
+        lambda: isinstance(app.screen, CreateServiceScreen) and app.screen.is_mounted,
+        "the form",
+    )
     return screen_of(app, CreateServiceScreen)
 
 
@@ -519,7 +523,11 @@ async def test_rollout_view_follows_an_update_then_rolls_back(
 
 async def open_join(pilot: AppPilot, app: SwarmTuiApp) -> JoinTokensScreen:
     await pilot.press("T")
-    await wait_until(pilot, lambda: isinstance(app.screen, JoinTokensScreen), "the join screen")
+    await wait_until(
+        pilot,
+        lambda: isinstance(app.screen, JoinTokensScreen) and app.screen.is_mounted,
+        "the join screen",
+    )
     screen = screen_of(app, JoinTokensScreen)
     await wait_until(pilot, lambda: screen.tokens, "the tokens")
     await pilot.pause()

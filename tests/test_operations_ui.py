@@ -63,7 +63,11 @@ def notifications(app: SwarmTuiApp) -> list[str]:
 
 async def open_form(app: SwarmTuiApp, pilot: AppPilot) -> CreateServiceScreen:
     await pilot.press("2", "c")
-    await wait_for(pilot, lambda: isinstance(app.screen, CreateServiceScreen), "the form")
+    await wait_for(
+        pilot,
+        lambda: isinstance(app.screen, CreateServiceScreen) and app.screen.is_mounted,
+        "the form",
+    )
     screen = app.screen
     assert isinstance(screen, CreateServiceScreen)
     return screen
@@ -80,7 +84,11 @@ def fill(screen: CreateServiceScreen, **values: str) -> None:
 
 
 async def confirm(app: SwarmTuiApp, pilot: AppPilot) -> None:
-    await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), "the confirmation")
+    await wait_for(
+        pilot,
+        lambda: isinstance(app.screen, ConfirmModal) and app.screen.is_mounted,
+        "the confirmation",
+    )
     assert app.focused is not None and app.focused.id == "cancel"  # the safe choice first
     await pilot.press("tab")
     assert isinstance(app.focused, Button) and app.focused.id == "confirm"
@@ -283,11 +291,19 @@ async def test_read_only_refuses_every_mutating_key() -> None:
         assert backend.demo_mutator.calls == []
         # Looking stays allowed: the journal and the rollout view.
         await pilot.press("J")
-        await wait_for(pilot, lambda: isinstance(app.screen, JournalScreen), "the journal")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, JournalScreen) and app.screen.is_mounted,
+            "the journal",
+        )
         await pilot.press("escape")
         app.main_screen.select_object("services", WEB_ID)
         await pilot.press("o")
-        await wait_for(pilot, lambda: isinstance(app.screen, RolloutScreen), "the rollout")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, RolloutScreen) and app.screen.is_mounted,
+            "the rollout",
+        )
         await pilot.press("b")
         await pilot.pause()
         assert isinstance(app.screen, RolloutScreen)
@@ -296,7 +312,11 @@ async def test_read_only_refuses_every_mutating_key() -> None:
 
 async def palette_prompts(app: SwarmTuiApp, pilot: AppPilot) -> list[str]:
     await pilot.press("ctrl+p")
-    await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
+    await wait_for(
+        pilot,
+        lambda: isinstance(app.screen, CommandPalette) and app.screen.is_mounted,
+        "the palette",
+    )
 
     def settled() -> list[str] | None:
         palette = app.screen
@@ -328,7 +348,11 @@ async def test_palette_opens_the_create_form() -> None:
         await pilot.press(*"Create service")
         await pilot.pause(0.3)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, CreateServiceScreen), "the form")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, CreateServiceScreen) and app.screen.is_mounted,
+            "the form",
+        )
 
 
 # Join tokens ----------------------------------------------------------------------------
@@ -336,7 +360,11 @@ async def test_palette_opens_the_create_form() -> None:
 
 async def open_join(app: SwarmTuiApp, pilot: AppPilot) -> JoinTokensScreen:
     await pilot.press("T")
-    await wait_for(pilot, lambda: isinstance(app.screen, JoinTokensScreen), "the join screen")
+    await wait_for(
+        pilot,
+        lambda: isinstance(app.screen, JoinTokensScreen) and app.screen.is_mounted,
+        "the join screen",
+    )
     screen = app.screen
     assert isinstance(screen, JoinTokensScreen)
     await wait_for(pilot, lambda: screen.tokens, "the tokens")
@@ -368,7 +396,11 @@ async def test_rotate_and_leave_are_confirmed() -> None:
     async with running(backend) as (app, pilot):
         screen = await open_join(app, pilot)
         await pilot.press("ctrl+t")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), "the confirmation")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, ConfirmModal) and app.screen.is_mounted,
+            "the confirmation",
+        )
         await pilot.press("escape")  # cancelled: nothing happens
         assert app.screen is screen and backend.demo_mutator.calls == []
         await pilot.press("ctrl+r")
@@ -376,7 +408,11 @@ async def test_rotate_and_leave_are_confirmed() -> None:
         await wait_for(pilot, lambda: app.screen is screen, "back to the join screen")
         assert backend.demo_mutator.calls == [("rotate_join_token", ("worker",))]
         await pilot.press("ctrl+l")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), "the confirmation")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, ConfirmModal) and app.screen.is_mounted,
+            "the confirmation",
+        )
         assert "the last manager leaving destroys the swarm" in text_of(app, "#confirm-warning")
         assert text_of(app, "#modal-command") == "$ docker swarm leave --force"
         await confirm(app, pilot)
@@ -396,7 +432,11 @@ async def test_rollout_polls_then_rolls_back_and_stops_polling_on_close() -> Non
     async with running(backend) as (app, pilot):
         app.main_screen.select_object("services", WEB_ID)
         await pilot.press("o")
-        await wait_for(pilot, lambda: isinstance(app.screen, RolloutScreen), "the rollout")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, RolloutScreen) and app.screen.is_mounted,
+            "the rollout",
+        )
         screen = app.screen
         assert isinstance(screen, RolloutScreen)
         await wait_for(pilot, lambda: screen.rollout is not None, "the first poll")
@@ -432,7 +472,11 @@ async def test_journal_export_has_the_commands_and_no_token(
             f"refused {DEMO_MANAGER_TOKEN}",
         )
         await pilot.press("J")
-        await wait_for(pilot, lambda: isinstance(app.screen, JournalScreen), "the journal")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, JournalScreen) and app.screen.is_mounted,
+            "the journal",
+        )
         await pilot.pause()
         await pilot.press("e")
         await wait_for(pilot, lambda: list(tmp_path.glob("swarmtui-journal-*.sh")), "the file")

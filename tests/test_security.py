@@ -141,7 +141,11 @@ async def test_tokens_keys_and_passwords_never_leak(
         await pilot.press("T")
         screen = await wait_until(
             pilot,
-            lambda: app.screen if isinstance(app.screen, JoinTokensScreen) else None,
+            lambda: (
+                app.screen
+                if isinstance(app.screen, JoinTokensScreen) and app.screen.is_mounted
+                else None
+            ),
             "the join tokens screen",
         )
         await wait_until(pilot, lambda: screen.tokens.get("worker"), "the tokens loaded")
@@ -184,7 +188,11 @@ async def test_tokens_keys_and_passwords_never_leak(
             await pilot.press("escape")
         # the journal: its screen, its export
         await pilot.press("J")
-        await wait_until(pilot, lambda: isinstance(app.screen, JournalScreen), "the journal")
+        await wait_until(
+            pilot,
+            lambda: isinstance(app.screen, JournalScreen) and app.screen.is_mounted,
+            "the journal",
+        )
         await pilot.pause(0.3)
         seen.append(screen_texts(app))
         await shoot(app, shots, "journal")
@@ -200,13 +208,19 @@ async def test_tokens_keys_and_passwords_never_leak(
             await shoot(app, shots, name)
             await pilot.press("escape")
         await pilot.press("1", "enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, InspectScreen), "inspect")
+        await wait_until(
+            pilot,
+            lambda: isinstance(app.screen, InspectScreen) and app.screen.is_mounted,
+            "inspect",
+        )
         await pilot.pause(0.5)
         await shoot(app, shots, "inspect-node")
         await pilot.press("escape")
         if pane(app, "services").row_count:
             await pilot.press("2", "L")
-            await wait_until(pilot, lambda: isinstance(app.screen, LogScreen), "logs")
+            await wait_until(
+                pilot, lambda: isinstance(app.screen, LogScreen) and app.screen.is_mounted, "logs"
+            )
             await pilot.pause(0.5)
             await shoot(app, shots, "logs")
             await pilot.press("escape")
@@ -382,7 +396,11 @@ async def test_read_only_cannot_be_bypassed(
         # the command palette: mutating commands are not offered, typing them runs nothing
         for query in ("Create service", "Join tokens", "Scale", "Remove", "Machines"):
             await pilot.press("ctrl+p")
-            await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette), "palette")
+            await wait_until(
+                pilot,
+                lambda: isinstance(app.screen, CommandPalette) and app.screen.is_mounted,
+                "palette",
+            )
             await pilot.press(*query)
             await pilot.pause(0.3)
             await pilot.press("enter")

@@ -56,7 +56,11 @@ async def inspect_loaded(pilot: AppPilot) -> None:
 
 async def problem_shown(pilot: AppPilot) -> None:
     app = swarm_app_of(pilot)
-    await wait_for(pilot, lambda: isinstance(app.screen, ProblemScreen), "the problem screen")
+    await wait_for(
+        pilot,
+        lambda: isinstance(app.screen, ProblemScreen) and app.screen.is_mounted,
+        "the problem screen",
+    )
     await settle(pilot)
 
 
@@ -117,7 +121,11 @@ def test_inspect_service_raw(snap_compare: SnapCompare, size: tuple[int, int]) -
         app = swarm_app_of(pilot)
         await wait_for(
             pilot,
-            lambda: isinstance(app.screen, InspectScreen) and app.screen.raw_mode,
+            lambda: (
+                isinstance(app.screen, InspectScreen)
+                and app.screen.is_mounted
+                and app.screen.raw_mode
+            ),
             "raw JSON",
         )
         await settle(pilot)
@@ -148,7 +156,11 @@ def test_help(snap_compare: SnapCompare, size: tuple[int, int]) -> None:
         await wait_main(pilot)
         await pilot.press("question_mark")
         app = swarm_app_of(pilot)
-        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "the help screen")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, HelpScreen) and app.screen.is_mounted,
+            "the help screen",
+        )
         await settle(pilot)
 
     check(snap_compare, demo_app(), size, run)
@@ -162,7 +174,11 @@ def test_command_palette(snap_compare: SnapCompare, size: tuple[int, int]) -> No
         await wait_main(pilot)
         await pilot.press("ctrl+p")
         app = swarm_app_of(pilot)
-        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, CommandPalette) and app.screen.is_mounted,
+            "the palette",
+        )
         await settle(pilot)
         await pilot.press(*"service web")
 
@@ -188,7 +204,11 @@ def test_not_in_swarm(snap_compare: SnapCompare, size: tuple[int, int]) -> None:
 
     async def run(pilot: AppPilot) -> None:
         app = swarm_app_of(pilot)
-        await wait_for(pilot, lambda: isinstance(app.screen, InitSwarmScreen), "init screen")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, InitSwarmScreen) and app.screen.is_mounted,
+            "init screen",
+        )
         await settle(pilot)
 
     check(snap_compare, demo_app(DemoBackend(swarm_state="inactive")), size, run)

@@ -73,7 +73,11 @@ async def open_dialog(pilot: AppPilot, **values: str) -> CreateMachineDialog:
     await open_machines(pilot)
     app = swarm_app_of(pilot)
     await pilot.press("c")
-    await wait_for(pilot, lambda: isinstance(app.screen, CreateMachineDialog), "the dialog")
+    await wait_for(
+        pilot,
+        lambda: isinstance(app.screen, CreateMachineDialog) and app.screen.is_mounted,
+        "the dialog",
+    )
     dialog = app.screen
     assert isinstance(dialog, CreateMachineDialog)
     for name, value in values.items():
@@ -93,7 +97,9 @@ def task_modal(keys: tuple[str, ...], kind: type[Screen[Any]] = MachineTaskModal
         await open_machines(pilot)
         app = swarm_app_of(pilot)
         await pilot.press(*keys)
-        await wait_for(pilot, lambda: isinstance(app.screen, kind), kind.__name__)
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, kind) and app.screen.is_mounted, kind.__name__
+        )
         await settle(pilot)
 
     return run

@@ -50,7 +50,9 @@ def opened(keys: tuple[str, ...], kind: type[Screen[Any]], ready: str = "") -> R
         await wait_main(pilot)
         app = swarm_app_of(pilot)
         await pilot.press(*keys)
-        await wait_for(pilot, lambda: isinstance(app.screen, kind), kind.__name__)
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, kind) and app.screen.is_mounted, kind.__name__
+        )
         if ready:
             await wait_for(pilot, lambda: ready in static_text(app, "#modal-error"), ready)
         await settle(pilot)
@@ -170,7 +172,11 @@ def test_journal(snap_compare: SnapCompare, size: tuple[int, int]) -> None:
             "This node is already part of a swarm.",
         )
         await pilot.press("J")
-        await wait_for(pilot, lambda: isinstance(app.screen, JournalScreen), "the journal")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, JournalScreen) and app.screen.is_mounted,
+            "the journal",
+        )
         await settle(pilot)
 
     check(snap_compare, size, run)

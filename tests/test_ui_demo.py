@@ -106,7 +106,11 @@ async def test_remapped_refresh_key(monkeypatch: pytest.MonkeyPatch) -> None:
         await wait_for(pilot, lambda: refreshes == ["refresh"], "f5 to refresh")
         # The help screen shows the remapped key.
         await pilot.press("question_mark")
-        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "the help screen")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, HelpScreen) and app.screen.is_mounted,
+            "the help screen",
+        )
         assert isinstance(app.screen, HelpScreen)
         assert ("main", "f5", "Refresh", "refresh") in app.screen.rows
 
@@ -227,7 +231,11 @@ async def test_help_lists_every_binding() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await wait_main(pilot)
         await pilot.press("question_mark")
-        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "the help screen")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, HelpScreen) and app.screen.is_mounted,
+            "the help screen",
+        )
         help_screen = app.screen
         assert isinstance(help_screen, HelpScreen)
         table = help_screen.query_one(DataTable)
@@ -250,7 +258,11 @@ async def test_help_lists_every_binding() -> None:
         await pilot.press("question_mark")  # `?` again closes it, as escape does
         await wait_for(pilot, lambda: app.screen is app.main_screen, "help closed")
         await pilot.press("question_mark")
-        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "help again")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, HelpScreen) and app.screen.is_mounted,
+            "help again",
+        )
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is app.main_screen, "help closed by escape")
 
@@ -261,7 +273,11 @@ async def test_help_lists_every_binding() -> None:
 async def palette_choose(pilot: AppPilot, query: str) -> None:
     app = swarm_app_of(pilot)
     await pilot.press("ctrl+p")
-    await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
+    await wait_for(
+        pilot,
+        lambda: isinstance(app.screen, CommandPalette) and app.screen.is_mounted,
+        "the palette",
+    )
     await pilot.press(*query)
 
     def first_hit() -> str | None:
