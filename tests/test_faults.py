@@ -13,7 +13,7 @@ from typing import Any
 
 import docker.errors
 import pytest
-from pilot_helpers import pane, running, select_row, swarm_app, wait_until
+from pilot_helpers import AppPilot, pane, running, select_row, swarm_app, wait_until
 from rich.text import Text
 from test_failover import _failover_once
 
@@ -365,6 +365,18 @@ def counter_lines(screen: LogScreen) -> list[int]:
     return found
 
 
+async def open_counter_logs(pilot: AppPilot, app: SwarmTuiApp) -> LogScreen:
+    """`L` on the selected counter service; the log screen once it shows 10 counter lines."""
+    await pilot.press("L")
+    screen = await wait_until(
+        pilot,
+        lambda: app.screen if isinstance(app.screen, LogScreen) and app.screen.is_mounted else None,
+        "the log screen",
+    )
+    await wait_until(pilot, lambda: len(counter_lines(screen)) >= 10, "counter lines", 30)
+    return screen
+
+
 async def test_log_stream_survives_failover(engine: Any, lab: Lab, unique_name: str) -> None:
     victim = lab.managers[0]
     with service(lab, unique_name, 2, ["node.role==worker"]) as service_id:
@@ -382,19 +394,7 @@ async def test_log_stream_survives_failover(engine: Any, lab: Lab, unique_name: 
                     timeout=60,
                 )
                 await select_row(pilot, app, "services", service_id, unique_name)
-                await pilot.press("L")
-                screen = await wait_until(
-                    pilot,
-                    lambda: (
-                        app.screen
-                        if isinstance(app.screen, LogScreen) and app.screen.is_mounted
-                        else None
-                    ),
-                    "the log screen",
-                )
-                await wait_until(
-                    pilot, lambda: len(counter_lines(screen)) >= 10, "counter lines", 30
-                )
+                screen = await open_counter_logs(pilot, app)
                 refresher = app.refresher
                 assert refresher is not None
                 engine.containers.get(victim.container_id).kill()
@@ -436,22 +436,12 @@ async def test_log_stream_follows_its_task_off_a_paused_worker(
                 pilot, lambda: list(running_on(app, service_id)), "the task running", 60
             )
             victim = next(node for node in lab.workers if node.name == where[0])
-            await pilot.press("L")
-            screen = await wait_until(
-                pilot,
-                lambda: (
-                    app.screen
-                    if isinstance(app.screen, LogScreen) and app.screen.is_mounted
-                    else None
-                ),
-                "the log screen",
-            )
+            screen = await open_counter_logs(pilot, app)
 
             def tasks_seen() -> set[str]:
                 buffer = screen.view.model.buffer
                 return {line.task_id for line in buffer if not line.is_notice}
 
-            await wait_until(pilot, lambda: len(counter_lines(screen)) >= 10, "counter lines")
             container = engine.containers.get(victim.container_id)
             container.pause()
             try:

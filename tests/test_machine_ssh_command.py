@@ -89,26 +89,10 @@ def test_dind_argv_asks_for_a_terminal_only_when_there_is_one() -> None:
 def test_machine_ssh_runs_the_command_without_a_terminal(
     machine: MachineRecord, tmp_path: Path
 ) -> None:
-    result = subprocess.run(
-        _machine_ssh(machine.name, "--", "hostname"),
-        env=_env(tmp_path),
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
+    result = _machine_cli(tmp_path, "ssh", machine.name, "--", "hostname")
     assert (result.returncode, result.stdout, result.stderr) == (0, f"{machine.name}\n", "")
     # Without `--`, and a command with options of its own.
-    result = subprocess.run(
-        _machine_ssh(machine.name, "sh", "-c", "echo $((6 * 7)); exit 3"),
-        env=_env(tmp_path),
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
+    result = _machine_cli(tmp_path, "ssh", machine.name, "sh", "-c", "echo $((6 * 7)); exit 3")
     assert (result.returncode, result.stdout) == (3, "42\n")
 
 
@@ -154,15 +138,7 @@ def _read_until_closed(fd: int, timeout: float) -> str:
 
 
 def test_machine_ssh_to_an_unknown_machine(data_home: Path, tmp_path: Path) -> None:
-    result = subprocess.run(
-        _machine_ssh("nosuch", "--", "hostname"),
-        env=_env(tmp_path),
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
+    result = _machine_cli(tmp_path, "ssh", "nosuch", "--", "hostname")
     assert result.returncode == 1
     assert result.stdout == ""
     assert result.stderr.startswith("swarmtui: There is no machine named 'nosuch'.")
