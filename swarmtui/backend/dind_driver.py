@@ -212,6 +212,7 @@ class DindDriver:
             if container.status != "running":
                 return MachineStatus(record.name, "stopped", message=container.status)
             url = published_api_url(container.attrs)
+            address = _address(container.attrs, record.extra.get("network", ""))
         finally:
             host.close()
         if not url:
@@ -231,6 +232,8 @@ class DindDriver:
             engine_version=str(info.get("ServerVersion", "")),
             swarm_state=str(swarm.get("LocalNodeState", "")),
             node_id=str(swarm.get("NodeID", "")),
+            engine_url=url,
+            address=address,
         )
 
     def start(self, record: MachineRecord, log: StepLog) -> None:

@@ -60,28 +60,38 @@ class MachineManager:
         return self.store.list()
 
     def status(self, name: str) -> MachineStatus:
-        record = self.store.get(name)
-        status = self.driver(record.driver).status(record)
-        if status.state == "running":
-            self._refresh(record)
-        return status
+        return self._status(self.store.get(name))[1]
 
     def statuses(self) -> list[tuple[MachineRecord, MachineStatus]]:
         result = []
         for record in self.store.list():
             try:
-                status = self.driver(record.driver).status(record)
-                if status.state == "running":
-                    record = self._refresh(record)
+                result.append(self._status(record))
             except MachineError as exc:
-                status = MachineStatus(record.name, "unreachable", message=exc.message)
-            result.append((record, status))
+                result.append(
+                    (record, MachineStatus(record.name, "unreachable", message=exc.message))
+                )
         return result
 
+    def _status(self, record: MachineRecord) -> tuple[MachineRecord, MachineStatus]:
+        """The driver's status, and the record kept up to date with where the status saw
+        the machine (also after a restart outside swarmtui, e.g. `docker restart`)."""
+        status = self.driver(record.driver).status(record)
+        if status.state == "running":
+            seen = replace(
+                record,
+                engine_url=status.engine_url or record.engine_url,
+                address=status.address or record.address,
+            )
+            record = self._keep(record, seen)
+        return record, status
+
     def _refresh(self, record: MachineRecord) -> MachineRecord:
-        """The record with where the machine is reached now, stored when that changed (also
-        after a restart outside swarmtui, e.g. `docker restart` or a host reboot)."""
-        live = self.driver(record.driver).refreshed(record)
+        """The record with where the machine is reached now (asked of the driver)."""
+        return self._keep(record, self.driver(record.driver).refreshed(record))
+
+    def _keep(self, record: MachineRecord, live: MachineRecord) -> MachineRecord:
+        """LIVE stored when it is reached elsewhere than RECORD says."""
         if (live.engine_url, live.address) == (record.engine_url, record.address):
             return record
         try:

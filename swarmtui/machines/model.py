@@ -131,6 +131,9 @@ class MachineStatus:
     swarm_state: str = ""  # inactive | active | pending | error
     node_id: str = ""
     message: str = ""
+    # where a running machine is reached now, when the driver sees it while looking
+    engine_url: str = ""
+    address: str = ""
 
 
 class Driver(Protocol):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import fields, replace
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
@@ -37,12 +37,13 @@ from swarmtui.machines.model import (
 )
 from swarmtui.machines.service import MachineService
 from swarmtui.ui.form_modal import FormField, FormModal
-from swarmtui.ui.machine_task_modal import LOG_MAX_LINES, machine_error_text
+from swarmtui.ui.machine_modal import MachineModal
+from swarmtui.ui.machine_task_modal import machine_error_text
 from swarmtui.ui.read_only import guard
 from swarmtui.validation import InputError
 
 if TYPE_CHECKING:
-    from swarmtui.ui.app import SwarmTuiApp
+    pass
 
 COMMON_FIELDS: tuple[FormField, ...] = (
     ("driver", "Driver", DRIVERS),
@@ -60,7 +61,7 @@ LABELS = {name: label for name, label, _ in COMMON_FIELDS + SSH_FIELDS}
 DEFAULTS = CreateForm()
 
 
-class CreateMachineDialog(FormModal):
+class CreateMachineDialog(FormModal, MachineModal):
     """Dismissed with True when a machine was created."""
 
     BINDINGS = [
@@ -79,10 +80,6 @@ class CreateMachineDialog(FormModal):
         self.trusted: list[str] = []
         self.created: MachineRecord | None = None
 
-    @property
-    def swarm_app(self) -> SwarmTuiApp:
-        return cast("SwarmTuiApp", self.app)
-
     def compose(self) -> ComposeResult:
         with Vertical(id="modal-box") as box:
             box.border_title = self.modal_title
@@ -95,9 +92,7 @@ class CreateMachineDialog(FormModal):
                 with Horizontal(id="question-buttons"):
                     yield Button("", id="decline")
                     yield Button("", id="accept", variant="warning")
-            log = Log(max_lines=LOG_MAX_LINES, id="machine-log")
-            log.can_focus = False
-            yield log
+            yield self.step_log()
             yield Static(Text(""), id="modal-command")
             yield Static(Text(""), id="modal-error")
         yield Footer(show_command_palette=False)
@@ -178,9 +173,8 @@ class CreateMachineDialog(FormModal):
         self.begin(request)
 
     def begin(self, request: CreateRequest) -> None:
-        service = self.swarm_app.machines
+        service = self.machine_service()
         if service is None:
-            self.show_error("Machine management is not available in this console.")
             return
         self.request = request
         self.running = True
@@ -191,19 +185,11 @@ class CreateMachineDialog(FormModal):
         self.refresh_bindings()
         self._create(service, request)
 
-    def write_log(self, line: str) -> None:
-        if self.is_mounted:
-            self.query_one("#machine-log", Log).write_line(line)
-
     @work(thread=True, exclusive=True, group="machine-create")
     def _create(self, service: MachineService, request: CreateRequest) -> None:
         app = self.app
-
-        def log(line: str) -> None:
-            app.call_from_thread(self.write_log, line)
-
         try:
-            record = service.create(request, log)
+            record = service.create(request, self.thread_log())
         except HostKeyUnknown as exc:
             if exc.confirmed:  # not the key the user trusted: a refusal, not a question
                 app.call_from_thread(self._failed, exc.message, exc.hint)
@@ -225,8 +211,7 @@ class CreateMachineDialog(FormModal):
 
     def _journal(self, ok: bool, result: str) -> None:
         if self.request is not None:
-            app = self.swarm_app
-            app.journal.record(app.now(), create_command(self.request), ok, result)
+            self.journal(create_command(self.request), ok, result)
 
     def _ask(
         self, pending: HostKeyUnknown | DockerMissing, question: Text, decline: str, accept: str

@@ -7,23 +7,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, Literal
 
 from rich.text import Text
 from textual import events, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Log, Static
+from textual.widgets import Button, Static
 
 from swarmtui.machines.model import MachineError, StepLog
 from swarmtui.machines.service import MachineService
-from swarmtui.ui.operation_modal import OperationModal
+from swarmtui.ui.machine_modal import MachineModal
 from swarmtui.ui.read_only import guard
 
 if TYPE_CHECKING:
-    from swarmtui.ui.app import SwarmTuiApp
-
-LOG_MAX_LINES = 500
+    pass
 
 
 @dataclass(frozen=True)
@@ -46,7 +44,7 @@ def machine_error_text(message: str, hint: str, colours: dict[str, str]) -> Text
     return text
 
 
-class MachineTaskModal(OperationModal):
+class MachineTaskModal(MachineModal):
     """Dismissed with True when the chosen task succeeded."""
 
     def __init__(
@@ -69,10 +67,6 @@ class MachineTaskModal(OperationModal):
         self.succeeded = False
         self.chosen: MachineChoice | None = None
 
-    @property
-    def swarm_app(self) -> SwarmTuiApp:
-        return cast("SwarmTuiApp", self.app)
-
     def compose_body(self) -> ComposeResult:
         yield Static(Text(self.question, style="bold"), id="confirm-question")
         if self.warning:
@@ -82,9 +76,7 @@ class MachineTaskModal(OperationModal):
             for choice in self.choices.values():
                 yield Button(choice.label, id=choice.id, variant=choice.variant)
         with Vertical(id="machine-task-log-box"):
-            log = Log(max_lines=LOG_MAX_LINES, id="machine-log")
-            log.can_focus = False
-            yield log
+            yield self.step_log()
 
     def on_mount(self) -> None:
         self.query_one("#machine-task-log-box").display = False
@@ -113,9 +105,8 @@ class MachineTaskModal(OperationModal):
     # Running ----------------------------------------------------------------------------
 
     def begin(self, choice: MachineChoice) -> None:
-        service = self.swarm_app.machines
+        service = self.machine_service()
         if service is None:
-            self.show_error("Machine management is not available in this console.")
             return
         self.running = True
         self.chosen = choice
@@ -126,19 +117,11 @@ class MachineTaskModal(OperationModal):
         self.query_one("#modal-error", Static).update(Text("working…"))
         self._run(service, choice)
 
-    def write_log(self, line: str) -> None:
-        if self.is_mounted:
-            self.query_one("#machine-log", Log).write_line(line)
-
     @work(thread=True, exclusive=True, group="machine-task")
     def _run(self, service: MachineService, choice: MachineChoice) -> None:
         app = self.app
-
-        def log(line: str) -> None:
-            app.call_from_thread(self.write_log, line)
-
         try:
-            choice.run(service, log)
+            choice.run(service, self.thread_log())
         except MachineError as exc:
             app.call_from_thread(self._failed, exc.message, exc.hint)
             return
@@ -149,8 +132,7 @@ class MachineTaskModal(OperationModal):
 
     def _journal(self, ok: bool, result: str) -> None:
         if self.chosen is not None:
-            app = self.swarm_app
-            app.journal.record(app.now(), self.chosen.command, ok, result)
+            self.journal(self.chosen.command, ok, result)
 
     def _failed(self, message: str, hint: str) -> None:
         self._journal(False, message)
