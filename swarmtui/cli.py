@@ -54,7 +54,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--read-only", action="store_true", help="refuse and hide every mutating action"
     )
     parser.add_argument("--config", type=Path, help="config file (default: ~/.config/...)")
-    parser.add_argument("--lab", default=DEFAULT_LAB, help="lab used when no manager is configured")
+    parser.add_argument(
+        "--lab",
+        default=DEFAULT_LAB,
+        help="lab used when no manager is configured; its nodes are listed as machines",
+    )
     sub = parser.add_subparsers(dest="command")
     lab = sub.add_parser("lab", help="the local lab swarm of Docker-in-Docker nodes")
     lab.add_argument("action", choices=("up", "down", "status", "load"))
@@ -110,11 +114,15 @@ def embedded_default(lab_name: str) -> list[Endpoint]:
     return [Endpoint(lab.manager_url, f"lab {lab_name}")]
 
 
-def console_machines(cluster: Callable[[], ClusterBackend | None]) -> MachineService | None:
-    """The machines view's engine: the store and both drivers, joining through the manager
-    the console is connected to (CLUSTER). None when the drivers cannot load here."""
+def console_machines(
+    cluster: Callable[[], ClusterBackend | None], lab: str = DEFAULT_LAB
+) -> MachineService | None:
+    """The machines view's engine: the store and both drivers, plus the nodes of lab LAB,
+    joining through the manager the console is connected to (CLUSTER). None when the drivers
+    cannot load here."""
     try:
         from swarmtui.backend.dind_driver import MACHINES_NETWORK, DindDriver
+        from swarmtui.backend.lab_machines import LabNodes
         from swarmtui.machines.manager import ConnectedMachineService, MachineManager
         from swarmtui.machines.store import MachineStore
         from swarmtui.provisioning.ssh_driver import SshDriver
@@ -122,7 +130,7 @@ def console_machines(cluster: Callable[[], ClusterBackend | None]) -> MachineSer
         _log(f"machines unavailable: {exc}")
         return None
     dind = DindDriver(network=MACHINES_NETWORK)
-    manager = MachineManager(MachineStore(), {"dind": dind, "ssh": SshDriver()})
+    manager = MachineManager(MachineStore(), {"dind": dind, "ssh": SshDriver()}, lab=LabNodes(lab))
     return ConnectedMachineService(manager, cluster)
 
 
@@ -164,7 +172,7 @@ def run_console(args: argparse.Namespace) -> int:
         endpoint_label=label,
         startup_error=startup_error,
         failover=FailoverPlan(endpoints, DockerBackend),
-        machines=console_machines(lambda: app.connected_backend()),
+        machines=console_machines(lambda: app.connected_backend(), args.lab),
     )
     app.run()
     return 0

@@ -83,6 +83,7 @@ def _print(line: str) -> None:
 
 def _manager(args: argparse.Namespace) -> MachineManager:
     from swarmtui.backend.dind_driver import MACHINES_NETWORK, DindDriver
+    from swarmtui.backend.lab_machines import LabNodes
     from swarmtui.machines.manager import MachineManager
     from swarmtui.machines.store import MachineStore
     from swarmtui.provisioning.ssh_driver import SshDriver
@@ -91,7 +92,9 @@ def _manager(args: argparse.Namespace) -> MachineManager:
         node_image=getattr(args, "image", ""),
         network=getattr(args, "network", "") or MACHINES_NETWORK,
     )
-    return MachineManager(MachineStore(), {"dind": dind, "ssh": SshDriver()})
+    # The lab of --lab (the console's): its nodes are machines too.
+    lab = LabNodes(args.lab)
+    return MachineManager(MachineStore(), {"dind": dind, "ssh": SshDriver()}, lab=lab)
 
 
 def _cluster(args: argparse.Namespace, manager_url: str) -> ClusterBackend:
@@ -255,7 +258,7 @@ def run_machine(args: argparse.Namespace) -> int:
             manager.remove(args.name, _print, force=args.force)
             return 0
         if command == "ssh":
-            argv = ssh_argv(manager.store.get(args.name), list(args.remote_command))
+            argv = ssh_argv(manager.record(args.name), list(args.remote_command))
             try:
                 os.execvp(argv[0], argv)
             except FileNotFoundError:

@@ -16,11 +16,13 @@ from swarmtui.journal import mask_secrets
 from swarmtui.machines.model import (
     CreateRequest,
     Driver,
+    LabMachines,
     MachineError,
     MachineRecord,
     MachineStatus,
     Role,
     StepLog,
+    lab_of,
 )
 from swarmtui.machines.store import MachineStore, validate_name
 from swarmtui.models import ScopeKind, TaskScope
@@ -37,15 +39,20 @@ def _masked(log: StepLog) -> StepLog:
 
 
 class MachineManager:
+    """The machines of STORE, plus the nodes of LAB (found on the engine, never stored): a
+    name of the store hides a lab node of the same name."""
+
     def __init__(
         self,
         store: MachineStore,
         drivers: Mapping[str, Driver],
         *,
+        lab: LabMachines | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.store = store
         self.drivers = dict(drivers)
+        self.lab = lab
         self._sleep = sleep
 
     def driver(self, name: str) -> Driver:
@@ -57,14 +64,24 @@ class MachineManager:
     # --- reading -------------------------------------------------------------------------
 
     def machines(self) -> list[MachineRecord]:
-        return self.store.list()
+        return self._records(quiet=False)
+
+    def record(self, name: str) -> MachineRecord:
+        """The machine named NAME: the store's record, else the lab's node of that name."""
+        stored = self.store.find(name)
+        if stored is not None:
+            return stored
+        found = next((r for r in self._lab_nodes() if r.name == name), None)
+        if found is None:
+            return self.store.get(name)  # raises the store's "no machine named" error
+        return found
 
     def status(self, name: str) -> MachineStatus:
-        return self._status(self.store.get(name))[1]
+        return self._status(self.record(name))[1]
 
     def statuses(self) -> list[tuple[MachineRecord, MachineStatus]]:
         result = []
-        for record in self.store.list():
+        for record in self._records(quiet=True):
             try:
                 result.append(self._status(record))
             except MachineError as exc:
@@ -73,10 +90,48 @@ class MachineManager:
                 )
         return result
 
+    def _records(self, *, quiet: bool) -> list[MachineRecord]:
+        """The store's records and the lab's nodes, by name. QUIET: a lab that cannot be
+        listed right now (engine down) leaves the store's machines listed alone."""
+        records = {r.name: r for r in self.store.list()}
+        try:
+            nodes = self._lab_nodes()
+        except MachineError:
+            if not quiet:
+                raise
+            nodes = []
+        for node in nodes:
+            records.setdefault(node.name, node)
+        return [records[name] for name in sorted(records)]
+
+    def _lab_nodes(self) -> list[MachineRecord]:
+        return self.lab.machines() if self.lab is not None else []
+
+    def driver_of(self, record: MachineRecord) -> Driver:
+        """The driver that runs RECORD's machine: the lab's for a lab node."""
+        if lab_of(record) and self.lab is not None and lab_of(record) == self.lab.lab:
+            return self.lab.driver
+        return self.driver(record.driver)
+
+    def _save(self, record: MachineRecord) -> None:
+        """Store RECORD; a lab node is never stored (its labels and containers say it all)."""
+        if not lab_of(record):
+            self.store.update(record)
+
+    def _forget(self, record: MachineRecord) -> None:
+        if not lab_of(record):
+            self.store.remove(record.name)
+
     def _status(self, record: MachineRecord) -> tuple[MachineRecord, MachineStatus]:
         """The driver's status, and the record kept up to date with where the status saw
         the machine (also after a restart outside swarmtui, e.g. `docker restart`)."""
-        status = self.driver(record.driver).status(record)
+        status = self.driver_of(record).status(record)
+        if lab_of(record):
+            # Found afresh on every pass: nothing to keep, but a node that left its swarm
+            # has no role any more (its label keeps the role the lab gave it).
+            if status.state == "running" and status.swarm_state == "inactive":
+                record = replace(record, role=None)
+            return record, status
         if status.state == "running":
             seen = replace(
                 record,
@@ -88,12 +143,14 @@ class MachineManager:
 
     def _refresh(self, record: MachineRecord) -> MachineRecord:
         """The record with where the machine is reached now (asked of the driver)."""
-        return self._keep(record, self.driver(record.driver).refreshed(record))
+        return self._keep(record, self.driver_of(record).refreshed(record))
 
     def _keep(self, record: MachineRecord, live: MachineRecord) -> MachineRecord:
         """LIVE stored when it is reached elsewhere than RECORD says."""
         if (live.engine_url, live.address) == (record.engine_url, record.address):
             return record
+        if lab_of(record):
+            return live
         try:
             return self.store.update_reachability(record.name, live.engine_url, live.address)
         except MachineError:  # removed meanwhile: nothing to keep up to date
@@ -104,18 +161,18 @@ class MachineManager:
     def start(self, name: str, log: StepLog) -> MachineRecord:
         """Start a stopped machine; returns its record, updated to where it is reached now."""
         log = _masked(log)
-        record = self.store.get(name)
-        self.driver(record.driver).start(record, log)
+        record = self.record(name)
+        self.driver_of(record).start(record, log)
         updated = self._refresh(record)
-        if updated.engine_url != record.engine_url:
+        if record.engine_url and updated.engine_url != record.engine_url:
             log(f"{name}: engine moved from {record.engine_url} to {updated.engine_url}")
         log(f"{name}: started")
         return updated
 
     def stop(self, name: str, log: StepLog) -> None:
         log = _masked(log)
-        record = self.store.get(name)
-        self.driver(record.driver).stop(record, log)
+        record = self.record(name)
+        self.driver_of(record).stop(record, log)
         log(f"{name}: stopped")
 
     # --- create / remove -----------------------------------------------------------------
@@ -130,7 +187,9 @@ class MachineManager:
         """
         log = _masked(log)
         validate_name(request.name)
-        if request.name in self.store:
+        if request.name in self.store or any(
+            node.name == request.name for node in self._lab_nodes()
+        ):
             raise MachineError(
                 f"A machine named {request.name!r} already exists.",
                 "Choose another name, or remove the old machine first.",
@@ -182,8 +241,8 @@ class MachineManager:
         A machine still in a swarm is refused unless FORCE: retire it instead.
         """
         log = _masked(log)
-        record = self.store.get(name)
-        driver = self.driver(record.driver)
+        record = self.record(name)
+        driver = self.driver_of(record)
         if not force:
             status = driver.status(record)
             if status.swarm_state in ("active", "pending"):
@@ -192,7 +251,7 @@ class MachineManager:
                     "Retire it (drain, leave, remove the node), or remove it with force.",
                 )
         driver.remove(record, log)
-        self.store.remove(name)
+        self._forget(record)
         log(f"{name}: removed")
 
     # --- swarm ---------------------------------------------------------------------------
@@ -200,8 +259,8 @@ class MachineManager:
     def join(self, name: str, role: Role, log: StepLog, cluster: ClusterBackend) -> MachineRecord:
         """Join the machine to the swarm CLUSTER manages, as ROLE; returns the updated record."""
         log = _masked(log)
-        record = self.store.get(name)
-        driver = self.driver(record.driver)
+        record = self.record(name)
+        driver = self.driver_of(record)
         info = cluster.engine_info()
         if info.swarm_state != "active" or not info.is_manager:
             raise MachineError(
@@ -243,13 +302,13 @@ class MachineManager:
         if info.cluster_id:
             extra["cluster_id"] = info.cluster_id
         updated = replace(record, role=role, address=advertise, extra=extra)
-        self.store.update(updated)
+        self._save(updated)
         log(f"{name}: joined as {role} (node {node_id[:12]})")
         return updated
 
     def advertise_address(self, record: MachineRecord, manager_addr: str, log: StepLog) -> str:
         """The machine's own address on the route to the manager (`ip route get`'s src)."""
-        driver = self.driver(record.driver)
+        driver = self.driver_of(record)
         try:
             out = driver.run(record, ["ip", "-o", "route", "get", manager_addr], log)
         except MachineError as exc:
@@ -290,8 +349,8 @@ class MachineManager:
     ) -> MachineRecord:
         """`docker swarm leave` on the machine; with CLUSTER, also remove its node entry."""
         log = _masked(log)
-        record = self.store.get(name)
-        driver = self.driver(record.driver)
+        record = self.record(name)
+        driver = self.driver_of(record)
         status = driver.status(record)
         node_id = status.node_id or record.extra.get("node_id", "")
         if status.swarm_state in ("active", "pending", "error"):
@@ -303,15 +362,15 @@ class MachineManager:
             self._remove_node_when_down(cluster, node_id, log, DOWN_TIMEOUT)
         extra = {k: v for k, v in record.extra.items() if k not in ("node_id", "cluster_id")}
         updated = replace(record, role=None, extra=extra)
-        self.store.update(updated)
+        self._save(updated)
         log(f"{name}: left the swarm")
         return updated
 
     def retire(self, name: str, log: StepLog, cluster: ClusterBackend) -> None:
         """Drain, wait for its tasks to move, leave, remove the node, remove the machine."""
         log = _masked(log)
-        record = self.store.get(name)
-        driver = self.driver(record.driver)
+        record = self.record(name)
+        driver = self.driver_of(record)
         status = driver.status(record)
         node_id = status.node_id or record.extra.get("node_id", "")
         mutator = cluster.mutator()
@@ -332,7 +391,7 @@ class MachineManager:
         if node_id:
             self._remove_node_when_down(cluster, node_id, log, DOWN_TIMEOUT)
         driver.remove(record, log)
-        self.store.remove(name)
+        self._forget(record)
         log(f"{name}: retired")
 
     def _wait_drained(self, cluster: ClusterBackend, node_id: str, name: str, log: StepLog) -> None:

@@ -158,3 +158,34 @@ class Driver(Protocol):
     def run(self, record: MachineRecord, command: list[str], log: StepLog) -> str:
         """Run COMMAND on the machine (docker swarm join/leave); returns stdout."""
         ...
+
+
+LAB_KEY = "lab"  # extra[LAB_KEY]: the lab whose node the machine is (found, never stored)
+
+
+def lab_of(record: MachineRecord) -> str:
+    """The lab the machine is a node of, "" for a machine of the store."""
+    return record.extra.get(LAB_KEY, "")
+
+
+class LabMachines(Protocol):
+    """A lab's nodes as dind machines: found on the engine when asked (the lab labels its
+    containers), never written to the store, so `lab down` / `lab up` need no bookkeeping.
+
+    Their records carry extra["lab"]; `driver` runs them (status, start, stop, run, remove).
+    """
+
+    @property
+    def lab(self) -> str:
+        """The lab's name."""
+        ...
+
+    @property
+    def driver(self) -> Driver:
+        """The driver that runs the lab's nodes."""
+        ...
+
+    def machines(self) -> list[MachineRecord]:
+        """The lab's nodes now, stopped ones included; [] when there is no such lab.
+        MachineError when the engine cannot be asked."""
+        ...
