@@ -41,8 +41,15 @@ def add_machine_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser])
         action="store_true",
         help="ssh: install Docker (apt-get install docker.io) when missing",
     )
-    create.add_argument("--image", default="", help="dind: node image (default docker:dind)")
-    create.add_argument("--network", default="", help="dind: local network (swarmtui-machines)")
+    create.add_argument(
+        "--image", default="", help="dind: node image (default swarmtui-node:bookworm, built here)"
+    )
+    create.add_argument(
+        "--network",
+        default="",
+        help="dind: local network (default: the manager's when it is a local container, "
+        "else swarmtui-machines)",
+    )
     create.add_argument("--role", choices=("worker", "manager"), help="join right away")
     create.add_argument("--manager", default="", metavar="URL", help="manager to join")
 

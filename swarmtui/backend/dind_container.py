@@ -2,13 +2,14 @@
 
 `--privileged` is refused on some hosts ("unable to apply caps: operation not permitted" when
 the capability bounding set lacks CAP_SYS_RESOURCE); the capability profile below works there
-(docs: test-infrastructure.md). Both are tried, in the caller's order of preference.
+(docs: test-infrastructure.md). Both are tried, in the caller's order of preference; callers
+that start many containers remember which one the engine runs (the dind machine driver).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import docker
@@ -16,6 +17,8 @@ import docker
 from swarmtui.backend.engine_setup import engine_reachable
 
 NODE_API_PORT = 2375
+PRIVILEGED = "--privileged"
+CAPABILITY_PROFILE = "capability profile"
 
 Log = Callable[[str], None]
 
@@ -43,8 +46,8 @@ def host_config_attempts(api: Any, common: dict[str, Any]) -> dict[str, dict[str
     profile["MaskedPaths"] = []
     profile["ReadonlyPaths"] = []
     return {
-        "capability profile": profile,
-        "--privileged": api.create_host_config(privileged=True, **common),
+        CAPABILITY_PROFILE: profile,
+        PRIVILEGED: api.create_host_config(privileged=True, **common),
     }
 
 
@@ -66,6 +69,45 @@ def start_dind_container(
 
     Whatever attempt does not start is removed again; DindError when none starts.
     """
+    order = [PRIVILEGED, CAPABILITY_PROFILE]
+    if not privileged_first:
+        order.reverse()
+    container_id, _ = start_dind_container_as(
+        host,
+        order,
+        image=image,
+        name=name,
+        hostname=hostname,
+        labels=labels,
+        volume=volume,
+        network=network,
+        environment=environment,
+        log=log,
+        address=address,
+    )
+    return container_id
+
+
+def start_dind_container_as(
+    host: Any,
+    order: Sequence[str],
+    *,
+    image: str,
+    name: str,
+    hostname: str,
+    labels: dict[str, str],
+    volume: str,
+    network: str,
+    environment: dict[str, str],
+    log: Log,
+    address: str | None = None,
+) -> tuple[str, str]:
+    """start_dind_container trying the profiles in ORDER (PRIVILEGED, CAPABILITY_PROFILE);
+    returns (container id, the profile it started with).
+
+    A profile the engine refuses while the next one works is a step, not an error: one info
+    line says which is used; the engine's refusals are in the DindError only when none starts.
+    """
     api = host.api
     common: dict[str, Any] = {
         "binds": {volume: {"bind": "/var/lib/docker", "mode": "rw"}},
@@ -73,11 +115,8 @@ def start_dind_container(
         "network_mode": network,
     }
     attempts = host_config_attempts(api, common)
-    order = ["--privileged", "capability profile"]
-    if not privileged_first:
-        order.reverse()
     errors: list[str] = []
-    for label in order:
+    for index, label in enumerate(order):
         created = api.create_container(
             image,
             name=name,
@@ -94,11 +133,13 @@ def start_dind_container(
             api.start(created["Id"])
         except docker.errors.APIError as exc:
             errors.append(f"{label}: {exc.explanation or exc}")
-            log(f"{name} does not start with {label}: {exc.explanation or exc}")
             api.remove_container(created["Id"], force=True, v=True)
+            if index + 1 < len(order):
+                following = order[index + 1]
+                log(f"{name}: this engine does not run {label} containers; using the {following}")
             continue
         log(f"{name} started with {label}")
-        return str(created["Id"])
+        return str(created["Id"]), label
     raise DindError(f"cannot start {name}: " + "; ".join(errors))
 
 

@@ -2,19 +2,25 @@
 
 Each machine is a container named swarmtui-machine-NAME with hostname NAME, a named volume for
 /var/lib/docker (nested overlay2 needs a non-overlay backing filesystem) and a place on a
-dedicated bridge network (`swarmtui-machines`, or the one the request names, e.g. a lab's
-network so the lab's manager can reach it). Its engine API is published on 127.0.0.1 only.
+bridge network: the one the request names; else, for a machine that joins a swarm whose
+manager is a container of this engine (the lab), that container's network, where the manager
+is reachable (docker isolates bridge networks from each other); else `swarmtui-machines`.
+Its engine API is published on 127.0.0.1 only.
 
-The node image defaults to the official `docker:dind` when it is present or can be pulled.
-Hosts without a registry fall back to swarmtui-node:bookworm, built offline from Debian
-packages by swarmtui.backend.images.ensure_node_image (debootstrap of docker.io and
-openssh-server, about a minute, once). `--privileged` is used where the host allows it, else
-the capability profile of swarmtui.backend.dind_container.
+The node image defaults to swarmtui-node:bookworm, the lab's image, built offline from Debian
+packages by swarmtui.backend.images.ensure_node_image (debootstrap, about a minute, once): no
+registry is asked for anything unless the user names an image this engine does not have.
+`--privileged` is tried where the host allows it, else the capability profile of
+swarmtui.backend.dind_container; which one this engine runs is found once and remembered (per
+engine id, in memory and in swarmtui's data folder).
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
+import os
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -23,10 +29,12 @@ from typing import Any
 import docker
 
 from swarmtui.backend.dind_container import (
+    CAPABILITY_PROFILE,
+    PRIVILEGED,
     DindError,
     published_api_url,
     remove_with_retry,
-    start_dind_container,
+    start_dind_container_as,
     wait_dind_api,
 )
 from swarmtui.backend.engine_setup import engine_client
@@ -47,9 +55,10 @@ from swarmtui.machines.model import (
     MachineStatus,
     StepLog,
 )
-from swarmtui.machines.store import validate_name
+from swarmtui.machines.store import data_dir, validate_name
 
-OFFICIAL_DIND_IMAGE = "docker:dind"
+PROFILES = (PRIVILEGED, CAPABILITY_PROFILE)  # the order tried on an engine not seen yet
+PROFILES_FILE = "dind-profiles.json"  # in swarmtui's data folder: {engine id: profile}
 MACHINES_NETWORK = "swarmtui-machines"
 MACHINE_LABEL = "swarmtui.machine"
 NETWORK_LABEL = "swarmtui.machines"
@@ -82,18 +91,21 @@ class DindDriver:
         self.network = network
         self.load_images = tuple(load_images)
         self._client_factory = client_factory
+        self._profiles: dict[str, str] = {}  # engine id -> the profile it runs
 
     # --- create --------------------------------------------------------------------------
 
     def create(self, request: CreateRequest, log: StepLog) -> MachineRecord:
         name = validate_name(request.name)
-        network = request.network or self.network
         cname, volume = container_name(name), volume_name(name)
         host = self._client_factory()
         created_volume = False
         container_id = ""
+        network = request.network or self.network
         try:
             self._refuse_clash(host, cname, volume)
+            if not request.network:
+                network = self._network_near(host, request.join_addresses, name, log)
             image = self._resolve_image(host, request.node_image or self.node_image, log)
             self._ensure_network(host, network, log)
             labels = {MACHINE_LABEL: name, f"{MACHINE_LABEL}.driver": "dind"}
@@ -101,7 +113,7 @@ class DindDriver:
             host.volumes.create(name=volume, labels=labels)
             created_volume = True
             log(f"creating container {cname} (hostname {name}) from {image} on {network}")
-            container_id = start_dind_container(
+            container_id = self._start(
                 host,
                 image=image,
                 name=cname,
@@ -112,7 +124,6 @@ class DindDriver:
                 # docker:dind listens on tcp 2375 without TLS when DOCKER_TLS_CERTDIR is
                 # empty; swarmtui-node does so always and starts no sshd for machines.
                 environment={"DOCKER_TLS_CERTDIR": "", "SWARMTUI_SSHD": "0"},
-                privileged_first=True,
                 log=log,
             )
             log(f"waiting for the engine of {name}")
@@ -155,29 +166,69 @@ class DindDriver:
             )
 
     def _resolve_image(self, host: Any, wanted: str, log: StepLog) -> str:
-        if wanted:
-            if wanted == NODE_IMAGE:
-                ensure_node_image(host, log)
-            elif not image_exists(host, wanted):
-                log(f"pulling {wanted}")
-                try:
-                    host.images.pull(wanted)
-                except docker.errors.DockerException as exc:
-                    raise MachineError(
-                        f"The node image {wanted} is not here and cannot be pulled: {exc}",
-                        f"Without a registry use {NODE_IMAGE} (built offline).",
-                    ) from exc
+        """The node image: swarmtui-node (built here when missing, as for the lab) unless the
+        user named another; only a named image this engine lacks is pulled."""
+        if not wanted or wanted == NODE_IMAGE:
+            ensure_node_image(host, log)
+            return NODE_IMAGE
+        if image_exists(host, wanted):
             return wanted
-        if image_exists(host, OFFICIAL_DIND_IMAGE):
-            return OFFICIAL_DIND_IMAGE
-        log(f"pulling {OFFICIAL_DIND_IMAGE}")
+        log(f"{wanted} is not on this engine: pulling it")
         try:
-            host.images.pull(OFFICIAL_DIND_IMAGE)
-            return OFFICIAL_DIND_IMAGE
+            host.images.pull(wanted)
         except docker.errors.DockerException as exc:
-            log(f"cannot pull {OFFICIAL_DIND_IMAGE} ({_short(exc)}): using {NODE_IMAGE}")
-        ensure_node_image(host, log)
-        return NODE_IMAGE
+            raise MachineError(
+                f"The node image {wanted} is not here and cannot be pulled: {_short(exc)}",
+                f"Leave the image empty to use {NODE_IMAGE} (built offline).",
+            ) from exc
+        return wanted
+
+    # --- placement -----------------------------------------------------------------------
+
+    def _network_near(self, host: Any, managers: Sequence[str], name: str, log: StepLog) -> str:
+        """The network of the container of this engine that holds one of the MANAGERS'
+        addresses (first match in their order); the driver's network when none does."""
+        wanted = [address for address in managers if address]
+        if not wanted:
+            return self.network
+        found: list[tuple[int, str, str]] = []
+        for summary in host.api.containers():  # running ones; the list carries addresses
+            networks = (summary.get("NetworkSettings") or {}).get("Networks") or {}
+            for network, settings in networks.items():
+                address = (settings or {}).get("IPAddress") or ""
+                if address in wanted:
+                    cname = ((summary.get("Names") or [""])[0]).lstrip("/")
+                    found.append((wanted.index(address), network, cname))
+        if not found:
+            log(
+                f"the manager ({', '.join(wanted)}) is no container of this engine: "
+                f"{name} goes on network {self.network}"
+            )
+            return self.network
+        index, network, cname = min(found)
+        log(
+            f"placing {name} on network {network}, where the manager {wanted[index]} is "
+            f"(container {cname})"
+        )
+        return network
+
+    # --- container profile ---------------------------------------------------------------
+
+    def _start(self, host: Any, *, log: StepLog, **options: Any) -> str:
+        """Start the container with the profile this engine is known to run (found once per
+        engine: the first machine tries --privileged, then the capability profile)."""
+        engine_id = _engine_id(host)
+        known = self._profiles.get(engine_id) or _stored_profiles().get(engine_id, "")
+        if known in PROFILES:
+            order = [known, *(p for p in PROFILES if p != known)]
+        else:
+            order = list(PROFILES)
+        container_id, used = start_dind_container_as(host, order, log=log, **options)
+        if engine_id:
+            self._profiles[engine_id] = used
+            if used != known:
+                _store_profile(engine_id, used)
+        return container_id
 
     def _ensure_network(self, host: Any, network: str, log: StepLog) -> None:
         if any(n.name == network for n in host.networks.list(names=[network])):
@@ -364,6 +415,46 @@ def _retry(action: Callable[[], object], what: str) -> None:
 def _address(attrs: dict[str, Any], network: str) -> str:
     networks = (attrs.get("NetworkSettings") or {}).get("Networks") or {}
     return str((networks.get(network) or {}).get("IPAddress", ""))
+
+
+def _engine_id(host: Any) -> str:
+    try:
+        return str(host.info().get("ID") or "")
+    except docker.errors.DockerException:
+        return ""
+
+
+def _profiles_path() -> str:
+    return str(data_dir() / PROFILES_FILE)
+
+
+def _stored_profiles() -> dict[str, str]:
+    try:
+        with open(_profiles_path(), encoding="utf-8") as f:
+            data = json.load(f)
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {str(k): str(v) for k, v in data.items() if v in PROFILES}
+
+
+def _store_profile(engine_id: str, profile: str) -> None:
+    """Remember ENGINE_ID's profile for later processes (best effort: memory suffices)."""
+    profiles = {**_stored_profiles(), engine_id: profile}
+    folder = os.path.dirname(_profiles_path())
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".dind-profiles-")
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(profiles, f, indent=1, sort_keys=True)
+        os.replace(tmp, _profiles_path())
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
 
 
 def _short(exc: BaseException) -> str:

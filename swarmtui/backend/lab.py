@@ -124,9 +124,14 @@ def lab_status(name: str) -> Lab | None:
 
 
 def lab_down(name: str) -> None:
-    """Remove the lab's containers, volumes and network. Removing nothing is fine."""
+    """Remove the lab's containers, volumes and network. Removing nothing is fine.
+
+    Refused, before anything is removed, while containers that are not the lab's (dind
+    machines placed next to its manager) are on its network.
+    """
     _check_name(name)
     with _host_client() as host:
+        _refuse_foreign_containers(host, name)
         for container in _lab_containers(host, name):
             container.remove(force=True, v=True)
         for volume in host.volumes.list(filters={"label": f"{LAB_LABEL}={name}"}):
@@ -135,6 +140,21 @@ def lab_down(name: str) -> None:
         for network in host.networks.list(filters={"label": f"{LAB_LABEL}={name}"}):
             if network.name == _network_name(name):
                 _retry(network.remove, f"removing network {network.name}")
+
+
+def _refuse_foreign_containers(host: Any, lab: str) -> None:
+    ours = {c.id for c in _lab_containers(host, lab)}
+    for network in host.networks.list(filters={"label": f"{LAB_LABEL}={lab}"}):
+        if network.name != _network_name(lab):
+            continue
+        network.reload()
+        attached = network.attrs.get("Containers") or {}
+        others = sorted(str(c.get("Name", cid)) for cid, c in attached.items() if cid not in ours)
+        if others:
+            raise LabError(
+                f"lab {lab}: its network {network.name} is still used by {', '.join(others)}; "
+                "remove those first (a machine: swarmtui machine rm --force NAME)"
+            )
 
 
 def lab_load(name: str, image: str) -> None:

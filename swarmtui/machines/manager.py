@@ -24,6 +24,7 @@ from swarmtui.machines.model import (
     StepLog,
     lab_of,
 )
+from swarmtui.machines.reach import check_reachable, with_manager_addresses
 from swarmtui.machines.store import MachineStore, validate_name
 from swarmtui.models import ScopeKind, TaskScope
 
@@ -197,6 +198,8 @@ class MachineManager:
         if request.role is not None and cluster is None:
             raise MachineError("Joining needs a connection to a swarm manager.")
         driver = self.driver(request.driver)
+        if request.role is not None and cluster is not None:
+            request = with_manager_addresses(request, cluster)  # placed where they are reached
         record = driver.create(request, log)
         try:
             self.store.add(record)
@@ -283,6 +286,7 @@ class MachineManager:
         if not token:
             raise MachineError("The manager gave no join token.")
         advertise = self.advertise_address(record, manager_addr, log)
+        check_reachable(driver, record, manager_addr, SWARM_PORT, advertise, log)
         log(f"{name}: joining the swarm of {manager_addr} as {role}, advertising {advertise}")
         command = [
             "docker",

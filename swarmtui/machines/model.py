@@ -120,7 +120,12 @@ class CreateRequest:
     install_docker: bool = False  # only after the user confirmed
     # dind driver
     node_image: str = ""
-    network: str = ""  # the local network to attach to; empty = swarmtui-machines
+    # The local network to attach to; empty: the network of the manager's container when the
+    # manager is a container of the local engine (see join_addresses), else swarmtui-machines.
+    network: str = ""
+    # The swarm addresses of the managers a machine made to join must reach (the connected
+    # one first), filled in by MachineManager.create; the driver places the machine near them.
+    join_addresses: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
