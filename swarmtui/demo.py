@@ -17,7 +17,7 @@ from swarmtui.cluster import ObjectKind
 from swarmtui.demo_logs import DemoLogStream, demo_lines
 from swarmtui.logs.log_target import LogKind
 from swarmtui.models import EngineInfo, Node, Service, SwarmEvent, Task, TaskScope
-from swarmtui.problems import BackendError
+from swarmtui.problems import BackendError, ProblemKind
 
 DEMO_NOW = datetime(2026, 1, 1, 12, 0, 0, tzinfo=UTC)
 _CLUSTER_ID = "q8z3kd0ubv2n4xw9e7r1t5y6a"
@@ -286,6 +286,9 @@ class DemoBackend:
         self.requests += 1
         if self.fail_with is not None:
             raise self.fail_with
+
+    def alive(self) -> bool:
+        return self.fail_with is None or self.fail_with.kind is not ProblemKind.UNREACHABLE
 
     def engine_info(self) -> EngineInfo:
         self._hit()

@@ -13,6 +13,7 @@ class ProblemKind(Enum):
     NOT_A_MANAGER = "Not a swarm manager"
     NOT_IN_SWARM = "Not in swarm mode"
     QUORUM_LOST = "Swarm has no leader"
+    ELECTING = "Electing a leader"  # the leader is gone; the managers left make a majority
     ENGINE_ERROR = "Engine error"
 
 

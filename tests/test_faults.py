@@ -29,6 +29,7 @@ from swarmtui.sync.failover import FailoverPlan
 from swarmtui.ui.app import SwarmTuiApp
 from swarmtui.ui.cluster_header import ClusterHeader
 from swarmtui.ui.log_screen import LogScreen
+from swarmtui.ui.messages import ManagerSwitched
 from swarmtui.ui.problem_screen import ProblemScreen
 
 MANAGERS, WORKERS = 3, 2
@@ -465,6 +466,117 @@ async def test_log_stream_follows_its_task_off_a_paused_worker(
                 f"paused {victim.name}: lines of the rescheduled task in the open log view "
                 f"after {moved_after:.1f} s, {len(lines)} lines, none repeated"
             )
+
+
+# failover from the killed leader: one switch, the election shown ------------------------
+
+
+class SwitchRecordingConsole(SwarmTuiApp):
+    """The failover console, recording every ManagerSwitched message the UI receives."""
+
+    def __init__(self, url: str) -> None:
+        endpoints = [Endpoint(url, "--host")]
+        super().__init__(
+            lambda: connect(endpoints),
+            Config(refresh_interval=0.5),
+            endpoint_label=url,
+            failover=FailoverPlan(endpoints, DockerBackend),
+        )
+        self.switches: list[tuple[float, str, str]] = []
+
+    def on_manager_switched(self, message: ManagerSwitched) -> None:
+        self.switches.append((time.monotonic(), message.old, message.new))
+        super().on_manager_switched(message)
+
+
+def current_endpoint(header: str) -> str:
+    """The endpoint the header names as the one in use: the word after "(API x.y)"."""
+    for line in header.splitlines():
+        if line.startswith("Engine ") and ")  " in line:
+            return line.split(")  ", 1)[1].split()[0]
+    return ""
+
+
+def leader_of(lab: Lab) -> str:
+    with manager_client(lab) as client:
+        for node in client.api.nodes():
+            if (node.get("ManagerStatus") or {}).get("Leader"):
+                return str(node["Description"]["Hostname"])
+    raise AssertionError("the lab has no leader")
+
+
+async def test_killed_leader_one_switch_and_the_election_shown(engine: Any, lab: Lab) -> None:
+    """Kill the raft leader the console talks to. From the switch on, the header never names
+    the dead manager as the one in use; while the survivors elect a leader it says so; the
+    console switches exactly once (the survivors answer nothing or "no leader" during the
+    election: they are alive and kept)."""
+    victim = next(node for node in lab.managers if node.name == leader_of(lab))
+    container = engine.containers.get(victim.container_id)
+    app = SwitchRecordingConsole(victim.api_url)
+    async with running(app) as pilot:
+        try:
+            await wait_until(
+                pilot,
+                lambda: (
+                    (s := app.main_screen.snapshot)
+                    and sum(n.role == "manager" for n in s.nodes) == 3
+                    and s.leader is not None
+                    and s.leader.hostname == victim.name
+                ),
+                f"three managers listed, {victim.name} the leader",
+            )
+            assert current_endpoint(header_text(app)) == victim.api_url
+            container.kill()
+            killed = time.monotonic()
+            samples: list[tuple[float, str]] = []
+
+            def new_leader() -> bool:
+                samples.append((time.monotonic() - killed, header_text(app)))
+                snapshot = app.main_screen.snapshot
+                return bool(
+                    snapshot is not None
+                    and snapshot.leader is not None
+                    and snapshot.leader.hostname != victim.name
+                    and snapshot.endpoint != victim.api_url
+                    and app._sync_error is None
+                )
+
+            await wait_until(pilot, new_leader, "a new leader on screen", timeout=120, step=0.2)
+            elected = time.monotonic() - killed
+            for _ in range(10):  # a little longer: no late switch
+                await pilot.pause(0.3)
+                samples.append((time.monotonic() - killed, header_text(app)))
+            switched = [at - killed for at, _, _ in app.switches]
+            shown = ""
+            for at, text in samples:  # the header's states over time, for the log
+                if text != shown:
+                    print(f"{at:5.1f} s  {' | '.join(text.splitlines())}")
+                    shown = text
+            print(
+                f"killed leader {victim.name}: switches {len(switched)} at "
+                f"{[round(s, 1) for s in switched]} s, new leader on screen after {elected:.1f} s"
+            )
+            assert len(app.switches) == 1, f"switched {len(app.switches)} times: {app.switches}"
+            _, old, new = app.switches[0]
+            assert old == victim.api_url and new != victim.api_url
+            after_switch = [(at, text) for at, text in samples if at >= switched[0]]
+            named_dead = [
+                (at, t) for at, t in after_switch if current_endpoint(t) == victim.api_url
+            ]
+            assert not named_dead, f"the header names the dead manager: {named_dead[0]}"
+            # Before the console noticed, only live data from the victim: never an error
+            # about it nor a stale age.
+            for at, text in samples:
+                if current_endpoint(text) == victim.api_url:
+                    assert "● live" in text, f"{at:.1f} s: {text!r}"
+            electing = [text for _, text in samples if "electing a leader" in text.lower()]
+            assert electing, f"no election state shown: {samples[len(samples) // 2][1]!r}"
+            assert all(current_endpoint(text) == new for text in electing)
+        finally:
+            await app.action_quit()
+            container.reload()
+            if container.status != "running":
+                container.start()
 
 
 # failover time ---------------------------------------------------------------------------

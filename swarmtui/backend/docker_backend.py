@@ -32,6 +32,7 @@ T = TypeVar("T")
 REQUEST_TIMEOUT = 25.0
 CONNECT_TIMEOUT = 1.5
 POLL_READ_TIMEOUT = 2.5  # manager-side calls time out after 20 s; leave room for that answer
+PING_READ_TIMEOUT = 2.0
 
 
 class DockerBackend:
@@ -85,6 +86,18 @@ class DockerBackend:
             return getattr(self._api, method)(*args, **kwargs)
         except Exception as exc:
             raise classify(exc, self._endpoint.display) from exc
+
+    def alive(self) -> bool:
+        """Whether the engine itself answers (GET /_ping): no swarm call, so no wait for a
+        raft leader. A manager whose swarm calls time out during an election still does."""
+        timeout: float | tuple[float, float] = (
+            (CONNECT_TIMEOUT, PING_READ_TIMEOUT) if self._endpoint.scheme == "tcp" else 10.0
+        )
+        try:
+            response = self._api._get(self._api._url("/_ping"), timeout=timeout)
+        except Exception:
+            return False
+        return bool(response.status_code == 200)
 
     def engine_info(self) -> EngineInfo:
         version = str(self._api.api_version)

@@ -13,6 +13,7 @@ from swarmtui.sync.refresher import Refresher
 
 ERROR_BACKOFF = 3.0
 QUORUM_BACKOFF = 5.0
+ELECTION_BACKOFF = 1.0  # a leader is expected any moment: look again soon
 EVENT_RECONNECT_DELAY = 2.0
 
 
@@ -21,12 +22,13 @@ def run_poll_loop(
     stop: threading.Event,
     publish: Callable[[ClusterSnapshot], None],
     report: Callable[[BackendError | None], None],
-    failover: Callable[[BackendError], bool] | None = None,
+    failover: Callable[[BackendError], BackendError | None] | None = None,
 ) -> None:
     """Refresh whatever is due until STOP is set. Errors are reported, never raised.
 
-    A failed refresh first tries FAILOVER (another manager); otherwise it is retried after
-    a back-off, longer while quorum is lost.
+    A failed refresh first goes to FAILOVER, which switches to another manager (None: poll
+    again at once) or returns the error to report (restated while a leader is elected); it
+    is retried after a back-off, longer while quorum is lost, short during an election.
     """
     failing = False
     while not stop.is_set():
@@ -34,12 +36,15 @@ def run_poll_loop(
             snapshot = refresher.refresh()
         except Exception as exc:
             error = exc if isinstance(exc, BackendError) else _unexpected(exc)
-            if failover is not None and failover(error):
-                continue
+            if failover is not None:
+                restated = failover(error)
+                if restated is None:
+                    failing = True  # the next good refresh clears what the switch showed
+                    continue
+                error = restated
             report(error)
             failing = True
-            lost = error.kind is ProblemKind.QUORUM_LOST
-            stop.wait(QUORUM_BACKOFF if lost else ERROR_BACKOFF)
+            stop.wait(_backoff(error))
             continue
         if failing:
             report(None)
@@ -98,6 +103,14 @@ class EventPump:
 
     def close(self) -> None:
         self.reconnect()
+
+
+def _backoff(error: BackendError) -> float:
+    if error.kind is ProblemKind.QUORUM_LOST:
+        return QUORUM_BACKOFF
+    if error.kind is ProblemKind.ELECTING:
+        return ELECTION_BACKOFF
+    return ERROR_BACKOFF
 
 
 def _unexpected(exc: Exception) -> BackendError:

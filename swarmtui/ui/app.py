@@ -19,7 +19,7 @@ from swarmtui.machines.service import MachineService
 from swarmtui.models import ClusterSnapshot, TaskScope
 from swarmtui.operations import Operation, OperationRefused
 from swarmtui.problems import BackendError, ProblemKind
-from swarmtui.sync.failover import Failover, FailoverPlan, ManagerDirectory
+from swarmtui.sync.failover import Failover, FailoverPlan, ManagerDirectory, electing_error
 from swarmtui.sync.loops import EventPump, run_poll_loop
 from swarmtui.sync.refresher import Refresher, RefreshTimings
 from swarmtui.ui.cluster_header import ClusterHeader, data_age_text
@@ -183,7 +183,7 @@ class SwarmTuiApp(App[None]):
         if self._refresher is None or self._pump is None:
             return
         refresher, pump, stop = self._refresher, self._pump, self._stop
-        failover = self._failover.try_switch if self._failover is not None else None
+        failover = self._failover.handle if self._failover is not None else None
         self.run_worker(
             lambda: run_poll_loop(refresher, stop, self._publish, self._report, failover),
             thread=True,
@@ -243,9 +243,9 @@ class SwarmTuiApp(App[None]):
             self._directory.learn(snapshot.nodes)
         self.post_message(SnapshotUpdated(snapshot))
 
-    def _switched(self, old: str, new: str) -> None:
+    def _switched(self, old: str, new: str, electing: bool) -> None:
         self._backend = self._refresher.backend if self._refresher else self._backend
-        self.post_message(ManagerSwitched(old, new))
+        self.post_message(ManagerSwitched(old, new, electing))
 
     def _report(self, error: BackendError | None) -> None:
         self.post_message(SyncProblem(error))
@@ -264,6 +264,9 @@ class SwarmTuiApp(App[None]):
     def on_manager_switched(self, message: ManagerSwitched) -> None:
         self.main_screen.query_one(ClusterHeader).show_switch(message.old, message.new)
         self.notify(f"Manager {message.old} is gone: switched to {message.new}", timeout=8)
+        if message.electing:  # until the new manager answers (or says otherwise)
+            self._sync_error = electing_error(message.new)
+        self._update_age()
 
     def on_sync_problem(self, message: SyncProblem) -> None:
         self._sync_error = message.error
@@ -282,7 +285,9 @@ class SwarmTuiApp(App[None]):
             age = max(0.0, refresher.seconds_since_success())
         text = data_age_text(age, self.config.refresh_interval)
         error = self._sync_error.message if self._sync_error else ""
-        self.main_screen.query_one(ClusterHeader).show_state(text, self._events_ok, error)
+        electing = self._sync_error is not None and self._sync_error.kind is ProblemKind.ELECTING
+        header = self.main_screen.query_one(ClusterHeader)
+        header.show_state(text, self._events_ok, error, electing=electing)
 
     def watch_theme(self, theme: str) -> None:
         if self.main_screen.is_mounted:

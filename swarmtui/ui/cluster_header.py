@@ -29,19 +29,26 @@ class ClusterHeader(Static):
         self._events_ok = False
         self._error = ""
         self._switched_from = ""
+        self._electing = False
+        # The manager in use: the snapshot's until a failover names another (the snapshot
+        # keeps the dead one's data until the new manager answers).
+        self._endpoint = ""
 
     def show_snapshot(self, snapshot: ClusterSnapshot) -> None:
         self._snapshot = snapshot
+        self._endpoint = snapshot.endpoint
         self._render_header()
 
     def show_switch(self, old: str, new: str) -> None:
         self._switched_from = old
+        self._endpoint = new
         self._render_header()
 
-    def show_state(self, age: str, events_ok: bool, error: str) -> None:
-        if (age, events_ok, error) == (self._age, self._events_ok, self._error):
+    def show_state(self, age: str, events_ok: bool, error: str, electing: bool = False) -> None:
+        state = (age, events_ok, error, electing)
+        if state == (self._age, self._events_ok, self._error, self._electing):
             return
-        self._age, self._events_ok, self._error = age, events_ok, error
+        self._age, self._events_ok, self._error, self._electing = state
         self._render_header()
 
     def _var(self, name: str) -> str:
@@ -59,6 +66,8 @@ class ClusterHeader(Static):
         ready = sum(1 for n in snap.nodes if n.status == "ready")
         down = sum(1 for n in snap.nodes if n.status == "down")
         leader = snap.leader.hostname if snap.leader else "none"
+        if self._electing:
+            leader = "being elected"  # the snapshot's leader is the one that was lost
         text.append("Swarm ", style="bold")
         text.append(snap.engine.cluster_id[:12] or "?", style=self._var("accent"))
         text.append(f"  managers {managers}  workers {workers}  ")
@@ -68,10 +77,12 @@ class ClusterHeader(Static):
         text.append(f"  leader {leader}\n")
         versions = sorted({n.engine_version for n in snap.nodes if n.engine_version})
         text.append(f"Engine {', '.join(versions) or snap.engine.server_version}")
-        text.append(f" (API {snap.engine.api_version})  {snap.endpoint}  ")
-        if self._switched_from:
+        text.append(f" (API {snap.engine.api_version})  {self._endpoint or snap.endpoint}  ")
+        if self._switched_from and self._switched_from != self._endpoint:
             text.append(f"(failover from {self._switched_from})  ", style=self._var("warning"))
-        if self._error:
+        if self._electing:
+            text.append(f"● {self._error.lower()}", style=self._var("warning"))
+        elif self._error:
             text.append(f"● {self._error}", style=self._var("error"))
         else:
             style = self._var("success") if self._age == LIVE else self._var("warning")

@@ -29,9 +29,11 @@ class EventsState(Message):
 
 
 class ManagerSwitched(Message):
-    """Failover: the console now talks to another manager."""
+    """Failover: the console now talks to another manager. ELECTING: the lost one was the
+    leader and the managers left make a quorum, so they are electing a new one."""
 
-    def __init__(self, old: str, new: str) -> None:
+    def __init__(self, old: str, new: str, electing: bool = False) -> None:
         super().__init__()
         self.old = old
         self.new = new
+        self.electing = electing
