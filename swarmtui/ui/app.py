@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TypeVar
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 
@@ -32,6 +32,7 @@ from swarmtui.ui.init_swarm_screen import InitSwarmScreen
 from swarmtui.ui.inspect_screen import InspectScreen
 from swarmtui.ui.join_screen import JoinTokensScreen
 from swarmtui.ui.journal_screen import JournalScreen
+from swarmtui.ui.key_gate import KeyGate, KeyHandled
 from swarmtui.ui.log_screen import LogScreen
 from swarmtui.ui.log_search_bar import LogSearchBar
 from swarmtui.ui.log_view import LogView
@@ -90,8 +91,18 @@ class SwarmTuiApp(App[None]):
         self._sync_error: BackendError | None = None
         self.main_screen = MainScreen()
         self.journal = Journal()
+        self.key_gate = KeyGate(self, super().on_event)
         if self.config.keys:
             self.set_keymap(dict(self.config.keys))
+
+    # Input ------------------------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if not self.key_gate.offer(event):
+            await super().on_event(event)
+
+    def on_key_handled(self, message: KeyHandled) -> None:
+        self.key_gate.handled(message)
 
     # Lifecycle --------------------------------------------------------------------------
 
