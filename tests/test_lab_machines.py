@@ -63,7 +63,7 @@ async def _wait_ui(pilot: Pilot[None], check: Callable[[], object], what: str) -
 def _swarm_nodes(client: Any) -> dict[str, tuple[str, str, str, str, str]]:
     """hostname -> (id, role, availability, state, address) as the manager sees it."""
     return {
-        n.attrs["Description"]["Hostname"]: (
+        n.attrs["Description"].get("Hostname"): (
             n.id,
             n.attrs["Spec"]["Role"],
             n.attrs["Spec"]["Availability"],
@@ -280,9 +280,11 @@ def test_lab_nodes_stop_start_and_retire_from_the_machines_service(
                     client.close()
             except Exception:
                 return False
-            ready = {n.attrs["Description"]["Hostname"]: n.attrs["Status"]["State"] for n in nodes}
+            ready = {
+                n.attrs["Description"].get("Hostname"): n.attrs["Status"]["State"] for n in nodes
+            }
             leaders = [
-                n.attrs["Description"]["Hostname"]
+                n.attrs["Description"].get("Hostname")
                 for n in nodes
                 if (n.attrs.get("ManagerStatus") or {}).get("Leader")
             ]

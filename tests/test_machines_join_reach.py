@@ -53,7 +53,7 @@ def _manager_addr(client: Any) -> str:
     return str(client.info()["Swarm"]["NodeAddr"])
 
 
-def _leftovers(engine: Any, name: str) -> list[str]:
+def leftovers(engine: Any, name: str) -> list[str]:
     found = [
         f"container {c.name}"
         for c in engine.containers.list(all=True, filters={"label": f"{MACHINE_LABEL}={name}"})
@@ -63,7 +63,7 @@ def _leftovers(engine: Any, name: str) -> list[str]:
     return found
 
 
-def _forget(engine: Any, manager_url: str, name: str) -> None:
+def forget_machine(engine: Any, manager_url: str, name: str) -> None:
     """Whatever is left of machine NAME: container, volume, swarm node."""
     with contextlib.suppress(docker.errors.NotFound):
         engine.containers.get(container_name(name)).remove(force=True, v=True)
@@ -72,20 +72,22 @@ def _forget(engine: Any, manager_url: str, name: str) -> None:
     client = engine_client(manager_url)
     try:
         for node in client.nodes.list():
-            if node.attrs["Description"]["Hostname"] == name:
+            if node.attrs["Description"].get("Hostname") == name:
                 node.remove(force=True)
     finally:
         client.close()
 
 
-def _ready_worker(manager_url: str, name: str) -> dict[str, Any]:
+def ready_worker(manager_url: str, name: str) -> dict[str, Any]:
     """The manager's node entry of NAME once it is a Ready worker."""
     client = engine_client(manager_url)
     try:
         deadline = time.monotonic() + 60
         while True:
             nodes = [
-                n.attrs for n in client.nodes.list() if n.attrs["Description"]["Hostname"] == name
+                n.attrs
+                for n in client.nodes.list()
+                if n.attrs["Description"].get("Hostname") == name
             ]
             if nodes and nodes[0]["Status"]["State"] == "ready":
                 node: dict[str, Any] = nodes[0]
@@ -96,7 +98,7 @@ def _ready_worker(manager_url: str, name: str) -> dict[str, Any]:
         client.close()
 
 
-def _network_of(engine: Any, name: str) -> list[str]:
+def networks_of(engine: Any, name: str) -> list[str]:
     container = engine.containers.get(container_name(name))
     return sorted(container.attrs["NetworkSettings"]["Networks"])
 
@@ -159,10 +161,10 @@ async def test_console_machine_joins_the_lab_it_is_connected_to(
         assert record is not None, f"{said}\n" + "\n".join(lines)
         assert record.role == "worker"
         # Placed on the manager's network (not swarmtui-machines), and joined for real.
-        assert _network_of(engine, name) == [lab.network]
+        assert networks_of(engine, name) == [lab.network]
         assert record.extra["network"] == lab.network
         assert any(f"on network {lab.network}" in line for line in lines), lines
-        node = _ready_worker(lab.manager_url, name)
+        node = ready_worker(lab.manager_url, name)
         assert node["Spec"]["Role"] == "worker"
         assert node["ID"] == record.extra["node_id"]
         assert node["Status"]["Addr"] == record.address
@@ -173,9 +175,9 @@ async def test_console_machine_joins_the_lab_it_is_connected_to(
             manager.retire(name, print, backend)
         finally:
             backend.close()
-        assert _leftovers(engine, name) == []
+        assert leftovers(engine, name) == []
     finally:
-        _forget(engine, lab.manager_url, name)
+        forget_machine(engine, lab.manager_url, name)
 
 
 def test_cli_machine_create_joins_a_lab_on_another_network(
@@ -190,8 +192,8 @@ def test_cli_machine_create_joins_a_lab_on_another_network(
         assert main([*argv, "--manager", url]) == 0, capsys.readouterr()
         out = capsys.readouterr().out
         assert f"on network {far_lab.network}" in out
-        assert _network_of(engine, name) == [far_lab.network]
-        node = _ready_worker(url, name)
+        assert networks_of(engine, name) == [far_lab.network]
+        node = ready_worker(url, name)
         assert node["Spec"]["Role"] == "worker"
         # The lab cannot be removed under the machine: refused, nothing removed.
         with pytest.raises(LabError, match=container_name(name)):
@@ -199,9 +201,9 @@ def test_cli_machine_create_joins_a_lab_on_another_network(
         after = lab_status(far_lab.name)
         assert after is not None and [n.name for n in after.nodes if n.api_url] == ["manager1"]
         assert main(["machine", "retire", name, "--host", url]) == 0, capsys.readouterr()
-        assert _leftovers(engine, name) == []
+        assert leftovers(engine, name) == []
     finally:
-        _forget(engine, url, name)
+        forget_machine(engine, url, name)
 
 
 def test_a_manager_the_machine_cannot_reach_is_named_plainly(
@@ -242,12 +244,12 @@ def test_a_manager_the_machine_cannot_reach_is_named_plainly(
         assert failure.value.hint
         # Nothing half-made stays: no record, no container, no volume, no swarm node.
         assert store.list() == []
-        assert _leftovers(engine, name) == []
-        hostnames = [n.attrs["Description"]["Hostname"] for n in manager_client.nodes.list()]
+        assert leftovers(engine, name) == []
+        hostnames = [n.attrs["Description"].get("Hostname") for n in manager_client.nodes.list()]
         assert name not in hostnames
     finally:
         backend.close()
-        _forget(engine, lab_swarm.manager_url, name)
+        forget_machine(engine, lab_swarm.manager_url, name)
         engine.networks.get(far).remove()
 
 
@@ -319,4 +321,4 @@ def test_dind_create_pulls_nothing_and_probes_the_engine_once(
             with contextlib.suppress(docker.errors.NotFound):
                 engine.volumes.get(volume_name(name)).remove(force=True)
     for name in names:
-        assert _leftovers(engine, name) == []
+        assert leftovers(engine, name) == []
