@@ -235,7 +235,9 @@ async def test_keys_typed_ahead_land_in_the_field_they_were_meant_for() -> None:
         for key in burst:
             app.post_message(events.Key(key, key if len(key) == 1 else None))
         await wait_for(
-            pilot, lambda: app.focused is screen.query_one("#field-name"), "the name field"
+            pilot,
+            lambda: app.key_gate.idle and app.focused is screen.query_one("#field-name"),
+            "every key handled, the name field focused",
         )
         form = screen.form_input()
         # (a field reached by tab has its text selected: typing replaces the default 1)
