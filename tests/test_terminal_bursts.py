@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pty_console import CTRL_P, CTRL_S, CTRL_U, DOWN, ENTER, TAB, PtyConsole
+from pty_console import CTRL_P, CTRL_R, CTRL_S, CTRL_U, DOWN, ENTER, TAB, PtyConsole
 from swarm_helpers import IMAGE_V2, create_service, inspect_service, services_named
 
 from swarmtui.backend.images import WORKLOAD_IMAGE
@@ -201,3 +201,52 @@ def test_log_search_burst(console: PtyConsole, manager_client: Any, prefix: str)
         return "needle-" in screen and re.search(r"line-\d", screen) is None
 
     console.wait_for(only_matches, what="only the lines that match /needle")
+
+
+def test_image_update_then_rollback_in_one_burst(
+    console: PtyConsole, manager_client: Any, service: tuple[str, str], image_v2: str
+) -> None:
+    """u, a new image, enter, then b and its confirmation: the keys after enter wait for the
+    update to be sent, then roll it back on the main screen."""
+    service_id, name = service
+    console.wait_for(service_id[:12], what=name)
+    console.write(select_service(name) + "u" + CTRL_U + image_v2 + ENTER + "b" + TAB + ENTER)
+
+    def images() -> tuple[str, str]:
+        data = inspect_service(manager_client, service_id)
+        previous = data.get("PreviousSpec", {}).get("TaskTemplate", {}).get("ContainerSpec", {})
+        current = data["Spec"]["TaskTemplate"]["ContainerSpec"]
+        return str(current["Image"]), str(previous.get("Image", ""))
+
+    wait_engine(
+        lambda: images()[0].startswith(WORKLOAD_IMAGE) and images()[1].startswith(IMAGE_V2),
+        f"{name} updated to {IMAGE_V2}, then rolled back",
+    )
+
+
+def test_force_redeploy_confirmed(
+    console: PtyConsole, manager_client: Any, service: tuple[str, str]
+) -> None:
+    service_id, name = service
+    console.wait_for(service_id[:12], what=name)
+    console.write(select_service(name) + "f" + TAB + ENTER)
+
+    def force_count() -> int:
+        spec = inspect_service(manager_client, service_id)["Spec"]
+        return int(spec["TaskTemplate"].get("ForceUpdate", 0))
+
+    wait_engine(lambda: force_count() == 1, f"{name} redeployed")
+
+
+def test_rotate_the_worker_token_confirmed(console: PtyConsole, manager_client: Any) -> None:
+    """T, ctrl+r and the confirmation in one burst: the engine's worker token changes, the
+    manager token does not."""
+
+    def tokens() -> tuple[str, str]:
+        found = manager_client.api.inspect_swarm()["JoinTokens"]
+        return str(found["Worker"]), str(found["Manager"])
+
+    worker, manager = tokens()
+    console.write("T" + CTRL_R + TAB + ENTER)
+    wait_engine(lambda: tokens()[0] != worker, "a new worker token")
+    assert tokens()[1] == manager

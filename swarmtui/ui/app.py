@@ -32,7 +32,7 @@ from swarmtui.ui.init_swarm_screen import InitSwarmScreen
 from swarmtui.ui.inspect_screen import InspectScreen
 from swarmtui.ui.join_screen import JoinTokensScreen
 from swarmtui.ui.journal_screen import JournalScreen
-from swarmtui.ui.key_gate import KeyGate, KeyHandled
+from swarmtui.ui.key_gate import KeyGate
 from swarmtui.ui.log_screen import LogScreen
 from swarmtui.ui.log_search_bar import LogSearchBar
 from swarmtui.ui.log_view import LogView
@@ -100,9 +100,6 @@ class SwarmTuiApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         if not self.key_gate.offer(event):
             await super().on_event(event)
-
-    def on_key_handled(self, message: KeyHandled) -> None:
-        self.key_gate.handled(message)
 
     # Lifecycle --------------------------------------------------------------------------
 

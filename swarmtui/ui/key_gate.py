@@ -4,39 +4,42 @@ A terminal over SSH, a paste or a quick typist delivers several keys at once. Te
 each key to the widget focused *when the app reads it*: in a burst `s 3 enter`, all three
 are queued on the services pane before `s` has opened the scale modal, so `3` and `enter`
 never reach its field. The gate takes every key (and paste) as it arrives and hands them on
-one at a time: the next key goes out only when the previous one has been handled all the
-way up the DOM (bindings included) and the screen it left behind is mounted and focused.
+one at a time. The next key goes out only when the previous one has been handled all the way
+up the DOM (bindings and the messages it caused included), the screen it left is mounted and
+focused, and that screen is not busy sending what the key asked for (an operation modal
+waiting for the engine: the keys after `enter` are meant for what comes after it).
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol, runtime_checkable
 
 from textual import events
 from textual.app import App
-from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.widget import Widget
 
 # How long one step of the hand-over may take before the gate moves on regardless. A widget
-# closed under the key is noticed at once (it stops running); this bounds anything else, so a
-# stuck key never blocks the next for long, while a slow, loaded machine still keeps order.
+# closed under the key is noticed at once (it stops running); this bounds anything else, so
+# a stuck key never blocks the next for long, while a slow, loaded machine still keeps order.
 STEP_TIMEOUT = 20.0
-POLL = 0.05
+# How long keys wait for a busy screen (an operation in flight) before they go to it anyway.
+BUSY_TIMEOUT = 60.0
 # Rounds of "screen mounted, queues flushed" after a key: an action may push a screen whose
-# mount focuses a widget, which may in turn mount something.
+# mount focuses a widget, which may in turn open something.
 SETTLE_ROUNDS = 4
+POLL = 0.05
 
 
-@dataclass
-class KeyHandled(Message):
-    """Follows a key up the same path: when it reaches the app, the key has been handled."""
+@runtime_checkable
+class BusyScreen(Protocol):
+    """A screen that sends something and then closes or shows the result."""
 
-    done: asyncio.Future[None] = field(default_factory=asyncio.Future)
+    @property
+    def busy(self) -> bool: ...
 
 
 class KeyGate:
@@ -59,6 +62,7 @@ class KeyGate:
 
     @property
     def idle(self) -> bool:
+        """No key waits or is being handed on."""
         return not self._pending and (self._draining is None or self._draining.done())
 
     async def _drain(self) -> None:
@@ -73,50 +77,51 @@ class KeyGate:
         app = self._app
         if not app.is_running:
             return
-        target: MessagePump = app.focused or app.screen
+        target = app.focused or app.screen
         await self._dispatch(event)
-        marker = KeyHandled()
-        if target.post_message(marker):
-            path = [target, *target.ancestors] if isinstance(target, Widget) else [target]
-            await _answered(marker.done, path)
+        await _through(target)
         await self._settle()
 
     async def _settle(self) -> None:
         app = self._app
-        for _ in range(SETTLE_ROUNDS):
-            screen, focused = app.screen, app.focused
+        loop = asyncio.get_running_loop()
+        busy_until = loop.time() + BUSY_TIMEOUT
+        rounds = 0
+        while rounds < SETTLE_ROUNDS and app.is_running:
+            screen = app.screen
             await _until_mounted(app, screen)
-            await _round_trip(app)
-            await _round_trip(screen)
+            focused = app.focused
+            await _through(focused or screen)
+            if isinstance(screen, BusyScreen) and screen.busy and loop.time() < busy_until:
+                await asyncio.sleep(POLL)
+                continue
             if app.screen is screen and app.focused is focused:
                 return
-
-    def handled(self, marker: KeyHandled) -> None:
-        """The app's handler for KeyHandled."""
-        if not marker.done.done():
-            marker.done.set_result(None)
+            rounds += 1
 
 
-async def _answered(done: asyncio.Future[None], path: Sequence[MessagePump]) -> None:
-    """Wait for DONE, unless a pump on PATH stops (its queue, and DONE's answer, are gone)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + STEP_TIMEOUT
-    while not done.done() and loop.time() < deadline:
-        if not all(pump.is_running for pump in path):
-            return
-        await asyncio.wait([done], timeout=POLL)
+async def _through(widget: Widget) -> None:
+    """Wait until WIDGET, then each of its ancestors up to the app, has processed what was
+    queued on it. A message bubbling up (a key, the Submitted it caused) is posted to the
+    parent before the child gets to our callback, so it is handled before we move on."""
+    for pump in (widget, *widget.ancestors):
+        await _round_trip(pump)
 
 
 async def _round_trip(pump: MessagePump) -> None:
-    """Wait until PUMP has processed everything queued on it so far."""
     done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
     def finish() -> None:
         if not done.done():
             done.set_result(None)
 
-    if pump.call_later(finish):
-        await _answered(done, [pump])
+    if not pump.is_running or not pump.call_later(finish):
+        return
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + STEP_TIMEOUT
+    # A pump that stops (its widget removed under the key) drops our callback: stop waiting.
+    while not done.done() and pump.is_running and loop.time() < deadline:
+        await asyncio.wait([done], timeout=POLL)
 
 
 async def _until_mounted(app: App[Any], screen: Widget) -> None:

@@ -34,6 +34,11 @@ class OperationModal(ModalScreen[bool]):
         self.modal_title = title
         self.running = False
 
+    @property
+    def busy(self) -> bool:
+        """Sending: keys typed after the one that sent wait for the outcome (key gate)."""
+        return self.running
+
     def compose_body(self) -> ComposeResult:
         yield from ()
 
