@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from demo_app import AppPilot, demo_app, settle, wait_for, wait_main
+from pilot_helpers import notifications
 from rich.text import Text
 from textual import events
 from textual.command import CommandPalette
@@ -55,10 +56,6 @@ async def running(
 def text_of(app: SwarmTuiApp, selector: str) -> str:
     content = app.screen.query_one(selector, Static).content
     return content.plain if isinstance(content, Text) else str(content)
-
-
-def notifications(app: SwarmTuiApp) -> list[str]:
-    return [n.message for n in app._notifications]
 
 
 async def open_form(app: SwarmTuiApp, pilot: AppPilot) -> CreateServiceScreen:
@@ -444,7 +441,7 @@ async def test_rollout_polls_then_rolls_back_and_stops_polling_on_close() -> Non
         assert "swarmtui-workload:0 -> swarmtui-workload:1" in text_of(app, "#rollout-summary")
         assert "task: non-zero exit (1)" in text_of(app, "#rollout-failures")
         before = backend.requests
-        await wait_for(pilot, lambda: backend.requests >= before + 2, "another poll", 5)
+        await wait_for(pilot, lambda: backend.requests >= before + 2, "another poll")
         await pilot.press("b")
         await confirm(app, pilot)
         await wait_for(pilot, lambda: app.screen is screen, "back to the rollout")
