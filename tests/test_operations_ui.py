@@ -369,6 +369,15 @@ async def open_join(app: SwarmTuiApp, pilot: AppPilot) -> JoinTokensScreen:
     return screen
 
 
+async def test_notifications_are_found_after_their_toasts_expired() -> None:
+    """Tests read what the console notified from its history: a toast expires (5 s by
+    default), and on a loaded machine a check can come later than that."""
+    async with running(DemoBackend()) as (app, pilot):
+        app.notify("short-lived", timeout=0.1)
+        await wait_for(pilot, lambda: not list(app._notifications), "the toast to expire")
+        assert "short-lived" in notifications(app)
+
+
 async def test_join_tokens_are_masked_until_revealed_and_copied_silently() -> None:
     async with running(DemoBackend()) as (app, pilot):
         await open_join(app, pilot)
