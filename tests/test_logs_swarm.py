@@ -384,6 +384,11 @@ def kill_task_container(engine: Any, lab: Lab, client: Any, task: dict[str, Any]
 async def test_reopen_after_task_restarts_without_duplicates(
     engine: Any, lab_swarm: Lab, manager_client: Any, unique_name: str
 ) -> None:
+    """A task killed (restarted as a new task), then the service updated: the view shows the
+    lines of all three tasks, none repeated or lost. The follower reopens its stream when its
+    watchdog sees a new task before that task's lines arrive; when the engine's stream brings
+    them first, no reopen is needed: which comes first is timing, so the count is logged, not
+    required (the reopen with its de-duplication is required by the silent-stream test)."""
     with service(manager_client, unique_name, COUNTER, 1) as service_id:
         app = swarm_app(lab_swarm.manager_url)
         async with running(app) as pilot:
@@ -409,8 +414,7 @@ async def test_reopen_after_task_restarts_without_duplicates(
             manager_client.services.get(service_id).force_update()
             log("service update --force")
             await wait_until(pilot, tasks_with_lines(3), "lines of the updated task", 60)
-            await wait_until(pilot, lambda: follower.reopened >= 1, "the stream reopened", 30)
-            await wait_until(pilot, more_lines(20), "lines after the reopen")
+            await wait_until(pilot, more_lines(20), "more lines of the updated task")
 
             lines = task_lines(view)
             keys = Counter((x.task_id, x.stream, x.text) for x in lines)
