@@ -4,11 +4,13 @@ beside `docker service logs -f` reading the same service for the same time."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import statistics
 import subprocess
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from textual import events
@@ -19,6 +21,7 @@ from swarmtui.backend.engine_setup import engine_client
 from swarmtui.backend.images import WORKLOAD_IMAGE
 from swarmtui.config import Config
 from swarmtui.endpoints import Endpoint
+from swarmtui.logs.log_view_model import LogViewModel
 from swarmtui.ui.app import SwarmTuiApp
 from swarmtui.ui.log_screen import LogScreen
 
@@ -88,8 +91,20 @@ def _cli_rate(manager_url: str, seconds: float) -> float:
     return count[0] / seconds
 
 
+# The keys the log view answers during a flood (as tests/test_logs_swarm.py presses them):
+# each one's effect on the view's model, so its answer time can be measured.
+KEYS: list[tuple[str, Callable[[LogViewModel], object]]] = [
+    ("t", lambda m: m.timestamps),
+    ("p", lambda m: m.prefix),
+    ("w", lambda m: m.wrap),
+    ("space", lambda m: m.paused),
+    ("up", lambda m: m.cursor),
+    ("space", lambda m: m.paused),
+]
+
+
 def _send_key(app: SwarmTuiApp, key: str) -> None:
-    event = events.Key(key, key if len(key) == 1 else None)
+    event = events.Key(key, " " if key == "space" else key if len(key) == 1 else None)
     event.set_sender(app)
     app.post_message(event)
 
@@ -115,11 +130,13 @@ async def _console_rate(manager_url: str, service_id: str, seconds: float) -> di
         await asyncio.sleep(2)
         start_lines, started = model.buffer.total + len(model.pending), time.monotonic()
         latencies = []
+        keys = itertools.cycle(KEYS)
         while time.monotonic() - started < seconds:
-            before = model.timestamps
+            key, probe = next(keys)
+            before = probe(model)
             pressed = time.perf_counter()
-            _send_key(app, "t")
-            while model.timestamps == before and time.perf_counter() - pressed < 2:
+            _send_key(app, key)
+            while probe(model) == before and time.perf_counter() - pressed < 2:
                 await asyncio.sleep(0.001)
             latencies.append(time.perf_counter() - pressed)
             await asyncio.sleep(0.15)

@@ -12,14 +12,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from benchmarks import figures, report
+from benchmarks.failover_figure import failover
 from benchmarks.figures import Figure
 from benchmarks.fixture import ensure_fixture
 from benchmarks.logs_figure import log_flood
 from swarmtui.backend.engine_setup import engine_client
 from swarmtui.backend.lab import lab_down
 
-FULL = {"services": 1000, "tasks": 10_000, "runs": 5, "idle": 60.0, "flood": 10.0}
-SMOKE = {"services": 10, "tasks": 100, "runs": 3, "idle": 10.0, "flood": 3.0}
+FULL = {"services": 1000, "tasks": 10_000, "runs": 5, "idle": 60.0, "flood": 10.0, "failovers": 5}
+SMOKE = {"services": 10, "tasks": 100, "runs": 3, "idle": 10.0, "flood": 3.0, "failovers": 1}
 
 
 def log(message: str) -> None:
@@ -36,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     mode = "smoke" if args.smoke else "full"
     services, tasks, runs = int(size["services"]), int(size["tasks"]), int(size["runs"])
     big_lab, small_lab = f"swarmtui-bench-{mode}", f"swarmtui-bench-{mode}-small"
+    ha_lab = f"swarmtui-bench-{mode}-ha"
     results: list[Figure] = []
     try:
         lab, created_s = ensure_fixture(big_lab, services, tasks, log)
@@ -55,9 +57,11 @@ def main(argv: list[str] | None = None) -> int:
         log(results[-1].swarmtui)
         results.append(log_flood(lab.manager_url, float(size["flood"])))
         log(results[-1].swarmtui)
+        results.append(failover(ha_lab, int(size["failovers"]), log))
+        log(results[-1].swarmtui)
     finally:
         if not args.keep:
-            for name in (big_lab, small_lab):
+            for name in (big_lab, small_lab, ha_lab):
                 lab_down(name)
     client = engine_client()
     context = {

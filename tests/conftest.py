@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pilot_helpers import record_notifications
 from swarm_helpers import IMAGE_V2, remove_services
 
 from swarmtui.backend.engine_setup import engine_client, ensure_engine
@@ -41,6 +42,13 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt(f"signal {signum}")
+
+
+@pytest.fixture(autouse=True)
+def notification_history(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests read what an app notified from its history (pilot_helpers.notifications), not
+    from the toasts still on screen, which expire while a loaded machine is slow."""
+    record_notifications(monkeypatch)
 
 
 @pytest.fixture(scope="session")

@@ -10,9 +10,11 @@ import re
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import TypeVar
+from typing import Any, TypeVar
 
+import pytest
 from rich.text import Text
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import OptionList, Static
 
@@ -106,8 +108,26 @@ def static_text(app: SwarmTuiApp, selector: str) -> str:
     return content.plain if isinstance(content, Text) else str(content)
 
 
-def notifications(app: SwarmTuiApp) -> list[str]:
-    return [n.message for n in app._notifications]
+NOTICES = "_test_notifications"
+
+
+def record_notifications(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep every message an app notifies (tests/conftest.py does this for every test).
+
+    Textual drops a toast from the app once it expires (5 s by default); on a loaded machine
+    the check can come later than that, and a toast that was shown would not be found."""
+    original = App.notify
+
+    def notify(self: App[Any], message: str, **options: Any) -> None:
+        self.__dict__.setdefault(NOTICES, []).append(message)
+        original(self, message, **options)
+
+    monkeypatch.setattr(App, "notify", notify)
+
+
+def notifications(app: App[Any]) -> list[str]:
+    """Every message APP has notified so far, in order, expired toasts included."""
+    return list(app.__dict__.get(NOTICES, []))
 
 
 async def wait_modal_closed(pilot: AppPilot, app: SwarmTuiApp, timeout: float = UI_TIMEOUT) -> None:

@@ -48,7 +48,7 @@ from swarmtui.ui.resource_table import ResourceTable
 SIZE = (120, 40)
 UI_TIMEOUT = 30.0
 CONVERGE_TIMEOUT = 60.0
-EVENT_LATENCY_LIMIT = 1.0
+QUIET_SECONDS = 20.0  # the periodic resync is 45 s apart; polls stop 10 s after a change
 SYNC_LOOPS_FILE = str(Path("swarmtui", "sync", "loops.py"))
 
 AppPilot = Pilot[None]
@@ -355,11 +355,15 @@ async def test_event_from_another_client_reaches_the_screen_without_a_poll(
 
         def quiet() -> bool:
             refresher = app.refresher
-            return refresher is not None and refresher.seconds_until_due() > 5
+            return refresher is not None and refresher.seconds_until_due() > QUIET_SECONDS
 
-        # No poll is due for a while: only an event can refresh the screen in time.
-        await wait_until(pilot, quiet, "no poll due within 5 s", timeout=60)
+        # No poll is due for a while (the next is the periodic resync): only an event can
+        # refresh the screen before then. How fast it does is benchmark figure 3.
+        await wait_until(pilot, quiet, f"no poll due within {QUIET_SECONDS:.0f} s", timeout=90)
+        refresher = app.refresher
+        assert refresher is not None
         started = time.monotonic()
+        before_a_poll = refresher.seconds_until_due() - 1.0
         cli_run = subprocess.Popen(
             ["docker", "-H", lab_swarm.manager_url, "service", "scale", f"{name}=2", "-d"],
             stdout=subprocess.PIPE,
@@ -370,8 +374,8 @@ async def test_event_from_another_client_reaches_the_screen_without_a_poll(
             await wait_until(
                 pilot,
                 lambda: cell(services, service.id, "replicas").endswith("/2"),
-                f"{name} showing /2",
-                timeout=5,
+                f"{name} showing /2 before any poll was due",
+                timeout=before_a_poll,
                 step=0.005,
             )
             latency = time.monotonic() - started
@@ -379,7 +383,6 @@ async def test_event_from_another_client_reaches_the_screen_without_a_poll(
             _, err = cli_run.communicate(timeout=30)
         print(f"event-to-screen latency (docker CLI start to '/2' on screen): {latency:.3f} s")
         assert cli_run.returncode == 0, err
-        assert latency < EVENT_LATENCY_LIMIT
 
 
 @swarm
@@ -502,8 +505,10 @@ async def test_leaving_the_app_ends_its_sync_threads(lab_swarm: Lab) -> None:
         ours = threads_in_sync_loops() - already
         assert len(ours) == 2, "a poll loop and an event pump"
     # No `q`: the app left through run_test's exit.
+    # Not stopped, the loops never end: a generous deadline still tells "ended" from "left
+    # running", and a loaded machine meets it.
     started = time.monotonic()
-    while ours & threads_in_sync_loops() and time.monotonic() - started < 5:
+    while ours & threads_in_sync_loops() and time.monotonic() - started < 60:
         await asyncio.sleep(0.02)
     left = ours & threads_in_sync_loops()
     if left:

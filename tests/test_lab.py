@@ -71,24 +71,32 @@ def test_replicated_service_runs_on_every_node(
                     filters={"label": f"com.docker.swarm.service.name={unique_name}"}
                 )
                 assert len(found) == 1, node.name
-                wait_for(partial(pinged, found[0]), 10, f"ping output on {node.name}")
+                wait_for(partial(pinged, found[0]), 60, f"ping output on {node.name}")
             finally:
                 client.close()
     finally:
         service.remove()
 
 
-def test_lab_up_again_reuses_the_running_lab(lab_swarm: Lab) -> None:
+def test_lab_up_again_reuses_the_running_lab(engine: Any, lab_swarm: Lab) -> None:
+    def starts() -> dict[str, str]:
+        return {
+            node.container_id: engine.containers.get(node.container_id).attrs["State"]["StartedAt"]
+            for node in lab_swarm.nodes
+        }
+
+    before = starts()
     started = time.monotonic()
     again = lab_up(lab_swarm.name, 1, 2, log=lab_log, sshd=True)
-    assert again == lab_swarm
+    lab_log(f"lab up again in {time.monotonic() - started:.1f} s")
+    assert again == lab_swarm  # the same containers
     assert lab_status(lab_swarm.name) == lab_swarm
-    assert time.monotonic() - started < 15
+    assert starts() == before, "a node was restarted"
 
 
 def test_nodes_run_sshd(lab_swarm: Lab) -> None:
     for node in lab_swarm.nodes:
-        with socket.create_connection((node.address, 22), timeout=5) as conn:
+        with socket.create_connection((node.address, 22), timeout=30) as conn:
             assert conn.recv(64).startswith(b"SSH-2.0-"), node.name
 
 

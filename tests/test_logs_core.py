@@ -483,7 +483,7 @@ class ScriptedBackend:
 TARGET = LogTarget("service", "svc", "svc", "web", "service web")
 
 
-def drain_until(follower: LogFollower, count: int, timeout: float = 5.0) -> list[LogLine]:
+def drain_until(follower: LogFollower, count: int, timeout: float = 30.0) -> list[LogLine]:
     lines: list[LogLine] = []
     deadline = time.monotonic() + timeout
     while len(lines) < count and time.monotonic() < deadline:
@@ -535,10 +535,9 @@ def test_follower_close_unblocks_and_labels_come_first() -> None:
     thread = run_in_thread(follower)
     lines = drain_until(follower, 1)
     assert [x.text for x in lines] == ["hi"]
-    started = time.monotonic()
     follower.close()
-    thread.join(5)
-    assert not thread.is_alive() and time.monotonic() - started < 1
+    thread.join(30)  # the stream blocks until closed: only close() ends the thread
+    assert not thread.is_alive()
     assert backend.opened[0]["since_ns"] == T0 - 300 * NANO
     assert backend.opened[0]["tail"] == 10_000  # a time window: as many as the buffer holds
     assert datetime.fromtimestamp(T0 / NANO, UTC).year == 2026

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from demo_app import AppPilot, demo_app, swarm_app_of, wait_for, wait_main
+from pilot_helpers import notifications
 
 from swarmtui.config import Config
 from swarmtui.demo import DemoBackend
@@ -82,7 +83,7 @@ async def test_save_writes_the_buffer(tmp_path: Path, monkeypatch: pytest.Monkey
         await wait_for(pilot, saved.exists, "the saved file")
         await wait_for(
             pilot,
-            lambda: any(str(saved) in n.message for n in app._notifications),
+            lambda: any(str(saved) in m for m in notifications(app)),
             "the notification naming the file",
         )
         rows = saved.read_text().splitlines()

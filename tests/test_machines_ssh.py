@@ -210,10 +210,9 @@ def test_wrong_key_and_unreachable_are_explained(
     with socket.socket() as s:  # a port nothing listens on
         s.bind(("127.0.0.1", 0))
         closed = s.getsockname()[1]
-    started = time.monotonic()
+    # Said as a refusal (not a timeout after waiting): the message is the behaviour.
     with pytest.raises(MachineError, match="refused the connection"):
         manager.create(_request(target, f"s{run_id}-u", host="127.0.0.1", ssh_port=closed), print)
-    assert time.monotonic() - started < 5
 
     with pytest.raises(MachineError, match="already exists"):
         manager.create(_request(target, existing.name, accept_fingerprint=fp), print)

@@ -467,7 +467,7 @@ def test_scale_lands_while_another_thread_hammers_the_service(
             if self.first:
                 self.first = False
                 seen = updates[0]
-                poll(lambda: updates[0] > seen or errors, "the hammer's next update", 10)
+                poll(lambda: updates[0] > seen or errors, "the hammer's next update", 60)
             return data
 
     api = docker.APIClient(base_url=lab_swarm.manager_url, version="auto", timeout=30)
@@ -516,10 +516,13 @@ async def test_bad_scale_and_image_input_leave_the_service_unchanged(
         for text, message in cases.items():
             await type_text(pilot, text)
             await pilot.press("enter")
-            await pilot.pause(0.2)
+            await wait_until(
+                pilot,
+                lambda m=message: static_text(app, "#modal-error") == m,  # type: ignore[misc]
+                f"{message!r} for {text!r}",
+            )
             assert app.screen is scale
             assert not scale.running
-            assert static_text(app, "#modal-error") == message, text
             assert static_text(app, "#modal-command") == ""
         await pilot.press("escape")
         await wait_modal_closed(pilot, app)
@@ -529,11 +532,14 @@ async def test_bad_scale_and_image_input_leave_the_service_unchanged(
         for text in ("swarmtui-workload: 2", "swarm tui", "", "UPPER CASE:1"):
             await type_text(pilot, text)
             await pilot.press("enter")
-            await pilot.pause(0.2)
+
+            def refused() -> bool:
+                error = static_text(app, "#modal-error")
+                return "not a valid image reference" in error or "image is required" in error
+
+            await wait_until(pilot, refused, f"the image {text!r} refused")
             assert app.screen is image
             assert not image.running
-            error = static_text(app, "#modal-error")
-            assert "not a valid image reference" in error or "image is required" in error, text
         await pilot.press("escape")
         await wait_modal_closed(pilot, app)
         assert app.journal.entries == ()
@@ -603,11 +609,15 @@ async def test_scaling_a_global_service_or_job_is_refused(
     async with running(app) as pilot:
         await open_service(pilot, app, service_id, prefix)
         await pilot.press("s")
+        await wait_until(
+            pilot,
+            lambda: any(
+                f"{prefix} {why}" in m and "cannot be scaled" in m for m in notifications(app)
+            ),
+            "the refusal",
+        )
         await pilot.pause(0.2)
         assert app.screen is app.main_screen  # no modal opens
-        assert any(
-            f"{prefix} {why}" in m and "cannot be scaled" in m for m in notifications(app)
-        ), notifications(app)
         assert app.journal.entries == ()
     after = inspect_service(manager_client, service_id)
     assert after["Version"] == before["Version"]

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from demo_app import AppPilot, demo_app, settle, wait_for, wait_main
+from pilot_helpers import notifications
 from rich.text import Text
 from textual import events
 from textual.command import CommandPalette
@@ -55,10 +56,6 @@ async def running(
 def text_of(app: SwarmTuiApp, selector: str) -> str:
     content = app.screen.query_one(selector, Static).content
     return content.plain if isinstance(content, Text) else str(content)
-
-
-def notifications(app: SwarmTuiApp) -> list[str]:
-    return [n.message for n in app._notifications]
 
 
 async def open_form(app: SwarmTuiApp, pilot: AppPilot) -> CreateServiceScreen:
@@ -374,6 +371,15 @@ async def open_join(app: SwarmTuiApp, pilot: AppPilot) -> JoinTokensScreen:
     return screen
 
 
+async def test_notifications_are_found_after_their_toasts_expired() -> None:
+    """Tests read what the console notified from its history: a toast expires (5 s by
+    default), and on a loaded machine a check can come later than that."""
+    async with running(DemoBackend()) as (app, pilot):
+        app.notify("short-lived", timeout=0.1)
+        await wait_for(pilot, lambda: not list(app._notifications), "the toast to expire")
+        assert "short-lived" in notifications(app)
+
+
 async def test_join_tokens_are_masked_until_revealed_and_copied_silently() -> None:
     async with running(DemoBackend()) as (app, pilot):
         await open_join(app, pilot)
@@ -446,7 +452,7 @@ async def test_rollout_polls_then_rolls_back_and_stops_polling_on_close() -> Non
         assert "swarmtui-workload:0 -> swarmtui-workload:1" in text_of(app, "#rollout-summary")
         assert "task: non-zero exit (1)" in text_of(app, "#rollout-failures")
         before = backend.requests
-        await wait_for(pilot, lambda: backend.requests >= before + 2, "another poll", 5)
+        await wait_for(pilot, lambda: backend.requests >= before + 2, "another poll")
         await pilot.press("b")
         await confirm(app, pilot)
         await wait_for(pilot, lambda: app.screen is screen, "back to the rollout")

@@ -9,8 +9,10 @@ and `app.execute` are all refused, and the cluster does not change.
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -25,15 +27,18 @@ from pilot_helpers import (
     pane,
     press_confirm,
     running,
+    select_row,
     swarm_app,
     wait_modal_error,
     wait_until,
 )
 from rich.text import Text
+from swarm_helpers import create_service
 from textual.command import CommandPalette
-from textual.widgets import Static
+from textual.widgets import OptionList, Static
 
 from swarmtui.backend.docker_backend import DockerBackend, _tls_config, connect
+from swarmtui.backend.images import WORKLOAD_IMAGE
 from swarmtui.backend.lab import Lab
 from swarmtui.cli import _tls_options, build_parser
 from swarmtui.cluster import ClusterBackend
@@ -80,6 +85,32 @@ def ssh_key(home: Path) -> str:
     return "".join(body)
 
 
+@pytest.fixture
+def talker(manager_client: Any, prefix: str) -> tuple[str, str]:
+    """A service of the workload image writing a numbered line every 0.2 s: (id, name). The
+    `prefix` fixture removes it afterwards."""
+    name = f"{prefix}-talker"
+    script = 'i=0; while true; do i=$((i+1)); echo "talker line $i"; sleep 0.2; done'
+    spec = {
+        "Name": name,
+        "TaskTemplate": {
+            "ContainerSpec": {
+                "Image": WORKLOAD_IMAGE,
+                "Command": ["sh", "-c", script],
+                "StopGracePeriod": 1_000_000_000,
+            }
+        },
+        "Mode": {"Replicated": {"Replicas": 1}},
+    }
+    return create_service(manager_client, spec), name
+
+
+def svg_text(path: Path) -> str:
+    """The characters a screenshot shows, run together (an SVG puts each span in a <text>)."""
+    svg = path.read_text()
+    return "".join(html.unescape(t) for t in re.findall(r"<text[^>]*>(.*?)</text>", svg))
+
+
 def secrets_in(text: str, secrets: list[str]) -> list[str]:
     """The secrets (or a 40-character piece of a long one) that occur in TEXT."""
     found = []
@@ -105,8 +136,17 @@ def cluster_state(client: Any) -> dict[str, Any]:
     return state
 
 
-async def shoot(app: SwarmTuiApp, directory: Path, name: str) -> None:
+async def shoot(
+    pilot: AppPilot, app: SwarmTuiApp, directory: Path, name: str, showing: str = ""
+) -> None:
+    """Screenshot the active screen once it is painted; SHOWING: text it must show (the
+    content the screenshot is taken to scan), so a shot of a blank screen fails the test."""
+    await pilot.pause()  # let what the screen holds be painted
     app.save_screenshot(f"{name}.svg", str(directory))
+    shown = svg_text(directory / f"{name}.svg")
+    assert showing.replace(" ", "") in shown.replace(" ", "").replace("\xa0", ""), (
+        f"{name}.svg does not show {showing!r}"
+    )
 
 
 def screen_texts(app: SwarmTuiApp) -> str:
@@ -128,15 +168,24 @@ async def test_tokens_keys_and_passwords_never_leak(
     home: Path,
     ssh_key: str,
     tmp_path: Path,
+    talker: tuple[str, str],
 ) -> None:
     secrets = [*tokens, ssh_key, PASSWORD]
+    service_id, service_name = talker
     shots = tmp_path / "shots"
     shots.mkdir()
     seen: list[str] = []  # texts shown on screen and error messages
     app = swarm_app(lab_swarm.manager_url)
     async with running(app) as pilot:
-        await wait_until(pilot, lambda: pane(app, "services").row_count >= 0, "panes")
-        await shoot(app, shots, "main")
+        # the main screen with what it shows: the lab's nodes and the service
+        services = pane(app, "services")
+        await wait_until(pilot, lambda: pane(app, "nodes").row_count >= 3, "the lab's nodes")
+        await wait_until(
+            pilot,
+            lambda: service_id in [row.value for row in services.rows],
+            f"{service_name} in the services pane",
+        )
+        await shoot(pilot, app, shots, "main", service_name)
         # join tokens: masked until revealed; the screenshot before reveal has no token
         await pilot.press("T")
         screen = await wait_until(
@@ -149,17 +198,21 @@ async def test_tokens_keys_and_passwords_never_leak(
             "the join tokens screen",
         )
         await wait_until(pilot, lambda: screen.tokens.get("worker"), "the tokens loaded")
-        await pilot.pause(0.2)
-        assert "SWMTKN-1-<masked>" in screen_texts(app)
+        await wait_until(
+            pilot, lambda: "SWMTKN-1-<masked>" in screen_texts(app), "the masked join command"
+        )
         seen.append(screen_texts(app))
-        await shoot(app, shots, "join-tokens-masked")
+        await shoot(pilot, app, shots, "join-tokens-masked", "SWMTKN-1-<masked>")
         await pilot.press("v")  # revealed on request: shown, then hidden again
         assert tokens[0] in screen_texts(app)
         await pilot.press("v")
-        await pilot.pause(0.1)
+        await wait_until(
+            pilot, lambda: tokens[0] not in screen_texts(app), "the tokens hidden again"
+        )
         seen.append(screen_texts(app))
-        await shoot(app, shots, "join-tokens-hidden-again")
+        await shoot(pilot, app, shots, "join-tokens-hidden-again", "SWMTKN-1-<masked>")
         await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is app.main_screen, "the main screen")
         # failing operations whose error carries a token and a URL password: the modal
         # shows the error, the journal keeps it
         for secret_text in (tokens[1], PASSWORD):
@@ -184,46 +237,67 @@ async def test_tokens_keys_and_passwords_never_leak(
             await press_confirm(pilot, app)
             await wait_modal_error(pilot, app, "join failed")
             seen.append(screen_texts(app))
-            await shoot(app, shots, f"failed-operation-{len(seen)}")
+            await shoot(pilot, app, shots, f"failed-operation-{len(seen)}", "join failed")
             await pilot.press("escape")
-        # the journal: its screen, its export
+            await wait_until(pilot, lambda: app.screen is app.main_screen, "the main screen")
+        # the journal: its screen (with both failed joins), its export
         await pilot.press("J")
         await wait_until(
             pilot,
             lambda: isinstance(app.screen, JournalScreen) and app.screen.is_mounted,
             "the journal",
         )
-        await pilot.pause(0.3)
+        await wait_until(
+            pilot, lambda: "2 actions" in screen_texts(app), "the journal's two entries"
+        )
         seen.append(screen_texts(app))
-        await shoot(app, shots, "journal")
+        await shoot(pilot, app, shots, "journal", "docker swarm join")
         await pilot.press("e")
         await wait_until(
             pilot, lambda: list(home.glob("swarmtui-journal-*.sh")), "the journal export"
         )
         await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is app.main_screen, "the main screen")
         # other screens: help, inspect, logs
-        for key, kind, name in (("question_mark", HelpScreen, "help"),):
-            await pilot.press(key)
-            await wait_until(pilot, lambda k=kind: isinstance(app.screen, k), name)  # type: ignore[misc]
-            await shoot(app, shots, name)
-            await pilot.press("escape")
-        await pilot.press("1", "enter")
+        await pilot.press("question_mark")
         await wait_until(
+            pilot, lambda: isinstance(app.screen, HelpScreen) and app.screen.is_mounted, "help"
+        )
+        await shoot(pilot, app, shots, "help", "Help")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is app.main_screen, "the main screen")
+        await pilot.press("1", "enter")
+        inspect = await wait_until(
             pilot,
-            lambda: isinstance(app.screen, InspectScreen) and app.screen.is_mounted,
+            lambda: (
+                app.screen
+                if isinstance(app.screen, InspectScreen) and app.screen.is_mounted
+                else None
+            ),
             "inspect",
         )
-        await pilot.pause(0.5)
-        await shoot(app, shots, "inspect-node")
+        await wait_until(pilot, lambda: inspect.data is not None, "the node's inspect data")
+        await shoot(pilot, app, shots, "inspect-node", "Hostname:")
         await pilot.press("escape")
-        if pane(app, "services").row_count:
-            await pilot.press("2", "L")
-            await wait_until(
-                pilot, lambda: isinstance(app.screen, LogScreen) and app.screen.is_mounted, "logs"
-            )
-            await pilot.pause(0.5)
-            await shoot(app, shots, "logs")
-            await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is app.main_screen, "the main screen")
+        await select_row(pilot, app, "services", service_id, service_name)
+        await pilot.press("L")
+        logs = await wait_until(
+            pilot,
+            lambda: (
+                app.screen if isinstance(app.screen, LogScreen) and app.screen.is_mounted else None
+            ),
+            "logs",
+        )
+        await wait_until(
+            pilot,
+            lambda: sum("talker line" in line.text for line in logs.view.model.buffer) >= 3,
+            "the service's log lines",
+            timeout=60,
+        )
+        await shoot(pilot, app, shots, "logs", "talker line")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is app.main_screen, "the main screen")
         seen.append(screen_texts(app))
     # errors about endpoints with a password and an ssh key in ~/.ssh
     for url in (f"tcp://admin:{PASSWORD}@127.0.0.1:9", f"ssh://admin:{PASSWORD}@127.0.0.1:9"):
@@ -242,7 +316,7 @@ async def test_tokens_keys_and_passwords_never_leak(
                 "the problem screen",
             )
             seen.append(screen_texts(problem))
-            problem.save_screenshot(f"problem-{url.split(':')[0]}.svg", str(shots))
+            await shoot(pilot, problem, shots, f"problem-{url.split(':')[0]}", "127.0.0.1:9")
             await problem.action_quit()
     manager = lab_swarm.manager_url
     # the machine CLI (join through the lab's manager; the machine does not exist)
@@ -263,7 +337,19 @@ async def test_tokens_keys_and_passwords_never_leak(
     artifacts["journal entries"] = "\n".join(f"{e.command} {e.result}" for e in app.journal.entries)
     for index, text in enumerate(seen):
         artifacts[f"seen {index}"] = text
-    assert len(list(shots.glob("*.svg"))) >= 7
+    assert sorted(p.stem for p in shots.glob("*.svg")) == [
+        "failed-operation-3",
+        "failed-operation-4",
+        "help",
+        "inspect-node",
+        "join-tokens-hidden-again",
+        "join-tokens-masked",
+        "journal",
+        "logs",
+        "main",
+        "problem-ssh",
+        "problem-tcp",
+    ]
     assert any("SWMTKN-1-<masked>" in text for text in artifacts.values())
     leaks = {
         name: found
@@ -371,6 +457,22 @@ def no_mutating_screen(app: SwarmTuiApp) -> bool:
     )
 
 
+async def palette_answer(pilot: AppPilot, app: SwarmTuiApp) -> list[str]:
+    """The prompts the open command palette offers once its search has finished."""
+
+    def settled() -> list[list[str]] | None:
+        palette = app.screen
+        if not isinstance(palette, CommandPalette) or not palette.is_mounted:
+            return None
+        if palette._show_busy or palette._busy_timer is not None:
+            return None
+        options = palette.query_one(OptionList)
+        return [[str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]]
+
+    (prompts,) = await wait_until(pilot, settled, "the palette's answer")
+    return prompts
+
+
 async def back_to_main(pilot: AppPilot, app: SwarmTuiApp) -> None:
     for _ in range(5):
         if app.screen is app.main_screen:
@@ -393,8 +495,9 @@ async def test_read_only_cannot_be_bypassed(
                 await pilot.pause(0.05)
                 assert no_mutating_screen(app), f"key {key} opened {app.screen!r}"
                 await back_to_main(pilot, app)
-        # the command palette: mutating commands are not offered, typing them runs nothing
-        for query in ("Create service", "Join tokens", "Scale", "Remove", "Machines"):
+        # the command palette: mutating commands are not offered, typing them runs nothing;
+        # a command that is offered in read-only mode shows the search has answered
+        for query in ("Action journal", "Create service", "Join tokens", "Scale", "Remove"):
             await pilot.press("ctrl+p")
             await wait_until(
                 pilot,
@@ -402,11 +505,25 @@ async def test_read_only_cannot_be_bypassed(
                 "palette",
             )
             await pilot.press(*query)
-            await pilot.pause(0.3)
+            prompts = await palette_answer(pilot, app)
+            if query == "Action journal":
+                assert any(query in p for p in prompts), prompts
+            else:
+                assert not any(query.lower() in p.lower() for p in prompts), prompts
             await pilot.press("enter")
             await pilot.pause(0.2)
             assert no_mutating_screen(app), f"palette {query!r} opened {app.screen!r}"
             await back_to_main(pilot, app)
+        await pilot.press("ctrl+p")
+        await wait_until(
+            pilot, lambda: isinstance(app.screen, CommandPalette) and app.screen.is_mounted, "p"
+        )
+        await pilot.press(*"Machines")
+        await palette_answer(pilot, app)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert no_mutating_screen(app), f"palette 'Machines' opened {app.screen!r}"
+        await back_to_main(pilot, app)
         # direct action calls
         for target, action in DIRECT_ACTIONS:
             namespace = app.main_screen if target == "screen" else pane(app, target)

@@ -147,14 +147,14 @@ def test_ssh_event_stream_delivers_and_closes(
             name=unique_name,
             mode={"Replicated": {"Replicas": 0}},
         )
-        assert got_ours.wait(10), f"no service event over ssh; saw {seen}"
+        assert got_ours.wait(60), f"no service event over ssh; saw {seen}"
         ours = [e for e in seen if e.attribute("name") == unique_name]
         assert ours[0].type == "service" and ours[0].action == "create"
         assert ours[0].actor_id == service.id
     finally:
         started = time.monotonic()
         stream.close()
-        reader.join(5)
+        reader.join(30)  # an event stream never ends by itself: only close() ends the reader
         closed_in = time.monotonic() - started
         backend.close()
         if service is not None:
