@@ -141,10 +141,10 @@ class DemoMachineService:
         return self._get(record.name)[0]
 
     def _dind(self, request: CreateRequest, log: StepLog) -> MachineRecord:
-        image = request.node_image or "docker:28-dind"
+        image = request.node_image or "swarmtui-node:bookworm"
         self._step(log, f"Using node image {image}")
         self._step(log, f"Creating volume swarmtui-machine-{request.name}-docker")
-        self._step(log, f"Starting container swarmtui-machine-{request.name} (privileged)")
+        self._step(log, f"Starting container swarmtui-machine-{request.name}")
         self._step(log, f"Engine of {request.name} is up: Docker {DEMO_ENGINE}")
         return MachineRecord(
             name=request.name,
