@@ -369,9 +369,13 @@ class DindDriver:
                 container = host.containers.get(ref)
             except docker.errors.NotFound:
                 continue
-            if container.labels.get(MACHINE_LABEL) == record.name:
+            if self._owns(container.labels, record):
                 return container
         return None
+
+    def _owns(self, labels: dict[str, str], record: MachineRecord) -> bool:
+        """Whether a container or volume with LABELS belongs to RECORD's machine."""
+        return labels.get(MACHINE_LABEL) == record.name
 
     def _require(self, host: Any, record: MachineRecord) -> Any:
         container = self._container(host, record)

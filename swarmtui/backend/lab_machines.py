@@ -50,18 +50,6 @@ class LabNodeDriver(DindDriver):
             f"swarmtui lab up --name {self.lab}",
         )
 
-    def _container(self, host: Any, record: MachineRecord) -> Any:
-        for ref in (record.container_id, record.extra.get("container", "")):
-            if not ref:
-                continue
-            try:
-                container = host.containers.get(ref)
-            except docker.errors.NotFound:
-                continue
-            if self._owns(container.labels, record):
-                return container
-        return None
-
     def _owns(self, labels: dict[str, str], record: MachineRecord) -> bool:
         return (
             lab_of(record) == self.lab

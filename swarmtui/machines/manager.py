@@ -6,7 +6,6 @@ tokens come from that manager (never typed) and never reach a log line unmasked.
 
 from __future__ import annotations
 
-import ipaddress
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -24,7 +23,7 @@ from swarmtui.machines.model import (
     StepLog,
     lab_of,
 )
-from swarmtui.machines.reach import check_reachable, with_manager_addresses
+from swarmtui.machines.reach import check_reachable, host_only, is_ip, with_manager_addresses
 from swarmtui.machines.store import MachineStore, validate_name
 from swarmtui.models import ScopeKind, TaskScope
 
@@ -278,7 +277,7 @@ class MachineManager:
                 f"{name} is already part of a swarm ({status.swarm_state}).",
                 "Make it leave its swarm first.",
             )
-        manager_addr = _host_only(info.node_address)
+        manager_addr = host_only(info.node_address)
         if not manager_addr:
             raise MachineError("The manager does not report its swarm address.")
         worker_token, manager_token = cluster.mutator().join_tokens()
@@ -321,9 +320,9 @@ class MachineManager:
         words = out.split()
         if "src" in words[:-1]:
             candidate = words[words.index("src") + 1]
-            if _is_ip(candidate):
+            if is_ip(candidate):
                 return candidate
-        if _is_ip(record.address):
+        if is_ip(record.address):
             return record.address
         raise MachineError(
             f"Cannot tell which address of {record.name} reaches the manager {manager_addr}.",
@@ -432,23 +431,6 @@ class MachineManager:
                 mutator.remove_node(node_id, force=True)
                 return
             self._sleep(POLL)
-
-
-def _host_only(addr: str) -> str:
-    text = addr.strip()
-    if text.startswith("["):
-        return text[1:].split("]", 1)[0]
-    if text.count(":") == 1:
-        return text.split(":", 1)[0]
-    return text
-
-
-def _is_ip(text: str) -> bool:
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    return True
 
 
 class ConnectedMachineService:

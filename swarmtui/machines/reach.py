@@ -42,7 +42,7 @@ def with_manager_addresses(request: CreateRequest, cluster: ClusterBackend) -> C
     except Exception:  # the connected manager's own address is what the join uses
         nodes = []
     addresses += [host_only(n.address) for n in nodes if n.role == "manager"]
-    usable = [a for a in dict.fromkeys(addresses) if _is_ip(a) and a not in ("0.0.0.0", "::")]
+    usable = [a for a in dict.fromkeys(addresses) if is_ip(a) and a not in ("0.0.0.0", "::")]
     return replace(request, join_addresses=tuple(usable))
 
 
@@ -97,7 +97,7 @@ def host_only(addr: str) -> str:
     return text
 
 
-def _is_ip(text: str) -> bool:
+def is_ip(text: str) -> bool:
     try:
         ipaddress.ip_address(text)
     except ValueError:
