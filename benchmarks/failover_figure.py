@@ -13,12 +13,12 @@ import time
 import docker.errors
 
 from benchmarks.figures import Figure, Log
-from swarmtui.backend.docker_backend import DockerBackend, connect
-from swarmtui.backend.engine_setup import engine_client
-from swarmtui.backend.lab import Lab, lab_up
-from swarmtui.config import Config
-from swarmtui.endpoints import Endpoint
-from swarmtui.sync.failover import FailoverPlan
+from swarmtui.adapters.docker.docker_backend import DockerBackend, connect
+from swarmtui.adapters.docker.engine_setup import engine_client
+from swarmtui.adapters.docker.lab import Lab, lab_up
+from swarmtui.core.config import Config
+from swarmtui.core.endpoints import Endpoint
+from swarmtui.session.failover import FailoverPlan
 from swarmtui.ui.app import SwarmTuiApp
 
 MANAGERS = 3

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from benchmarks.pty_app import PtyApp
-from swarmtui.backend.docker_backend import DockerBackend
-from swarmtui.backend.engine_setup import engine_client
-from swarmtui.endpoints import Endpoint
-from swarmtui.models import ScopeKind, TaskScope
-from swarmtui.sync.refresher import HOT_PERIOD, Refresher
+from swarmtui.adapters.docker.docker_backend import DockerBackend
+from swarmtui.adapters.docker.engine_setup import engine_client
+from swarmtui.core.endpoints import Endpoint
+from swarmtui.core.models import ScopeKind, TaskScope
+from swarmtui.session.refresher import HOT_PERIOD, Refresher
 
 Log = Callable[[str], None]
 

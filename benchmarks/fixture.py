@@ -11,11 +11,11 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from swarmtui.backend.docker_backend import DockerBackend
-from swarmtui.backend.engine_setup import engine_client
-from swarmtui.backend.images import WORKLOAD_IMAGE
-from swarmtui.backend.lab import Lab, lab_up
-from swarmtui.endpoints import Endpoint
+from swarmtui.adapters.docker.docker_backend import DockerBackend
+from swarmtui.adapters.docker.engine_setup import engine_client
+from swarmtui.adapters.docker.images import WORKLOAD_IMAGE
+from swarmtui.adapters.docker.lab import Lab, lab_up
+from swarmtui.core.endpoints import Endpoint
 
 FIXTURE_LABEL = "swarmtui.bench"
 UNSATISFIABLE = "node.labels.never==1"

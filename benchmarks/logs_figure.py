@@ -16,14 +16,14 @@ from typing import Any
 from textual import events
 
 from benchmarks.figures import Figure
-from swarmtui.backend.docker_backend import DockerBackend, connect
-from swarmtui.backend.engine_setup import engine_client
-from swarmtui.backend.images import WORKLOAD_IMAGE
-from swarmtui.config import Config
-from swarmtui.endpoints import Endpoint
+from swarmtui.adapters.docker.docker_backend import DockerBackend, connect
+from swarmtui.adapters.docker.engine_setup import engine_client
+from swarmtui.adapters.docker.images import WORKLOAD_IMAGE
+from swarmtui.core.config import Config
+from swarmtui.core.endpoints import Endpoint
 from swarmtui.logs.log_view_model import LogViewModel
 from swarmtui.ui.app import SwarmTuiApp
-from swarmtui.ui.log_screen import LogScreen
+from swarmtui.ui.screens.log_screen import LogScreen
 
 FLOOD = "while true; do seq 1 5000; sleep 0.5; done"
 NAME = "bench-logs-flood"

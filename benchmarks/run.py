@@ -16,8 +16,8 @@ from benchmarks.failover_figure import failover
 from benchmarks.figures import Figure
 from benchmarks.fixture import ensure_fixture
 from benchmarks.logs_figure import log_flood
-from swarmtui.backend.engine_setup import engine_client
-from swarmtui.backend.lab import lab_down
+from swarmtui.adapters.docker.engine_setup import engine_client
+from swarmtui.adapters.docker.lab import lab_down
 
 FULL = {"services": 1000, "tasks": 10_000, "runs": 5, "idle": 60.0, "flood": 10.0, "failovers": 5}
 SMOKE = {"services": 10, "tasks": 100, "runs": 3, "idle": 10.0, "flood": 3.0, "failovers": 1}

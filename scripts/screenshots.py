@@ -21,26 +21,26 @@ from rich.text import Text
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, Static
 
-from swarmtui.cluster import ClusterBackend
-from swarmtui.config import Config
-from swarmtui.demo import DEMO_NOW, SERVICES_JSON, DemoBackend
-from swarmtui.machines.demo_service import NO_DOCKER_HOST, DemoMachineService
+from swarmtui.core.config import Config
+from swarmtui.core.errors import BackendError, ProblemKind
+from swarmtui.demo.cluster import DEMO_NOW, SERVICES_JSON, DemoBackend
+from swarmtui.demo.machines import NO_DOCKER_HOST, DemoMachineService
 from swarmtui.machines.model import DockerMissing
-from swarmtui.problems import BackendError, ProblemKind
+from swarmtui.ports import ClusterBackend
 from swarmtui.ui.app import SwarmTuiApp
-from swarmtui.ui.cluster_header import LIVE, ClusterHeader
-from swarmtui.ui.create_machine_dialog import CreateMachineDialog
-from swarmtui.ui.create_service_screen import CreateServiceScreen
-from swarmtui.ui.help_screen import HelpScreen
-from swarmtui.ui.init_swarm_screen import InitSwarmScreen
-from swarmtui.ui.inspect_screen import InspectScreen
-from swarmtui.ui.journal_screen import JournalScreen
-from swarmtui.ui.log_screen import LogScreen
-from swarmtui.ui.machines_screen import MachinesScreen
-from swarmtui.ui.operation_modal import ScaleModal
-from swarmtui.ui.panes import TasksPane
-from swarmtui.ui.problem_screen import ProblemScreen
-from swarmtui.ui.rollout_screen import RolloutScreen
+from swarmtui.ui.modals.create_machine_dialog import CreateMachineDialog
+from swarmtui.ui.modals.operation_modal import ScaleModal
+from swarmtui.ui.screens.create_service_screen import CreateServiceScreen
+from swarmtui.ui.screens.help_screen import HelpScreen
+from swarmtui.ui.screens.init_swarm_screen import InitSwarmScreen
+from swarmtui.ui.screens.inspect_screen import InspectScreen
+from swarmtui.ui.screens.journal_screen import JournalScreen
+from swarmtui.ui.screens.log_screen import LogScreen
+from swarmtui.ui.screens.machines_screen import MachinesScreen
+from swarmtui.ui.screens.problem_screen import ProblemScreen
+from swarmtui.ui.screens.rollout_screen import RolloutScreen
+from swarmtui.ui.widgets.cluster_header import LIVE, ClusterHeader
+from swarmtui.ui.widgets.panes import TasksPane
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = REPO / "screenshots"

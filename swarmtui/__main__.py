@@ -1,5 +1,5 @@
 import sys
 
-from swarmtui.cli import main
+from swarmtui.cli.main import main
 
 sys.exit(main())

@@ -18,12 +18,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pilot_helpers import record_notifications
-from swarm_helpers import IMAGE_V2, remove_services
+from helpers.pilot import record_notifications
+from helpers.swarm import IMAGE_V2, remove_services
 
-from swarmtui.backend.engine_setup import engine_client, ensure_engine
-from swarmtui.backend.images import WORKLOAD_IMAGE
-from swarmtui.backend.lab import Lab, lab_down, lab_up
+from swarmtui.adapters.docker.engine_setup import engine_client, ensure_engine
+from swarmtui.adapters.docker.images import WORKLOAD_IMAGE
+from swarmtui.adapters.docker.lab import Lab, lab_down, lab_up
 
 RUN_ID = secrets.token_hex(3)
 _counter = itertools.count(1)
@@ -31,6 +31,28 @@ _counter = itertools.count(1)
 
 def lab_log(message: str) -> None:
     print(f"[lab] {message}", file=sys.stderr, flush=True)
+
+
+TESTS_DIR = Path(__file__).resolve().parent
+# Tiers by folder; the fast ones (scripts/test --fast) need no Docker.
+FAST_TIERS = ("unit", "pilot", "snapshots")
+DOCKER_TIERS = ("lab", "terminal")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Each test is marked with its folder's tier; a fast-tier test that asks for the engine
+    is a mistake in where it lives, and stops the run."""
+    misplaced: list[str] = []
+    for item in items:
+        tier = item.path.resolve().relative_to(TESTS_DIR).parts[0]
+        if tier not in FAST_TIERS + DOCKER_TIERS:
+            misplaced.append(f"{item.nodeid}: not in a tier folder")
+            continue
+        item.add_marker(tier)
+        if tier in FAST_TIERS and "engine" in getattr(item, "fixturenames", ()):
+            misplaced.append(f"{item.nodeid}: needs the engine but is in tests/{tier}/")
+    if misplaced:
+        raise pytest.UsageError("\n".join(misplaced))
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from swarmtui.models import Service, Task
+from swarmtui.core.models import Service, Task
 
 LogKind = Literal["service", "task"]
 

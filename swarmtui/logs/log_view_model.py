@@ -1,6 +1,6 @@
 """What a log view shows, UI-free: the buffer, the lines that pass, options, cursor.
 
-The widget (swarmtui.ui.log_view) renders rows and scrolls; everything else lives here.
+The widget (swarmtui.ui.widgets.log_view) renders rows and scrolls; everything else lives here.
 Lines come in batches and whole-batch list operations keep a flood cheap. Following, new
 lines go straight in; paused, they wait (at most the buffer's capacity) so that what the
 user looks at holds still. Positions count shown lines; the cursor and the selection are

@@ -5,7 +5,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterable, Mapping
 
-from swarmtui.models import Node, Task
+from swarmtui.core.models import Node, Task
 
 UNKNOWN_ID = 12
 

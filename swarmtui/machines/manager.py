@@ -10,8 +10,8 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 
-from swarmtui.cluster import ClusterBackend
-from swarmtui.journal import mask_secrets
+from swarmtui.core.models import ScopeKind, TaskScope
+from swarmtui.core.secrets import mask_secrets
 from swarmtui.machines.model import (
     CreateRequest,
     Driver,
@@ -25,7 +25,7 @@ from swarmtui.machines.model import (
 )
 from swarmtui.machines.reach import check_reachable, host_only, is_ip, with_manager_addresses
 from swarmtui.machines.store import MachineStore, validate_name
-from swarmtui.models import ScopeKind, TaskScope
+from swarmtui.ports import ClusterBackend
 
 SWARM_PORT = 2377
 JOIN_READY_TIMEOUT = 60.0

@@ -11,8 +11,8 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import replace
 
-from swarmtui.cluster import ClusterBackend
 from swarmtui.machines.model import CreateRequest, Driver, MachineError, MachineRecord, StepLog
+from swarmtui.ports import ClusterBackend
 
 PROBE_SECONDS = 5
 # Runs on the machine (sh, bash's /dev/tcp under coreutils' timeout, else nc): prints

@@ -11,41 +11,41 @@ from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 
-from swarmtui.addresses import default_advertise_address
-from swarmtui.cluster import ClusterBackend
-from swarmtui.config import Config
-from swarmtui.journal import Journal
+from swarmtui.actions.journal import Journal
+from swarmtui.actions.operations import Operation, OperationRefused
+from swarmtui.core.addresses import default_advertise_address
+from swarmtui.core.config import Config
+from swarmtui.core.errors import BackendError, ProblemKind
+from swarmtui.core.models import ClusterSnapshot, TaskScope
 from swarmtui.machines.service import MachineService
-from swarmtui.models import ClusterSnapshot, TaskScope
-from swarmtui.operations import Operation, OperationRefused
-from swarmtui.problems import BackendError, ProblemKind
-from swarmtui.sync.failover import Failover, FailoverPlan, ManagerDirectory, electing_error
-from swarmtui.sync.loops import EventPump, run_poll_loop
-from swarmtui.sync.refresher import Refresher, RefreshTimings
-from swarmtui.ui.cluster_header import ClusterHeader, data_age_text
+from swarmtui.ports import ClusterBackend
+from swarmtui.session.failover import Failover, FailoverPlan, ManagerDirectory, electing_error
+from swarmtui.session.loops import EventPump, run_poll_loop
+from swarmtui.session.refresher import Refresher, RefreshTimings
 from swarmtui.ui.commands import SwarmCommands
-from swarmtui.ui.create_machine_dialog import CreateMachineDialog
-from swarmtui.ui.create_service_screen import CreateServiceScreen
-from swarmtui.ui.filter_bar import FilterBar
-from swarmtui.ui.help_screen import HelpScreen, binding_rows
-from swarmtui.ui.init_swarm_screen import InitSwarmScreen
-from swarmtui.ui.inspect_screen import InspectScreen
-from swarmtui.ui.join_screen import JoinTokensScreen
-from swarmtui.ui.journal_screen import JournalScreen
 from swarmtui.ui.key_gate import KeyGate
-from swarmtui.ui.log_screen import LogScreen
-from swarmtui.ui.log_search_bar import LogSearchBar
-from swarmtui.ui.log_view import LogView
-from swarmtui.ui.machines_screen import MachinesScreen
-from swarmtui.ui.main_screen import MainScreen
 from swarmtui.ui.messages import EventsState, ManagerSwitched, SnapshotUpdated, SyncProblem
-from swarmtui.ui.operation_modal import OperationModal
-from swarmtui.ui.panes import NodesPane, ServicesPane, TasksPane
-from swarmtui.ui.problem_screen import ProblemScreen
-from swarmtui.ui.resource_table import ResourceTable
-from swarmtui.ui.rollout_screen import RolloutScreen
+from swarmtui.ui.modals.create_machine_dialog import CreateMachineDialog
+from swarmtui.ui.modals.operation_modal import OperationModal
+from swarmtui.ui.screens.create_service_screen import CreateServiceScreen
+from swarmtui.ui.screens.help_screen import HelpScreen, binding_rows
+from swarmtui.ui.screens.init_swarm_screen import InitSwarmScreen
+from swarmtui.ui.screens.inspect_screen import InspectScreen
+from swarmtui.ui.screens.join_screen import JoinTokensScreen
+from swarmtui.ui.screens.journal_screen import JournalScreen
+from swarmtui.ui.screens.log_screen import LogScreen
+from swarmtui.ui.screens.machines_screen import MachinesScreen
+from swarmtui.ui.screens.main_screen import MainScreen
+from swarmtui.ui.screens.problem_screen import ProblemScreen
+from swarmtui.ui.screens.rollout_screen import RolloutScreen
 from swarmtui.ui.styles import stylesheet
-from swarmtui.ui.virtual_table import VirtualTable
+from swarmtui.ui.widgets.cluster_header import ClusterHeader, data_age_text
+from swarmtui.ui.widgets.filter_bar import FilterBar
+from swarmtui.ui.widgets.log_search_bar import LogSearchBar
+from swarmtui.ui.widgets.log_view import LogView
+from swarmtui.ui.widgets.panes import NodesPane, ServicesPane, TasksPane
+from swarmtui.ui.widgets.resource_table import ResourceTable
+from swarmtui.ui.widgets.virtual_table import VirtualTable
 
 Connector = Callable[[], ClusterBackend]
 T = TypeVar("T")

@@ -10,7 +10,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 if TYPE_CHECKING:
     from swarmtui.ui.app import SwarmTuiApp
-    from swarmtui.ui.main_screen import MainScreen
+    from swarmtui.ui.screens.main_screen import MainScreen
 
 
 class SwarmCommands(Provider):
@@ -79,7 +79,7 @@ def _operation_entries(
 
 
 def _services(main: MainScreen, action: str) -> None:
-    from swarmtui.ui.panes import ServicesPane
+    from swarmtui.ui.widgets.panes import ServicesPane
 
     pane = main.query_one(ServicesPane)
     if action == "create_service":
@@ -89,6 +89,6 @@ def _services(main: MainScreen, action: str) -> None:
 
 
 def _toggle_history(main: MainScreen) -> None:
-    from swarmtui.ui.panes import TasksPane
+    from swarmtui.ui.widgets.panes import TasksPane
 
     main.query_one(TasksPane).action_toggle_history()

@@ -7,7 +7,7 @@ from textual.binding import Binding
 
 from swarmtui.logs.log_target import LogTarget
 from swarmtui.logs.ring_buffer import DEFAULT_CAPACITY
-from swarmtui.ui.log_screen import LogScreen
+from swarmtui.ui.screens.log_screen import LogScreen
 
 LOGS_BINDING = Binding("L", "logs", "Logs", id="logs")
 

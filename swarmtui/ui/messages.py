@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from swarmtui.models import ClusterSnapshot
-from swarmtui.problems import BackendError
+from swarmtui.core.errors import BackendError
+from swarmtui.core.models import ClusterSnapshot
 
 
 class SnapshotUpdated(Message):

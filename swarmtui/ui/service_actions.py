@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from swarmtui.models import Service
-from swarmtui.operations import (
+from swarmtui.actions.operations import (
     Operation,
     OperationRefused,
     force_redeploy,
@@ -16,10 +15,11 @@ from swarmtui.operations import (
     rollback,
     scale_service,
 )
-from swarmtui.ui.operation_modal import ConfirmModal, ImageModal, ScaleModal
+from swarmtui.core.models import Service
+from swarmtui.ui.modals.operation_modal import ConfirmModal, ImageModal, ScaleModal
 
 if TYPE_CHECKING:
-    from swarmtui.models import ClusterSnapshot
+    from swarmtui.core.models import ClusterSnapshot
 
 SERVICE_BINDINGS: list[BindingType] = [
     Binding("s", "scale", "Scale", id="scale_service"),

@@ -1,0 +1,231 @@
+"""ClusterBackend over docker-py: connect to the first reachable manager and read the swarm."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar, cast
+
+import docker
+import docker.tls
+import requests
+
+from swarmtui.adapters.docker.errors import MIN_API_VERSION, api_version_tuple, classify
+from swarmtui.adapters.docker.event_stream import EventSubscription
+from swarmtui.adapters.docker.log_stream import LogStream
+from swarmtui.adapters.docker.mutations import Mutations
+from swarmtui.core.endpoints import Endpoint
+from swarmtui.core.errors import BackendError, ProblemKind
+from swarmtui.core.mapping import (
+    engine_info_from_json,
+    node_from_json,
+    service_from_json,
+    task_from_json,
+)
+from swarmtui.core.models import EngineInfo, Node, ScopeKind, Service, Task, TaskScope
+from swarmtui.logs.log_target import LogKind
+from swarmtui.ports import ObjectKind
+
+T = TypeVar("T")
+REQUEST_TIMEOUT = 25.0
+CONNECT_TIMEOUT = 1.5
+POLL_READ_TIMEOUT = 2.5  # manager-side calls time out after 20 s; leave room for that answer
+PING_READ_TIMEOUT = 2.0
+
+
+class DockerBackend:
+    def __init__(self, endpoint: Endpoint, timeout: float = REQUEST_TIMEOUT) -> None:
+        self._endpoint = endpoint
+        self._requests = 0
+        self._lock = threading.Lock()
+        self._self_node_id = ""
+        self._parsed: dict[str, tuple[bytes, Any]] = {}
+        # Reads that poll the cluster answer in well under a second from a healthy manager;
+        # a dead one over tcp (no RST from a vanished host) must not stall failover.
+        self._poll_timeout: float | tuple[float, float] = (
+            (CONNECT_TIMEOUT, POLL_READ_TIMEOUT) if endpoint.scheme == "tcp" else timeout
+        )
+        try:
+            self._api = docker.APIClient(
+                base_url=endpoint.url,
+                version="auto",
+                # tcp: fail fast on a dead manager (failover), wait long for a slow answer
+                timeout=(CONNECT_TIMEOUT, timeout) if endpoint.scheme == "tcp" else timeout,
+                tls=_tls_config(endpoint),
+            )
+        except Exception as exc:
+            raise classify(exc, endpoint.display) from exc
+        self._api.hooks["response"].append(self._count_request)
+        self._mutations = Mutations(self._api, endpoint.display)
+        version = str(self._api.api_version)
+        if api_version_tuple(version) < api_version_tuple(MIN_API_VERSION):
+            self._api.close()
+            raise BackendError(
+                ProblemKind.API_TOO_OLD,
+                f"The engine at {endpoint.display} speaks Engine API {version}.",
+                f"swarmtui needs API {MIN_API_VERSION} (Docker 20.10) or newer: "
+                "upgrade the engine.",
+            )
+
+    def _count_request(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        with self._lock:
+            self._requests += 1
+
+    @property
+    def endpoint_display(self) -> str:
+        return self._endpoint.display
+
+    @property
+    def request_count(self) -> int:
+        return self._requests
+
+    def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return getattr(self._api, method)(*args, **kwargs)
+        except Exception as exc:
+            raise classify(exc, self._endpoint.display) from exc
+
+    def alive(self) -> bool:
+        """Whether the engine itself answers (GET /_ping): no swarm call, so no wait for a
+        raft leader. A manager whose swarm calls time out during an election still does."""
+        timeout: float | tuple[float, float] = (
+            (CONNECT_TIMEOUT, PING_READ_TIMEOUT) if self._endpoint.scheme == "tcp" else 10.0
+        )
+        try:
+            response = self._api._get(self._api._url("/_ping"), timeout=timeout)
+        except Exception:
+            return False
+        return bool(response.status_code == 200)
+
+    def engine_info(self) -> EngineInfo:
+        version = str(self._api.api_version)
+        info = self._get_mapped("/info", {}, lambda data: engine_info_from_json(data, version))
+        self._self_node_id = info.node_id
+        return info
+
+    def nodes(self) -> list[Node]:
+        self_id = self._self_node_id
+        return self._get_mapped(
+            "/nodes", {}, lambda data: [node_from_json(n, self_id) for n in data]
+        )
+
+    def _get_mapped(self, path: str, params: dict[str, str], mapper: Callable[[Any], T]) -> T:
+        """GET PATH; when the body is byte-for-byte the last one, skip parsing and mapping.
+
+        Steady-state polls mostly return unchanged lists, and parsing megabytes of task
+        JSON is what an idle console would otherwise spend its CPU on.
+        """
+        try:
+            response = self._api._get(
+                self._api._url(path), params=params, timeout=self._poll_timeout
+            )
+            self._api._raise_for_status(response)
+        except Exception as exc:
+            raise classify(exc, self._endpoint.display) from exc
+        key = path + json.dumps(params, sort_keys=True)
+        digest = hashlib.blake2b(response.content, digest_size=16).digest()
+        cached = self._parsed.get(key)
+        if cached is not None and cached[0] == digest:
+            return cast(T, cached[1])
+        result = mapper(response.json())
+        self._parsed[key] = (digest, result)
+        return result
+
+    def services(self) -> list[Service]:
+        return self._get_mapped(
+            "/services", {"status": "true"}, lambda data: [service_from_json(s) for s in data]
+        )
+
+    def tasks(self, scope: TaskScope) -> list[Task]:
+        filters: dict[str, Any] = {scope.kind.value: [scope.object_id]}
+        if not scope.history:
+            # Task.is_current's states: a stop-first update's replacement waits as "ready",
+            # finished job tasks are "complete" (the engine takes any task state here).
+            filters["desired-state"] = ["running", "accepted", "ready", "complete"]
+        try:
+            return self._get_mapped(
+                "/tasks",
+                {"filters": json.dumps(filters)},
+                lambda data: [task_from_json(t) for t in data],
+            )
+        except BackendError as exc:
+            if isinstance(exc.__cause__, docker.errors.NotFound):
+                # The scoped service or node was removed (404 "service X not found"): it has
+                # no tasks. Raising here would fail every refresh until the scope changes.
+                return []
+            raise
+
+    def inspect(self, kind: ObjectKind, object_id: str) -> dict[str, Any]:
+        method = {"node": "inspect_node", "service": "inspect_service", "task": "inspect_task"}
+        result: dict[str, Any] = self._call(method[kind], object_id)
+        return result
+
+    def subscribe_events(self) -> EventSubscription:
+        try:
+            return EventSubscription(self._api)
+        except Exception as exc:
+            raise classify(exc, self._endpoint.display) from exc
+
+    def open_logs(
+        self,
+        kind: LogKind,
+        object_id: str,
+        *,
+        tail: int | None = None,
+        since_ns: int | None = None,
+        follow: bool = True,
+        idle_timeout: float | None = None,
+    ) -> LogStream:
+        return LogStream(
+            self._api,
+            kind,
+            object_id,
+            tail=tail,
+            since_ns=since_ns,
+            follow=follow,
+            idle_timeout=idle_timeout,
+            endpoint=self._endpoint.display,
+        )
+
+    def init_swarm(self, advertise_addr: str) -> str:
+        node_id: str = self._call("init_swarm", advertise_addr=advertise_addr or None)
+        return node_id
+
+    def mutator(self) -> Mutations:
+        return self._mutations
+
+    def close(self) -> None:
+        self._api.close()
+
+
+def _tls_config(endpoint: Endpoint) -> docker.tls.TLSConfig | bool:
+    if endpoint.scheme != "tcp" or endpoint.tls is None:
+        return False
+    tls = endpoint.tls
+    client_cert = (tls.client_cert, tls.client_key) if tls.client_cert and tls.client_key else None
+    return docker.tls.TLSConfig(
+        client_cert=client_cert,
+        ca_cert=tls.ca_cert,
+        verify=tls.ca_cert if tls.verify and tls.ca_cert else tls.verify,
+    )
+
+
+def connect(endpoints: Sequence[Endpoint]) -> DockerBackend:
+    """The first reachable endpoint wins; the last error explains a total failure."""
+    if not endpoints:
+        raise BackendError(ProblemKind.MALFORMED_ENDPOINT, "No endpoint given.")
+    last: BackendError | None = None
+    for endpoint in endpoints:
+        try:
+            return DockerBackend(endpoint)
+        except BackendError as exc:
+            last = exc
+            if exc.kind is ProblemKind.API_TOO_OLD:
+                break
+    assert last is not None
+    raise last
+
+
+__all__ = ["DockerBackend", "ScopeKind", "connect"]

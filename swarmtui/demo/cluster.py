@@ -1,0 +1,365 @@
+"""A deterministic in-memory swarm, the tutorial's cluster, for snapshots and screenshots.
+
+It is not a way to run the console against a cluster: every feature is tested against a real
+swarm as well. Times are fixed so that rendered ages never change.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from swarmtui.core.errors import BackendError, ProblemKind
+from swarmtui.core.mapping import node_from_json, service_from_json, task_from_json
+from swarmtui.core.models import EngineInfo, Node, Service, SwarmEvent, Task, TaskScope
+from swarmtui.demo.logs import DemoLogStream, demo_lines
+from swarmtui.logs.log_target import LogKind
+from swarmtui.ports import ObjectKind
+
+DEMO_NOW = datetime(2026, 1, 1, 12, 0, 0, tzinfo=UTC)
+_CLUSTER_ID = "q8z3kd0ubv2n4xw9e7r1t5y6a"
+
+
+def _ts(minutes_ago: float) -> str:
+    return (DEMO_NOW - timedelta(minutes=minutes_ago)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _node(node_id: str, hostname: str, role: str, addr: str, leader: bool = False) -> Any:
+    data: dict[str, Any] = {
+        "ID": node_id,
+        "Version": {"Index": 10},
+        "CreatedAt": _ts(90),
+        "UpdatedAt": _ts(5),
+        "Spec": {"Role": role, "Availability": "active", "Labels": {}},
+        "Description": {
+            "Hostname": hostname,
+            "Platform": {"Architecture": "x86_64", "OS": "linux"},
+            "Resources": {"NanoCPUs": 2_000_000_000, "MemoryBytes": 25_769_803_776},
+            "Engine": {"EngineVersion": "20.10.24+dfsg1"},
+        },
+        "Status": {"State": "ready", "Addr": addr},
+    }
+    if role == "manager":
+        data["ManagerStatus"] = {"Leader": leader, "Reachability": "reachable", "Addr": addr}
+    return data
+
+
+def _service(
+    service_id: str, name: str, replicas: int | None, running: int, args: list[str]
+) -> Any:
+    mode: dict[str, Any] = (
+        {"Replicated": {"Replicas": replicas}} if replicas is not None else {"Global": {}}
+    )
+    desired = replicas if replicas is not None else 3
+    return {
+        "ID": service_id,
+        "Version": {"Index": 40},
+        "CreatedAt": _ts(30),
+        "UpdatedAt": _ts(2),
+        "Spec": {
+            "Name": name,
+            "Labels": {},
+            "Mode": mode,
+            "TaskTemplate": {
+                "ContainerSpec": {"Image": "swarmtui-workload:1", "Args": args},
+                "Placement": {},
+            },
+            "UpdateConfig": {"Parallelism": 1, "FailureAction": "pause", "Order": "stop-first"},
+            "EndpointSpec": {"Mode": "vip"},
+        },
+        "Endpoint": {
+            "Ports": [{"Protocol": "tcp", "TargetPort": 80, "PublishedPort": 8080}]
+            if name == "web"
+            else []
+        },
+        "ServiceStatus": {"RunningTasks": running, "DesiredTasks": desired},
+    }
+
+
+def _task(
+    task_id: str,
+    service_id: str,
+    slot: int,
+    node_id: str,
+    state: str,
+    minutes: float,
+    image: str = "swarmtui-workload:1",
+) -> Any:
+    desired = "running" if state in ("running", "pending") else "shutdown"
+    status: dict[str, Any] = {"State": state, "Timestamp": _ts(minutes), "Message": state}
+    if state == "failed":
+        status["Err"] = "task: non-zero exit (1)"
+        status["ContainerStatus"] = {"ExitCode": 1, "ContainerID": "c0ffee" * 10}
+    return {
+        "ID": task_id,
+        "ServiceID": service_id,
+        "Slot": slot,
+        "NodeID": node_id,
+        "DesiredState": desired,
+        "CreatedAt": _ts(minutes + 0.2),
+        "Spec": {"ContainerSpec": {"Image": image}},
+        "Status": status,
+    }
+
+
+NODES_JSON = [
+    _node("m1n0de0000000000000000001", "manager1", "manager", "172.30.0.2", leader=True),
+    _node("w1n0de0000000000000000002", "worker1", "worker", "172.30.0.3"),
+    _node("w2n0de0000000000000000003", "worker2", "worker", "172.30.0.4"),
+]
+SERVICES_JSON = [
+    _service("h3ll0w0rld000000000000001", "helloworld", 2, 2, ["ping", "127.0.0.1"]),
+    _service("w3b000000000000000000002", "web", 3, 2, ["httpd", "-f", "-p", "80"]),
+    _service("m0n1t0r000000000000000003", "monitor", None, 3, ["sleep", "100000"]),
+]
+TASKS_JSON = [
+    _task(
+        "01t4k5q8r2w4z00000000001",
+        "h3ll0w0rld000000000000001",
+        1,
+        NODES_JSON[0]["ID"],
+        "running",
+        29,
+    ),
+    _task(
+        "02t4k5q8r2w4z00000000002",
+        "h3ll0w0rld000000000000001",
+        2,
+        NODES_JSON[1]["ID"],
+        "running",
+        3,
+    ),
+    _task(
+        "03t4k5q8r2w4z00000000003", "h3ll0w0rld000000000000001", 2, NODES_JSON[2]["ID"], "failed", 4
+    ),
+    _task(
+        "04t4k5q8r2w4z00000000004",
+        "w3b000000000000000000002",
+        1,
+        NODES_JSON[1]["ID"],
+        "running",
+        20,
+    ),
+    _task(
+        "05t4k5q8r2w4z00000000005",
+        "w3b000000000000000000002",
+        2,
+        NODES_JSON[2]["ID"],
+        "running",
+        20,
+    ),
+    _task(
+        "06t4k5q8r2w4z00000000006", "w3b000000000000000000002", 3, NODES_JSON[0]["ID"], "pending", 1
+    ),
+]
+
+
+def _start_rollout(service: Any, old_image: str, tasks: list[Any]) -> None:
+    """Stage SERVICE mid-way through an update from OLD_IMAGE (the rollout view's demo)."""
+    previous = copy.deepcopy(service["Spec"])
+    previous["TaskTemplate"]["ContainerSpec"]["Image"] = old_image
+    service["PreviousSpec"] = previous
+    service["UpdateStatus"] = {
+        "State": "updating",
+        "StartedAt": _ts(21),
+        "Message": "update in progress",
+    }
+    TASKS_JSON.extend(tasks)
+
+
+# web: slots 1 and 2 run the new image; slot 3's first new task failed, its retry is pending.
+_WEB = "w3b000000000000000000002"
+_OLD = "swarmtui-workload:0"
+_start_rollout(
+    SERVICES_JSON[1],
+    _OLD,
+    [
+        _task("07t4k5q8r2w4z00000000007", _WEB, 1, NODES_JSON[1]["ID"], "shutdown", 20.5, _OLD),
+        _task("08t4k5q8r2w4z00000000008", _WEB, 2, NODES_JSON[2]["ID"], "shutdown", 20.5, _OLD),
+        _task("09t4k5q8r2w4z00000000009", _WEB, 3, NODES_JSON[0]["ID"], "shutdown", 4, _OLD),
+        _task("10t4k5q8r2w4z00000000010", _WEB, 3, NODES_JSON[0]["ID"], "failed", 3),
+    ],
+)
+
+
+class _QuietEvents:
+    """An event stream on which nothing happens until it is closed."""
+
+    def __init__(self) -> None:
+        self._closed = threading.Event()
+
+    def __iter__(self) -> Iterator[SwarmEvent]:
+        self._closed.wait()
+        return iter(())
+
+    def close(self) -> None:
+        self._closed.set()
+
+
+DEMO_WORKER_TOKEN = (
+    "SWMTKN-1-3pu6hszjas19xyp7ghgosyx9k8atbfcr8p2is99znpy26u2lkl-1awxwuwd3z9j1z3puu7rcgdbx"
+)
+DEMO_MANAGER_TOKEN = (
+    "SWMTKN-1-3pu6hszjas19xyp7ghgosyx9k8atbfcr8p2is99znpy26u2lkl-7p73s1dx5in4tatdymyhg9hu2"
+)
+
+
+class DemoMutator:
+    """Records what the console asked for; the demo cluster itself never changes."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, tuple[object, ...]]] = []
+        self.retries = 0
+
+    def _record(self, name: str, *args: object) -> None:
+        self.calls.append((name, args))
+
+    def scale_service(self, service_id: str, replicas: int) -> None:
+        self._record("scale_service", service_id, replicas)
+
+    def update_service_image(self, service_id: str, image: str) -> None:
+        self._record("update_service_image", service_id, image)
+
+    def force_update_service(self, service_id: str) -> None:
+        self._record("force_update_service", service_id)
+
+    def rollback_service(self, service_id: str) -> None:
+        self._record("rollback_service", service_id)
+
+    def remove_service(self, service_id: str) -> None:
+        self._record("remove_service", service_id)
+
+    def create_service(self, spec: dict[str, Any]) -> str:
+        self._record("create_service", spec)
+        return "n3w5erv1ce00000000000001"
+
+    def set_node_availability(self, node_id: str, availability: str) -> None:
+        self._record("set_node_availability", node_id, availability)
+
+    def set_node_role(self, node_id: str, role: str) -> None:
+        self._record("set_node_role", node_id, role)
+
+    def set_node_labels(self, node_id: str, add: dict[str, str], remove: list[str]) -> None:
+        self._record("set_node_labels", node_id, add, remove)
+
+    def remove_node(self, node_id: str, force: bool) -> None:
+        self._record("remove_node", node_id, force)
+
+    def join_tokens(self) -> tuple[str, str]:
+        return DEMO_WORKER_TOKEN, DEMO_MANAGER_TOKEN
+
+    def rotate_join_token(self, role: str) -> None:
+        self._record("rotate_join_token", role)
+
+    def leave_swarm(self, force: bool) -> None:
+        self._record("leave_swarm", force)
+
+
+class DemoBackend:
+    """Serves the fixed demo cluster. `swarm_state` and `fail_with` stage the other screens."""
+
+    def __init__(
+        self,
+        swarm_state: str = "active",
+        is_manager: bool = True,
+        fail_with: BackendError | None = None,
+    ) -> None:
+        self.swarm_state = swarm_state
+        self.is_manager = is_manager
+        self.fail_with = fail_with
+        self.requests = 0
+        self.init_calls: list[str] = []
+        self.demo_mutator = DemoMutator()
+
+    @property
+    def endpoint_display(self) -> str:
+        return "tcp://127.0.0.1:2375"
+
+    @property
+    def request_count(self) -> int:
+        return self.requests
+
+    def _hit(self) -> None:
+        self.requests += 1
+        if self.fail_with is not None:
+            raise self.fail_with
+
+    def alive(self) -> bool:
+        return self.fail_with is None or self.fail_with.kind is not ProblemKind.UNREACHABLE
+
+    def engine_info(self) -> EngineInfo:
+        self._hit()
+        active = self.swarm_state == "active"
+        return EngineInfo(
+            name="manager1",
+            server_version="20.10.24+dfsg1",
+            api_version="1.41",
+            os="Debian GNU/Linux 12 (bookworm)",
+            architecture="x86_64",
+            swarm_state=self.swarm_state,
+            is_manager=self.is_manager and active,
+            node_id=NODES_JSON[0]["ID"] if active else "",
+            node_address="172.30.0.2" if active else "",
+            cluster_id=_CLUSTER_ID if active else "",
+            managers=1 if active else 0,
+            nodes=3 if active else 0,
+        )
+
+    def nodes(self) -> list[Node]:
+        self._hit()
+        return [node_from_json(n, NODES_JSON[0]["ID"]) for n in NODES_JSON]
+
+    def services(self) -> list[Service]:
+        self._hit()
+        return [service_from_json(s) for s in SERVICES_JSON]
+
+    def tasks(self, scope: TaskScope) -> list[Task]:
+        self._hit()
+        key = "ServiceID" if scope.kind.value == "service" else "NodeID"
+        tasks = [task_from_json(t) for t in TASKS_JSON if t[key] == scope.object_id]
+        return tasks if scope.history else [t for t in tasks if t.is_current]
+
+    def inspect(self, kind: ObjectKind, object_id: str) -> dict[str, Any]:
+        self._hit()
+        source = {"node": NODES_JSON, "service": SERVICES_JSON, "task": TASKS_JSON}[kind]
+        found: dict[str, Any] = next(o for o in source if o["ID"] == object_id)
+        return found
+
+    def subscribe_events(self) -> _QuietEvents:
+        return _QuietEvents()
+
+    def open_logs(
+        self,
+        kind: LogKind,
+        object_id: str,
+        *,
+        tail: int | None = None,
+        since_ns: int | None = None,
+        follow: bool = True,
+        idle_timeout: float | None = None,
+    ) -> DemoLogStream:
+        self._hit()
+        task = next((t for t in TASKS_JSON if t["ID"] == object_id), None)
+        service_id = task["ServiceID"] if task is not None else object_id
+        service = next(s for s in SERVICES_JSON if s["ID"] == service_id)
+        tasks = [t for t in TASKS_JSON if t["ServiceID"] == service_id]
+        now_ns = int(DEMO_NOW.timestamp()) * 1_000_000_000
+        lines = demo_lines(service, tasks, now_ns)
+        if kind == "task":
+            lines = [line for line in lines if line.task_id == object_id]
+        return DemoLogStream(lines, tail=tail, since_ns=since_ns, follow=follow)
+
+    def init_swarm(self, advertise_addr: str) -> str:
+        self._hit()
+        self.init_calls.append(advertise_addr)
+        self.swarm_state = "active"
+        return str(NODES_JSON[0]["ID"])
+
+    def mutator(self) -> DemoMutator:
+        return self.demo_mutator
+
+    def close(self) -> None:
+        return None

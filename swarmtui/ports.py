@@ -1,0 +1,120 @@
+"""The contract between the console and a swarm: what the UI and sync layer may ask for.
+
+The real implementation lives in swarmtui.backend (the only place importing docker); a
+deterministic demo implementation drives snapshots and screenshots.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, Literal, Protocol
+
+from swarmtui.core.models import EngineInfo, Node, Service, SwarmEvent, Task, TaskScope
+from swarmtui.logs.log_line import LogLine
+from swarmtui.logs.log_target import LogKind
+
+ObjectKind = Literal["node", "service", "task"]
+
+
+class EventStream(Protocol):
+    def __iter__(self) -> Iterator[SwarmEvent]: ...
+
+    def close(self) -> None: ...
+
+
+class LogSource(Protocol):
+    """An open log stream: iterate lines; `close()` from any thread ends the iteration."""
+
+    @property
+    def idle(self) -> bool:
+        """True when the iteration ended because nothing came for the idle timeout."""
+        ...
+
+    def __iter__(self) -> Iterator[LogLine]: ...
+
+    def batches(self) -> Iterator[list[LogLine]]:
+        """The same lines, in the groups they arrived in (cheaper under a flood)."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class ClusterBackend(Protocol):
+    @property
+    def endpoint_display(self) -> str: ...
+
+    @property
+    def request_count(self) -> int:
+        """Engine API requests made so far (benchmarks and the constant-cost test read it)."""
+        ...
+
+    def alive(self) -> bool:
+        """Whether the engine answers at all (not the swarm: that waits for a leader)."""
+        ...
+
+    def engine_info(self) -> EngineInfo: ...
+
+    def nodes(self) -> list[Node]: ...
+
+    def services(self) -> list[Service]: ...
+
+    def tasks(self, scope: TaskScope) -> list[Task]: ...
+
+    def inspect(self, kind: ObjectKind, object_id: str) -> dict[str, Any]: ...
+
+    def subscribe_events(self) -> EventStream: ...
+
+    def open_logs(
+        self,
+        kind: LogKind,
+        object_id: str,
+        *,
+        tail: int | None = None,
+        since_ns: int | None = None,
+        follow: bool = True,
+        idle_timeout: float | None = None,
+    ) -> LogSource:
+        """Logs of a service (all its tasks) or of one task: both streams, with timestamps
+        and task details; TAIL lines per task (None: all), from SINCE_NS if given."""
+        ...
+
+    def init_swarm(self, advertise_addr: str) -> str:
+        """Make the engine a single-node swarm manager; returns the new node id."""
+        ...
+
+    def mutator(self) -> Mutator: ...
+
+    def close(self) -> None: ...
+
+
+class Mutator(Protocol):
+    """Writes to the swarm. Each call inspects, edits the current spec and posts it."""
+
+    @property
+    def retries(self) -> int: ...
+
+    def scale_service(self, service_id: str, replicas: int) -> None: ...
+
+    def update_service_image(self, service_id: str, image: str) -> None: ...
+
+    def force_update_service(self, service_id: str) -> None: ...
+
+    def rollback_service(self, service_id: str) -> None: ...
+
+    def remove_service(self, service_id: str) -> None: ...
+
+    def create_service(self, spec: dict[str, Any]) -> str: ...
+
+    def set_node_availability(self, node_id: str, availability: str) -> None: ...
+
+    def set_node_role(self, node_id: str, role: str) -> None: ...
+
+    def set_node_labels(self, node_id: str, add: dict[str, str], remove: list[str]) -> None: ...
+
+    def remove_node(self, node_id: str, force: bool) -> None: ...
+
+    def join_tokens(self) -> tuple[str, str]: ...
+
+    def rotate_join_token(self, role: str) -> None: ...
+
+    def leave_swarm(self, force: bool) -> None: ...

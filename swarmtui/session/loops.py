@@ -1,0 +1,117 @@
+"""The two blocking loops a UI runs in worker threads: polling and the event pump."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable
+
+from swarmtui.core.errors import BackendError, ProblemKind
+from swarmtui.core.models import ClusterSnapshot
+from swarmtui.ports import EventStream
+from swarmtui.session.refresher import Refresher
+
+ERROR_BACKOFF = 3.0
+QUORUM_BACKOFF = 5.0
+ELECTION_BACKOFF = 1.0  # a leader is expected any moment: look again soon
+EVENT_RECONNECT_DELAY = 2.0
+
+
+def run_poll_loop(
+    refresher: Refresher,
+    stop: threading.Event,
+    publish: Callable[[ClusterSnapshot], None],
+    report: Callable[[BackendError | None], None],
+    failover: Callable[[BackendError], BackendError | None] | None = None,
+) -> None:
+    """Refresh whatever is due until STOP is set. Errors are reported, never raised.
+
+    A failed refresh first goes to FAILOVER, which switches to another manager (None: poll
+    again at once) or returns the error to report (restated while a leader is elected); it
+    is retried after a back-off, longer while quorum is lost, short during an election.
+    """
+    failing = False
+    while not stop.is_set():
+        try:
+            snapshot = refresher.refresh()
+        except Exception as exc:
+            error = exc if isinstance(exc, BackendError) else _unexpected(exc)
+            if failover is not None:
+                restated = failover(error)
+                if restated is None:
+                    failing = True  # the next good refresh clears what the switch showed
+                    continue
+                error = restated
+            report(error)
+            failing = True
+            stop.wait(_backoff(error))
+            continue
+        if failing:
+            report(None)
+            failing = False
+        if snapshot is not None:
+            publish(snapshot)
+        refresher.wait(stop)
+
+
+class EventPump:
+    """Feeds swarm events to the refresher; reconnects (and resyncs) when the stream drops."""
+
+    def __init__(self, refresher: Refresher, on_state: Callable[[bool], None]) -> None:
+        self._refresher = refresher
+        self._on_state = on_state
+        self._stream: EventStream | None = None
+        self._lock = threading.Lock()
+        self._resubscribe_now = False
+
+    def run(self, stop: threading.Event) -> None:
+        while not stop.is_set():
+            try:
+                stream = self._refresher.backend.subscribe_events()
+            except Exception:
+                self._on_state(False)
+                stop.wait(EVENT_RECONNECT_DELAY)
+                continue
+            with self._lock:
+                self._stream = stream
+            if stop.is_set():
+                stream.close()
+                return
+            self._on_state(True)
+            self._refresher.request()  # events since the drop are lost: resync everything
+            try:
+                for event in stream:
+                    self._refresher.note_event(event)
+            except Exception:
+                pass
+            with self._lock:
+                now, self._resubscribe_now = self._resubscribe_now, False
+            if not stop.is_set():
+                self._on_state(False)
+                if not now:
+                    stop.wait(EVENT_RECONNECT_DELAY)
+
+    def reconnect(self) -> None:
+        """Drop the current stream: run() subscribes again, at once, on the refresher's
+        (possibly new) backend."""
+        with self._lock:
+            stream, self._stream = self._stream, None
+            self._resubscribe_now = True
+        if stream is not None:
+            with contextlib.suppress(Exception):
+                stream.close()
+
+    def close(self) -> None:
+        self.reconnect()
+
+
+def _backoff(error: BackendError) -> float:
+    if error.kind is ProblemKind.QUORUM_LOST:
+        return QUORUM_BACKOFF
+    if error.kind is ProblemKind.ELECTING:
+        return ELECTION_BACKOFF
+    return ERROR_BACKOFF
+
+
+def _unexpected(exc: Exception) -> BackendError:
+    return BackendError(ProblemKind.ENGINE_ERROR, f"{type(exc).__name__}: {exc}")

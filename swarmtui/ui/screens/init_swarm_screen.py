@@ -1,0 +1,83 @@
+"""The engine is not in swarm mode: say so and offer `docker swarm init`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, Static
+
+from swarmtui.core.errors import BackendError
+
+if TYPE_CHECKING:
+    from swarmtui.ui.app import SwarmTuiApp
+
+
+class InitSwarmScreen(Screen[None]):
+    BINDINGS = [
+        Binding("ctrl+r", "app.reconnect", "Re-check", id="init_recheck"),
+    ]
+
+    def __init__(self, endpoint: str, default_address: str) -> None:
+        super().__init__(classes="init-swarm")
+        self.endpoint = endpoint
+        self.default_address = default_address
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="init-box") as box:
+            box.border_title = "Not in swarm mode"
+            yield Static(
+                Text(f"The engine at {self.endpoint} is not part of a swarm.", style="bold")
+            )
+            yield Static(
+                Text(
+                    "Initialise a new swarm with this engine as its first manager. The "
+                    "advertise address is the IP or interface other nodes use to reach it."
+                )
+            )
+            yield Label("Advertise address")
+            yield Input(value=self.default_address, id="advertise-addr")
+            yield Static(Text(""), id="init-command")
+            yield Static(Text(""), id="init-error")
+            yield Static(
+                Text("enter: init swarm   ctrl+r: re-check   ctrl+q: quit"), id="init-keys"
+            )
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self._show_command(self.default_address)
+        self.query_one(Input).focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._show_command(event.value)
+
+    def _show_command(self, address: str) -> None:
+        flag = f" --advertise-addr {address.strip()}" if address.strip() else ""
+        self.query_one("#init-command", Static).update(Text(f"$ docker swarm init{flag}"))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        address = event.value.strip()
+        if any(c.isspace() for c in address):
+            self._show_error("The advertise address is one IP, IP:port or interface name.")
+            return
+        self.query_one("#init-error", Static).update(Text("initialising…"))
+        self._init(address)
+
+    def _show_error(self, message: str) -> None:
+        error_colour = self.app.get_css_variables().get("error", "red")
+        self.query_one("#init-error", Static).update(Text(message, style=error_colour))
+
+    @work(thread=True, exclusive=True, group="init-swarm")
+    def _init(self, address: str) -> None:
+        app = cast("SwarmTuiApp", self.app)
+        try:
+            app.backend_call(lambda b: b.init_swarm(address))
+        except BackendError as exc:
+            self.app.call_from_thread(self._show_error, exc.message)
+            return
+        self.app.call_from_thread(app.action_reconnect)

@@ -1,0 +1,89 @@
+"""Inspect a node, service or task: the `--pretty` view, with a raw JSON toggle."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any, cast
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from swarmtui.core.errors import BackendError
+from swarmtui.display.inspect_text import node_pretty, service_pretty, task_pretty
+from swarmtui.ports import ObjectKind
+
+if TYPE_CHECKING:
+    from swarmtui.ui.app import SwarmTuiApp
+
+PRETTY = {"node": node_pretty, "service": service_pretty, "task": task_pretty}
+
+
+class InspectScreen(Screen[None]):
+    BINDINGS = [
+        Binding("y", "toggle_raw", "Raw JSON", id="inspect_toggle_raw"),
+        Binding("escape", "app.pop_screen", "Back", id="inspect_back"),
+        Binding("j", "scroll_down", "Down", show=False, id="inspect_down"),
+        Binding("k", "scroll_up", "Up", show=False, id="inspect_up"),
+    ]
+
+    def __init__(self, kind: str, object_id: str, title: str) -> None:
+        super().__init__(classes="inspect")
+        self.kind = cast(ObjectKind, kind)
+        self.object_id = object_id
+        self.heading = title
+        self.raw_mode = False
+        self.data: dict[str, Any] | None = None
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="inspect-body") as body:
+            body.border_title = f"Inspect {self.heading}"
+            yield Static(Text("loading…"), id="inspect-text")
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#inspect-body").focus()
+        self._load()
+
+    @work(thread=True, exclusive=True, group="inspect")
+    def _load(self) -> None:
+        app = cast("SwarmTuiApp", self.app)
+        try:
+            data = app.backend_call(lambda b: b.inspect(self.kind, self.object_id))
+        except BackendError as exc:
+            self.app.call_from_thread(self._show_error, exc)
+            return
+        self.app.call_from_thread(self._show, data)
+
+    def _show(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self._render_body()
+
+    def _show_error(self, error: BackendError) -> None:
+        text = Text(f"{error.message}\n{error.hint}", style="bold")
+        self.query_one("#inspect-text", Static).update(text)
+
+    def action_toggle_raw(self) -> None:
+        self.raw_mode = not self.raw_mode
+        self._render_body()
+
+    def action_scroll_down(self) -> None:
+        self.query_one("#inspect-body", VerticalScroll).scroll_down()
+
+    def action_scroll_up(self) -> None:
+        self.query_one("#inspect-body", VerticalScroll).scroll_up()
+
+    def _render_body(self) -> None:
+        if self.data is None:
+            return
+        if self.raw_mode:
+            body = json.dumps(self.data, indent=2, sort_keys=True)
+        else:
+            body = PRETTY[self.kind](self.data).expandtabs(4)
+        self.query_one("#inspect-text", Static).update(Text(body))
+        mode = "raw JSON" if self.raw_mode else "pretty"
+        self.query_one("#inspect-body").border_title = f"Inspect {self.heading} ({mode})"

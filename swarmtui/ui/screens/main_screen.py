@@ -1,0 +1,238 @@
+"""The main screen: cluster header, nodes, services and tasks panes, filter bar."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import partial
+from typing import TYPE_CHECKING, cast
+
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input
+
+from swarmtui.core.models import ClusterSnapshot, TaskScope
+from swarmtui.ui.read_only import allowed, guard
+from swarmtui.ui.screens.inspect_screen import InspectScreen
+from swarmtui.ui.screens.join_screen import JoinTokensScreen, manager_address
+from swarmtui.ui.screens.journal_screen import JournalScreen
+from swarmtui.ui.widgets.cluster_header import ClusterHeader
+from swarmtui.ui.widgets.filter_bar import FilterBar
+from swarmtui.ui.widgets.panes import NodesPane, ServicesPane, TasksPane
+from swarmtui.ui.widgets.resource_table import ResourceTable
+from swarmtui.ui.widgets.virtual_table import VirtualTable
+
+if TYPE_CHECKING:
+    from swarmtui.ui.app import SwarmTuiApp
+
+PANE_IDS = ("nodes", "services", "tasks")
+NARROW_WIDTH = 110
+
+
+class MainScreen(Screen[None]):
+    BINDINGS = [
+        Binding("1", "focus_pane('nodes')", "Nodes", show=False, id="focus_nodes"),
+        Binding("2", "focus_pane('services')", "Services", show=False, id="focus_services"),
+        Binding("3", "focus_pane('tasks')", "Tasks", show=False, id="focus_tasks"),
+        Binding("tab", "focus_next_pane(1)", "Next pane", show=False, id="next_pane"),
+        Binding("shift+tab", "focus_next_pane(-1)", "Previous pane", show=False, id="prev_pane"),
+        Binding("slash", "filter", "Filter", id="filter"),
+        Binding("r", "refresh", "Refresh", id="refresh"),
+        Binding("T", "join_tokens", "Join tokens", show=False, id="join_tokens"),
+        Binding("J", "journal", "Journal", show=False, id="journal"),
+        Binding("M", "machines", "Machines", show=False, id="machines"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="main")
+        self.snapshot: ClusterSnapshot | None = None
+        self._filter_target: ResourceTable | None = None
+        self._scope_source: ResourceTable | None = None
+
+    @property
+    def swarm_app(self) -> SwarmTuiApp:
+        return cast("SwarmTuiApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield ClusterHeader()
+        with Vertical(id="panes"):
+            with Horizontal(id="top-panes"):
+                yield NodesPane(id="nodes")
+                yield ServicesPane(id="services")
+            yield TasksPane(id="tasks")
+        filter_bar = FilterBar()
+        filter_bar.display = False
+        yield filter_bar
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_one(ServicesPane).focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.query_one("#top-panes").set_class(event.size.width < NARROW_WIDTH, "-narrow")
+
+    # Panes ------------------------------------------------------------------------------
+
+    def pane(self, name: str) -> ResourceTable:
+        return self.query_one(f"#{name}", ResourceTable)
+
+    @property
+    def focused_pane(self) -> ResourceTable | None:
+        focused = self.focused
+        return focused if isinstance(focused, ResourceTable) else None
+
+    def action_focus_pane(self, name: str) -> None:
+        self.pane(name).focus()
+
+    def action_focus_next_pane(self, step: int) -> None:
+        current = self.focused_pane
+        index = PANE_IDS.index(current.id) if current and current.id in PANE_IDS else 0
+        self.pane(PANE_IDS[(index + step) % len(PANE_IDS)]).focus()
+
+    def action_refresh(self) -> None:
+        # Task ages ("Running 5 minutes ago") are computed when data changes; an idle
+        # console does not redraw them every minute. `r` brings them up to date too.
+        self.swarm_app.refresh_now()
+        self.refresh_task_ages(self.swarm_app.now())
+        self.notify("Refreshing", timeout=1)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return allowed(self.app, action)
+
+    def action_join_tokens(self) -> None:
+        if not guard(self.app, "join_tokens"):
+            return
+        snapshot = self.snapshot
+        engine = f"{snapshot.engine.name} ({snapshot.endpoint})" if snapshot else ""
+        self.app.push_screen(JoinTokensScreen(manager_address(snapshot), engine))
+
+    def action_journal(self) -> None:
+        self.app.push_screen(JournalScreen())
+
+    def action_machines(self) -> None:
+        from swarmtui.ui.screens.machines_screen import MachinesScreen
+
+        self.app.push_screen(MachinesScreen())
+
+    # Snapshot ---------------------------------------------------------------------------
+
+    def apply_snapshot(self, snapshot: ClusterSnapshot, now: datetime) -> None:
+        self.snapshot = snapshot
+        self.query_one(ClusterHeader).show_snapshot(snapshot)
+        with self.app.batch_update():
+            for pane in (self.query_one(NodesPane), self.query_one(ServicesPane)):
+                pane.show_rows(
+                    pane.rows_from(snapshot, now), partial(pane.sort_values_from, snapshot)
+                )
+            self._show_tasks(snapshot, now)
+        if snapshot.task_scope is None:
+            self._choose_scope()
+
+    def refresh_task_ages(self, now: datetime) -> None:
+        if self.snapshot is not None:
+            self._show_tasks(self.snapshot, now)
+
+    def _show_tasks(self, snapshot: ClusterSnapshot, now: datetime) -> None:
+        tasks = self.query_one(TasksPane)
+        tasks.show_rows(tasks.rows_from(snapshot, now), partial(tasks.sort_values_from, snapshot))
+        scope = snapshot.task_scope
+        if scope is not None:
+            tasks.set_scope_label(f"{scope.kind.value} {scope.label}")
+
+    def _choose_scope(self) -> None:
+        source = self._scope_source or self.query_one(ServicesPane)
+        if not source.row_count:
+            source = self.query_one(NodesPane)
+        self._set_scope_from(source)
+
+    def _set_scope_from(self, pane: ResourceTable) -> None:
+        if self.snapshot is None or not isinstance(pane, NodesPane | ServicesPane):
+            return
+        key = pane.selected_key
+        if key is None:
+            return
+        self._scope_source = pane
+        scope = pane.scope_for(self.snapshot, key)
+        if scope is not None:
+            tasks = self.query_one(TasksPane)
+            self.swarm_app.set_task_scope(
+                TaskScope(scope.kind, scope.object_id, scope.label, tasks.history)
+            )
+            tasks.set_scope_label(f"{scope.kind.value} {scope.label}")
+
+    def on_virtual_table_row_highlighted(self, event: VirtualTable.RowHighlighted) -> None:
+        pane = event.table
+        if isinstance(pane, NodesPane | ServicesPane) and pane.has_focus:
+            self._set_scope_from(pane)
+
+    def on_descendant_focus(self, event: object) -> None:
+        pane = self.focused_pane
+        if isinstance(pane, NodesPane | ServicesPane):
+            self._set_scope_from(pane)
+
+    def on_tasks_pane_history_toggled(self, event: TasksPane.HistoryToggled) -> None:
+        if self._scope_source is not None:
+            self._set_scope_from(self._scope_source)
+        if self.snapshot is not None:
+            self._show_tasks(self.snapshot, self.swarm_app.now())
+
+    def on_virtual_table_row_selected(self, event: VirtualTable.RowSelected) -> None:
+        if isinstance(event.table, ResourceTable):
+            self.open_inspect(event.table, event.key)
+
+    def open_inspect(self, pane: ResourceTable, object_id: str) -> None:
+        kind = cast("str", getattr(pane, "KIND", ""))
+        if kind in ("node", "service", "task"):
+            title = self._object_title(kind, object_id)
+            self.app.push_screen(InspectScreen(kind, object_id, title))
+
+    def _object_title(self, kind: str, object_id: str) -> str:
+        snap = self.snapshot
+        if snap is None:
+            return f"{kind} {object_id[:12]}"
+        if kind == "node" and (node := snap.node(object_id)):
+            return f"node {node.hostname}"
+        if kind == "service" and (service := snap.service(object_id)):
+            return f"service {service.name}"
+        return f"{kind} {object_id[:12]}"
+
+    def select_object(self, pane_name: str, object_id: str) -> None:
+        """Jump to an object: focus its pane and put the cursor on its row."""
+        pane = self.pane(pane_name)
+        pane.set_filter("")
+        pane.focus()
+        try:
+            pane.move_cursor(row=pane.get_row_index(object_id))
+        except Exception:
+            self.notify(f"{object_id[:12]} is not in the {pane_name} pane", severity="warning")
+
+    # Filter -----------------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        target = self.focused_pane or self.query_one(ServicesPane)
+        self._filter_target = target
+        bar = self.query_one(FilterBar)
+        bar.value = target.filter_text
+        bar.display = True
+        bar.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if isinstance(event.input, FilterBar) and self._filter_target is not None:
+            self._filter_target.set_filter(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if isinstance(event.input, FilterBar):
+            self._close_filter()
+
+    def on_filter_bar_cancelled(self, event: FilterBar.Cancelled) -> None:
+        if self._filter_target is not None:
+            self._filter_target.set_filter("")
+        self._close_filter()
+
+    def _close_filter(self) -> None:
+        bar = self.query_one(FilterBar)
+        bar.display = False
+        if self._filter_target is not None:
+            self._filter_target.focus()

@@ -1,0 +1,156 @@
+"""A pane's table: rows by object key, sorted by a column, filtered by substring or regex,
+titled with counts and the sort."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
+
+from swarmtui.display.columns import state_style
+from swarmtui.display.sorting import (
+    UNKNOWN,
+    SortKey,
+    SortOrder,
+    natural_key,
+    reverse_sort,
+    step_sort,
+)
+from swarmtui.ui.read_only import allowed
+from swarmtui.ui.widgets.virtual_table import Row, VirtualTable
+
+# column key -> {row key: sort key}, or None when the column sorts by its cell text
+SortValues = Callable[[str], Mapping[str, SortKey] | None]
+
+SORT_BINDINGS: list[BindingType] = [
+    Binding(">", "sort_next", "Sort next column", show=False, id="sort_next_column"),
+    Binding("<", "sort_previous", "Sort prev column", show=False, id="sort_prev_column"),
+    Binding("!", "sort_reverse", "Reverse sort", show=False, id="sort_reverse"),
+]
+ASCENDING_MARKS = ("↑", "▲")  # title, column header
+DESCENDING_MARKS = ("↓", "▼")
+
+
+def compile_filter(pattern: str) -> re.Pattern[str]:
+    """A case-insensitive regex; text that is not a valid regex matches literally."""
+    try:
+        return re.compile(pattern, re.IGNORECASE)
+    except re.error:
+        return re.compile(re.escape(pattern), re.IGNORECASE)
+
+
+def _no_sort_values(column: str) -> None:
+    return None
+
+
+class ResourceTable(VirtualTable):
+    # Added to VirtualTable's keys (Textual merges BINDINGS along the class hierarchy).
+    BINDINGS: ClassVar[list[BindingType]] = SORT_BINDINGS
+    TITLE = ""
+    cell_style = staticmethod(state_style)
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._all_rows: list[Row] = []  # in the pane's own order, as last shown
+        self._ordered: list[Row] = []  # the same rows in the sort order
+        self._sort_values: SortValues = _no_sort_values
+        self.sort: SortOrder | None = None
+        self.filter_text = ""
+        self._filter: re.Pattern[str] | None = None
+
+    def on_mount(self) -> None:
+        self._update_title()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return allowed(self.app, action)
+
+    def set_filter(self, text: str) -> None:
+        self.filter_text = text
+        self._filter = compile_filter(text) if text else None
+        self.set_rows(self._visible(self._ordered))
+        self._update_title()
+
+    def show_rows(self, rows: list[Row], sort_values: SortValues | None = None) -> None:
+        """Show ROWS (in the pane's own order). SORT_VALUES gives the real values behind
+        cells that do not sort as text; it is only called while a sort is on, and only when
+        the rows changed: an unchanged refresh keeps the order it has."""
+        self._sort_values = sort_values or _no_sort_values
+        if self.sort is None:
+            self._ordered = rows
+        elif rows != self._all_rows:
+            self._ordered = self._sorted(rows)
+        self._all_rows = rows
+        self.set_rows(self._visible(self._ordered))
+        self._update_title()
+
+    def _visible(self, rows: list[Row]) -> list[Row]:
+        pattern = self._filter
+        if pattern is None:
+            return rows
+        return [row for row in rows if any(pattern.search(cell) for cell in row[1])]
+
+    def restyle(self) -> None:
+        """Re-colour state cells, e.g. after a theme change."""
+        self.refresh()
+
+    # Sorting ----------------------------------------------------------------------------
+
+    @property
+    def sortable_columns(self) -> list[str]:
+        return [c.key for c in self.COLUMNS if c.sortable]
+
+    def set_sort(self, order: SortOrder | None) -> None:
+        """Sort by ORDER (None: the pane's own order); the cursor stays on its object."""
+        self.sort = order
+        self._ordered = self._sorted(self._all_rows)
+        self.set_labels([c.label + self._mark(c.key, 1) for c in self.COLUMNS])
+        self.set_rows(self._visible(self._ordered))
+        self._update_title()
+
+    def action_sort_next(self) -> None:
+        self.set_sort(step_sort(self.sort, self.sortable_columns, 1))
+
+    def action_sort_previous(self) -> None:
+        self.set_sort(step_sort(self.sort, self.sortable_columns, -1))
+
+    def action_sort_reverse(self) -> None:
+        self.set_sort(reverse_sort(self.sort, self.sortable_columns))
+
+    def _mark(self, column: str, which: int) -> str:
+        """The sort arrow for COLUMN (WHICH: 0 the title's, 1 the header's), if sorted by it."""
+        order = self.sort
+        if order is None or order.column != column:
+            return ""
+        return (DESCENDING_MARKS if order.descending else ASCENDING_MARKS)[which]
+
+    def _sorted(self, rows: list[Row]) -> list[Row]:
+        """ROWS in the sort order; stable, so rows with equal keys keep the pane's order."""
+        order = self.sort
+        if order is None:
+            return rows
+        position = next(i for i, c in enumerate(self.COLUMNS) if c.key == order.column)
+        values = self._sort_values(order.column)
+
+        def key(row: Row) -> SortKey:
+            if values is None:
+                return natural_key(row[1][position])
+            return values.get(row[0], UNKNOWN)
+
+        return sorted(rows, key=key, reverse=order.descending)
+
+    def _sort_title(self) -> str:
+        order = self.sort
+        if order is None:
+            return ""
+        label = next(c.label for c in self.COLUMNS if c.key == order.column)
+        return f" {self._mark(order.column, 0)}{label}"
+
+    def _update_title(self) -> None:
+        total = len(self._all_rows)
+        count = f"{self.row_count}/{total}" if self._filter else str(total)
+        title = f"{self.TITLE} ({count}){self._sort_title()}"
+        if self.filter_text:
+            title += f" /{self.filter_text}"
+        self.border_title = title

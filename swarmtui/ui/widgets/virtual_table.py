@@ -1,0 +1,257 @@
+"""A table that renders only the rows on screen (Textual's Line API), for 10,000-row panes.
+
+Rows are (key, cells) with plain-text cells; a cell is coloured by the theme through
+component classes. Updating rows costs O(rows) list work and redraws only what is visible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from swarmtui.display.columns import Column
+
+Row = tuple[str, tuple[str, ...]]  # (object id, cells)
+MAX_COLUMN_WIDTH = 48
+CELL_GAP = 2
+
+
+@dataclass(frozen=True)
+class RowRef:
+    """What `rows` yields: the row's key, as `.value` (DataTable's RowKey shape)."""
+
+    value: str
+
+
+class VirtualTable(ScrollView, can_focus=True):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select", "Inspect", id="inspect"),
+        Binding("up", "cursor_up", "Up", show=False, id="cursor_up"),
+        Binding("down", "cursor_down", "Down", show=False, id="cursor_down"),
+        Binding("j", "cursor_down", "Down", show=False, id="cursor_down_j"),
+        Binding("k", "cursor_up", "Up", show=False, id="cursor_up_k"),
+        Binding("pageup", "page_up", "Page up", show=False, id="page_up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="page_down"),
+        Binding("home,g", "first", "Top", show=False, id="cursor_top"),
+        Binding("end,G", "last", "Bottom", show=False, id="cursor_bottom"),
+        Binding("left", "scroll_left", "Left", show=False, id="scroll_left"),
+        Binding("right", "scroll_right", "Right", show=False, id="scroll_right"),
+    ]
+    COMPONENT_CLASSES = {
+        "virtual-table--header",
+        "virtual-table--cursor",
+        "virtual-table--cursor-blurred",
+        "virtual-table--success",
+        "virtual-table--error",
+        "virtual-table--warning",
+        "virtual-table--secondary",
+    }
+
+    class RowHighlighted(Message):
+        def __init__(self, table: VirtualTable, key: str) -> None:
+            super().__init__()
+            self.table = table
+            self.key = key
+
+    class RowSelected(Message):
+        def __init__(self, table: VirtualTable, key: str) -> None:
+            super().__init__()
+            self.table = table
+            self.key = key
+
+    COLUMNS: Sequence[Column] = ()
+    STYLED_COLUMNS: frozenset[str] = frozenset()
+    cell_style: Callable[[str], str | None] = staticmethod(lambda _: None)
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._table_rows: list[Row] = []
+        self._index: dict[str, int] = {}
+        self._labels: list[str] = [c.label for c in self.COLUMNS]
+        self._widths: list[int] = [len(label) for label in self._labels]
+        self._cursor = 0
+        self._styled = [c.key in self.STYLED_COLUMNS for c in self.COLUMNS]
+
+    # DataTable-compatible queries -------------------------------------------------------
+
+    @property
+    def row_count(self) -> int:
+        return len(self._table_rows)
+
+    @property
+    def cursor_row(self) -> int:
+        return self._cursor
+
+    @property
+    def rows(self) -> list[RowRef]:
+        return [RowRef(key) for key, _ in self._table_rows]
+
+    @property
+    def selected_key(self) -> str | None:
+        if not self._table_rows:
+            return None
+        return self._table_rows[self._cursor][0]
+
+    def get_row_index(self, key: str) -> int:
+        return self._index[key]
+
+    def get_row(self, key: str) -> list[Text]:
+        return [Text(cell) for cell in self._table_rows[self._index[key]][1]]
+
+    def get_row_at(self, index: int) -> list[Text]:
+        return [Text(cell) for cell in self._table_rows[index][1]]
+
+    def get_cell(self, key: str, column_key: str) -> Text:
+        position = next(i for i, c in enumerate(self.COLUMNS) if c.key == column_key)
+        return Text(self._table_rows[self._index[key]][1][position])
+
+    # Updating ---------------------------------------------------------------------------
+
+    def set_rows(self, rows: list[Row]) -> None:
+        """Replace the rows; the cursor stays on the same key when it is still there."""
+        selected = self.selected_key
+        old_rows, old_widths = self._table_rows, self._widths
+        self._table_rows = rows
+        self._index = {key: i for i, (key, _) in enumerate(rows)}
+        self._widths = self._measure(rows)
+        total = sum(self._widths) + CELL_GAP * len(self._widths)
+        self.virtual_size = Size(total, len(rows) + 1)
+        if selected is not None and selected in self._index:
+            self._cursor = self._index[selected]
+        self._cursor = max(0, min(self._cursor, len(rows) - 1))
+        if self._widths != old_widths:
+            self.refresh()  # every column after the wider one moves
+        else:
+            self._refresh_changed(old_rows)
+        self._scroll_to_cursor()
+        if self.selected_key != selected and self.selected_key is not None:
+            self.post_message(self.RowHighlighted(self, self.selected_key))
+
+    def set_labels(self, labels: Sequence[str]) -> None:
+        """New header labels (one per column), e.g. with a sort mark; redrawn with the rows."""
+        self._labels = list(labels)
+
+    def _measure(self, rows: list[Row]) -> list[int]:
+        widths = [len(label) for label in self._labels]
+        for column, configured in enumerate(c.width for c in self.COLUMNS):
+            if configured:
+                widths[column] = configured
+                continue
+            longest = max((len(cells[column]) for _, cells in rows), default=0)
+            widths[column] = min(MAX_COLUMN_WIDTH, max(widths[column], longest))
+        return widths
+
+    def _refresh_changed(self, old_rows: list[Row]) -> None:
+        """Redraw only rows whose content changed, when the layout (widths) stayed the same."""
+        if len(old_rows) != len(self._table_rows):
+            self.refresh()
+            return
+        top = int(self.scroll_offset.y)
+        height = self.size.height
+        for position in range(top, min(top + height, len(old_rows))):
+            if old_rows[position] != self._table_rows[position]:
+                self.refresh(Region(0, position - top + 1, self.size.width, 1))
+        self.refresh(Region(0, 0, self.size.width, 1))  # the header: its labels may have changed
+
+    # Cursor -----------------------------------------------------------------------------
+
+    def move_cursor(self, row: int) -> None:
+        if not self._table_rows:
+            return
+        previous = self._cursor
+        self._cursor = max(0, min(row, len(self._table_rows) - 1))
+        if self._cursor != previous:
+            self._refresh_row(previous)
+            self._refresh_row(self._cursor)
+            self.post_message(self.RowHighlighted(self, self._table_rows[self._cursor][0]))
+        self._scroll_to_cursor()
+
+    def _refresh_row(self, position: int) -> None:
+        line = position - int(self.scroll_offset.y) + 1
+        if 0 < line < self.size.height:
+            self.refresh(Region(0, line, self.size.width, 1))
+
+    def _scroll_to_cursor(self) -> None:
+        visible = max(1, self.size.height - 1)
+        top = int(self.scroll_offset.y)
+        if self._cursor < top:
+            self.scroll_to(y=self._cursor, animate=False)
+        elif self._cursor >= top + visible:
+            self.scroll_to(y=self._cursor - visible + 1, animate=False)
+
+    def action_cursor_up(self) -> None:
+        self.move_cursor(self._cursor - 1)
+
+    def action_cursor_down(self) -> None:
+        self.move_cursor(self._cursor + 1)
+
+    def action_page_up(self) -> None:
+        self.move_cursor(self._cursor - max(1, self.size.height - 2))
+
+    def action_page_down(self) -> None:
+        self.move_cursor(self._cursor + max(1, self.size.height - 2))
+
+    def action_first(self) -> None:
+        self.move_cursor(0)
+
+    def action_last(self) -> None:
+        self.move_cursor(len(self._table_rows) - 1)
+
+    def action_select(self) -> None:
+        if self.selected_key is not None:
+            self.post_message(self.RowSelected(self, self.selected_key))
+
+    def on_focus(self) -> None:
+        self._refresh_row(self._cursor)
+
+    def on_blur(self) -> None:
+        self._refresh_row(self._cursor)
+
+    # Rendering --------------------------------------------------------------------------
+
+    def _segments(self, cells: Sequence[str], base: Style, styled: bool) -> list[Segment]:
+        segments = [Segment(" ", base)]
+        for column, (cell, width) in enumerate(zip(cells, self._widths, strict=True)):
+            text = cell if len(cell) <= width else cell[: width - 1] + "…"
+            style = base
+            if styled and self._styled[column]:
+                state = self.cell_style(cell)
+                if state:
+                    # Only the colour: a blurred cursor row keeps its background.
+                    colour = self.get_component_rich_style(f"virtual-table--{state}").color
+                    style = base + Style(color=colour)
+            segments.append(Segment(text.ljust(width), style))
+            segments.append(Segment(" " * CELL_GAP, base))
+        return segments
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        scroll_x, scroll_y = self.scroll_offset
+        base = self.rich_style
+        if y == 0:
+            header = self.get_component_rich_style("virtual-table--header")
+            segments = self._segments(self._labels, base + header, styled=False)
+        else:
+            position = y - 1 + int(scroll_y)
+            if position >= len(self._table_rows):
+                return Strip.blank(width, base)
+            cells = self._table_rows[position][1]
+            style, styled = base, True
+            if position == self._cursor:
+                name = "cursor" if self.has_focus else "cursor-blurred"
+                style = base + self.get_component_rich_style(f"virtual-table--{name}")
+                styled = not self.has_focus
+            segments = self._segments(cells, style, styled)
+        line_style = segments[0].style or base
+        strip = Strip(segments).crop(int(scroll_x), int(scroll_x) + width)
+        return strip.extend_cell_length(width, line_style)

@@ -1,0 +1,203 @@
+"""Helpers for end-to-end Pilot tests of SwarmTuiApp against a real swarm.
+
+Everything waits by polling with a deadline (`await pilot.pause(...)` in a loop), never by
+long fixed sleeps.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any, TypeVar
+
+import pytest
+from rich.text import Text
+from textual.app import App
+from textual.pilot import Pilot
+from textual.widgets import OptionList, Static
+
+from swarmtui.adapters.docker.docker_backend import connect
+from swarmtui.core.config import Config
+from swarmtui.core.endpoints import Endpoint
+from swarmtui.core.errors import BackendError
+from swarmtui.ports import ClusterBackend
+from swarmtui.ui.app import SwarmTuiApp
+from swarmtui.ui.screens.problem_screen import ProblemScreen
+from swarmtui.ui.widgets.resource_table import ResourceTable
+
+T = TypeVar("T")
+SIZE = (120, 40)
+UI_TIMEOUT = 30.0
+PANE_KEYS = {"nodes": "1", "services": "2", "tasks": "3"}
+
+AppPilot = Pilot[None]
+
+
+def swarm_app(
+    url: str,
+    *,
+    read_only: bool = False,
+    connector: Callable[[], ClusterBackend] | None = None,
+) -> SwarmTuiApp:
+    """The console connected to the manager at URL (or through CONNECTOR)."""
+
+    def connect_url() -> ClusterBackend:
+        return connect([Endpoint(url, "--host")])
+
+    config = Config(refresh_interval=0.5, read_only=read_only)
+    return SwarmTuiApp(connector or connect_url, config, endpoint_label=url)
+
+
+@asynccontextmanager
+async def running(app: SwarmTuiApp) -> AsyncIterator[AppPilot]:
+    """Run APP headless, wait for its first snapshot, stop its sync threads afterwards."""
+    async with app.run_test(size=SIZE) as pilot:
+        try:
+            await wait_until(
+                pilot, lambda: app.main_screen.snapshot is not None, "the first snapshot"
+            )
+            yield pilot
+        finally:
+            await app.action_quit()
+
+
+async def wait_until(
+    pilot: AppPilot,
+    probe: Callable[[], T | None],
+    what: str,
+    timeout: float = UI_TIMEOUT,
+    step: float = 0.1,
+) -> T:
+    """Call PROBE until it returns something truthy, letting the app run in between."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = probe()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+        await pilot.pause(step)
+
+
+def pane(app: SwarmTuiApp, name: str) -> ResourceTable:
+    return app.main_screen.pane(name)
+
+
+async def type_text(pilot: AppPilot, text: str) -> None:
+    """Replace the focused Input's value by TEXT, key by key."""
+    await pilot.press("home", "ctrl+k", *text)
+
+
+async def select_row(
+    pilot: AppPilot, app: SwarmTuiApp, pane_name: str, object_id: str, text: str
+) -> None:
+    """Focus a pane and filter it down to the row whose cell is exactly TEXT (keys only)."""
+    assert app.screen is app.main_screen, f"another screen is open: {app.screen!r}"
+    pattern = f"^{re.escape(text)}$"
+    await pilot.press(PANE_KEYS[pane_name], "slash", "home", "ctrl+k", *pattern, "enter")
+    table = pane(app, pane_name)
+    await wait_until(
+        pilot, lambda: table.selected_key == object_id, f"{text} selected in {pane_name}"
+    )
+    assert table.has_focus
+
+
+def text_of(widget: Static) -> str:
+    """The plain text a Static shows."""
+    content = widget.content
+    return content.plain if isinstance(content, Text) else str(content)
+
+
+def static_text(app: SwarmTuiApp, selector: str) -> str:
+    """The plain text of a Static of the active screen."""
+    return text_of(app.screen.query_one(selector, Static))
+
+
+async def problem_of(app: SwarmTuiApp) -> BackendError:
+    """Run APP until it shows its problem screen; the error that screen explains."""
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, ProblemScreen)
+                and app.screen.is_mounted
+                and app.screen.query("#problem-next")
+            ),
+            "a problem screen",
+        )
+        screen = app.screen
+        assert isinstance(screen, ProblemScreen)
+        assert text_of(screen.query_one("#problem-message", Static)) == screen.error.message
+        assert str(screen.query_one("#problem-box").border_title) == screen.error.kind.value
+        return screen.error
+
+
+NOTICES = "_test_notifications"
+
+
+def record_notifications(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep every message an app notifies (tests/conftest.py does this for every test).
+
+    Textual drops a toast from the app once it expires (5 s by default); on a loaded machine
+    the check can come later than that, and a toast that was shown would not be found."""
+    original = App.notify
+
+    def notify(self: App[Any], message: str, **options: Any) -> None:
+        self.__dict__.setdefault(NOTICES, []).append(message)
+        original(self, message, **options)
+
+    monkeypatch.setattr(App, "notify", notify)
+
+
+def notifications(app: App[Any]) -> list[str]:
+    """Every message APP has notified so far, in order, expired toasts included."""
+    return list(app.__dict__.get(NOTICES, []))
+
+
+async def wait_modal_closed(pilot: AppPilot, app: SwarmTuiApp, timeout: float = UI_TIMEOUT) -> None:
+    def closed() -> bool:
+        return app.screen is app.main_screen
+
+    def describe() -> str:
+        try:
+            return static_text(app, "#modal-error")
+        except Exception:
+            return ""
+
+    try:
+        await wait_until(pilot, closed, "the modal to close", timeout)
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}; modal says: {describe()!r}") from None
+
+
+async def wait_modal_error(pilot: AppPilot, app: SwarmTuiApp, what: str = "") -> str:
+    """Wait for a non-empty, finished error message in the open modal."""
+
+    def error() -> str | None:
+        text = static_text(app, "#modal-error")
+        return text if text and text != "working…" and what in text else None
+
+    return await wait_until(pilot, error, f"an error containing {what!r} in the modal")
+
+
+async def press_confirm(pilot: AppPilot, app: SwarmTuiApp) -> None:
+    """In a ConfirmModal (Cancel focused first), move the focus to the confirm button, press it."""
+    assert app.focused is not None and app.focused.id == "cancel"
+    for _ in range(4):
+        await pilot.press("tab")
+        if app.focused is not None and app.focused.id == "confirm":
+            break
+    assert app.focused is not None and app.focused.id == "confirm"
+    await pilot.press("enter")
+
+
+async def choose_option(pilot: AppPilot, app: SwarmTuiApp, option_id: str) -> None:
+    """In the node menu, move the highlight to OPTION_ID with the arrow keys and press enter."""
+    menu = app.screen.query_one("#node-choices", OptionList)
+    ids = [menu.get_option_at_index(i).id for i in range(menu.option_count)]
+    assert option_id in ids, f"{option_id} not offered: {ids}"
+    await pilot.press("home", *(["down"] * ids.index(option_id)))
+    assert menu.highlighted == ids.index(option_id)
+    await pilot.press("enter")

@@ -1,0 +1,389 @@
+"""The Refresher on the demo cluster: what each refresh fetches, and what it costs.
+
+A fake monotonic clock drives the timing, so nothing here sleeps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from swarmtui.core.errors import BackendError, ProblemKind
+from swarmtui.core.mapping import service_from_json
+from swarmtui.core.models import EngineInfo, Node, ScopeKind, Service, SwarmEvent, Task, TaskScope
+from swarmtui.demo.cluster import DEMO_NOW, NODES_JSON, SERVICES_JSON, DemoBackend
+from swarmtui.session.refresher import Refresher, RefreshTimings
+
+TIMINGS = RefreshTimings(poll_interval=2.0, resync_interval=45.0)
+HELLOWORLD = TaskScope(ScopeKind.SERVICE, SERVICES_JSON[0]["ID"], "helloworld")
+WORKER1 = TaskScope(ScopeKind.NODE, NODES_JSON[1]["ID"], "worker1")
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+class RecordingDemo(DemoBackend):
+    """The demo cluster plus EXTRA converged services, recording every request it serves."""
+
+    def __init__(self, extra_services: int = 0, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.extra_services = extra_services
+        self.helloworld_version = 0
+        self.calls: list[str] = []
+
+    def bump_helloworld(self) -> None:
+        """helloworld's status moves (as when one of its tasks changes state)."""
+        self.helloworld_version += 1
+
+    def take_calls(self) -> list[str]:
+        calls, self.calls = self.calls, []
+        return calls
+
+    def engine_info(self) -> EngineInfo:
+        self.calls.append("engine_info")
+        return super().engine_info()
+
+    def nodes(self) -> list[Node]:
+        self.calls.append("nodes")
+        return super().nodes()
+
+    def services(self) -> list[Service]:
+        self.calls.append("services")
+        extra = [service_from_json(extra_service(i)) for i in range(self.extra_services)]
+        demo = [
+            replace(s, version=s.version + self.helloworld_version)
+            if s.id == HELLOWORLD.object_id
+            else s
+            for s in super().services()
+        ]
+        return demo + extra
+
+    def tasks(self, scope: TaskScope) -> list[Task]:
+        self.calls.append("tasks")
+        return super().tasks(scope)
+
+
+def extra_service(index: int) -> dict[str, Any]:
+    return {
+        "ID": f"x{index:024d}",
+        "Version": {"Index": 7},
+        "Spec": {
+            "Name": f"extra-{index:04d}",
+            "Mode": {"Replicated": {"Replicas": 1}},
+            "TaskTemplate": {"ContainerSpec": {"Image": "busybox:1.36"}},
+        },
+        "ServiceStatus": {"RunningTasks": 1, "DesiredTasks": 1},
+    }
+
+
+def until_due(refresher: Refresher, clock: FakeClock) -> None:
+    """Move the clock to when the next poll is due (a hair later: float sums round)."""
+    clock.advance(refresher.seconds_until_due() + 1e-6)
+
+
+def make(backend: RecordingDemo) -> tuple[Refresher, FakeClock]:
+    clock = FakeClock()
+    return Refresher(backend, TIMINGS, monotonic=clock, wallclock=lambda: DEMO_NOW), clock
+
+
+def event(kind: str, action: str = "update", actor: str = "x1") -> SwarmEvent:
+    return SwarmEvent(kind, action, actor, (("name", "x"),), 1_767_268_800_000_000_000)
+
+
+def test_first_refresh_fetches_everything() -> None:
+    backend = RecordingDemo()
+    refresher, _ = make(backend)
+    refresher.set_scope(HELLOWORLD)
+    snapshot = refresher.refresh()
+    assert backend.take_calls() == ["engine_info", "nodes", "services", "tasks"]
+    assert backend.request_count == 4
+    assert snapshot is not None
+    assert snapshot.engine.swarm_state == "active"
+    assert [n.hostname for n in snapshot.nodes] == ["manager1", "worker1", "worker2"]
+    assert [s.name for s in snapshot.services] == ["helloworld", "monitor", "web"]
+    assert [t.slot for t in snapshot.tasks] == [1, 2]
+    assert snapshot.task_scope == HELLOWORLD
+    assert snapshot.endpoint == "tcp://127.0.0.1:2375"
+    assert snapshot.fetched_at == DEMO_NOW
+    assert refresher.last_snapshot is snapshot
+
+
+def test_first_refresh_without_scope_fetches_no_tasks() -> None:
+    backend = RecordingDemo()
+    refresher, _ = make(backend)
+    snapshot = refresher.refresh()
+    assert backend.take_calls() == ["engine_info", "nodes", "services"]
+    assert snapshot is not None and snapshot.tasks == () and snapshot.task_scope is None
+
+
+def test_nothing_due_costs_nothing() -> None:
+    backend = RecordingDemo()
+    refresher, clock = make(backend)
+    refresher.set_scope(HELLOWORLD)
+    refresher.refresh()
+    backend.take_calls()
+    clock.advance(0.1)
+    assert refresher.seconds_until_due() > 0
+    assert refresher.refresh() is None
+    assert backend.take_calls() == []
+
+
+@pytest.mark.parametrize("extra_services", [0, 40, 400])
+def test_steady_poll_costs_at_most_two_requests(extra_services: int) -> None:
+    """Services (with their status), plus the scoped tasks when that status moved: whatever
+    the cluster size."""
+    backend = RecordingDemo(extra_services)
+    refresher, clock = make(backend)
+    refresher.set_scope(HELLOWORLD)
+    first = refresher.refresh()
+    assert first is not None and len(first.services) == 3 + extra_services
+    backend.take_calls()
+    for poll in range(12):
+        moved = poll % 3 == 2
+        if moved:
+            backend.bump_helloworld()
+        until_due(refresher, clock)
+        before = backend.request_count
+        refresher.refresh()
+        assert backend.take_calls() == (["services", "tasks"] if moved else ["services"])
+        assert backend.request_count - before == (2 if moved else 1)
+
+
+def test_another_service_moving_costs_no_tasks_request() -> None:
+    backend = RecordingDemo(extra_services=5)
+    refresher, clock = make(backend)
+    refresher.set_scope(HELLOWORLD)
+    refresher.refresh()
+    backend.take_calls()
+    backend.extra_services = 6  # a new service, not the one the tasks pane shows
+    until_due(refresher, clock)
+    assert refresher.refresh() is not None
+    assert backend.take_calls() == ["services"]
+
+
+def test_node_scope_follows_any_service_move() -> None:
+    """A node runs tasks of any service: any service status move refetches its tasks."""
+    backend = RecordingDemo(extra_services=5)
+    refresher, clock = make(backend)
+    refresher.set_scope(WORKER1)
+    refresher.refresh()
+    backend.take_calls()
+    until_due(refresher, clock)
+    refresher.refresh()
+    assert backend.take_calls() == ["services"]
+    backend.extra_services = 6
+    until_due(refresher, clock)
+    refresher.refresh()
+    assert backend.take_calls() == ["services", "tasks"]
+
+
+def test_idle_cluster_polls_at_the_configured_interval() -> None:
+    backend = RecordingDemo()
+    refresher, clock = make(backend)
+    refresher.refresh()
+    for _ in range(100):  # long enough for any burst of fast polling to end
+        until_due(refresher, clock)
+        assert refresher.refresh() is None
+    assert refresher.seconds_until_due() == TIMINGS.poll_interval
+    clock.advance(0.5)
+    assert refresher.seconds_until_due() == pytest.approx(TIMINGS.poll_interval - 0.5)
+
+
+def test_changes_make_the_poll_faster() -> None:
+    backend = RecordingDemo()
+    refresher, clock = make(backend)
+    refresher.set_scope(HELLOWORLD)
+    refresher.refresh()
+    for _ in range(100):
+        until_due(refresher, clock)
+        refresher.refresh()
+    assert refresher.seconds_until_due() == TIMINGS.poll_interval
+    backend.bump_helloworld()
+    until_due(refresher, clock)
+    assert refresher.refresh() is not None
+    assert 0 < refresher.seconds_until_due() < TIMINGS.poll_interval
+    for _ in range(100):  # calm again: back to the configured pace
+        until_due(refresher, clock)
+        refresher.refresh()
+    assert refresher.seconds_until_due() == TIMINGS.poll_interval
+    refresher.note_event(event("service", actor=SERVICES_JSON[1]["ID"]))
+    refresher.refresh()
+    assert 0 < refresher.seconds_until_due() < TIMINGS.poll_interval
+
+
+def test_resync_fetches_everything_again() -> None:
+    backend = RecordingDemo()
+    refresher, clock = make(backend)
+    refresher.set_scope(HELLOWORLD)
+    refresher.refresh()
+    backend.take_calls()
+    start = clock.now
+    while clock.now - start + TIMINGS.poll_interval < TIMINGS.resync_interval:
+        clock.advance(TIMINGS.poll_interval + 1e-6)  # a poll is due, fast pace or not
+        refresher.refresh()
+        assert backend.take_calls() == ["services"]
+    clock.advance(TIMINGS.poll_interval)
+    refresher.refresh()
+    assert backend.take_calls() == ["engine_info", "nodes", "services", "tasks"]
+
+
+def test_event_for_the_scoped_service_marks_services_and_tasks() -> None:
+    backend = RecordingDemo()
+    refresher, clock = make(backend)
+    refresher.set_scope(HELLOWORLD)
+    refresher.refresh()
+    backend.take_calls()
+    clock.advance(0.1)
+    refresher.note_event(event("service", actor=HELLOWORLD.object_id))
+    assert refresher.seconds_until_due() == 0.0
+    refresher.refresh()
+    assert backend.take_calls() == ["services", "tasks"]
+
+
+def test_event_for_another_service_marks_services() -> None:
+    backend = RecordingDemo()
+    refresher, clock = make(backend)
+    refresher.set_scope(HELLOWORLD)
+    refresher.refresh()
+    backend.take_calls()
+    clock.advance(0.1)
+    refresher.note_event(event("service", actor=SERVICES_JSON[1]["ID"]))
+    assert refresher.seconds_until_due() == 0.0
+    refresher.refresh()
+    assert backend.take_calls() == ["services"]
+
+
+def test_service_event_with_a_node_scope_marks_its_tasks() -> None:
+    backend = RecordingDemo()
+    refresher, clock = make(backend)
+    refresher.set_scope(WORKER1)
+    refresher.refresh()
+    backend.take_calls()
+    clock.advance(0.1)
+    refresher.note_event(event("service", "remove"))
+    refresher.refresh()
+    assert backend.take_calls() == ["services", "tasks"]
+
+
+@pytest.mark.parametrize(
+    ("scope", "calls"),
+    [
+        (HELLOWORLD, ["engine_info", "nodes"]),
+        (WORKER1, ["engine_info", "nodes", "tasks"]),
+    ],
+)
+def test_node_event_marks_engine_and_nodes(scope: TaskScope, calls: list[str]) -> None:
+    backend = RecordingDemo()
+    refresher, clock = make(backend)
+    refresher.set_scope(scope)
+    refresher.refresh()
+    backend.take_calls()
+    clock.advance(0.1)
+    refresher.note_event(event("node"))
+    assert refresher.seconds_until_due() == 0.0
+    refresher.refresh()
+    assert backend.take_calls() == calls
+
+
+@pytest.mark.parametrize("kind", ["secret", "config", "network", "container"])
+def test_other_events_mark_nothing(kind: str) -> None:
+    backend = RecordingDemo()
+    refresher, clock = make(backend)
+    refresher.set_scope(HELLOWORLD)
+    refresher.refresh()
+    backend.take_calls()
+    clock.advance(0.1)
+    refresher.note_event(event(kind))
+    assert refresher.seconds_until_due() > 0
+    assert refresher.refresh() is None
+    assert backend.take_calls() == []
+
+
+def test_scope_change_fetches_only_tasks() -> None:
+    backend = RecordingDemo()
+    refresher, clock = make(backend)
+    refresher.set_scope(HELLOWORLD)
+    refresher.refresh()
+    backend.take_calls()
+    clock.advance(0.1)
+    refresher.set_scope(HELLOWORLD)  # the same scope: nothing to do
+    assert refresher.refresh() is None
+    assert backend.take_calls() == []
+    refresher.set_scope(WORKER1)
+    snapshot = refresher.refresh()
+    assert backend.take_calls() == ["tasks"]
+    assert snapshot is not None and snapshot.task_scope == WORKER1
+    assert {t.node_id for t in snapshot.tasks} == {WORKER1.object_id}
+
+
+def test_history_scope_includes_finished_tasks() -> None:
+    backend = RecordingDemo()
+    refresher, _ = make(backend)
+    refresher.set_scope(HELLOWORLD)
+    current = refresher.refresh()
+    refresher.set_scope(TaskScope(ScopeKind.SERVICE, HELLOWORLD.object_id, "helloworld", True))
+    history = refresher.refresh()
+    assert current is not None and history is not None
+    assert len(current.tasks) == 2
+    assert [t.state for t in history.tasks] == ["running", "running", "failed"]
+
+
+def test_unchanged_data_publishes_no_snapshot() -> None:
+    backend = RecordingDemo()
+    refresher, clock = make(backend)
+    refresher.set_scope(HELLOWORLD)
+    assert refresher.refresh() is not None
+    for _ in range(3):
+        until_due(refresher, clock)
+        assert refresher.refresh() is None  # fetched, but nothing visible changed
+    assert backend.take_calls()[-1:] == ["services"]
+    clock.advance(TIMINGS.resync_interval)
+    assert refresher.refresh() is None  # a full resync of the same cluster changes nothing
+    backend.extra_services = 1
+    until_due(refresher, clock)
+    changed = refresher.refresh()
+    assert changed is not None
+    assert [s.name for s in changed.services] == ["extra-0000", "helloworld", "monitor", "web"]
+
+
+def test_request_fetches_what_it_names() -> None:
+    backend = RecordingDemo()
+    refresher, clock = make(backend)
+    refresher.set_scope(HELLOWORLD)
+    refresher.refresh()
+    backend.take_calls()
+    clock.advance(0.1)
+    refresher.request("nodes")
+    refresher.refresh()
+    assert backend.take_calls() == ["nodes"]
+    refresher.request()
+    refresher.refresh()
+    assert backend.take_calls() == ["engine_info", "nodes", "services", "tasks"]
+
+
+def test_failed_refresh_keeps_its_parts_dirty() -> None:
+    backend = RecordingDemo()
+    refresher, clock = make(backend)
+    refresher.set_scope(HELLOWORLD)
+    assert refresher.seconds_since_success() == float("inf")
+    backend.fail_with = BackendError(ProblemKind.UNREACHABLE, "gone")
+    with pytest.raises(BackendError):
+        refresher.refresh()
+    assert refresher.last_success is None
+    assert refresher.seconds_until_due() == 0.0
+    backend.fail_with = None
+    backend.take_calls()
+    assert refresher.refresh() is not None
+    assert backend.take_calls() == ["engine_info", "nodes", "services", "tasks"]
+    clock.advance(3.0)
+    assert refresher.seconds_since_success() == pytest.approx(3.0)
