@@ -19,6 +19,7 @@ from swarmtui.adapters.docker.lab import Lab, lab_up
 from swarmtui.core.config import Config
 from swarmtui.core.endpoints import Endpoint
 from swarmtui.session.failover import FailoverPlan
+from swarmtui.session.session import Session
 from swarmtui.ui.app import SwarmTuiApp
 
 MANAGERS = 3
@@ -48,10 +49,12 @@ async def _failover_once(lab: Lab, victim_index: int) -> float:
     victim = lab.managers[victim_index]
     endpoints = [Endpoint(victim.api_url, "--host")]
     app = SwarmTuiApp(
-        lambda: connect(endpoints),
-        Config(refresh_interval=1.0),
-        endpoint_label=victim.api_url,
-        failover=FailoverPlan(endpoints, DockerBackend),
+        Session(
+            lambda: connect(endpoints),
+            Config(refresh_interval=1.0),
+            endpoint_label=victim.api_url,
+            failover=FailoverPlan(endpoints, DockerBackend),
+        )
     )
     async with app.run_test(size=(120, 40)) as pilot:
         try:
@@ -63,7 +66,7 @@ async def _failover_once(lab: Lab, victim_index: int) -> float:
                 if time.monotonic() > deadline:
                     raise TimeoutError("the console did not list the three managers")
                 await pilot.pause(0.05)
-            refresher = app.refresher
+            refresher = app.session.refresher
             assert refresher is not None
             client = engine_client()
             try:

@@ -76,10 +76,11 @@ def steady_requests(small_url: str, big_url: str, small: int, big: int) -> Figur
 
 
 async def _full_refresh_seconds(manager_url: str, runs: int) -> list[float]:
+    from swarmtui.session.session import Session
     from swarmtui.ui.app import SwarmTuiApp
 
     backend = DockerBackend(Endpoint(manager_url, "bench"), timeout=120)
-    app = SwarmTuiApp(lambda: backend)
+    app = SwarmTuiApp(Session(lambda: backend))
     timings = []
     async with app.run_test(size=(120, 40)) as pilot:
         scope = _scope(backend, "bench-0000")
@@ -89,7 +90,7 @@ async def _full_refresh_seconds(manager_url: str, runs: int) -> list[float]:
             started = time.perf_counter()
             snapshot = refresher.refresh()
             assert snapshot is not None
-            app.main_screen.apply_snapshot(snapshot, app.now())
+            app.main_screen.apply_snapshot(snapshot, app.session.now())
             await pilot.pause()  # let the screen render
             timings.append(time.perf_counter() - started)
     return timings

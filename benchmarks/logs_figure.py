@@ -22,6 +22,7 @@ from swarmtui.adapters.docker.images import WORKLOAD_IMAGE
 from swarmtui.core.config import Config
 from swarmtui.core.endpoints import Endpoint
 from swarmtui.logs.log_view_model import LogViewModel
+from swarmtui.session.session import Session
 from swarmtui.ui.app import SwarmTuiApp
 from swarmtui.ui.screens.log_screen import LogScreen
 
@@ -111,7 +112,7 @@ def _send_key(app: SwarmTuiApp, key: str) -> None:
 
 async def _console_rate(manager_url: str, service_id: str, seconds: float) -> dict[str, Any]:
     endpoints = [Endpoint(manager_url, "--host")]
-    app = SwarmTuiApp(lambda: connect(endpoints), Config())
+    app = SwarmTuiApp(Session(lambda: connect(endpoints), Config()))
     async with app.run_test(size=(120, 40)) as pilot:
         deadline = time.monotonic() + 30
         while (

@@ -27,6 +27,7 @@ from swarmtui.demo.cluster import DEMO_NOW, SERVICES_JSON, DemoBackend
 from swarmtui.demo.machines import NO_DOCKER_HOST, DemoMachineService
 from swarmtui.machines.model import DockerMissing
 from swarmtui.ports import ClusterBackend
+from swarmtui.session.session import Session
 from swarmtui.ui.app import SwarmTuiApp
 from swarmtui.ui.modals.create_machine_dialog import CreateMachineDialog
 from swarmtui.ui.modals.operation_modal import ScaleModal
@@ -211,7 +212,7 @@ async def journal(pilot: AppPilot, app: SwarmTuiApp) -> None:
         await pilot.press("2", *keys, "enter")
 
         def finished(entries: int = done) -> bool:
-            return len(app.journal.entries) == entries and app.screen is app.main_screen
+            return len(app.session.journal.entries) == entries and app.screen is app.main_screen
 
         await wait_for(pilot, finished, "the operation")
     app.clear_notifications()
@@ -259,11 +260,13 @@ async def render(shot: Shot, out: Path) -> Path:
         return backend
 
     app = SwarmTuiApp(
-        connect,
-        Config(),
-        endpoint_label=ENDPOINT,
-        clock=lambda: DEMO_NOW,
-        machines=DemoMachineService() if shot.machines else None,
+        Session(
+            connect,
+            Config(),
+            endpoint_label=ENDPOINT,
+            clock=lambda: DEMO_NOW,
+            machines=DemoMachineService() if shot.machines else None,
+        )
     )
     async with app.run_test(size=shot.size) as pilot:
         await shot.steps(pilot, app)

@@ -35,13 +35,21 @@ def _q(word: str) -> str:
 # Services -----------------------------------------------------------------------------
 
 
+def scale_refusal(service: Service) -> str | None:
+    """Why SERVICE cannot be scaled (global services and jobs); None when it can."""
+    if service.mode == "replicated":
+        return None
+    kind = "jobs" if service.mode.endswith("job") else "global services"
+    return (
+        f"{service.name} is a {service.mode} service: {kind} run one task per node "
+        "or per completion and cannot be scaled."
+    )
+
+
 def scale_service(service: Service, replicas: int) -> Operation:
-    if service.mode != "replicated":
-        kind = "jobs" if service.mode.endswith("job") else "global services"
-        raise OperationRefused(
-            f"{service.name} is a {service.mode} service: {kind} run one task per node "
-            "or per completion and cannot be scaled."
-        )
+    refusal = scale_refusal(service)
+    if refusal is not None:
+        raise OperationRefused(refusal)
     return Operation(
         f"Scale {service.name}",
         f"docker service scale {_q(service.name)}={replicas}",

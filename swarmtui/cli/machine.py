@@ -19,6 +19,7 @@ from swarmtui.machines.model import (
 )
 
 if TYPE_CHECKING:
+    from swarmtui.machines.cluster_access import ClusterAccess
     from swarmtui.machines.manager import MachineManager
     from swarmtui.ports import ClusterBackend
 
@@ -158,10 +159,11 @@ def _create(args: argparse.Namespace, manager: MachineManager) -> int:
         print("swarmtui: the ssh driver needs --host", file=sys.stderr)
         return 2
     cluster = _cluster(args, args.manager) if args.role else None
+    access = _access(cluster) if cluster is not None else None
     try:
         while True:
             try:
-                record = manager.create(request, _print, cluster)
+                record = manager.create(request, _print, access)
                 break
             except HostKeyUnknown as exc:
                 if not _confirm(exc):
@@ -238,10 +240,16 @@ def ssh_argv(record: MachineRecord, command: list[str], *, tty: bool | None = No
     return [*argv, f"{record.ssh_user}@{host}", *command]
 
 
-def _with_cluster(args: argparse.Namespace, action: Callable[[ClusterBackend], object]) -> int:
+def _access(cluster: ClusterBackend) -> ClusterAccess:
+    from swarmtui.session.cluster_access import BackendAccess
+
+    return BackendAccess(lambda: cluster)
+
+
+def _with_cluster(args: argparse.Namespace, action: Callable[[ClusterAccess], object]) -> int:
     cluster = _cluster(args, args.manager)
     try:
-        action(cluster)
+        action(_access(cluster))
     finally:
         cluster.close()
     return 0

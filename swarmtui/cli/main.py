@@ -22,8 +22,8 @@ from swarmtui.core.endpoints import (
 from swarmtui.core.errors import BackendError, ProblemKind
 
 if TYPE_CHECKING:
+    from swarmtui.machines.cluster_access import ClusterAccess
     from swarmtui.machines.service import MachineService
-    from swarmtui.ports import ClusterBackend
 
 DEFAULT_LAB = "swarmtui-lab"
 
@@ -115,11 +115,11 @@ def embedded_default(lab_name: str) -> list[Endpoint]:
 
 
 def console_machines(
-    cluster: Callable[[], ClusterBackend | None], lab: str = DEFAULT_LAB
+    cluster: Callable[[], ClusterAccess | None], lab: str = DEFAULT_LAB
 ) -> MachineService | None:
     """The machines view's engine: the store and both drivers, plus the nodes of lab LAB,
-    joining through the manager the console is connected to (CLUSTER). None when the drivers
-    cannot load here."""
+    joining through the swarm CLUSTER reaches (the session's). None when the drivers cannot
+    load here."""
     try:
         from swarmtui.adapters.docker.dind_driver import MACHINES_NETWORK, DindDriver
         from swarmtui.adapters.docker.lab_machines import LabNodes
@@ -163,18 +163,18 @@ def run_console(args: argparse.Namespace) -> int:
 
     from swarmtui.adapters.docker.docker_backend import DockerBackend, connect
     from swarmtui.session.failover import FailoverPlan
+    from swarmtui.session.session import Session
     from swarmtui.ui.app import SwarmTuiApp
 
-    label = ", ".join(e.display for e in endpoints)
-    app = SwarmTuiApp(
+    session = Session(
         lambda: connect(endpoints),
         config,
-        endpoint_label=label,
+        endpoint_label=", ".join(e.display for e in endpoints),
         startup_error=startup_error,
         failover=FailoverPlan(endpoints, DockerBackend),
-        machines=console_machines(lambda: app.connected_backend(), args.lab),
     )
-    app.run()
+    session.machines = console_machines(session.cluster_access, args.lab)
+    SwarmTuiApp(session).run()
     return 0
 
 

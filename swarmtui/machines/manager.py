@@ -1,6 +1,6 @@
 """Machine orchestration, free of UI and of docker/paramiko: create, join, leave, retire, remove.
 
-It receives the drivers and, for swarm work, a ClusterBackend connected to a manager. Join
+It receives the drivers and, for swarm work, a ClusterAccess connected to a manager. Join
 tokens come from that manager (never typed) and never reach a log line unmasked.
 """
 
@@ -10,8 +10,10 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 
+from swarmtui.actions.operations import OperationRefused, demote, remove_node, set_availability
 from swarmtui.core.models import ScopeKind, TaskScope
 from swarmtui.core.secrets import mask_secrets
+from swarmtui.machines.cluster_access import ClusterAccess
 from swarmtui.machines.model import (
     CreateRequest,
     Driver,
@@ -25,7 +27,6 @@ from swarmtui.machines.model import (
 )
 from swarmtui.machines.reach import check_reachable, host_only, is_ip, with_manager_addresses
 from swarmtui.machines.store import MachineStore, validate_name
-from swarmtui.ports import ClusterBackend
 
 SWARM_PORT = 2377
 JOIN_READY_TIMEOUT = 60.0
@@ -178,7 +179,7 @@ class MachineManager:
     # --- create / remove -----------------------------------------------------------------
 
     def create(
-        self, request: CreateRequest, log: StepLog, cluster: ClusterBackend | None = None
+        self, request: CreateRequest, log: StepLog, cluster: ClusterAccess | None = None
     ) -> MachineRecord:
         """Create (or adopt) a machine, joining it when request.role is set.
 
@@ -217,7 +218,7 @@ class MachineManager:
         driver: Driver,
         record: MachineRecord,
         log: StepLog,
-        cluster: ClusterBackend | None,
+        cluster: ClusterAccess | None,
     ) -> None:
         errors: list[str] = []
         try:
@@ -258,7 +259,7 @@ class MachineManager:
 
     # --- swarm ---------------------------------------------------------------------------
 
-    def join(self, name: str, role: Role, log: StepLog, cluster: ClusterBackend) -> MachineRecord:
+    def join(self, name: str, role: Role, log: StepLog, cluster: ClusterAccess) -> MachineRecord:
         """Join the machine to the swarm CLUSTER manages, as ROLE; returns the updated record."""
         log = _masked(log)
         record = self.record(name)
@@ -280,7 +281,7 @@ class MachineManager:
         manager_addr = host_only(info.node_address)
         if not manager_addr:
             raise MachineError("The manager does not report its swarm address.")
-        worker_token, manager_token = cluster.mutator().join_tokens()
+        worker_token, manager_token = cluster.join_tokens()
         token = manager_token if role == "manager" else worker_token
         if not token:
             raise MachineError("The manager gave no join token.")
@@ -330,7 +331,7 @@ class MachineManager:
         )
 
     def _wait_joined(
-        self, driver: Driver, record: MachineRecord, cluster: ClusterBackend, log: StepLog
+        self, driver: Driver, record: MachineRecord, cluster: ClusterAccess, log: StepLog
     ) -> str:
         deadline = time.monotonic() + JOIN_READY_TIMEOUT
         node_id = ""
@@ -348,7 +349,7 @@ class MachineManager:
         )
 
     def leave(
-        self, name: str, log: StepLog, cluster: ClusterBackend | None = None, *, force: bool = False
+        self, name: str, log: StepLog, cluster: ClusterAccess | None = None, *, force: bool = False
     ) -> MachineRecord:
         """`docker swarm leave` on the machine; with CLUSTER, also remove its node entry."""
         log = _masked(log)
@@ -369,24 +370,28 @@ class MachineManager:
         log(f"{name}: left the swarm")
         return updated
 
-    def retire(self, name: str, log: StepLog, cluster: ClusterBackend) -> None:
+    def retire(self, name: str, log: StepLog, cluster: ClusterAccess) -> None:
         """Drain, wait for its tasks to move, leave, remove the node, remove the machine."""
         log = _masked(log)
         record = self.record(name)
         driver = self.driver_of(record)
         status = driver.status(record)
         node_id = status.node_id or record.extra.get("node_id", "")
-        mutator = cluster.mutator()
         if node_id and status.swarm_state == "active":
-            node = next((n for n in cluster.nodes() if n.id == node_id), None)
+            nodes = cluster.nodes()
+            node = next((n for n in nodes if n.id == node_id), None)
             if node is not None and node.role == "manager":
-                managers = [n for n in cluster.nodes() if n.role == "manager"]
-                if len(managers) <= 1:
-                    raise MachineError(f"{name} is the only manager: retiring it ends the swarm.")
-                log(f"{name}: demoting to worker first")
-                mutator.set_node_role(node_id, "worker")
+                try:
+                    demotion = demote(node, nodes)  # the quorum rules of `docker node demote`
+                except OperationRefused:
+                    raise MachineError(
+                        f"{name} is the only manager: retiring it ends the swarm."
+                    ) from None
+                log(f"{name}: demoting to worker first. {demotion.warning}")
+                cluster.run(demotion)
             log(f"{name}: draining")
-            mutator.set_node_availability(node_id, "drain")
+            if node is not None:
+                cluster.run(set_availability(node, "drain"))
             self._wait_drained(cluster, node_id, name, log)
             driver.run(record, ["docker", "swarm", "leave"], log)
         elif status.swarm_state in ("pending", "error"):
@@ -397,7 +402,7 @@ class MachineManager:
         self._forget(record)
         log(f"{name}: retired")
 
-    def _wait_drained(self, cluster: ClusterBackend, node_id: str, name: str, log: StepLog) -> None:
+    def _wait_drained(self, cluster: ClusterAccess, node_id: str, name: str, log: StepLog) -> None:
         scope = TaskScope(ScopeKind.NODE, node_id, name)
         deadline = time.monotonic() + DRAIN_TIMEOUT
         while time.monotonic() < deadline:
@@ -413,22 +418,22 @@ class MachineManager:
         log(f"{name}: tasks still running after {DRAIN_TIMEOUT:.0f} s; leaving anyway")
 
     def _remove_node_when_down(
-        self, cluster: ClusterBackend, node_id: str, log: StepLog, timeout: float
+        self, cluster: ClusterAccess, node_id: str, log: StepLog, timeout: float
     ) -> None:
         """The manager removes a node entry only once the node is down: wait, then remove."""
-        mutator = cluster.mutator()
         deadline = time.monotonic() + timeout
         while True:
-            node = next((n for n in cluster.nodes() if n.id == node_id), None)
+            nodes = cluster.nodes()
+            node = next((n for n in nodes if n.id == node_id), None)
             if node is None:
                 return
             if node.status in ("down", "unknown", "disconnected"):
-                mutator.remove_node(node_id, force=False)
+                cluster.run(remove_node(node, force=node.status != "down", nodes=nodes))
                 log(f"node {node_id[:12]} removed from the swarm")
                 return
             if time.monotonic() > deadline:
                 log(f"node {node_id[:12]} still {node.status}: removing it with force")
-                mutator.remove_node(node_id, force=True)
+                cluster.run(remove_node(node, force=True, nodes=nodes))
                 return
             self._sleep(POLL)
 
@@ -436,17 +441,17 @@ class MachineManager:
 class ConnectedMachineService:
     """The console's MachineService over a MachineManager and the connected manager.
 
-    CLUSTER gives the ClusterBackend of the swarm the console is connected to (None when it
+    CLUSTER gives the ClusterAccess of the swarm the console is connected to (None when it
     is not connected to a manager: joining is refused then).
     """
 
     def __init__(
-        self, manager: MachineManager, cluster: Callable[[], ClusterBackend | None]
+        self, manager: MachineManager, cluster: Callable[[], ClusterAccess | None]
     ) -> None:
         self.manager = manager
         self._cluster = cluster
 
-    def _require_cluster(self) -> ClusterBackend:
+    def _require_cluster(self) -> ClusterAccess:
         cluster = self._cluster()
         if cluster is None:
             raise MachineError("Not connected to a swarm manager.", "Connect to a manager first.")

@@ -72,6 +72,14 @@ class DockerMissing(MachineError):
         self.command = command
 
 
+def is_question(exc: Exception) -> bool:
+    """Whether EXC asks the user something (trust a new host key, install Docker) rather
+    than reports a failure."""
+    if isinstance(exc, HostKeyUnknown):
+        return not exc.confirmed
+    return isinstance(exc, DockerMissing)
+
+
 class HostKeyChanged(MachineError):
     """The host presented a key other than the one swarmtui trusted (or the user confirmed)."""
 

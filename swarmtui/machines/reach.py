@@ -11,8 +11,8 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import replace
 
+from swarmtui.machines.cluster_access import ClusterAccess
 from swarmtui.machines.model import CreateRequest, Driver, MachineError, MachineRecord, StepLog
-from swarmtui.ports import ClusterBackend
 
 PROBE_SECONDS = 5
 # Runs on the machine (sh, bash's /dev/tcp under coreutils' timeout, else nc): prints
@@ -25,7 +25,7 @@ PROBE_SCRIPT = (
 )
 
 
-def with_manager_addresses(request: CreateRequest, cluster: ClusterBackend) -> CreateRequest:
+def with_manager_addresses(request: CreateRequest, cluster: ClusterAccess) -> CreateRequest:
     """REQUEST with the swarm addresses of CLUSTER's managers (the connected one first).
 
     Unchanged when CLUSTER is no manager (the join refuses that, with its own message) or

@@ -1,39 +1,57 @@
-"""Messages that worker threads post to the app."""
+"""What the session tells the screens that subscribe to it, as Textual messages.
+
+The session calls its listeners on its own threads; `post_message` hands the change to the
+screen's thread. A newer snapshot or sync state replaces one still waiting in the queue.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from textual.message import Message
 
 from swarmtui.core.errors import BackendError
 from swarmtui.core.models import ClusterSnapshot
+from swarmtui.session.model import ManagerSwitched, SessionChange, SnapshotChanged, SyncChanged
 
 
+@dataclass
 class SnapshotUpdated(Message):
-    def __init__(self, snapshot: ClusterSnapshot) -> None:
-        super().__init__()
-        self.snapshot = snapshot
+    snapshot: ClusterSnapshot
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, SnapshotUpdated)
 
 
-class SyncProblem(Message):
-    """A refresh failed (error) or recovered (None)."""
+@dataclass
+class SyncStateUpdated(Message):
+    """A refresh failed (error) or recovered (None), or the event stream came or went."""
 
-    def __init__(self, error: BackendError | None) -> None:
-        super().__init__()
-        self.error = error
+    error: BackendError | None
+    events_connected: bool
 
-
-class EventsState(Message):
-    def __init__(self, connected: bool) -> None:
-        super().__init__()
-        self.connected = connected
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, SyncStateUpdated)
 
 
-class ManagerSwitched(Message):
-    """Failover: the console now talks to another manager. ELECTING: the lost one was the
-    leader and the managers left make a quorum, so they are electing a new one."""
+@dataclass
+class ManagerChanged(Message):
+    """Failover moved the session to another manager (ELECTING: a leader is being elected)."""
 
-    def __init__(self, old: str, new: str, electing: bool = False) -> None:
-        super().__init__()
-        self.old = old
-        self.new = new
-        self.electing = electing
+    old: str
+    new: str
+    electing: bool
+
+
+@dataclass
+class ReconnectRequested(Message):
+    """Connect again (from a worker thread too): the engine answers now, or became a swarm."""
+
+
+def message_for(change: SessionChange) -> Message:
+    if isinstance(change, SnapshotChanged):
+        return SnapshotUpdated(change.snapshot)
+    if isinstance(change, SyncChanged):
+        return SyncStateUpdated(change.error, change.events_connected)
+    assert isinstance(change, ManagerSwitched)
+    return ManagerChanged(change.old, change.new, change.electing)

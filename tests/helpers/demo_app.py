@@ -17,6 +17,7 @@ from swarmtui.core.config import Config
 from swarmtui.core.errors import BackendError
 from swarmtui.demo.cluster import DEMO_NOW, DemoBackend
 from swarmtui.ports import ClusterBackend
+from swarmtui.session.session import Session
 from swarmtui.ui.app import SwarmTuiApp
 from swarmtui.ui.widgets.cluster_header import LIVE, ClusterHeader
 from swarmtui.ui.widgets.panes import NodesPane, ServicesPane, TasksPane
@@ -41,11 +42,13 @@ def demo_app(
         return demo
 
     return SwarmTuiApp(
-        connect,
-        config or Config(path=None),
-        endpoint_label=DEMO_ENDPOINT,
-        clock=lambda: DEMO_NOW,
-        startup_error=startup_error,
+        Session(
+            connect,
+            config or Config(path=None),
+            endpoint_label=DEMO_ENDPOINT,
+            clock=lambda: DEMO_NOW,
+            startup_error=startup_error,
+        )
     )
 
 

@@ -23,6 +23,7 @@ from swarmtui.core.config import Config
 from swarmtui.core.endpoints import Endpoint
 from swarmtui.core.errors import BackendError
 from swarmtui.ports import ClusterBackend
+from swarmtui.session.session import Session
 from swarmtui.ui.app import SwarmTuiApp
 from swarmtui.ui.screens.problem_screen import ProblemScreen
 from swarmtui.ui.widgets.resource_table import ResourceTable
@@ -47,7 +48,7 @@ def swarm_app(
         return connect([Endpoint(url, "--host")])
 
     config = Config(refresh_interval=0.5, read_only=read_only)
-    return SwarmTuiApp(connector or connect_url, config, endpoint_label=url)
+    return SwarmTuiApp(Session(connector or connect_url, config, endpoint_label=url))
 
 
 @asynccontextmanager

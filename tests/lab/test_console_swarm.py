@@ -31,6 +31,7 @@ from swarmtui.adapters.docker.lab import Lab, lab_down, lab_up
 from swarmtui.core.config import Config
 from swarmtui.core.endpoints import Endpoint
 from swarmtui.core.errors import BackendError, ProblemKind
+from swarmtui.session.session import Session
 from swarmtui.ui.app import SwarmTuiApp
 from swarmtui.ui.screens.init_swarm_screen import InitSwarmScreen
 from swarmtui.ui.screens.inspect_screen import InspectScreen
@@ -59,9 +60,8 @@ def lab_app(url: str, refresh_interval: float = 2.0) -> SwarmTuiApp:
     def connector() -> DockerBackend:
         return connect([Endpoint(url, "--host")])
 
-    return SwarmTuiApp(
-        connector=connector, config=Config(refresh_interval=refresh_interval), endpoint_label=url
-    )
+    config = Config(refresh_interval=refresh_interval)
+    return SwarmTuiApp(Session(connector, config, endpoint_label=url))
 
 
 @asynccontextmanager
@@ -343,13 +343,13 @@ async def test_event_from_another_client_reaches_the_screen_without_a_poll(
         )
 
         def quiet() -> bool:
-            refresher = app.refresher
+            refresher = app.session.refresher
             return refresher is not None and refresher.seconds_until_due() > QUIET_SECONDS
 
         # No poll is due for a while (the next is the periodic resync): only an event can
         # refresh the screen before then. How fast it does is benchmark figure 3.
         await wait_until(pilot, quiet, f"no poll due within {QUIET_SECONDS:.0f} s", timeout=90)
-        refresher = app.refresher
+        refresher = app.session.refresher
         assert refresher is not None
         started = time.monotonic()
         before_a_poll = refresher.seconds_until_due() - 1.0
@@ -498,7 +498,7 @@ async def test_leaving_the_app_ends_its_sync_threads(lab_swarm: Lab) -> None:
         await asyncio.sleep(0.02)
     left = ours & threads_in_sync_loops()
     if left:
-        app._stop_sync()  # do not leave them running for the rest of the session
+        app.session.close()  # do not leave them running for the rest of the session
     print(f"sync threads ended {time.monotonic() - started:.2f} s after the app exited")
     assert not left, "the poll loop or event pump still runs after the app exited"
 

@@ -19,6 +19,7 @@ from swarmtui.adapters.docker.lab import lab_add_ssh_key, lab_down, lab_up
 from swarmtui.core.config import Config
 from swarmtui.core.endpoints import Endpoint
 from swarmtui.core.errors import ProblemKind
+from swarmtui.session.session import Session
 from swarmtui.ui.app import SwarmTuiApp
 from swarmtui.ui.screens.help_screen import HelpScreen
 from swarmtui.ui.screens.problem_screen import ProblemScreen
@@ -61,7 +62,9 @@ async def test_a_frozen_ssh_endpoint_does_not_freeze_the_console(
     frozen_ssh_engine: str,
 ) -> None:
     endpoints = [Endpoint(frozen_ssh_engine, "--host")]
-    app = SwarmTuiApp(lambda: connect(endpoints), Config(), endpoint_label=frozen_ssh_engine)
+    app = SwarmTuiApp(
+        Session(lambda: connect(endpoints), Config(), endpoint_label=frozen_ssh_engine)
+    )
     async with app.run_test(size=(120, 40)) as pilot:
         started = time.monotonic()
         await pilot.press("question_mark")

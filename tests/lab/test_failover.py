@@ -16,6 +16,7 @@ from swarmtui.adapters.docker.lab import Lab, lab_down, lab_up
 from swarmtui.core.config import Config
 from swarmtui.core.endpoints import Endpoint
 from swarmtui.session.failover import FailoverPlan
+from swarmtui.session.session import Session
 from swarmtui.ui.app import SwarmTuiApp
 
 
@@ -31,10 +32,12 @@ def ha_lab(engine: Any, run_id: str) -> Iterator[Lab]:
 def _console(url: str) -> SwarmTuiApp:
     endpoints = [Endpoint(url, "--host")]
     return SwarmTuiApp(
-        lambda: connect(endpoints),
-        Config(refresh_interval=1.0),
-        endpoint_label=url,
-        failover=FailoverPlan(endpoints, DockerBackend),
+        Session(
+            lambda: connect(endpoints),
+            Config(refresh_interval=1.0),
+            endpoint_label=url,
+            failover=FailoverPlan(endpoints, DockerBackend),
+        )
     )
 
 
@@ -58,7 +61,7 @@ async def _failover_once(engine: Any, lab: Lab, victim_index: int) -> float:
             )
             killed = time.monotonic()
             engine.containers.get(victim.container_id).kill()
-            refresher = app.refresher
+            refresher = app.session.refresher
             assert refresher is not None
             await wait_until(
                 pilot,

@@ -26,8 +26,9 @@ from swarmtui.core.endpoints import Endpoint
 from swarmtui.core.errors import ProblemKind
 from swarmtui.ports import ClusterBackend
 from swarmtui.session.failover import FailoverPlan
+from swarmtui.session.model import ManagerSwitched, SessionChange
+from swarmtui.session.session import Session
 from swarmtui.ui.app import SwarmTuiApp
-from swarmtui.ui.messages import ManagerSwitched
 from swarmtui.ui.screens.log_screen import LogScreen
 from swarmtui.ui.screens.problem_screen import ProblemScreen
 from swarmtui.ui.widgets.cluster_header import ClusterHeader
@@ -245,10 +246,10 @@ async def test_quorum_loss_is_shown_and_recovers(engine: Any, lab: Lab) -> None:
                 timeout=90,
             )
             shown_after = time.monotonic() - lost
-            assert app._sync_error is not None
-            assert app._sync_error.kind is ProblemKind.QUORUM_LOST
+            assert app.session.model.error is not None
+            assert app.session.model.error.kind is ProblemKind.QUORUM_LOST
             assert "quorum is lost" in header_text(app)
-            refresher = app.refresher
+            refresher = app.session.refresher
             assert refresher is not None
             # it keeps retrying (slowly): the engine sees requests while quorum is lost
             before = refresher.backend.request_count
@@ -265,7 +266,7 @@ async def test_quorum_loss_is_shown_and_recovers(engine: Any, lab: Lab) -> None:
             await wait_until(
                 pilot,
                 lambda: (
-                    app._sync_error is None
+                    app.session.model.error is None
                     and app.main_screen.snapshot is not stale
                     and "no leader" not in header_text(app)
                 ),
@@ -347,10 +348,12 @@ async def test_no_engine_at_start_then_connects_by_itself(engine: Any, lab: Lab)
 def failover_console(url: str) -> SwarmTuiApp:
     endpoints = [Endpoint(url, "--host")]
     return SwarmTuiApp(
-        lambda: connect(endpoints),
-        Config(refresh_interval=0.5),
-        endpoint_label=url,
-        failover=FailoverPlan(endpoints, DockerBackend),
+        Session(
+            lambda: connect(endpoints),
+            Config(refresh_interval=0.5),
+            endpoint_label=url,
+            failover=FailoverPlan(endpoints, DockerBackend),
+        )
     )
 
 
@@ -395,7 +398,7 @@ async def test_log_stream_survives_failover(engine: Any, lab: Lab, unique_name: 
                 )
                 await select_row(pilot, app, "services", service_id, unique_name)
                 screen = await open_counter_logs(pilot, app)
-                refresher = app.refresher
+                refresher = app.session.refresher
                 assert refresher is not None
                 engine.containers.get(victim.container_id).kill()
                 killed = time.monotonic()
@@ -471,21 +474,24 @@ async def test_log_stream_follows_its_task_off_a_paused_worker(
 
 
 class SwitchRecordingConsole(SwarmTuiApp):
-    """The failover console, recording every ManagerSwitched message the UI receives."""
+    """The failover console, recording every switch its session reports."""
 
     def __init__(self, url: str) -> None:
         endpoints = [Endpoint(url, "--host")]
         super().__init__(
-            lambda: connect(endpoints),
-            Config(refresh_interval=0.5),
-            endpoint_label=url,
-            failover=FailoverPlan(endpoints, DockerBackend),
+            Session(
+                lambda: connect(endpoints),
+                Config(refresh_interval=0.5),
+                endpoint_label=url,
+                failover=FailoverPlan(endpoints, DockerBackend),
+            )
         )
         self.switches: list[tuple[float, str, str]] = []
+        self.session.model.subscribe(self._record_switch)
 
-    def on_manager_switched(self, message: ManagerSwitched) -> None:
-        self.switches.append((time.monotonic(), message.old, message.new))
-        super().on_manager_switched(message)
+    def _record_switch(self, change: SessionChange) -> None:
+        if isinstance(change, ManagerSwitched):
+            self.switches.append((time.monotonic(), change.old, change.new))
 
 
 def current_endpoint(header: str) -> str:
@@ -537,7 +543,7 @@ async def test_killed_leader_one_switch_and_the_election_shown(engine: Any, lab:
                     and snapshot.leader is not None
                     and snapshot.leader.hostname != victim.name
                     and snapshot.endpoint != victim.api_url
-                    and app._sync_error is None
+                    and app.session.model.error is None
                 )
 
             await wait_until(pilot, new_leader, "a new leader on screen", timeout=120, step=0.2)

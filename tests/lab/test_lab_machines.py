@@ -32,6 +32,8 @@ from swarmtui.core.endpoints import Endpoint
 from swarmtui.machines.manager import ConnectedMachineService, MachineManager
 from swarmtui.machines.model import CreateRequest, MachineError, MachineRecord, lab_of
 from swarmtui.machines.store import MachineStore
+from swarmtui.session.cluster_access import BackendAccess
+from swarmtui.session.session import Session
 from swarmtui.ui.app import SwarmTuiApp
 from swarmtui.ui.modals.machine_task_modal import MachineTaskModal
 from swarmtui.ui.screens.machines_screen import MachinesScreen
@@ -89,15 +91,12 @@ async def test_machines_view_lists_the_lab_nodes_and_refuses_retiring_its_only_m
     lab_swarm: Lab, manager_client: Any, data_home: Path
 ) -> None:
     url = lab_swarm.manager_url
-    app = SwarmTuiApp(
-        lambda: connect([Endpoint(url, "--host")]),
-        Config(),
-        endpoint_label=url,
-        machines=console_machines(lambda: app.connected_backend(), lab_swarm.name),
-    )
+    session = Session(lambda: connect([Endpoint(url, "--host")]), Config(), endpoint_label=url)
+    session.machines = console_machines(session.cluster_access, lab_swarm.name)
+    app = SwarmTuiApp(session)
     before = _membership(manager_client), lab_status(lab_swarm.name)
     async with app.run_test(size=(140, 40)) as pilot:
-        await _wait_ui(pilot, lambda: app.connected_backend() is not None, "the connection")
+        await _wait_ui(pilot, lambda: app.session.connected, "the connection")
         await pilot.press("M")
         await _wait_ui(
             pilot,
@@ -216,7 +215,7 @@ def test_lab_nodes_stop_start_and_retire_from_the_machines_service(
     store = MachineStore(tmp_path / "machines.json")
     manager = MachineManager(store, {}, lab=LabNodes(small_lab.name))
     backend: list[DockerBackend] = [DockerBackend(Endpoint(small_lab.manager_url, "test"))]
-    service = ConnectedMachineService(manager, lambda: backend[0])
+    service = ConnectedMachineService(manager, lambda: BackendAccess(lambda: backend[0]))
     lines: list[str] = []
 
     def states() -> dict[str, tuple[str, str | None]]:

@@ -32,6 +32,7 @@ from swarmtui.machines.manager import ConnectedMachineService, MachineManager
 from swarmtui.machines.model import CreateRequest, MachineError, MachineRecord
 from swarmtui.machines.service import MachineService
 from swarmtui.machines.store import MachineStore
+from swarmtui.session.cluster_access import BackendAccess
 
 
 @pytest.fixture
@@ -92,7 +93,9 @@ def test_dind_workers_join_run_a_service_and_retire(
     store = MachineStore(tmp_path / "machines.json")
     driver = DindDriver(node_image=NODE_IMAGE, network=lab_swarm.network)
     manager = MachineManager(store, {"dind": driver})
-    service: MachineService = ConnectedMachineService(manager, lambda: backend)
+    service: MachineService = ConnectedMachineService(
+        manager, lambda: BackendAccess(lambda: backend)
+    )
     names = [f"m{run_id}-w1", f"m{run_id}-w2"]
     lines: list[str] = []
     svc = None
@@ -187,7 +190,9 @@ def test_a_machine_failing_after_creation_is_removed(
     try:
         with pytest.raises(MachineError, match="not a swarm manager"):
             manager.create(
-                CreateRequest(name=name, driver="dind", role="worker"), print, not_a_manager
+                CreateRequest(name=name, driver="dind", role="worker"),
+                print,
+                BackendAccess(lambda: not_a_manager),
             )
     finally:
         not_a_manager.close()
@@ -211,7 +216,9 @@ def test_stopped_and_started_machine_moves_to_a_new_port_and_rejoins(
     lines: list[str] = []
     try:
         created = manager.create(
-            CreateRequest(name=name, driver="dind", role="worker"), print, backend
+            CreateRequest(name=name, driver="dind", role="worker"),
+            print,
+            BackendAccess(lambda: backend),
         )
         node_id = created.extra["node_id"]
 
@@ -301,7 +308,9 @@ def test_a_machine_joins_as_manager_and_retires_without_hurting_quorum(
     try:
         started = time.monotonic()
         record = manager.create(
-            CreateRequest(name=name, driver="dind", role="manager"), print, backend
+            CreateRequest(name=name, driver="dind", role="manager"),
+            print,
+            BackendAccess(lambda: backend),
         )
         print(f"created and joined as manager in {time.monotonic() - started:.1f} s")
         node = client.nodes.get(record.extra["node_id"])
@@ -316,7 +325,7 @@ def test_a_machine_joins_as_manager_and_retires_without_hurting_quorum(
             "both managers reachable",
         )
         started = time.monotonic()
-        manager.retire(name, print, backend)
+        manager.retire(name, print, BackendAccess(lambda: backend))
         print(f"retired the manager in {time.monotonic() - started:.1f} s")
         nodes = client.nodes.list()
         assert [n.attrs["Description"].get("Hostname") for n in nodes] == ["manager1"]

@@ -37,6 +37,7 @@ from swarmtui.core.endpoints import Endpoint
 from swarmtui.machines.manager import ConnectedMachineService, MachineManager
 from swarmtui.machines.model import CreateRequest, DockerMissing, HostKeyUnknown, MachineError
 from swarmtui.machines.store import MachineStore
+from swarmtui.session.cluster_access import BackendAccess
 from swarmtui.ui.modals.create_machine_dialog import CreateMachineDialog
 from swarmtui.ui.screens.machines_screen import MachinesScreen
 
@@ -211,7 +212,7 @@ async def test_console_installs_docker_after_confirmation_and_joins(
     backend = DockerBackend(Endpoint(lab_swarm.manager_url, "test"))
     manager = MachineManager(MachineStore(), {"ssh": SshDriver()})
     app = swarm_app(lab_swarm.manager_url)
-    app.machines = ConnectedMachineService(manager, lambda: backend)
+    app.session.machines = ConnectedMachineService(manager, lambda: BackendAccess(lambda: backend))
     node_id = ""
     try:
         async with running(app) as pilot:
@@ -284,9 +285,9 @@ async def test_console_installs_docker_after_confirmation_and_joins(
             assert node.attrs["Spec"]["Role"] == "worker"
             assert node.attrs["Status"]["State"] == "ready"
             assert record.extra["sudo"] == "1" and record.ssh_user == "deploy"
-            entry = app.journal.entries[-1]
+            entry = app.session.journal.entries[-1]
             assert entry.ok and "--install-docker" in entry.command
-            manager.leave(name, print, backend)
+            manager.leave(name, print, BackendAccess(lambda: backend))
             manager.remove(name, print)
     finally:
         backend.close()

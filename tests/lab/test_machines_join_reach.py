@@ -36,6 +36,7 @@ from swarmtui.core.endpoints import Endpoint
 from swarmtui.machines.manager import MachineManager
 from swarmtui.machines.model import CreateRequest, MachineError
 from swarmtui.machines.store import MachineStore
+from swarmtui.session.cluster_access import BackendAccess
 from swarmtui.ui.modals.create_machine_dialog import CreateMachineDialog
 from swarmtui.ui.screens.machines_screen import MachinesScreen
 
@@ -113,7 +114,7 @@ async def _create_from_console(manager_url: str, name: str) -> tuple[Any, list[s
     """`M`, `c`, NAME, join as worker, ctrl+s in the console connected to MANAGER_URL, the
     machines view wired as `swarmtui` wires it. Returns (record, step lines, dialog text)."""
     app = swarm_app(manager_url)
-    app.machines = console_machines(lambda: app.connected_backend())
+    app.session.machines = console_machines(app.session.cluster_access)
     async with running(app) as pilot:
         await pilot.press("M")
         await wait_until(
@@ -175,7 +176,7 @@ async def test_console_machine_joins_the_lab_it_is_connected_to(
         backend = DockerBackend(Endpoint(lab.manager_url, "test"))
         try:
             manager = MachineManager(MachineStore(), {"dind": DindDriver()})
-            manager.retire(name, print, backend)
+            manager.retire(name, print, BackendAccess(lambda: backend))
         finally:
             backend.close()
         assert leftovers(engine, name) == []
@@ -232,7 +233,7 @@ def test_a_manager_the_machine_cannot_reach_is_named_plainly(
         request = CreateRequest(name=name, driver="dind", role="worker", network=far)
         started = time.monotonic()
         with pytest.raises(MachineError) as failure:
-            manager.create(request, log, backend)
+            manager.create(request, log, BackendAccess(lambda: backend))
         ended = time.monotonic()
         assert len(checking) == 2, lines
         print(

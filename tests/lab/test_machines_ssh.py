@@ -31,6 +31,7 @@ from swarmtui.machines.model import (
     MachineRecord,
 )
 from swarmtui.machines.store import MachineStore
+from swarmtui.session.cluster_access import BackendAccess
 
 
 @dataclass(frozen=True)
@@ -246,7 +247,7 @@ def test_join_as_worker_and_leave(
             target, name, role="worker", accept_fingerprint=unknown.value.fingerprint
         )
         started = time.monotonic()
-        record = manager.create(request, lines.append, backend)
+        record = manager.create(request, lines.append, BackendAccess(lambda: backend))
         print(f"adopted and joined over ssh in {time.monotonic() - started:.1f} s")
         node_id = record.extra["node_id"]
         node = manager_client.nodes.get(node_id)
@@ -257,7 +258,7 @@ def test_join_as_worker_and_leave(
         assert all("SWMTKN-1-" not in line or "<masked>" in line for line in lines)
         assert any("<masked>" in line for line in lines)
 
-        manager.leave(name, lines.append, backend)
+        manager.leave(name, lines.append, BackendAccess(lambda: backend))
         assert node_id not in {n.id for n in manager_client.nodes.list()}
         assert manager.status(name).swarm_state == "inactive"
         assert manager.store.get(name).role is None

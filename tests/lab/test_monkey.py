@@ -27,6 +27,7 @@ from swarmtui.adapters.docker.lab import Lab
 from swarmtui.core.config import Config
 from swarmtui.core.endpoints import Endpoint
 from swarmtui.ports import ClusterBackend
+from swarmtui.session.session import Session
 from swarmtui.ui.app import SwarmTuiApp
 from swarmtui.ui.modals.create_machine_dialog import CreateMachineDialog
 from swarmtui.ui.modals.node_actions import NodeMenu
@@ -125,12 +126,12 @@ class MonkeyApp(SwarmTuiApp):
         def connect_url() -> ClusterBackend:
             return connect([Endpoint(url, "--host")])
 
-        super().__init__(
-            connect_url, Config(refresh_interval=0.5, read_only=read_only), endpoint_label=url
-        )
+        config = Config(refresh_interval=0.5, read_only=read_only)
+        session = MonkeySession(connect_url, config, endpoint_label=url)
+        super().__init__(session)
+        self.monkey_session = session
         self.playing = False
         self.quit_requests = 0
-        self.refused: list[str] = []
         self.modals_pushed: list[str] = []  # the modals the monkey tried to go ahead with
 
     async def action_quit(self) -> None:
@@ -139,9 +140,18 @@ class MonkeyApp(SwarmTuiApp):
             return
         await super().action_quit()
 
-    def execute(self, operation: Operation) -> None:
+
+class MonkeySession(Session):
+    """Declines every operation the monkey confirms (recording it); read-only mode must
+    refuse before that."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.refused: list[str] = []
+
+    def execute(self, operation: Operation) -> object:
         if self.read_only:
-            super().execute(operation)  # the app's own refusal
+            super().execute(operation)  # the session's own refusal
             raise AssertionError("read-only mode executed an operation")
         self.refused.append(operation.command)
         raise OperationRefused("monkey: declined")
@@ -229,10 +239,13 @@ async def run_monkey(lab: Lab, client: Any, read_only: bool, seed: int) -> Monke
                 if app.screen is app.main_screen:
                     break
                 await pilot.press("escape")
-            stamp = app.refresher.last_success if app.refresher else None
+            stamp = app.session.refresher.last_success if app.session.refresher else None
             await wait_until(
                 pilot,
-                lambda: app.refresher is not None and app.refresher.last_success != stamp,
+                lambda: (
+                    app.session.refresher is not None
+                    and app.session.refresher.last_success != stamp
+                ),
                 "a refresh after the monkey",
             )
     except BaseException as exc:
@@ -244,15 +257,19 @@ async def run_monkey(lab: Lab, client: Any, read_only: bool, seed: int) -> Monke
     assert app._exception is None, f"seed {seed}: {app._exception!r}"
     assert app.return_code in (None, 0), f"seed {seed}: return code {app.return_code}"
     assert cluster_state(client) == before, f"seed {seed}: the cluster changed"
-    assert not [e for e in app.journal.entries if e.ok], f"seed {seed}: {app.journal.entries}"
+    assert not [e for e in app.session.journal.entries if e.ok], (
+        f"seed {seed}: {app.session.journal.entries}"
+    )
     if not read_only:  # the run must have come to the point of changing something, and more
-        assert len(app.refused) >= 3, (
-            f"seed {seed}: go-aheads in {app.modals_pushed}, only {app.refused} reached execute"
+        refused = app.monkey_session.refused
+        assert len(refused) >= 3, (
+            f"seed {seed}: go-aheads in {app.modals_pushed}, only {refused} reached execute"
         )
     print(
         f"monkey {'read-only' if read_only else 'write'}: seed {seed}, {len(history)} presses, "
         f"{app.quit_requests} quit requests ignored, {len(app.modals_pushed)} go-aheads in modals, "
-        f"{len(app.refused)} operations refused: {sorted(set(app.refused))}"
+        f"{len(app.monkey_session.refused)} operations refused: "
+        f"{sorted(set(app.monkey_session.refused))}"
     )
     return app
 

@@ -66,6 +66,6 @@ async def test_forced_removal_of_a_manager_demotes_it_first(removal_lab: Lab) ->
             await press_confirm(pilot, app)
             await wait_modal_closed(pilot, app, timeout=60)
             await wait_until(pilot, lambda: _node(client, "worker1") is None, "worker1 removed")
-            assert app.journal.entries[-1].ok
+            assert app.session.journal.entries[-1].ok
     finally:
         client.close()

@@ -174,7 +174,7 @@ async def test_scale_to_two(lab_swarm: Lab, manager_client: Any, prefix: str) ->
         await pilot.press("enter")
         await wait_modal_closed(pilot, app)
         assert replicas(manager_client, service_id) == 2
-        entry = app.journal.entries[-1]
+        entry = app.session.journal.entries[-1]
         assert (entry.command, entry.ok) == (f"docker service scale {name}=2", True)
         # The services pane follows: both tasks run on the lab's nodes.
         await wait_until(
@@ -236,7 +236,7 @@ async def test_update_image_then_roll_back(
             return bool(state.get("State") == "rollback_completed")
 
         await wait_until(pilot, rolled_back, "the rollback to complete", CONVERGE_TIMEOUT)
-        assert [e.command for e in app.journal.entries] == [
+        assert [e.command for e in app.session.journal.entries] == [
             f"docker service update --image {image_v2} {name}",
             f"docker service rollback {name}",
         ]
@@ -302,7 +302,7 @@ async def test_remove_cancel_escape_then_confirm(
         await pilot.press("escape")
         await wait_modal_closed(pilot, app)
         assert version(manager_client, service_id) == before
-        assert app.journal.entries == ()
+        assert app.session.journal.entries == ()
         # Confirmed: the service is gone, from the engine and from the pane.
         await pilot.press("x")
         await press_confirm(pilot, app)
@@ -540,7 +540,7 @@ async def test_bad_scale_and_image_input_leave_the_service_unchanged(
             assert not image.running
         await pilot.press("escape")
         await wait_modal_closed(pilot, app)
-        assert app.journal.entries == ()
+        assert app.session.journal.entries == ()
     after = inspect_service(manager_client, service_id)
     assert after["Version"] == before["Version"]
     assert after["Spec"] == before["Spec"]
@@ -561,7 +561,7 @@ async def test_service_removed_while_its_modal_is_open(
         message = await wait_modal_error(pilot, app)
         assert "not found" in message.lower(), message
         assert app.screen is modal and not modal.running
-        assert [(e.ok, e.command) for e in app.journal.entries] == [
+        assert [(e.ok, e.command) for e in app.session.journal.entries] == [
             (False, f"docker service scale {prefix}=4")
         ]
         await pilot.press("escape")
@@ -616,7 +616,7 @@ async def test_scaling_a_global_service_or_job_is_refused(
         )
         await pilot.pause(0.2)
         assert app.screen is app.main_screen  # no modal opens
-        assert app.journal.entries == ()
+        assert app.session.journal.entries == ()
     after = inspect_service(manager_client, service_id)
     assert after["Version"] == before["Version"]
     assert after["Spec"]["Mode"] == before["Spec"]["Mode"]
@@ -649,7 +649,7 @@ async def test_read_only_mode_changes_nothing(
             assert app.screen is app.main_screen, key
         await pilot.pause(0.5)
         assert app.screen is app.main_screen
-        assert app.journal.entries == ()
+        assert app.session.journal.entries == ()
     after = inspect_service(manager_client, service_id)
     assert after["Version"] == before["Version"]
     assert {n["ID"]: n["Spec"] for n in manager_client.api.nodes()} == nodes_before
@@ -743,7 +743,7 @@ async def test_node_availability_drain_pause_active(node_lab: Lab, node_client: 
                 availability_is(availability),
                 f"worker1 {availability} in the nodes pane",
             )
-    assert [e.command for e in app.journal.entries] == [
+    assert [e.command for e in app.session.journal.entries] == [
         f"docker node update --availability {a} worker1" for a in ("drain", "pause", "active")
     ]
 
@@ -845,7 +845,7 @@ async def test_demoting_the_last_manager_is_refused(node_lab: Lab, node_client: 
         assert "last manager" in static_text(app, "#modal-error")
         await pilot.press("escape")
         await wait_modal_closed(pilot, app)
-        assert app.journal.entries == ()
+        assert app.session.journal.entries == ()
     after = node_named(node_client, "manager1")
     assert after is not None
     assert after["Spec"] == before["Spec"]  # (its version moves with status updates too)
@@ -868,7 +868,7 @@ async def test_removing_an_active_worker_needs_force(node_lab: Lab, node_client:
         assert "demote it first" in static_text(app, "#modal-error")
         await pilot.press("escape")
         await wait_modal_closed(pilot, app)
-        assert app.journal.entries == ()
+        assert app.session.journal.entries == ()
     after = node_named(node_client, "worker1")
     assert after is not None and after["Spec"] == before["Spec"]
     assert node_named(node_client, "manager1") is not None

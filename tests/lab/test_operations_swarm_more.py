@@ -255,7 +255,7 @@ async def test_create_a_service_through_the_form(
 
         await wait_until(pilot, shown, "the new service at 2/2 in the pane", CONVERGE_TIMEOUT)
         assert f"Service {name} created." in notifications(app)
-        (entry,) = app.journal.entries
+        (entry,) = app.session.journal.entries
         assert entry.ok
         assert entry.command == command.removeprefix("$ ")
         assert entry.command.startswith(f"docker service create --name {name} --replicas 2 ")
@@ -297,7 +297,7 @@ async def test_duplicate_name_is_refused_in_the_form(
         assert "already exists" in message or "name conflicts" in message, message
         assert app.focused is form.query_one("#field-name")
         assert prefix in static_text(app, "#modal-error")
-        (entry,) = app.journal.entries
+        (entry,) = app.session.journal.entries
         assert not entry.ok and entry.command.startswith(f"docker service create --name {prefix}")
         await pilot.press("escape")
         await wait_modal_closed(pilot, app)
@@ -345,7 +345,7 @@ async def test_a_published_port_in_use_is_refused_in_the_form(
         assert f"'{port}' is already in use" in message, message
         assert f"{prefix}-holder" in message
         assert app.focused is form.query_one("#field-ports")
-        assert [e.ok for e in app.journal.entries] == [False]
+        assert [e.ok for e in app.session.journal.entries] == [False]
         await pilot.press("escape")
         await wait_modal_closed(pilot, app)
     assert list(services_named(manager_client, prefix)) == [f"{prefix}-holder"]
@@ -391,7 +391,7 @@ async def test_form_validation_errors_send_nothing(
             await type_into(pilot, form, {field: valid.get(field, "")})  # clears the error
             assert not form.query_one(f"#error-{field}", Static).display, (field, bad)
         await pilot.pause(0.5)
-        assert not app.journal.entries
+        assert not app.session.journal.entries
         await pilot.press("escape")
         await wait_modal_closed(pilot, app)
     created = services_named(manager_client, name)
@@ -510,7 +510,7 @@ async def test_rollout_view_follows_an_update_then_rolls_back(
             ),
             "every slot back on the old image in the view",
         )
-        assert [(e.command, e.ok) for e in app.journal.entries] == [
+        assert [(e.command, e.ok) for e in app.session.journal.entries] == [
             (f"docker service rollback {prefix}", True)
         ]
 
@@ -692,7 +692,7 @@ async def test_leave_the_swarm_declined_then_confirmed(tiny_lab: Lab, tiny_clien
         await wait_screen(pilot, app, screen)
         await pilot.pause(0.5)
         assert swarm_state(tiny_client) == "active"
-        assert not app.journal.entries
+        assert not app.session.journal.entries
 
         # Confirmed: the engine is no longer in a swarm.
         await pilot.press("ctrl+l")
@@ -711,6 +711,6 @@ async def test_leave_the_swarm_declined_then_confirmed(tiny_lab: Lab, tiny_clien
             step=0.5,
         )
         assert any("left the swarm" in m for m in notifications(app)), notifications(app)
-        assert [(e.command, e.ok) for e in app.journal.entries] == [
+        assert [(e.command, e.ok) for e in app.session.journal.entries] == [
             ("docker swarm leave --force", True)
         ]

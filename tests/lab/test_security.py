@@ -4,7 +4,7 @@ Join tokens, an ssh private key and a URL password must not appear in any log fi
 journal (and its export), screenshots of every screen, notifications or error messages.
 TLS verification is on whenever TLS options are given without an explicit skip.
 Read-only mode cannot be bypassed: remapped keys, the command palette, direct action calls
-and `app.execute` are all refused, and the cluster does not change.
+and `app.session.execute` are all refused, and the cluster does not change.
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ from swarmtui.core.config import Config
 from swarmtui.core.endpoints import Endpoint
 from swarmtui.core.errors import BackendError, ProblemKind
 from swarmtui.ports import ClusterBackend
+from swarmtui.session.session import Session
 from swarmtui.ui.app import SwarmTuiApp
 from swarmtui.ui.modals.operation_modal import ConfirmModal, OperationModal
 from swarmtui.ui.screens.help_screen import HelpScreen
@@ -304,9 +305,11 @@ async def test_tokens_keys_and_passwords_never_leak(
             DockerBackend(Endpoint(url, "--host"))
         seen.append(f"{raised.value.message} {raised.value.hint}")
         problem = SwarmTuiApp(
-            lambda u=url: connect([Endpoint(u, "--host")]),  # type: ignore[misc]
-            Config(),
-            endpoint_label=Endpoint(url, "--host").display,
+            Session(
+                lambda u=url: connect([Endpoint(u, "--host")]),  # type: ignore[misc]
+                Config(),
+                endpoint_label=Endpoint(url, "--host").display,
+            )
         )
         async with problem.run_test(size=(120, 40)) as pilot:
             await wait_until(
@@ -333,7 +336,9 @@ async def test_tokens_keys_and_passwords_never_leak(
     for log in (Path("/var/log/swarmtui-dockerd.log"), Path("/tmp/swarmtui-dockerd.log")):
         if log.is_file():
             artifacts[str(log)] = log.read_text(errors="replace")
-    artifacts["journal entries"] = "\n".join(f"{e.command} {e.result}" for e in app.journal.entries)
+    artifacts["journal entries"] = "\n".join(
+        f"{e.command} {e.result}" for e in app.session.journal.entries
+    )
     for index, text in enumerate(seen):
         artifacts[f"seen {index}"] = text
     assert sorted(p.stem for p in shots.glob("*.svg")) == [
@@ -390,7 +395,7 @@ def read_only_app(url: str) -> SwarmTuiApp:
         return connect([Endpoint(url, "--host")])
 
     config = Config(refresh_interval=0.5, read_only=True, keys=REMAPPED)
-    return SwarmTuiApp(connect_url, config, endpoint_label=url)
+    return SwarmTuiApp(Session(connect_url, config, endpoint_label=url))
 
 
 def no_mutating_screen(app: SwarmTuiApp) -> bool:
@@ -479,7 +484,7 @@ async def test_read_only_cannot_be_bypassed(
         ran: list[str] = []
         operation = Operation("Scale", "docker service scale x=9", lambda m: ran.append("x"))
         with pytest.raises(OperationRefused):
-            app.execute(operation)
+            app.session.execute(operation)
         assert not ran
     assert cluster_state(manager_client) == before
-    assert not app.journal.entries
+    assert not app.session.journal.entries

@@ -34,6 +34,7 @@ from swarmtui.machines.model import (
     MachineRecord,
     StepLog,
 )
+from swarmtui.session.session import Session
 from swarmtui.ui.app import SwarmTuiApp
 from swarmtui.ui.modals.create_machine_dialog import CreateMachineDialog
 from swarmtui.ui.modals.machine_task_modal import MachineTaskModal
@@ -55,11 +56,13 @@ async def running(
 ) -> AsyncIterator[tuple[SwarmTuiApp, AppPilot]]:
     demo = DemoBackend()
     app = SwarmTuiApp(
-        lambda: demo,
-        Config(path=None, read_only=read_only),
-        endpoint_label=DEMO_ENDPOINT,
-        clock=lambda: DEMO_NOW,
-        machines=service,
+        Session(
+            lambda: demo,
+            Config(path=None, read_only=read_only),
+            endpoint_label=DEMO_ENDPOINT,
+            clock=lambda: DEMO_NOW,
+            machines=service,
+        )
     )
     async with app.run_test(size=(120, 40)) as pilot:
         try:
@@ -146,7 +149,7 @@ async def test_create_dind_sends_the_request_and_shows_the_steps() -> None:
         assert lines[0].startswith("Using node image")
         assert "worker-3 joined the swarm as a worker" in lines
         assert "worker-3 is ready" in text_of(app, "#modal-error")
-        entry = app.journal.entries[-1]
+        entry = app.session.journal.entries[-1]
         assert entry.ok and "machine create" in entry.command
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is screen, "the machines view again")
@@ -253,7 +256,7 @@ async def test_docker_is_installed_only_after_confirmation() -> None:
         last = sent(service, "create")[-1]
         assert isinstance(last, CreateRequest) and last.install_docker
         assert any("Docker 28.3.3 installed" in line for line in log_lines(dialog))
-        entry = app.journal.entries[-1]
+        entry = app.session.journal.entries[-1]
         assert entry.ok and entry.command.endswith("--install-docker edge-3")
 
 
@@ -291,7 +294,7 @@ async def test_failure_shows_explanation_and_hint() -> None:
         message = text_of(app, "#modal-error")
         assert "jump host" in message  # the hint
         assert dialog.query_one("#machine-form").display  # the form is back, to fix and retry
-        assert not app.journal.entries[-1].ok
+        assert not app.session.journal.entries[-1].ok
         assert any(line.startswith("✗ Cannot reach") for line in log_lines(dialog))
 
 
@@ -362,7 +365,9 @@ async def test_join_leave_and_retire() -> None:
         )
         await press_choice(pilot, app, "join-manager")
         assert sent(service, "join") == [("edge-1", "manager")]
-        assert app.journal.entries[-1].command == "swarmtui machine join --role manager edge-1"
+        assert (
+            app.session.journal.entries[-1].command == "swarmtui machine join --role manager edge-1"
+        )
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is screen, "the machines view")
 
@@ -444,7 +449,7 @@ async def test_stop_asks_first_and_runs_only_when_confirmed() -> None:
         await press_choice(pilot, app, "stop")
         assert sent(service, "stop") == ["lab-w1"]
         assert log_lines(modal)[-1] == "lab-w1: stopped"
-        entry = app.journal.entries[-1]
+        entry = app.session.journal.entries[-1]
         assert entry.ok and entry.command == "swarmtui machine stop lab-w1"
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is screen, "the machines view")
@@ -479,7 +484,7 @@ async def test_start_runs_at_once_and_is_journaled() -> None:
         assert lines[0] == "starting swarmtui-machine-lab-w1"
         assert lines[-1] == "lab-w1: started"
         assert "lab-w1 is running" in text_of(app, "#modal-error")
-        entry = app.journal.entries[-1]
+        entry = app.session.journal.entries[-1]
         assert entry.ok and entry.command == "swarmtui machine start lab-w1"
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is screen, "the machines view")
@@ -517,7 +522,7 @@ async def test_an_adopted_host_is_neither_started_nor_stopped() -> None:
             await wait_for(pilot, refused, f"{key} refused")
             assert text_of(app, "#modal-error") == refusal
             assert not modal.succeeded
-            assert not app.journal.entries[-1].ok
+            assert not app.session.journal.entries[-1].ok
             await pilot.press("escape")
             await wait_for(pilot, lambda: app.screen is screen, "the machines view")
         assert sent(service, "start") == sent(service, "stop") == ["edge-1"]
@@ -574,7 +579,7 @@ async def test_help_lists_the_machine_keys() -> None:
 
 async def test_without_a_machine_service() -> None:
     demo = DemoBackend()
-    app = SwarmTuiApp(lambda: demo, Config(path=None), clock=lambda: DEMO_NOW)
+    app = SwarmTuiApp(Session(lambda: demo, Config(path=None), clock=lambda: DEMO_NOW))
     async with app.run_test(size=(120, 40)) as pilot:
         try:
             await wait_main(pilot)

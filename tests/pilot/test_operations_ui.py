@@ -128,7 +128,7 @@ async def test_bad_input_shows_at_its_field_and_sends_nothing(
         assert message in text_of(app, "#modal-error")
         await pilot.pause(0.2)
         assert backend.demo_mutator.calls == []
-        assert app.journal.entries == ()
+        assert app.session.journal.entries == ()
 
 
 async def test_editing_a_bad_field_clears_its_error() -> None:
@@ -217,7 +217,7 @@ async def test_a_valid_form_typed_from_the_keyboard_creates_one_service() -> Non
         }
         assert expected["Mode"] == {"Replicated": {"Replicas": 2}}
         assert expected["TaskTemplate"]["ContainerSpec"]["Args"] == ["ping", "127.0.0.1"]
-        (entry,) = app.journal.entries
+        (entry,) = app.session.journal.entries
         assert entry.ok and entry.command.startswith("docker service create --name api")
         assert "Service api created." in notifications(app)
 
@@ -263,7 +263,7 @@ async def test_engine_refusals_show_in_the_form(message: str, field: str) -> Non
         assert app.screen is screen and not screen.running
         assert message in text_of(app, f"#error-{field}")
         assert app.focused is screen.query_one(f"#field-{field}")
-        (entry,) = app.journal.entries
+        (entry,) = app.session.journal.entries
         assert not entry.ok and entry.result == message
 
 
@@ -426,7 +426,7 @@ async def test_rotate_and_leave_are_confirmed() -> None:
         await confirm(app, pilot)
         await wait_for(pilot, lambda: app.screen is app.main_screen, "the main screen")
         assert backend.demo_mutator.calls[-1] == ("leave_swarm", (True,))
-        assert [e.command for e in app.journal.entries] == [
+        assert [e.command for e in app.session.journal.entries] == [
             "docker swarm join-token --rotate worker",
             "docker swarm leave --force",
         ]
@@ -472,8 +472,8 @@ async def test_journal_export_has_the_commands_and_no_token(
     backend = DemoBackend()
     async with running(backend) as (app, pilot):
         await pilot.press("2", "s", "ctrl+u", "5", "enter")
-        await wait_for(pilot, lambda: app.journal.entries, "the scale to be journaled")
-        app.journal.record(
+        await wait_for(pilot, lambda: app.session.journal.entries, "the scale to be journaled")
+        app.session.journal.record(
             DEMO_NOW,
             f"docker swarm join --token {DEMO_WORKER_TOKEN} 172.30.0.2:2377",
             False,

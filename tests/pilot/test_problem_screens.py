@@ -78,7 +78,7 @@ async def test_malformed_host_from_the_cli_shows_a_problem_screen(
         assert "'foo'" in screen.error.message and "scheme" in screen.error.message
         assert "--host" in screen.error.hint
         assert "Fix the --host value" in text_of(screen.query_one("#problem-next", Static))
-        assert app.refresher is None  # nothing was contacted
+        assert app.session.refresher is None  # nothing was contacted
 
 
 class _FakeEngineHandler(BaseHTTPRequestHandler):

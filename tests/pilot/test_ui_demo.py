@@ -98,7 +98,7 @@ async def test_remapped_refresh_key(monkeypatch: pytest.MonkeyPatch) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await wait_main(pilot)
         refreshes: list[str] = []
-        monkeypatch.setattr(app, "refresh_now", lambda: refreshes.append("refresh"))
+        monkeypatch.setattr(app.session, "refresh_now", lambda: refreshes.append("refresh"))
         await pilot.press("r")
         await pilot.pause()
         assert refreshes == [], "r still refreshes after refresh was remapped to f5"
@@ -120,7 +120,7 @@ async def test_default_refresh_key(monkeypatch: pytest.MonkeyPatch) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await wait_main(pilot)
         refreshes: list[str] = []
-        monkeypatch.setattr(app, "refresh_now", lambda: refreshes.append("refresh"))
+        monkeypatch.setattr(app.session, "refresh_now", lambda: refreshes.append("refresh"))
         await pilot.press("f5")
         await pilot.pause()
         assert refreshes == []
@@ -132,7 +132,7 @@ async def test_refresh_fetches_everything() -> None:
     app = demo_app()
     async with app.run_test(size=SIZE) as pilot:
         await wait_main(pilot)
-        refresher = app.refresher
+        refresher = app.session.refresher
         assert refresher is not None
         before = refresher.last_success
         await pilot.press("r")
@@ -214,7 +214,7 @@ async def test_filter_keeps_the_selection_through_refreshes() -> None:
         await pilot.press("enter")
         await wait_for(pilot, lambda: services.row_count == 2, "two services")
         assert services.selected_key == WEB_ID
-        refresher = app.refresher
+        refresher = app.session.refresher
         assert refresher is not None
         before = refresher.last_success
         await pilot.press("r")
@@ -518,7 +518,7 @@ async def test_each_pane_keeps_its_own_sort() -> None:
             "Shutdown 20 minutes ago",
             "Shutdown 4 minutes ago",  # as time, "4 minutes" after "20 minutes"
         ]
-        refresher = app.refresher
+        refresher = app.session.refresher
         assert refresher is not None
         before = refresher.last_success
         await pilot.press("r")  # the sorts survive a refresh

@@ -27,6 +27,7 @@ from swarmtui.core.config import Config
 from swarmtui.demo.cluster import DEMO_NOW, DemoBackend
 from swarmtui.demo.machines import NO_DOCKER_HOST, SUDO_PASSWORD_HOST, DemoMachineService
 from swarmtui.machines.model import DockerMissing
+from swarmtui.session.session import Session
 from swarmtui.ui.app import SwarmTuiApp
 from swarmtui.ui.modals.create_machine_dialog import CreateMachineDialog
 from swarmtui.ui.modals.machine_task_modal import MachineTaskModal
@@ -39,11 +40,13 @@ SIZES = [pytest.param((120, 40), id="120x40"), pytest.param((80, 24), id="80x24"
 def machines_app(service: DemoMachineService | None = None) -> SwarmTuiApp:
     demo = DemoBackend()
     return SwarmTuiApp(
-        lambda: demo,
-        Config(path=None),
-        endpoint_label=DEMO_ENDPOINT,
-        clock=lambda: DEMO_NOW,
-        machines=service if service is not None else DemoMachineService(),
+        Session(
+            lambda: demo,
+            Config(path=None),
+            endpoint_label=DEMO_ENDPOINT,
+            clock=lambda: DEMO_NOW,
+            machines=service if service is not None else DemoMachineService(),
+        )
     )
 
 

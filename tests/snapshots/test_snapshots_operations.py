@@ -169,11 +169,11 @@ def test_journal(snap_compare: SnapCompare, size: tuple[int, int]) -> None:
     async def run(pilot: AppPilot) -> None:
         await wait_main(pilot)
         app = swarm_app_of(pilot)
-        app.journal.record(DEMO_NOW, "docker service scale helloworld=5", True, "ok")
-        app.journal.record(
+        app.session.journal.record(DEMO_NOW, "docker service scale helloworld=5", True, "ok")
+        app.session.journal.record(
             DEMO_NOW, "docker service update --image swarmtui-workload:2 web", True, "ok"
         )
-        app.journal.record(
+        app.session.journal.record(
             DEMO_NOW,
             f"docker swarm join --token {DEMO_WORKER_TOKEN} 172.30.0.2:2377",
             False,

@@ -17,10 +17,10 @@ from swarmtui.core.endpoints import Endpoint
 from swarmtui.core.errors import BackendError, ProblemKind
 from swarmtui.core.models import ClusterSnapshot, EngineInfo, Node, Service, Task, TaskScope
 from swarmtui.demo.cluster import DemoBackend
-from swarmtui.session.failover import ELECTION_GRACE, Failover, ManagerDirectory
+from swarmtui.session.failover import ELECTION_GRACE, Failover, ManagerDirectory, electing_error
 from swarmtui.session.loops import EventPump, run_poll_loop
+from swarmtui.session.model import ManagerSwitched
 from swarmtui.session.refresher import Refresher
-from swarmtui.ui.messages import ManagerSwitched
 
 M1, M2, M3 = "tcp://10.0.0.1:2375", "tcp://10.0.0.2:2375", "tcp://10.0.0.3:2375"
 NAMES = {M1: "manager1", M2: "manager2", M3: "manager3"}
@@ -304,7 +304,8 @@ async def test_the_header_names_the_manager_in_use_and_the_election() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: main_painted(app), "the demo painted")
         assert f"{DEMO_ENDPOINT}  ● live" in header_text(app)
-        app.post_message(ManagerSwitched(DEMO_ENDPOINT, M2, electing=True))
+        switch = ManagerSwitched(DEMO_ENDPOINT, M2, electing=True)
+        app.session.model.switched(switch, electing_error(M2))
         await wait_for(pilot, lambda: M2 in header_text(app), "the new manager in the header")
         header = header_text(app)
         # the data is still the dead manager's, but the one in use is named

@@ -4,7 +4,7 @@ Join tokens, an ssh private key and a URL password must not appear in any log fi
 journal (and its export), screenshots of every screen, notifications or error messages.
 TLS verification is on whenever TLS options are given without an explicit skip.
 Read-only mode cannot be bypassed: remapped keys, the command palette, direct action calls
-and `app.execute` are all refused, and the cluster does not change.
+and `app.session.execute` are all refused, and the cluster does not change.
 """
 
 from __future__ import annotations

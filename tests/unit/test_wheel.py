@@ -32,13 +32,14 @@ CHECK_INSTALLED = textwrap.dedent(
     assert stylesheet.is_file(), f"{stylesheet} is missing"
 
     from swarmtui.demo.cluster import DEMO_NOW, DemoBackend
+    from swarmtui.session.session import Session
     from swarmtui.ui.app import SwarmTuiApp
 
     assert Path(SwarmTuiApp.CSS_PATH).resolve() == stylesheet.resolve(), SwarmTuiApp.CSS_PATH
 
 
     async def main() -> None:
-        app = SwarmTuiApp(DemoBackend, clock=lambda: DEMO_NOW)
+        app = SwarmTuiApp(Session(DemoBackend, clock=lambda: DEMO_NOW))
         async with app.run_test(size=(80, 24)) as pilot:
             for _ in range(400):
                 if app.main_screen.snapshot is not None:

@@ -35,12 +35,12 @@ from swarmtui.machines.model import (
     HostKeyUnknown,
     MachineError,
     MachineRecord,
+    is_question,
 )
-from swarmtui.machines.service import MachineService
 from swarmtui.ui.modals.form_modal import FormField, FormModal
 from swarmtui.ui.modals.machine_modal import MachineModal
 from swarmtui.ui.modals.machine_task_modal import machine_error_text
-from swarmtui.ui.read_only import guard
+from swarmtui.ui.session_access import guard
 
 if TYPE_CHECKING:
     pass
@@ -183,13 +183,18 @@ class CreateMachineDialog(FormModal, MachineModal):
         self.show_command(create_command(request))
         self.query_one("#modal-error", Static).update(Text("working…"))
         self.refresh_bindings()
-        self._create(service, request)
+        self._create(request)
 
     @work(thread=True, exclusive=True, group="machine-create")
-    def _create(self, service: MachineService, request: CreateRequest) -> None:
+    def _create(self, request: CreateRequest) -> None:
         app = self.app
+        log = self.thread_log()
         try:
-            record = service.create(request, self.thread_log())
+            record = self.session.run_machine_task(
+                create_command(request),
+                lambda service: service.create(request, log),
+                asks=is_question,
+            )
         except HostKeyUnknown as exc:
             if exc.confirmed:  # not the key the user trusted: a refusal, not a question
                 app.call_from_thread(self._failed, exc.message, exc.hint)
@@ -208,10 +213,6 @@ class CreateMachineDialog(FormModal, MachineModal):
         app.call_from_thread(self._created, record)
 
     # Outcomes ---------------------------------------------------------------------------
-
-    def _journal(self, ok: bool, result: str) -> None:
-        if self.request is not None:
-            self.journal(create_command(self.request), ok, result)
 
     def _ask(
         self, pending: HostKeyUnknown | DockerMissing, question: Text, decline: str, accept: str
@@ -295,14 +296,14 @@ class CreateMachineDialog(FormModal, MachineModal):
             self._failed(
                 f"The host key of {pending.host} was not trusted: nothing was changed.",
                 "Check the fingerprint with the host's administrator, then try again.",
-                journal=False,
+                work_failed=False,
             )
         else:
             self.write_log(f"✗ Docker was not installed on {pending.host}")
             self._failed(
                 f"Docker was not installed on {pending.host}: nothing was changed.",
                 "Install Docker Engine there yourself, or confirm the installation next time.",
-                journal=False,
+                work_failed=False,
             )
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -314,13 +315,11 @@ class CreateMachineDialog(FormModal, MachineModal):
         elif event.button.id == "decline":
             self._decline()
 
-    def _failed(self, message: str, hint: str, journal: bool = True) -> None:
-        if journal:
-            self._journal(False, message)
+    def _failed(self, message: str, hint: str, work_failed: bool = True) -> None:
         if not self.is_mounted:
             return
         self.running = False
-        if journal:
+        if work_failed:  # not a declined question
             self.write_log(f"✗ {message}")
         self.query_one("#machine-form").display = True
         colours = self.app.get_css_variables()
@@ -329,7 +328,6 @@ class CreateMachineDialog(FormModal, MachineModal):
         self.query_one("#field-name", Input).focus()
 
     def _created(self, record: MachineRecord) -> None:
-        self._journal(True, "ok")
         self.created = record
         if not self.is_mounted:
             return

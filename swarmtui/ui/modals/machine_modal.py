@@ -1,30 +1,28 @@
 """The base of the modals that run machine work (create, join, leave, start, stop, remove):
-the machine service, a live step log fed from the worker thread, and the journal."""
+the machine service, a live step log fed from the worker thread; the session runs the work
+and journals it."""
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING, cast
 
 from textual.widgets import Log
 
 from swarmtui.machines.model import StepLog
 from swarmtui.machines.service import MachineService
+from swarmtui.session.session import Session
 from swarmtui.ui.modals.operation_modal import OperationModal
-
-if TYPE_CHECKING:
-    from swarmtui.ui.app import SwarmTuiApp
+from swarmtui.ui.session_access import session_of
 
 LOG_MAX_LINES = 500
 
 
 class MachineModal(OperationModal):
     @property
-    def swarm_app(self) -> SwarmTuiApp:
-        return cast("SwarmTuiApp", self.app)
+    def session(self) -> Session:
+        return session_of(self)
 
     def machine_service(self) -> MachineService | None:
         """The console's machine service; None (and said so) when it has none."""
-        service = self.swarm_app.machines
+        service = self.session.machines
         if service is None:
             self.show_error("Machine management is not available in this console.")
         return service
@@ -43,7 +41,3 @@ class MachineModal(OperationModal):
         """A StepLog for a worker thread: each line lands in #machine-log on the UI thread."""
         app = self.app
         return lambda line: app.call_from_thread(self.write_log, line)
-
-    def journal(self, command: str, ok: bool, result: str) -> None:
-        app = self.swarm_app
-        app.journal.record(app.now(), command, ok, result)

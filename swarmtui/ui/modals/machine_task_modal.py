@@ -18,7 +18,7 @@ from textual.widgets import Button, Static
 from swarmtui.machines.model import MachineError, StepLog
 from swarmtui.machines.service import MachineService
 from swarmtui.ui.modals.machine_modal import MachineModal
-from swarmtui.ui.read_only import guard
+from swarmtui.ui.session_access import guard
 
 if TYPE_CHECKING:
     pass
@@ -115,13 +115,14 @@ class MachineTaskModal(MachineModal):
             self.query_one(f"#{button_id}", Button).disabled = True
         self.query_one("#machine-task-log-box").display = True
         self.query_one("#modal-error", Static).update(Text("working…"))
-        self._run(service, choice)
+        self._run(choice)
 
     @work(thread=True, exclusive=True, group="machine-task")
-    def _run(self, service: MachineService, choice: MachineChoice) -> None:
+    def _run(self, choice: MachineChoice) -> None:
         app = self.app
+        log = self.thread_log()
         try:
-            choice.run(service, self.thread_log())
+            self.session.run_machine_task(choice.command, lambda service: choice.run(service, log))
         except MachineError as exc:
             app.call_from_thread(self._failed, exc.message, exc.hint)
             return
@@ -130,12 +131,7 @@ class MachineTaskModal(MachineModal):
             return
         app.call_from_thread(self._succeeded)
 
-    def _journal(self, ok: bool, result: str) -> None:
-        if self.chosen is not None:
-            self.journal(self.chosen.command, ok, result)
-
     def _failed(self, message: str, hint: str) -> None:
-        self._journal(False, message)
         if not self.is_mounted:
             return
         self.running = False
@@ -146,7 +142,6 @@ class MachineTaskModal(MachineModal):
         self.query_one("#modal-error", Static).update(machine_error_text(message, hint, colours))
 
     def _succeeded(self) -> None:
-        self._journal(True, "ok")
         if not self.is_mounted:
             return
         self.running = False

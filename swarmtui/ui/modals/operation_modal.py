@@ -3,8 +3,6 @@ thread, keep the modal open with the engine's message when it fails."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -19,9 +17,7 @@ from swarmtui.actions.validation import InputError, parse_labels, parse_replicas
 from swarmtui.core.errors import BackendError
 from swarmtui.core.models import Node, Service
 from swarmtui.core.secrets import mask_secrets
-
-if TYPE_CHECKING:
-    from swarmtui.ui.app import SwarmTuiApp
+from swarmtui.ui.session_access import session_of
 
 
 class OperationModal(ModalScreen[bool]):
@@ -71,9 +67,8 @@ class OperationModal(ModalScreen[bool]):
 
     @work(thread=True, exclusive=True, group="operation")
     def _execute(self, operation: Operation) -> None:
-        app = cast("SwarmTuiApp", self.app)
         try:
-            app.execute(operation)
+            session_of(self).execute(operation)
         except (BackendError, OperationRefused) as exc:
             self.app.call_from_thread(self.show_error, str(exc))
             return

@@ -27,7 +27,7 @@ from swarmtui.actions.service_form import (
 )
 from swarmtui.actions.validation import InputError
 from swarmtui.ui.modals.form_modal import FormField, FormModal
-from swarmtui.ui.read_only import guard
+from swarmtui.ui.session_access import guard
 
 FORM_FIELDS: tuple[FormField, ...] = (
     ("image", "Image", "swarmtui-workload:1"),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -12,10 +10,10 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
+from swarmtui.actions.operations import OperationRefused
 from swarmtui.core.errors import BackendError
-
-if TYPE_CHECKING:
-    from swarmtui.ui.app import SwarmTuiApp
+from swarmtui.ui.messages import ReconnectRequested
+from swarmtui.ui.session_access import session_of
 
 
 class InitSwarmScreen(Screen[None]):
@@ -74,10 +72,9 @@ class InitSwarmScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="init-swarm")
     def _init(self, address: str) -> None:
-        app = cast("SwarmTuiApp", self.app)
         try:
-            app.backend_call(lambda b: b.init_swarm(address))
-        except BackendError as exc:
-            self.app.call_from_thread(self._show_error, exc.message)
+            session_of(self).create_swarm(address)
+        except (BackendError, OperationRefused) as exc:
+            self.app.call_from_thread(self._show_error, str(exc))
             return
-        self.app.call_from_thread(app.action_reconnect)
+        self.app.post_message(ReconnectRequested())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from rich.text import Text
 from textual import work
@@ -16,9 +16,7 @@ from textual.widgets import Footer, Static
 from swarmtui.core.errors import BackendError
 from swarmtui.display.inspect_text import node_pretty, service_pretty, task_pretty
 from swarmtui.ports import ObjectKind
-
-if TYPE_CHECKING:
-    from swarmtui.ui.app import SwarmTuiApp
+from swarmtui.ui.session_access import session_of
 
 PRETTY = {"node": node_pretty, "service": service_pretty, "task": task_pretty}
 
@@ -31,9 +29,9 @@ class InspectScreen(Screen[None]):
         Binding("k", "scroll_up", "Up", show=False, id="inspect_up"),
     ]
 
-    def __init__(self, kind: str, object_id: str, title: str) -> None:
+    def __init__(self, kind: ObjectKind, object_id: str, title: str) -> None:
         super().__init__(classes="inspect")
-        self.kind = cast(ObjectKind, kind)
+        self.kind = kind
         self.object_id = object_id
         self.heading = title
         self.raw_mode = False
@@ -51,9 +49,9 @@ class InspectScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="inspect")
     def _load(self) -> None:
-        app = cast("SwarmTuiApp", self.app)
+        session = session_of(self)
         try:
-            data = app.backend_call(lambda b: b.inspect(self.kind, self.object_id))
+            data = session.read(lambda b: b.inspect(self.kind, self.object_id))
         except BackendError as exc:
             self.app.call_from_thread(self._show_error, exc)
             return

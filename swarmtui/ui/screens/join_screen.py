@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual import work
@@ -19,11 +18,9 @@ from swarmtui.actions.operations import join_command, leave_swarm, rotate_token
 from swarmtui.core.errors import BackendError
 from swarmtui.core.models import ClusterSnapshot
 from swarmtui.core.secrets import mask_secrets
+from swarmtui.session.session import Session
 from swarmtui.ui.modals.operation_modal import ConfirmModal
-from swarmtui.ui.read_only import allowed, guard
-
-if TYPE_CHECKING:
-    from swarmtui.ui.app import SwarmTuiApp
+from swarmtui.ui.session_access import allowed, guard, session_of
 
 ROLES = ("worker", "manager")
 KEYS_HINT = (
@@ -66,8 +63,8 @@ class JoinTokensScreen(ModalScreen[None]):
         self.revealed = False
 
     @property
-    def swarm_app(self) -> SwarmTuiApp:
-        return cast("SwarmTuiApp", self.app)
+    def session(self) -> Session:
+        return session_of(self)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="modal-box") as box:
@@ -89,16 +86,16 @@ class JoinTokensScreen(ModalScreen[None]):
 
     @work(thread=True, exclusive=True, group="join-tokens")
     def _load(self) -> None:
-        app = self.swarm_app
+        session = self.session
         try:
-            worker, manager = app.backend_call(lambda b: b.mutator().join_tokens())
+            worker, manager = session.join_tokens()
         except BackendError as exc:
-            app.call_from_thread(self._show_error, exc.message)
+            self.app.call_from_thread(self._show_error, exc.message)
             return
         except Exception as exc:  # never a traceback: say what failed
-            app.call_from_thread(self._show_error, f"{type(exc).__name__}: {exc}")
+            self.app.call_from_thread(self._show_error, f"{type(exc).__name__}: {exc}")
             return
-        app.call_from_thread(self._show_tokens, {"worker": worker, "manager": manager})
+        self.app.call_from_thread(self._show_tokens, {"worker": worker, "manager": manager})
 
     def command(self, role: str) -> str:
         return join_command(self.tokens.get(role, ""), self.address or "MANAGER-ADDRESS")

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual import work
@@ -18,9 +17,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from swarmtui.actions.journal import JournalEntry
-
-if TYPE_CHECKING:
-    from swarmtui.ui.app import SwarmTuiApp
+from swarmtui.session.session import Session
+from swarmtui.ui.session_access import session_of
 
 COLUMNS = ("TIME (UTC)", "RESULT", "COMMAND", "MESSAGE")
 RELOAD_SECONDS = 1.0
@@ -48,8 +46,8 @@ class JournalScreen(Screen[None]):
         self._shown = -1
 
     @property
-    def swarm_app(self) -> SwarmTuiApp:
-        return cast("SwarmTuiApp", self.app)
+    def session(self) -> Session:
+        return session_of(self)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="journal-box") as box:
@@ -80,7 +78,7 @@ class JournalScreen(Screen[None]):
         )
 
     def _reload(self) -> None:
-        entries = self.swarm_app.journal.entries
+        entries = self.session.journal.entries
         if len(entries) == self._shown:
             return
         table: DataTable[Text] = self.query_one("#journal-table", DataTable)
@@ -92,8 +90,8 @@ class JournalScreen(Screen[None]):
         self.query_one("#journal-status", Static).update(Text(status))
 
     def action_export(self) -> None:
-        app = self.swarm_app
-        self._export(export_path(app.now()), app.journal.export_script())
+        session = self.session
+        self._export(export_path(session.now()), session.journal.export_script())
 
     @work(thread=True, exclusive=True, group="journal-export")
     def _export(self, path: Path, script: str) -> None:

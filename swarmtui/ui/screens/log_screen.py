@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,12 +18,11 @@ from swarmtui.logs.log_parser import notice
 from swarmtui.logs.log_target import LogTarget
 from swarmtui.logs.log_window import WINDOWS, LogWindow, window_named
 from swarmtui.logs.task_labels import TaskLabels
+from swarmtui.session.session import Session
 from swarmtui.ui.gc_tuning import freeze_startup_objects
+from swarmtui.ui.session_access import session_of
 from swarmtui.ui.widgets.log_search_bar import LogSearchBar
 from swarmtui.ui.widgets.log_view import LogView
-
-if TYPE_CHECKING:
-    from swarmtui.ui.app import SwarmTuiApp
 
 PULL_INTERVAL = 0.05  # the UI takes the ready lines 20 times a second, in one batch
 
@@ -63,8 +61,8 @@ class LogScreen(Screen[None]):
         self._status = ""
 
     @property
-    def swarm_app(self) -> SwarmTuiApp:
-        return cast("SwarmTuiApp", self.app)
+    def session(self) -> Session:
+        return session_of(self)
 
     @property
     def view(self) -> LogView:
@@ -89,11 +87,11 @@ class LogScreen(Screen[None]):
     # The stream --------------------------------------------------------------------------
 
     def _now_ns(self) -> int:
-        return int(self.swarm_app.now().timestamp() * 1_000_000) * 1000
+        return int(self.session.now().timestamp() * 1_000_000) * 1000
 
     def _start(self) -> None:
         try:
-            backend = self.swarm_app.backend_call(lambda b: b)
+            backend = self.session.backend()
         except BackendError as exc:
             self.view.append([notice(exc.message, self._now_ns())])
             self.state = "not connected"
@@ -105,7 +103,7 @@ class LogScreen(Screen[None]):
             self.window,
             capacity=self.capacity,
             wallclock_ns=self._now_ns,
-            backend_source=lambda: self.swarm_app.backend_call(lambda b: b),
+            backend_source=lambda: self.session.backend(),
         )
         self.follower = follower
         self.state = follower.state
@@ -270,7 +268,7 @@ class LogScreen(Screen[None]):
 
     def action_save(self) -> None:
         model = self.view.model
-        stamp = self.swarm_app.now().strftime("%Y%m%d-%H%M%S")
+        stamp = self.session.now().strftime("%Y%m%d-%H%M%S")
         name = re.sub(r"[^A-Za-z0-9_.-]+", "-", self.target.title).strip("-")
         path = Path.cwd() / f"swarmtui-logs-{name}-{stamp}.log"
         lines, labels = list(model.buffer), model.labels

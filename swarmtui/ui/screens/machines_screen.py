@@ -4,8 +4,6 @@ them."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -23,12 +21,10 @@ from swarmtui.actions.machine_form import (
 )
 from swarmtui.machines.model import MachineError, MachineRecord, MachineStatus, Role, StepLog
 from swarmtui.machines.service import MachineService
+from swarmtui.session.session import Session
 from swarmtui.ui.modals.create_machine_dialog import CreateMachineDialog
 from swarmtui.ui.modals.machine_task_modal import MachineChoice, MachineTaskModal
-from swarmtui.ui.read_only import allowed, guard
-
-if TYPE_CHECKING:
-    from swarmtui.ui.app import SwarmTuiApp
+from swarmtui.ui.session_access import allowed, guard, session_of
 
 COLUMNS = ("NAME", "DRIVER", "ADDRESS", "ROLE", "STATE", "ENGINE", "SWARM", "MESSAGE")
 REFRESH_SECONDS = 3.0
@@ -67,8 +63,8 @@ class MachinesScreen(Screen[None]):
         self._loading = False
 
     @property
-    def swarm_app(self) -> SwarmTuiApp:
-        return cast("SwarmTuiApp", self.app)
+    def session(self) -> Session:
+        return session_of(self)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="machines-box") as box:
@@ -92,7 +88,7 @@ class MachinesScreen(Screen[None]):
     # Status -----------------------------------------------------------------------------
 
     def action_reload(self) -> None:
-        service = self.swarm_app.machines
+        service = self.session.machines
         if service is None:
             self._status("Machine management is not available in this console.", "warning")
             return
@@ -174,7 +170,7 @@ class MachinesScreen(Screen[None]):
     def _chosen(self, action: str) -> Machine | None:
         if not guard(self.app, action):
             return None
-        if self.swarm_app.machines is None:
+        if self.session.machines is None:
             self.notify("Machine management is not available.", severity="warning")
             return None
         machine = self.selected

@@ -2,36 +2,39 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from functools import partial
-from typing import TYPE_CHECKING, cast
 
-from textual import events
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input
 
+from swarmtui.core.errors import ProblemKind
 from swarmtui.core.models import ClusterSnapshot, TaskScope
-from swarmtui.ui.read_only import allowed, guard
+from swarmtui.ports import ObjectKind
+from swarmtui.session.model import SessionChange
+from swarmtui.session.session import Session
+from swarmtui.ui.messages import ManagerChanged, SnapshotUpdated, SyncStateUpdated, message_for
 from swarmtui.ui.screens.inspect_screen import InspectScreen
 from swarmtui.ui.screens.join_screen import JoinTokensScreen, manager_address
 from swarmtui.ui.screens.journal_screen import JournalScreen
-from swarmtui.ui.widgets.cluster_header import ClusterHeader
+from swarmtui.ui.session_access import allowed, guard, session_of
+from swarmtui.ui.widgets.cluster_header import ClusterHeader, data_age_text
 from swarmtui.ui.widgets.filter_bar import FilterBar
 from swarmtui.ui.widgets.panes import NodesPane, ServicesPane, TasksPane
 from swarmtui.ui.widgets.resource_table import ResourceTable
 from swarmtui.ui.widgets.virtual_table import VirtualTable
 
-if TYPE_CHECKING:
-    from swarmtui.ui.app import SwarmTuiApp
-
 PANE_IDS = ("nodes", "services", "tasks")
 NARROW_WIDTH = 110
+AGE_CHECK_SECONDS = 1.0
 
 
 class MainScreen(Screen[None]):
+    AUTO_FOCUS = "#services"  # never the nodes pane first: its focus would scope the tasks
     BINDINGS = [
         Binding("1", "focus_pane('nodes')", "Nodes", show=False, id="focus_nodes"),
         Binding("2", "focus_pane('services')", "Services", show=False, id="focus_services"),
@@ -50,10 +53,11 @@ class MainScreen(Screen[None]):
         self.snapshot: ClusterSnapshot | None = None
         self._filter_target: ResourceTable | None = None
         self._scope_source: ResourceTable | None = None
+        self._unsubscribe: Callable[[], None] | None = None
 
     @property
-    def swarm_app(self) -> SwarmTuiApp:
-        return cast("SwarmTuiApp", self.app)
+    def session(self) -> Session:
+        return session_of(self)
 
     def compose(self) -> ComposeResult:
         yield ClusterHeader()
@@ -68,7 +72,16 @@ class MainScreen(Screen[None]):
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.query_one(ServicesPane).focus()
+        self._unsubscribe = self.session.model.subscribe(self._session_changed)
+        self.set_interval(AGE_CHECK_SECONDS, self._show_sync_state)
+
+    def on_unmount(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+
+    def _session_changed(self, change: SessionChange) -> None:
+        """From the session's threads: handled on this screen's own."""
+        self.post_message(message_for(change))
 
     def on_resize(self, event: events.Resize) -> None:
         self.query_one("#top-panes").set_class(event.size.width < NARROW_WIDTH, "-narrow")
@@ -94,8 +107,8 @@ class MainScreen(Screen[None]):
     def action_refresh(self) -> None:
         # Task ages ("Running 5 minutes ago") are computed when data changes; an idle
         # console does not redraw them every minute. `r` brings them up to date too.
-        self.swarm_app.refresh_now()
-        self.refresh_task_ages(self.swarm_app.now())
+        self.session.refresh_now()
+        self.refresh_task_ages(self.session.now())
         self.notify("Refreshing", timeout=1)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -116,16 +129,45 @@ class MainScreen(Screen[None]):
 
         self.app.push_screen(MachinesScreen())
 
+    # Session ----------------------------------------------------------------------------
+
+    @on(SnapshotUpdated)
+    def _snapshot_updated(self, message: SnapshotUpdated) -> None:
+        if not self.app.is_running:  # shutting down: the panes may already be gone
+            return
+        self.apply_snapshot(message.snapshot, self.session.now())
+        self._show_sync_state()
+
+    @on(SyncStateUpdated)
+    def _sync_state_updated(self, message: SyncStateUpdated) -> None:
+        self._show_sync_state()
+
+    @on(ManagerChanged)
+    def _manager_changed(self, message: ManagerChanged) -> None:
+        self.query_one(ClusterHeader).show_switch(message.old, message.new)
+        self.notify(f"Manager {message.old} is gone: switched to {message.new}", timeout=8)
+        self._show_sync_state()
+
+    def _show_sync_state(self) -> None:
+        session = self.session
+        if not session.connected or not self.is_mounted:
+            return
+        text = data_age_text(session.seconds_since_success(), session.config.refresh_interval)
+        error = session.model.error
+        electing = error is not None and error.kind is ProblemKind.ELECTING
+        header = self.query_one(ClusterHeader)
+        header.show_state(
+            text, session.model.events_connected, error.message if error else "", electing=electing
+        )
+
     # Snapshot ---------------------------------------------------------------------------
 
     def apply_snapshot(self, snapshot: ClusterSnapshot, now: datetime) -> None:
         self.snapshot = snapshot
         self.query_one(ClusterHeader).show_snapshot(snapshot)
         with self.app.batch_update():
-            for pane in (self.query_one(NodesPane), self.query_one(ServicesPane)):
-                pane.show_rows(
-                    pane.rows_from(snapshot, now), partial(pane.sort_values_from, snapshot)
-                )
+            self.query_one(NodesPane).show_snapshot(snapshot, now)
+            self.query_one(ServicesPane).show_snapshot(snapshot, now)
             self._show_tasks(snapshot, now)
         if snapshot.task_scope is None:
             self._choose_scope()
@@ -136,7 +178,7 @@ class MainScreen(Screen[None]):
 
     def _show_tasks(self, snapshot: ClusterSnapshot, now: datetime) -> None:
         tasks = self.query_one(TasksPane)
-        tasks.show_rows(tasks.rows_from(snapshot, now), partial(tasks.sort_values_from, snapshot))
+        tasks.show_snapshot(snapshot, now)
         scope = snapshot.task_scope
         if scope is not None:
             tasks.set_scope_label(f"{scope.kind.value} {scope.label}")
@@ -154,10 +196,10 @@ class MainScreen(Screen[None]):
         if key is None:
             return
         self._scope_source = pane
-        scope = pane.scope_for(self.snapshot, key)
+        scope = pane.scope_for(key)
         if scope is not None:
             tasks = self.query_one(TasksPane)
-            self.swarm_app.set_task_scope(
+            self.session.set_task_scope(
                 TaskScope(scope.kind, scope.object_id, scope.label, tasks.history)
             )
             tasks.set_scope_label(f"{scope.kind.value} {scope.label}")
@@ -176,19 +218,19 @@ class MainScreen(Screen[None]):
         if self._scope_source is not None:
             self._set_scope_from(self._scope_source)
         if self.snapshot is not None:
-            self._show_tasks(self.snapshot, self.swarm_app.now())
+            self._show_tasks(self.snapshot, self.session.now())
 
     def on_virtual_table_row_selected(self, event: VirtualTable.RowSelected) -> None:
         if isinstance(event.table, ResourceTable):
             self.open_inspect(event.table, event.key)
 
     def open_inspect(self, pane: ResourceTable, object_id: str) -> None:
-        kind = cast("str", getattr(pane, "KIND", ""))
-        if kind in ("node", "service", "task"):
+        kind = pane.KIND
+        if kind is not None:
             title = self._object_title(kind, object_id)
             self.app.push_screen(InspectScreen(kind, object_id, title))
 
-    def _object_title(self, kind: str, object_id: str) -> str:
+    def _object_title(self, kind: ObjectKind, object_id: str) -> str:
         snap = self.snapshot
         if snap is None:
             return f"{kind} {object_id[:12]}"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -13,9 +11,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from swarmtui.core.errors import BackendError, ProblemKind
-
-if TYPE_CHECKING:
-    from swarmtui.ui.app import SwarmTuiApp
+from swarmtui.ui.messages import ReconnectRequested
+from swarmtui.ui.session_access import session_of
 
 AUTO_RETRY = (ProblemKind.UNREACHABLE, ProblemKind.QUORUM_LOST)
 AUTO_RETRY_SECONDS = 3.0
@@ -42,9 +39,8 @@ class ProblemScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="problem-probe")
     def _probe(self) -> None:
         """Connect by itself once the engine (or quorum) is back."""
-        app = cast("SwarmTuiApp", self.app)
-        if app.probe():
-            app.call_from_thread(app.action_reconnect)
+        if session_of(self).probe():
+            self.app.post_message(ReconnectRequested())
 
     def compose(self) -> ComposeResult:
         with Vertical(id="problem-box") as box:

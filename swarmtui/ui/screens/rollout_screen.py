@@ -8,7 +8,6 @@ is open (there are no task events) and stops when it closes.
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual import work
@@ -23,11 +22,9 @@ from swarmtui.core.errors import BackendError
 from swarmtui.core.models import ScopeKind, Service, TaskScope
 from swarmtui.display.columns import humanize_age, state_style
 from swarmtui.display.rollout import Rollout, RolloutTask, SlotRollout, rollout_from_json
+from swarmtui.session.session import Session
 from swarmtui.ui.modals.operation_modal import ConfirmModal
-from swarmtui.ui.read_only import allowed, guard
-
-if TYPE_CHECKING:
-    from swarmtui.ui.app import SwarmTuiApp
+from swarmtui.ui.session_access import allowed, guard, session_of
 
 POLL_SECONDS = 1.0
 COLUMNS = ("SLOT", "OLD TASK", "NEW TASK", "FAILURES")
@@ -46,8 +43,8 @@ class RolloutScreen(Screen[None]):
         self._stop = threading.Event()
 
     @property
-    def swarm_app(self) -> SwarmTuiApp:
-        return cast("SwarmTuiApp", self.app)
+    def session(self) -> Session:
+        return session_of(self)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="rollout-box") as box:
@@ -75,13 +72,13 @@ class RolloutScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="rollout")
     def _poll(self) -> None:
-        app = self.swarm_app
+        session = self.session
         service_id = self.service.id
         scope = TaskScope(ScopeKind.SERVICE, service_id, self.service.name, history=True)
         while not self._stop.is_set():
             try:
-                data = app.backend_call(lambda b: b.inspect("service", service_id))
-                tasks = app.backend_call(lambda b: b.tasks(scope))
+                data = session.read(lambda b: b.inspect("service", service_id))
+                tasks = session.read(lambda b: b.tasks(scope))
                 result: Rollout | str = rollout_from_json(data, [t.raw for t in tasks])
             except BackendError as exc:
                 result = exc.message
@@ -90,7 +87,7 @@ class RolloutScreen(Screen[None]):
             if self._stop.is_set():
                 return
             try:
-                app.call_from_thread(self._show, result)
+                self.app.call_from_thread(self._show, result)
             except RuntimeError:  # the app is shutting down
                 return
             self._stop.wait(POLL_SECONDS)
@@ -115,7 +112,7 @@ class RolloutScreen(Screen[None]):
             self.query_one("#rollout-failures", Static).update(self._failures(result))
 
     def _summary(self, rollout: Rollout) -> Text:
-        now = self.swarm_app.now()
+        now = self.session.now()
         text = Text()
         text.append(rollout.service_name, style="bold")
         state = rollout.state or "no update"

@@ -1,14 +1,26 @@
-"""The three panes of the main screen: nodes, services and tasks."""
+"""The three panes of the main screen: nodes, services and tasks.
+
+Each pane keeps the snapshot it shows; its keys act on the selected object of that snapshot,
+and `check_action` says what the selected object allows.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from typing import ClassVar
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.message import Message
 
-from swarmtui.core.models import ClusterSnapshot, Node, ScopeKind, TaskScope
+from swarmtui.actions.operations import (
+    Operation,
+    force_redeploy,
+    remove_service,
+    rollback,
+    scale_refusal,
+)
+from swarmtui.core.models import ClusterSnapshot, Node, ScopeKind, Service, Task, TaskScope
 from swarmtui.display.columns import (
     NODE_COLUMNS,
     SERVICE_COLUMNS,
@@ -21,17 +33,47 @@ from swarmtui.display.sorting import SERVICE_SORT_KEYS, TASK_SORT_KEYS, SortKey
 from swarmtui.logs.log_target import service_target, task_target
 from swarmtui.ui.log_actions import LOGS_BINDING, open_logs
 from swarmtui.ui.modals.node_actions import NODE_BINDINGS, NodeMenu
-from swarmtui.ui.modals.operation_modal import LabelsModal
-from swarmtui.ui.read_only import guard
+from swarmtui.ui.modals.operation_modal import ConfirmModal, ImageModal, LabelsModal, ScaleModal
 from swarmtui.ui.screens.create_service_screen import CreateServiceScreen
 from swarmtui.ui.screens.rollout_screen import RolloutScreen
-from swarmtui.ui.service_actions import SERVICE_BINDINGS, open_service_action, selected_service
-from swarmtui.ui.widgets.resource_table import ResourceTable
-from swarmtui.ui.widgets.virtual_table import Row
+from swarmtui.ui.session_access import guard
+from swarmtui.ui.widgets.resource_table import ResourceTable, SortValues
+from swarmtui.ui.widgets.virtual_table import Row, VirtualTable
 
 
-class NodesPane(ResourceTable):
-    BINDINGS = NODE_BINDINGS
+class SnapshotPane(ResourceTable):
+    """A pane fed from cluster snapshots."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.snapshot: ClusterSnapshot | None = None
+
+    def show_snapshot(self, snapshot: ClusterSnapshot, now: datetime) -> None:
+        self.snapshot = snapshot
+        self.show_rows(self.rows_from(snapshot, now), self._sort_values_of(snapshot))
+        self.refresh_bindings()
+
+    def _sort_values_of(self, snapshot: ClusterSnapshot) -> SortValues:
+        return lambda column: self.sort_values_from(snapshot, column)
+
+    def rows_from(self, snapshot: ClusterSnapshot, now: datetime) -> list[Row]:
+        raise NotImplementedError
+
+    def sort_values_from(
+        self, snapshot: ClusterSnapshot, column: str
+    ) -> Mapping[str, SortKey] | None:
+        return None  # the column sorts by its text
+
+    def scope_for(self, key: str) -> TaskScope | None:
+        """The tasks pane's scope when this pane's row KEY is selected."""
+        return None
+
+    def on_virtual_table_row_highlighted(self, event: VirtualTable.RowHighlighted) -> None:
+        self.refresh_bindings()  # what the selected object allows may differ
+
+
+class NodesPane(SnapshotPane):
+    BINDINGS: ClassVar[list[BindingType]] = NODE_BINDINGS
     COLUMNS = NODE_COLUMNS
     STYLED_COLUMNS = frozenset({"status", "availability", "manager"})
     TITLE = "[1] Nodes"
@@ -40,38 +82,43 @@ class NodesPane(ResourceTable):
     def rows_from(self, snapshot: ClusterSnapshot, now: datetime) -> list[Row]:
         return [(n.id, node_row(n)) for n in snapshot.nodes]
 
-    def sort_values_from(
-        self, snapshot: ClusterSnapshot, column: str
-    ) -> Mapping[str, SortKey] | None:
-        return None  # every node column sorts by its text
-
-    def scope_for(self, snapshot: ClusterSnapshot, key: str) -> TaskScope | None:
-        node = snapshot.node(key)
+    def scope_for(self, key: str) -> TaskScope | None:
+        node = self.snapshot.node(key) if self.snapshot else None
         return TaskScope(ScopeKind.NODE, key, node.hostname) if node else None
 
-    def _selected_node(self) -> tuple[Node | None, tuple[Node, ...]]:
-        snapshot: ClusterSnapshot | None = getattr(self.screen, "snapshot", None)
-        if snapshot is None or self.selected_key is None:
-            return None, ()
-        return snapshot.node(self.selected_key), snapshot.nodes
+    @property
+    def selected_node(self) -> Node | None:
+        key = self.selected_key
+        return self.snapshot.node(key) if self.snapshot and key else None
 
     def action_node_menu(self) -> None:
-        node, nodes = self._selected_node()
-        if node is None:
+        node = self.selected_node
+        if node is None or self.snapshot is None:
             self.notify("Select a node first.", severity="warning")
             return
-        self.app.push_screen(NodeMenu(node, nodes))
+        self.app.push_screen(NodeMenu(node, self.snapshot.nodes))
 
     def action_edit_labels(self) -> None:
-        node, _ = self._selected_node()
+        node = self.selected_node
         if node is None:
             self.notify("Select a node first.", severity="warning")
             return
         self.app.push_screen(LabelsModal(node))
 
 
-class ServicesPane(ResourceTable):
-    BINDINGS = [*SERVICE_BINDINGS, LOGS_BINDING]
+SERVICE_BINDINGS: list[BindingType] = [
+    Binding("s", "scale", "Scale", id="scale_service"),
+    Binding("u", "update_image", "Image", show=False, id="update_service_image"),
+    Binding("f", "force_redeploy", "Redeploy", show=False, id="force_redeploy_service"),
+    Binding("b", "rollback", "Rollback", show=False, id="rollback_service"),
+    Binding("x", "remove_service", "Remove", id="remove_service"),
+    Binding("c", "create_service", "Create", id="create_service"),
+    Binding("o", "rollout", "Rollout", show=False, id="service_rollout"),
+]
+
+
+class ServicesPane(SnapshotPane):
+    BINDINGS: ClassVar[list[BindingType]] = [*SERVICE_BINDINGS, LOGS_BINDING]
     COLUMNS = SERVICE_COLUMNS
     STYLED_COLUMNS = frozenset()
     TITLE = "[2] Services"
@@ -86,34 +133,62 @@ class ServicesPane(ResourceTable):
         value = SERVICE_SORT_KEYS.get(column)
         return None if value is None else {s.id: value(s) for s in snapshot.services}
 
-    def scope_for(self, snapshot: ClusterSnapshot, key: str) -> TaskScope | None:
-        service = snapshot.service(key)
+    def scope_for(self, key: str) -> TaskScope | None:
+        service = self.snapshot.service(key) if self.snapshot else None
         return TaskScope(ScopeKind.SERVICE, key, service.name) if service else None
 
-    def _act(self, action: str) -> None:
-        open_service_action(self.screen, selected_service(self.screen, self.selected_key), action)
+    @property
+    def selected_service(self) -> Service | None:
+        key = self.selected_key
+        return self.snapshot.service(key) if self.snapshot and key else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        allowed = super().check_action(action, parameters)
+        if allowed and action == "scale":
+            service = self.selected_service
+            if service is not None and scale_refusal(service) is not None:
+                return None  # shown, disabled: global services and jobs do not scale
+        return allowed
+
+    def _chosen(self) -> Service | None:
+        service = self.selected_service
+        if service is None:
+            self.notify("Select a service first.", severity="warning")
+        return service
 
     def action_scale(self) -> None:
-        self._act("scale")
+        if service := self._chosen():
+            refusal = scale_refusal(service)
+            if refusal is not None:  # reached another way than the (disabled) key
+                self.notify(refusal, severity="warning", timeout=6)
+                return
+            self.app.push_screen(ScaleModal(service))
 
     def action_update_image(self) -> None:
-        self._act("update_image")
+        if service := self._chosen():
+            self.app.push_screen(ImageModal(service))
+
+    def _confirm(self, operation: Operation) -> None:
+        self.app.push_screen(ConfirmModal(operation))
 
     def action_force_redeploy(self) -> None:
-        self._act("force_redeploy")
+        if service := self._chosen():
+            self._confirm(force_redeploy(service))
 
     def action_rollback(self) -> None:
-        self._act("rollback")
+        if service := self._chosen():
+            self._confirm(rollback(service))
 
     def action_remove_service(self) -> None:
-        self._act("remove_service")
+        if service := self._chosen():
+            self._confirm(remove_service(service))
 
     def action_logs(self) -> None:
-        service = selected_service(self.screen, self.selected_key)
-        open_logs(self.app, service_target(service) if service else None, "service")
+        service = self.selected_service
+        open_logs(self, service_target(service) if service else None, "service")
 
     def action_create_service(self) -> None:
-        if not guard(self.app, "create_service"):
+        if not guard(self, "create_service"):
             return
         screen = CreateServiceScreen()
 
@@ -124,15 +199,12 @@ class ServicesPane(ResourceTable):
         self.app.push_screen(screen, created)
 
     def action_rollout(self) -> None:
-        service = selected_service(self.screen, self.selected_key)
-        if service is None:
-            self.notify("Select a service first.", severity="warning")
-            return
-        self.app.push_screen(RolloutScreen(service))
+        if service := self._chosen():
+            self.app.push_screen(RolloutScreen(service))
 
 
-class TasksPane(ResourceTable):
-    BINDINGS = [
+class TasksPane(SnapshotPane):
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "toggle_history", "History", id="toggle_task_history"),
         LOGS_BINDING,
     ]
@@ -158,17 +230,19 @@ class TasksPane(ResourceTable):
         value = TASK_SORT_KEYS.get(column)
         return None if value is None else {t.id: value(t) for t in snapshot.tasks}
 
-    def scope_for(self, snapshot: ClusterSnapshot, key: str) -> TaskScope | None:
-        return None
+    @property
+    def selected_task(self) -> Task | None:
+        key = self.selected_key
+        if self.snapshot is None or key is None:
+            return None
+        return next((t for t in self.snapshot.tasks if t.id == key), None)
 
     def action_logs(self) -> None:
-        snapshot: ClusterSnapshot | None = getattr(self.screen, "snapshot", None)
-        key = self.selected_key
-        task = next((t for t in snapshot.tasks if t.id == key), None) if snapshot else None
+        task, snapshot = self.selected_task, self.snapshot
         target = None
         if task is not None and snapshot is not None:
             target = task_target(task, snapshot.service(task.service_id))
-        open_logs(self.app, target, "task")
+        open_logs(self, target, "task")
 
     def action_toggle_history(self) -> None:
         self.history = not self.history

@@ -18,7 +18,8 @@ from swarmtui.display.sorting import (
     reverse_sort,
     step_sort,
 )
-from swarmtui.ui.read_only import allowed
+from swarmtui.ports import ObjectKind
+from swarmtui.ui.session_access import allowed
 from swarmtui.ui.widgets.virtual_table import Row, VirtualTable
 
 # column key -> {row key: sort key}, or None when the column sorts by its cell text
@@ -49,6 +50,7 @@ class ResourceTable(VirtualTable):
     # Added to VirtualTable's keys (Textual merges BINDINGS along the class hierarchy).
     BINDINGS: ClassVar[list[BindingType]] = SORT_BINDINGS
     TITLE = ""
+    KIND: ClassVar[ObjectKind | None] = None  # what `enter` inspects
     cell_style = staticmethod(state_style)
 
     def __init__(self, *, id: str | None = None) -> None:

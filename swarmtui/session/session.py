@@ -1,0 +1,306 @@
+"""The session: the one owner of the connection to the swarm.
+
+It opens the manager, runs the sync (poll loop and event pump, on threads its UI gives it),
+fails over to another manager, and is the only way to write: every operation, machine
+work included, goes through `execute` or `run_machine_task`, which apply read-only mode and
+keep the journal. Nothing here knows about Textual.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TypeVar
+
+from swarmtui.actions.journal import Journal
+from swarmtui.actions.operations import Operation, OperationRefused
+from swarmtui.actions.read_only import READ_ONLY_MESSAGE
+from swarmtui.core.addresses import default_advertise_address
+from swarmtui.core.config import Config
+from swarmtui.core.errors import BackendError, ProblemKind
+from swarmtui.core.models import ClusterSnapshot, TaskScope
+from swarmtui.machines.cluster_access import ClusterAccess
+from swarmtui.machines.model import MachineError
+from swarmtui.machines.service import MachineService
+from swarmtui.ports import ClusterBackend
+from swarmtui.session.cluster_access import BackendAccess
+from swarmtui.session.failover import Failover, FailoverPlan, ManagerDirectory, electing_error
+from swarmtui.session.loops import EventPump, run_poll_loop
+from swarmtui.session.model import ManagerSwitched, SessionModel
+from swarmtui.session.refresher import Refresher, RefreshTimings
+
+T = TypeVar("T")
+Connector = Callable[[], ClusterBackend]
+SyncLoop = tuple[str, Callable[[], None]]
+
+
+@dataclass(frozen=True)
+class Connected:
+    """A swarm manager answers: the sync can start."""
+
+    endpoint: str
+
+
+@dataclass(frozen=True)
+class NeedsSwarm:
+    """The engine answers but is in no swarm: offer to initialise one."""
+
+    endpoint: str
+    advertise_address: str
+
+
+@dataclass(frozen=True)
+class Unavailable:
+    error: BackendError
+
+
+ConnectOutcome = Connected | NeedsSwarm | Unavailable
+
+
+class Session:
+    def __init__(
+        self,
+        connector: Connector,
+        config: Config | None = None,
+        *,
+        endpoint_label: str = "",
+        clock: Callable[[], datetime] | None = None,
+        startup_error: BackendError | None = None,
+        failover: FailoverPlan | None = None,
+        machines: MachineService | None = None,
+    ) -> None:
+        self.config = config or Config()
+        self.endpoint_label = endpoint_label
+        self.startup_error = startup_error
+        self.journal = Journal()
+        self.model = SessionModel()
+        self._connector = connector
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._failover_plan = failover
+        self._failover: Failover | None = None
+        self._directory: ManagerDirectory | None = None
+        self._backend: ClusterBackend | None = None
+        self._refresher: Refresher | None = None
+        self._pump: EventPump | None = None
+        self._stop = threading.Event()
+        self._access = BackendAccess(self.backend, lambda: self.read_only)
+        # None: no machine management in this console (the demo without machines, tests).
+        # A real one reaches the swarm through this session's `cluster_access`.
+        self.machines = machines
+
+    # Clock and state ----------------------------------------------------------------------
+
+    def now(self) -> datetime:
+        return self._clock()
+
+    @property
+    def read_only(self) -> bool:
+        return self.config.read_only
+
+    @property
+    def connected(self) -> bool:
+        return self._backend is not None
+
+    @property
+    def refresher(self) -> Refresher | None:
+        """The sync's refresher (benchmarks and tests read its counters); None until synced."""
+        return self._refresher
+
+    def seconds_since_success(self) -> float | None:
+        refresher = self._refresher
+        if refresher is None or refresher.last_success is None:
+            return None
+        return max(0.0, refresher.seconds_since_success())
+
+    # Connection -------------------------------------------------------------------------
+
+    def connect(self) -> ConnectOutcome:
+        """Open the manager (blocking, on a worker thread) and prepare the sync."""
+        self.close()
+        self._stop = threading.Event()
+        try:
+            backend = self._connector()
+            info = backend.engine_info()
+        except BackendError as exc:
+            return Unavailable(exc)
+        except Exception as exc:  # a bug or an unforeseen library error: still no traceback
+            error = BackendError(ProblemKind.ENGINE_ERROR, f"{type(exc).__name__}: {exc}")
+            return Unavailable(error)
+        self._backend = backend
+        endpoint = backend.endpoint_display
+        if info.swarm_state != "active":
+            return NeedsSwarm(endpoint, default_advertise_address(endpoint))
+        if not info.is_manager:
+            return Unavailable(
+                BackendError(
+                    ProblemKind.NOT_A_MANAGER,
+                    f"{endpoint} is a swarm worker ({info.name}), not a manager.",
+                    "Workers cannot see the cluster. Connect to a manager: swarmtui --host URL.",
+                )
+            )
+        timings = RefreshTimings(poll_interval=self.config.refresh_interval)
+        self._refresher = Refresher(backend, timings, wallclock=self._clock)
+        self._pump = EventPump(self._refresher, self.model.set_events_connected)
+        if self._failover_plan is not None:
+            self._directory = ManagerDirectory(self._failover_plan.endpoints)
+            self._failover = Failover(
+                self._refresher,
+                self._pump,
+                self._directory,
+                self._failover_plan.open_backend,
+                self._switched,
+            )
+        return Connected(endpoint)
+
+    def sync_loops(self) -> list[SyncLoop]:
+        """The blocking loops to run on threads after `connect` succeeded: (name, loop)."""
+        refresher, pump, stop = self._refresher, self._pump, self._stop
+        if refresher is None or pump is None:
+            return []
+        failover = self._failover.handle if self._failover is not None else None
+        return [
+            (
+                "poll-loop",
+                lambda: run_poll_loop(refresher, stop, self._publish, self._report, failover),
+            ),
+            ("event-pump", lambda: pump.run(stop)),
+        ]
+
+    def close(self) -> None:
+        """End the sync loops and close the connection; `connect` may open it again."""
+        self._stop.set()
+        if self._refresher is not None:
+            self._refresher.wake()  # the poll loop may sleep up to resync_interval
+        if self._pump is not None:
+            self._pump.close()
+        if self._backend is not None:
+            self._backend.close()
+        self._pump = None
+        self._refresher = None
+        self._backend = None
+
+    def probe(self) -> bool:
+        """Whether a manager answers now (blocking); nothing is kept."""
+        try:
+            backend = self._connector()
+        except Exception:
+            return False
+        try:
+            info = backend.engine_info()
+        except Exception:
+            return False
+        finally:
+            backend.close()
+        return info.swarm_state == "active" and info.is_manager
+
+    # Sync control -----------------------------------------------------------------------
+
+    def refresh_now(self) -> None:
+        if self._refresher is not None:
+            self._refresher.request()
+
+    def set_task_scope(self, scope: TaskScope) -> None:
+        if self._refresher is not None:
+            self._refresher.set_scope(scope)
+
+    def _publish(self, snapshot: ClusterSnapshot) -> None:
+        if self._directory is not None:
+            self._directory.learn(snapshot.nodes)
+        self.model.publish_snapshot(snapshot)
+
+    def _report(self, error: BackendError | None) -> None:
+        self.model.set_error(error)
+
+    def _switched(self, old: str, new: str, electing: bool) -> None:
+        if self._refresher is not None:
+            self._backend = self._refresher.backend
+        # Until the new manager answers (or says otherwise), the managers elect a leader.
+        error = electing_error(new) if electing else self.model.error
+        self.model.switched(ManagerSwitched(old, new, electing), error)
+
+    # Reads ------------------------------------------------------------------------------
+
+    def backend(self) -> ClusterBackend:
+        """The backend of the manager in use (blocking callers only; it changes on failover)."""
+        backend = self._backend
+        if backend is None:
+            raise BackendError(ProblemKind.UNREACHABLE, "Not connected.")
+        return backend
+
+    def read(self, call: Callable[[ClusterBackend], T]) -> T:
+        """Run the read CALL on the manager in use (from a worker thread)."""
+        return call(self.backend())
+
+    def join_tokens(self) -> tuple[str, str]:
+        """(worker, manager) join tokens; secrets, so refused in read-only mode."""
+        return self._access.join_tokens()
+
+    # Writes -----------------------------------------------------------------------------
+
+    def execute(self, operation: Operation) -> object:
+        """Run OPERATION (from a worker thread), journal it and refresh at once."""
+        self._refuse_when_read_only()
+        try:
+            result = operation.run(self.backend().mutator())
+        except BackendError as exc:
+            self.journal.record(self.now(), operation.command, False, exc.message)
+            raise
+        self.journal.record(self.now(), operation.command, True, "ok")
+        self.refresh_now()
+        return result
+
+    def create_swarm(self, advertise_address: str) -> str:
+        """Make the connected engine a single-node swarm manager; the new node's id."""
+        self._refuse_when_read_only()
+        command = "docker swarm init" + (
+            f" --advertise-addr {advertise_address}" if advertise_address else ""
+        )
+        try:
+            node_id = self.backend().init_swarm(advertise_address)
+        except BackendError as exc:
+            self.journal.record(self.now(), command, False, exc.message)
+            raise
+        self.journal.record(self.now(), command, True, "ok")
+        return node_id
+
+    def run_machine_task(
+        self,
+        command: str,
+        task: Callable[[MachineService], T],
+        *,
+        asks: Callable[[Exception], bool] = lambda exc: False,
+    ) -> T:
+        """Run machine work (blocking) on the machine service, journalled as COMMAND.
+
+        An exception for which ASKS is true is a question to the user (trust a host key,
+        install Docker), not a failure: it is raised without a journal line.
+        """
+        self._refuse_when_read_only()
+        service = self.machines
+        if service is None:
+            raise OperationRefused("Machine management is not available in this console.")
+        try:
+            result = task(service)
+        except Exception as exc:
+            if not asks(exc):
+                self.journal.record(self.now(), command, False, _failure_text(exc))
+            raise
+        self.journal.record(self.now(), command, True, "ok")
+        self.refresh_now()
+        return result
+
+    def cluster_access(self) -> ClusterAccess | None:
+        """How machine work reaches the swarm; None while no manager is connected."""
+        return self._access if self._backend is not None else None
+
+    def _refuse_when_read_only(self) -> None:
+        if self.read_only:
+            raise OperationRefused(READ_ONLY_MESSAGE)
+
+
+def _failure_text(exc: Exception) -> str:
+    if isinstance(exc, MachineError | BackendError):
+        return exc.message
+    return f"{type(exc).__name__}: {exc}"

@@ -1,0 +1,43 @@
+"""How widgets reach the session: the app holds it, `session_of` finds it (typed, checked).
+
+Also the read-only rules as the UI applies them: `allowed` for `check_action` (hides what
+read-only mode refuses) and `guard` for paths that reach a mutating action another way
+(palette commands, remapped keys): it tells the user why nothing happens.
+"""
+
+from __future__ import annotations
+
+from textual.app import App
+from textual.message_pump import MessagePump
+
+from swarmtui.actions import read_only
+from swarmtui.session.session import Session
+
+
+class SessionApp(App[None]):
+    """An app built around one Session."""
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+
+
+def session_of(node: MessagePump) -> Session:
+    app = node.app
+    if not isinstance(app, SessionApp):
+        raise TypeError(f"{type(app).__name__} holds no swarmtui session")
+    return app.session
+
+
+def allowed(node: MessagePump, action: str) -> bool:
+    """False for a mutating action while the console is read-only."""
+    app = node.app
+    return not isinstance(app, SessionApp) or read_only.allowed(app.session.read_only, action)
+
+
+def guard(node: MessagePump, action: str) -> bool:
+    """`allowed`, telling the user when it is not."""
+    if allowed(node, action):
+        return True
+    node.app.notify(read_only.READ_ONLY_MESSAGE, severity="warning")
+    return False
