@@ -26,7 +26,7 @@ from swarmtui.adapters.docker.docker_backend import DockerBackend, connect
 from swarmtui.adapters.docker.engine_setup import engine_client
 from swarmtui.adapters.docker.lab import Lab, lab_down, lab_status, lab_up
 from swarmtui.adapters.docker.lab_machines import LabNodes
-from swarmtui.cli.main import console_machines
+from swarmtui.cli.console import console_machines
 from swarmtui.core.config import Config
 from swarmtui.core.endpoints import Endpoint
 from swarmtui.machines.manager import ConnectedMachineService, MachineManager

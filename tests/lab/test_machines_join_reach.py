@@ -31,7 +31,7 @@ from swarmtui.adapters.docker.docker_backend import DockerBackend
 from swarmtui.adapters.docker.engine_setup import engine_client
 from swarmtui.adapters.docker.images import NODE_IMAGE
 from swarmtui.adapters.docker.lab import Lab, LabError, lab_down, lab_status, lab_up
-from swarmtui.cli.main import console_machines
+from swarmtui.cli.console import console_machines
 from swarmtui.core.endpoints import Endpoint
 from swarmtui.machines.manager import MachineManager
 from swarmtui.machines.model import CreateRequest, MachineError

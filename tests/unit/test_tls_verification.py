@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from swarmtui.adapters.docker.docker_backend import _tls_config
-from swarmtui.cli.main import _tls_options, build_parser
+from swarmtui.cli.console import _tls_options
+from swarmtui.cli.main import build_parser
 from swarmtui.core.endpoints import TlsOptions, resolve_endpoints
 
 PASSWORD = "s3cret-Pa55word-xyzzy"

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import ClassVar
 
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.message import Message
 
@@ -68,8 +69,28 @@ class SnapshotPane(ResourceTable):
         """The tasks pane's scope when this pane's row KEY is selected."""
         return None
 
+    def refusal(self, action: str) -> str | None:
+        """Why the selected object does not allow ACTION; None when it does."""
+        return None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        allowed = super().check_action(action, parameters)
+        if allowed and self.refusal(action) is not None:
+            return None  # shown, disabled
+        return allowed
+
     def on_virtual_table_row_highlighted(self, event: VirtualTable.RowHighlighted) -> None:
         self.refresh_bindings()  # what the selected object allows may differ
+
+    def on_key(self, event: events.Key) -> None:
+        """A key of a disabled binding says why instead of doing nothing."""
+        active = self.app.active_bindings.get(event.key)
+        if active is None or active.node is not self or active.enabled:
+            return
+        refusal = self.refusal(active.binding.action)
+        if refusal is not None:
+            event.stop()
+            self.notify(refusal, severity="warning", timeout=6)
 
 
 class NodesPane(SnapshotPane):
@@ -142,13 +163,11 @@ class ServicesPane(SnapshotPane):
         key = self.selected_key
         return self.snapshot.service(key) if self.snapshot and key else None
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        allowed = super().check_action(action, parameters)
-        if allowed and action == "scale":
-            service = self.selected_service
-            if service is not None and scale_refusal(service) is not None:
-                return None  # shown, disabled: global services and jobs do not scale
-        return allowed
+    def refusal(self, action: str) -> str | None:
+        service = self.selected_service
+        if action == "scale" and service is not None:
+            return scale_refusal(service)  # global services and jobs do not scale
+        return None
 
     def _chosen(self) -> Service | None:
         service = self.selected_service
@@ -158,10 +177,6 @@ class ServicesPane(SnapshotPane):
 
     def action_scale(self) -> None:
         if service := self._chosen():
-            refusal = scale_refusal(service)
-            if refusal is not None:  # reached another way than the (disabled) key
-                self.notify(refusal, severity="warning", timeout=6)
-                return
             self.app.push_screen(ScaleModal(service))
 
     def action_update_image(self) -> None:
