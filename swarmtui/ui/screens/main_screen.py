@@ -204,23 +204,27 @@ class MainScreen(Screen[None]):
             )
             tasks.set_scope_label(f"{scope.kind.value} {scope.label}")
 
-    def on_virtual_table_row_highlighted(self, event: VirtualTable.RowHighlighted) -> None:
+    @on(VirtualTable.RowHighlighted)
+    def _row_highlighted(self, event: VirtualTable.RowHighlighted) -> None:
         pane = event.table
         if isinstance(pane, NodesPane | ServicesPane) and pane.has_focus:
             self._set_scope_from(pane)
 
-    def on_descendant_focus(self, event: object) -> None:
+    @on(events.DescendantFocus)
+    def _pane_focused(self, event: events.DescendantFocus) -> None:
         pane = self.focused_pane
         if isinstance(pane, NodesPane | ServicesPane):
             self._set_scope_from(pane)
 
-    def on_tasks_pane_history_toggled(self, event: TasksPane.HistoryToggled) -> None:
+    @on(TasksPane.HistoryToggled)
+    def _history_toggled(self, event: TasksPane.HistoryToggled) -> None:
         if self._scope_source is not None:
             self._set_scope_from(self._scope_source)
         if self.snapshot is not None:
             self._show_tasks(self.snapshot, self.session.now())
 
-    def on_virtual_table_row_selected(self, event: VirtualTable.RowSelected) -> None:
+    @on(VirtualTable.RowSelected)
+    def _row_selected(self, event: VirtualTable.RowSelected) -> None:
         if isinstance(event.table, ResourceTable):
             self.open_inspect(event.table, event.key)
 
@@ -260,15 +264,17 @@ class MainScreen(Screen[None]):
         bar.display = True
         bar.focus()
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if isinstance(event.input, FilterBar) and self._filter_target is not None:
+    @on(Input.Changed, "FilterBar")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        if self._filter_target is not None:
             self._filter_target.set_filter(event.value)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if isinstance(event.input, FilterBar):
-            self._close_filter()
+    @on(Input.Submitted, "FilterBar")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        self._close_filter()
 
-    def on_filter_bar_cancelled(self, event: FilterBar.Cancelled) -> None:
+    @on(FilterBar.Cancelled)
+    def _filter_cancelled(self, event: FilterBar.Cancelled) -> None:
         if self._filter_target is not None:
             self._filter_target.set_filter("")
         self._close_filter()

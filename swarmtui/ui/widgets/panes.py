@@ -229,9 +229,9 @@ class TasksPane(SnapshotPane):
     KIND = "task"
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
         self.history = False
         self.scope_label = ""
+        super().__init__(id=id)
 
     def rows_from(self, snapshot: ClusterSnapshot, now: datetime) -> list[Row]:
         tasks = snapshot.tasks
@@ -266,7 +266,7 @@ class TasksPane(SnapshotPane):
     def _update_title(self) -> None:
         super()._update_title()
         scope = f" of {self.scope_label}" if self.scope_label else ""
-        history = " +history" if getattr(self, "history", False) else ""
+        history = " +history" if self.history else ""
         self.border_title = f"{self.border_title}{scope}{history}"
 
     def set_scope_label(self, label: str) -> None:
