@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
-import socket
 from collections.abc import Iterator
 from typing import Any
 
 import docker
 
+from swarmtui.adapters.docker.stream_close import close_streaming_response
 from swarmtui.core.models import SwarmEvent
 
 
@@ -29,24 +28,8 @@ class EventSubscription:
     def close(self) -> None:
         self._closed = True
         response = getattr(self._stream, "_response", None)
-        if response is None or response.raw.closed:
-            return
-        sock_fp: Any = response.raw._fp.fp
-        channel = getattr(sock_fp, "channel", None)
-        if channel is not None:  # ssh:// (paramiko channel)
-            channel.close()
-            return
-        raw = getattr(sock_fp, "raw", None)
-        sock = getattr(raw, "sock", None) or getattr(raw, "_sock", None)
-        if sock is None:
-            sock = getattr(sock_fp, "_sock", None)
-        if sock is not None:
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
-            with contextlib.suppress(OSError):
-                sock.close()
-        with contextlib.suppress(Exception):
-            response.close()
+        if response is not None:
+            close_streaming_response(response)
 
 
 def event_from_json(raw: dict[str, Any]) -> SwarmEvent:
