@@ -9,9 +9,9 @@ from __future__ import annotations
 import ipaddress
 import re
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import closing
 from dataclasses import dataclass
 from typing import Any
 
@@ -354,22 +354,12 @@ def _network_name(lab: str) -> str:
     return f"{lab}-net"
 
 
-@contextmanager
-def _host_client() -> Iterator[Any]:
-    client = engine_client()
-    try:
-        yield client
-    finally:
-        client.close()
+def _host_client() -> closing[Any]:
+    return closing(engine_client())
 
 
-@contextmanager
-def _node_client(node: LabNode) -> Iterator[Any]:
-    client = engine_client(node.api_url, timeout=30)
-    try:
-        yield client
-    finally:
-        client.close()
+def _node_client(node: LabNode) -> closing[Any]:
+    return closing(engine_client(node.api_url, timeout=30))
 
 
 def _lab_containers(host: Any, lab: str) -> list[Any]:
