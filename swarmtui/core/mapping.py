@@ -27,7 +27,8 @@ def parse_time(value: object) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def _get(data: Any, *path: str, default: Any = None) -> Any:
+def json_get(data: Any, *path: str, default: Any = None) -> Any:
+    """The value at PATH in nested JSON objects; DEFAULT when a step is missing or null."""
     for key in path:
         if not isinstance(data, dict):
             return default
@@ -36,28 +37,28 @@ def _get(data: Any, *path: str, default: Any = None) -> Any:
 
 
 def engine_info_from_json(info: Json, api_version: str) -> EngineInfo:
-    swarm = _get(info, "Swarm", default={})
+    swarm = json_get(info, "Swarm", default={})
     return EngineInfo(
-        name=str(_get(info, "Name", default="")),
-        server_version=str(_get(info, "ServerVersion", default="")),
+        name=str(json_get(info, "Name", default="")),
+        server_version=str(json_get(info, "ServerVersion", default="")),
         api_version=api_version,
-        os=str(_get(info, "OperatingSystem", default="")),
-        architecture=str(_get(info, "Architecture", default="")),
-        swarm_state=str(_get(swarm, "LocalNodeState", default="inactive")),
-        is_manager=bool(_get(swarm, "ControlAvailable", default=False)),
-        node_id=str(_get(swarm, "NodeID", default="")),
-        node_address=str(_get(swarm, "NodeAddr", default="")),
-        cluster_id=str(_get(swarm, "Cluster", "ID", default="")),
-        managers=int(_get(swarm, "Managers", default=0)),
-        nodes=int(_get(swarm, "Nodes", default=0)),
-        logging_driver=str(_get(info, "LoggingDriver", default="")),
+        os=str(json_get(info, "OperatingSystem", default="")),
+        architecture=str(json_get(info, "Architecture", default="")),
+        swarm_state=str(json_get(swarm, "LocalNodeState", default="inactive")),
+        is_manager=bool(json_get(swarm, "ControlAvailable", default=False)),
+        node_id=str(json_get(swarm, "NodeID", default="")),
+        node_address=str(json_get(swarm, "NodeAddr", default="")),
+        cluster_id=str(json_get(swarm, "Cluster", "ID", default="")),
+        managers=int(json_get(swarm, "Managers", default=0)),
+        nodes=int(json_get(swarm, "Nodes", default=0)),
+        logging_driver=str(json_get(info, "LoggingDriver", default="")),
     )
 
 
 def node_from_json(data: Json, self_node_id: str = "") -> Node:
-    labels = _get(data, "Spec", "Labels", default={})
-    platform = _get(data, "Description", "Platform", default={})
-    manager = _get(data, "ManagerStatus", default={})
+    labels = json_get(data, "Spec", "Labels", default={})
+    platform = json_get(data, "Description", "Platform", default={})
+    manager = json_get(data, "ManagerStatus", default={})
     if manager.get("Leader"):
         manager_status = "Leader"
     elif manager:
@@ -68,17 +69,17 @@ def node_from_json(data: Json, self_node_id: str = "") -> Node:
     arch = str(platform.get("Architecture", ""))
     return Node(
         id=str(data.get("ID", "")),
-        hostname=str(_get(data, "Description", "Hostname", default="")),
-        role=str(_get(data, "Spec", "Role", default="worker")),
-        status=str(_get(data, "Status", "State", default="unknown")),
-        availability=str(_get(data, "Spec", "Availability", default="active")),
+        hostname=str(json_get(data, "Description", "Hostname", default="")),
+        role=str(json_get(data, "Spec", "Role", default="worker")),
+        status=str(json_get(data, "Status", "State", default="unknown")),
+        availability=str(json_get(data, "Spec", "Availability", default="active")),
         manager_status=manager_status,
-        engine_version=str(_get(data, "Description", "Engine", "EngineVersion", default="")),
-        address=str(_get(data, "Status", "Addr", default="")),
+        engine_version=str(json_get(data, "Description", "Engine", "EngineVersion", default="")),
+        address=str(json_get(data, "Status", "Addr", default="")),
         labels=tuple(sorted((str(k), str(v)) for k, v in labels.items())),
         platform=f"{os_name}/{arch}" if os_name or arch else "",
-        cpus=int(_get(data, "Description", "Resources", "NanoCPUs", default=0)) / 1e9,
-        memory_bytes=int(_get(data, "Description", "Resources", "MemoryBytes", default=0)),
+        cpus=int(json_get(data, "Description", "Resources", "NanoCPUs", default=0)) / 1e9,
+        memory_bytes=int(json_get(data, "Description", "Resources", "MemoryBytes", default=0)),
         created_at=parse_time(data.get("CreatedAt")),
         updated_at=parse_time(data.get("UpdatedAt")),
         is_self=bool(self_node_id) and data.get("ID") == self_node_id,
@@ -88,11 +89,11 @@ def node_from_json(data: Json, self_node_id: str = "") -> Node:
 
 def _service_mode(spec_mode: Json) -> tuple[str, int | None]:
     if "Replicated" in spec_mode:
-        return "replicated", int(_get(spec_mode, "Replicated", "Replicas", default=1))
+        return "replicated", int(json_get(spec_mode, "Replicated", "Replicas", default=1))
     if "Global" in spec_mode:
         return "global", None
     if "ReplicatedJob" in spec_mode:
-        total = _get(spec_mode, "ReplicatedJob", "TotalCompletions")
+        total = json_get(spec_mode, "ReplicatedJob", "TotalCompletions")
         return "replicated-job", None if total is None else int(total)
     if "GlobalJob" in spec_mode:
         return "global-job", None
@@ -105,9 +106,9 @@ def short_image(image: str) -> str:
 
 
 def service_from_json(data: Json) -> Service:
-    spec = _get(data, "Spec", default={})
-    mode, spec_replicas = _service_mode(_get(spec, "Mode", default={}))
-    status = _get(data, "ServiceStatus", default={})
+    spec = json_get(data, "Spec", default={})
+    mode, spec_replicas = _service_mode(json_get(spec, "Mode", default={}))
+    status = json_get(data, "ServiceStatus", default={})
     desired = status.get("DesiredTasks") if status else None
     running = status.get("RunningTasks") if status else None
     if desired is None:
@@ -119,7 +120,7 @@ def service_from_json(data: Json) -> Service:
             protocol=str(p.get("Protocol", "tcp")),
             mode=str(p.get("PublishMode", "ingress")),
         )
-        for p in _get(data, "Endpoint", "Ports", default=[])
+        for p in json_get(data, "Endpoint", "Ports", default=[])
         if p.get("PublishedPort")
     )
     return Service(
@@ -128,19 +129,21 @@ def service_from_json(data: Json) -> Service:
         mode=mode,
         replicas_desired=None if desired is None else int(desired),
         replicas_running=None if running is None else int(running),
-        image=short_image(str(_get(spec, "TaskTemplate", "ContainerSpec", "Image", default=""))),
+        image=short_image(
+            str(json_get(spec, "TaskTemplate", "ContainerSpec", "Image", default=""))
+        ),
         ports=ports,
         created_at=parse_time(data.get("CreatedAt")),
         updated_at=parse_time(data.get("UpdatedAt")),
-        update_state=str(_get(data, "UpdateStatus", "State", default="")),
-        version=int(_get(data, "Version", "Index", default=0)),
+        update_state=str(json_get(data, "UpdateStatus", "State", default="")),
+        version=int(json_get(data, "Version", "Index", default=0)),
         raw=data,
     )
 
 
 def task_from_json(data: Json) -> Task:
-    status = _get(data, "Status", default={})
-    exit_code = _get(status, "ContainerStatus", "ExitCode")
+    status = json_get(data, "Status", default={})
+    exit_code = json_get(status, "ContainerStatus", "ExitCode")
     slot = data.get("Slot")
     return Task(
         id=str(data.get("ID", "")),
@@ -151,10 +154,10 @@ def task_from_json(data: Json) -> Task:
         state=str(status.get("State", "")),
         message=str(status.get("Message", "")),
         error=str(status.get("Err", "")),
-        image=short_image(str(_get(data, "Spec", "ContainerSpec", "Image", default=""))),
+        image=short_image(str(json_get(data, "Spec", "ContainerSpec", "Image", default=""))),
         created_at=parse_time(data.get("CreatedAt")),
         state_since=parse_time(status.get("Timestamp")),
         exit_code=None if exit_code is None else int(exit_code),
-        container_id=str(_get(status, "ContainerStatus", "ContainerID", default="")),
+        container_id=str(json_get(status, "ContainerStatus", "ContainerID", default="")),
         raw=data,
     )

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -131,6 +130,3 @@ def state_style(text: str) -> str | None:
     """The theme variable that colours a state word, by its first word."""
     word = text.split(" ", 1)[0].lower()
     return STATE_STYLES.get(word)
-
-
-RowBuilder = Callable[..., tuple[str, ...]]

@@ -5,15 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from swarmtui.core.mapping import parse_time
-
-
-def _get(data: Any, *path: str, default: Any = None) -> Any:
-    for key in path:
-        if not isinstance(data, dict):
-            return default
-        data = data.get(key)
-    return default if data is None else data
+from swarmtui.core.mapping import json_get, parse_time
 
 
 def _duration(nanos: object) -> str:
@@ -42,19 +34,19 @@ def _labels(lines: list[str], labels: dict[str, str], indent: int = 0) -> None:
 
 
 def service_pretty(data: dict[str, Any]) -> str:
-    spec = _get(data, "Spec", default={})
-    container = _get(spec, "TaskTemplate", "ContainerSpec", default={})
+    spec = json_get(data, "Spec", default={})
+    container = json_get(spec, "TaskTemplate", "ContainerSpec", default={})
     lines = [f"ID:\t\t{data.get('ID', '')}", f"Name:\t\t{spec.get('Name', '')}"]
-    _labels(lines, _get(spec, "Labels", default={}))
-    mode = _get(spec, "Mode", default={})
+    _labels(lines, json_get(spec, "Labels", default={}))
+    mode = json_get(spec, "Mode", default={})
     if "Replicated" in mode:
         lines.append("Service Mode:\tReplicated")
-        lines.append(f" Replicas:\t{_get(mode, 'Replicated', 'Replicas', default=0)}")
+        lines.append(f" Replicas:\t{json_get(mode, 'Replicated', 'Replicas', default=0)}")
     elif "Global" in mode:
         lines.append("Service Mode:\tGlobal")
     else:
         lines.append(f"Service Mode:\t{next(iter(mode), 'unknown')}")
-    update_status = _get(data, "UpdateStatus", default={})
+    update_status = json_get(data, "UpdateStatus", default={})
     if update_status:
         lines.append("UpdateStatus:")
         lines.append(f" State:\t\t{update_status.get('State', '')}")
@@ -62,12 +54,12 @@ def service_pretty(data: dict[str, Any]) -> str:
         if started:
             lines.append(f" Started:\t{started:%Y-%m-%d %H:%M:%S}")
         lines.append(f" Message:\t{update_status.get('Message', '')}")
-    placement = _get(spec, "TaskTemplate", "Placement", default={})
+    placement = json_get(spec, "TaskTemplate", "Placement", default={})
     lines.append("Placement:")
     for constraint in placement.get("Constraints", []) or []:
         lines.append(f" Constraints:\t[{constraint}]")
     for config_name, key in (("UpdateConfig", "Update"), ("RollbackConfig", "Rollback")):
-        cfg = _get(spec, config_name, default={})
+        cfg = json_get(spec, config_name, default={})
         _section(
             lines,
             config_name,
@@ -96,7 +88,7 @@ def service_pretty(data: dict[str, Any]) -> str:
         lines.append(f"  Source:\t{mount.get('Source', '')}")
         lines.append(f"  ReadOnly:\t{str(mount.get('ReadOnly', False)).lower()}")
         lines.append(f"  Type:\t\t{mount.get('Type', '')}")
-    resources = _get(spec, "TaskTemplate", "Resources", default={})
+    resources = json_get(spec, "TaskTemplate", "Resources", default={})
     for title, key in (("Reservations", "Reservations"), ("Limits", "Limits")):
         res = resources.get(key) or {}
         if res:
@@ -109,8 +101,8 @@ def service_pretty(data: dict[str, Any]) -> str:
                 ],
                 0,
             )
-    lines.append(f"Endpoint Mode:\t{_get(spec, 'EndpointSpec', 'Mode', default='vip')}")
-    ports = _get(data, "Endpoint", "Ports", default=[])
+    lines.append(f"Endpoint Mode:\t{json_get(spec, 'EndpointSpec', 'Mode', default='vip')}")
+    ports = json_get(data, "Endpoint", "Ports", default=[])
     if ports:
         lines.append("Ports:")
         for port in ports:
@@ -124,15 +116,15 @@ def service_pretty(data: dict[str, Any]) -> str:
 
 
 def node_pretty(data: dict[str, Any]) -> str:
-    desc = _get(data, "Description", default={})
+    desc = json_get(data, "Description", default={})
     lines = [
         f"ID:\t\t\t{data.get('ID', '')}",
         f"Hostname:\t\t{desc.get('Hostname', '')}",
         f"Joined at:\t\t{data.get('CreatedAt', '')}",
         "Status:",
-        f" State:\t\t\t{_get(data, 'Status', 'State', default='')}",
-        f" Availability:\t\t{_get(data, 'Spec', 'Availability', default='')}",
-        f" Address:\t\t{_get(data, 'Status', 'Addr', default='')}",
+        f" State:\t\t\t{json_get(data, 'Status', 'State', default='')}",
+        f" Availability:\t\t{json_get(data, 'Spec', 'Availability', default='')}",
+        f" Address:\t\t{json_get(data, 'Status', 'Addr', default='')}",
     ]
     manager = data.get("ManagerStatus")
     if manager:
@@ -140,7 +132,7 @@ def node_pretty(data: dict[str, Any]) -> str:
         lines.append(f" Address:\t\t{manager.get('Addr', '')}")
         lines.append(f" Raft Status:\t\t{manager.get('Reachability', '')}")
         lines.append(f" Leader:\t\t{'Yes' if manager.get('Leader') else 'No'}")
-    labels = _get(data, "Spec", "Labels", default={})
+    labels = json_get(data, "Spec", "Labels", default={})
     if labels:
         _labels(lines, labels)
     platform = desc.get("Platform", {})
@@ -152,19 +144,19 @@ def node_pretty(data: dict[str, Any]) -> str:
     lines.append(f" CPUs:\t\t\t{resources.get('NanoCPUs', 0) // 1_000_000_000}")
     memory = resources.get("MemoryBytes", 0)
     lines.append(f" Memory:\t\t{memory / 2**30:.4g}GiB")
-    lines.append(f"Engine Version:\t\t{_get(desc, 'Engine', 'EngineVersion', default='')}")
+    lines.append(f"Engine Version:\t\t{json_get(desc, 'Engine', 'EngineVersion', default='')}")
     return "\n".join(lines)
 
 
 def task_pretty(data: dict[str, Any]) -> str:
-    status = _get(data, "Status", default={})
-    container = _get(status, "ContainerStatus", default={})
+    status = json_get(data, "Status", default={})
+    container = json_get(status, "ContainerStatus", default={})
     lines = [
         f"ID:\t\t{data.get('ID', '')}",
         f"Service ID:\t{data.get('ServiceID', '')}",
         f"Slot:\t\t{data.get('Slot', '')}",
         f"Node ID:\t{data.get('NodeID', '')}",
-        f"Image:\t\t{_get(data, 'Spec', 'ContainerSpec', 'Image', default='')}",
+        f"Image:\t\t{json_get(data, 'Spec', 'ContainerSpec', 'Image', default='')}",
         f"Desired State:\t{data.get('DesiredState', '')}",
         "Status:",
         f" State:\t\t{status.get('State', '')}",
@@ -178,7 +170,7 @@ def task_pretty(data: dict[str, Any]) -> str:
         lines.append(f" PID:\t\t{container.get('PID', '')}")
         lines.append(f" Exit code:\t{container.get('ExitCode', '')}")
     for attachment in data.get("NetworksAttachments", []) or []:
-        name = _get(attachment, "Network", "Spec", "Name", default="")
+        name = json_get(attachment, "Network", "Spec", "Name", default="")
         addresses = ", ".join(attachment.get("Addresses", []) or [])
         lines.append(f"Network:\t{name} {addresses}")
     return "\n".join(lines)

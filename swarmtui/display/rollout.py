@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from swarmtui.core.mapping import parse_time, short_image
+from swarmtui.core.mapping import json_get, parse_time, short_image
 
 Json = dict[str, Any]
 FAILED_STATES = frozenset({"failed", "rejected", "orphaned"})
@@ -67,33 +67,25 @@ class Rollout:
         return sum(1 for s in self.slots if s.updated), len(self.slots)
 
 
-def _get(data: Any, *path: str) -> Any:
-    for key in path:
-        if not isinstance(data, dict):
-            return None
-        data = data.get(key)
-    return data
-
-
 def _image(spec: Any) -> str:
-    return str(_get(spec, "TaskTemplate", "ContainerSpec", "Image") or "")
+    return str(json_get(spec, "TaskTemplate", "ContainerSpec", "Image") or "")
 
 
 def _task(data: Json) -> RolloutTask:
     return RolloutTask(
         id=str(data.get("ID", "")),
-        image=short_image(str(_get(data, "Spec", "ContainerSpec", "Image") or "")),
-        state=str(_get(data, "Status", "State") or ""),
+        image=short_image(str(json_get(data, "Spec", "ContainerSpec", "Image") or "")),
+        state=str(json_get(data, "Status", "State") or ""),
         desired_state=str(data.get("DesiredState", "")),
-        error=str(_get(data, "Status", "Err") or ""),
+        error=str(json_get(data, "Status", "Err") or ""),
         node_id=str(data.get("NodeID", "")),
         created_at=parse_time(data.get("CreatedAt")),
     )
 
 
 def _is_new(task: Json, template: Json) -> bool:
-    image = str(_get(task, "Spec", "ContainerSpec", "Image") or "")
-    force = int(_get(task, "Spec", "ForceUpdate") or 0)
+    image = str(json_get(task, "Spec", "ContainerSpec", "Image") or "")
+    force = int(json_get(task, "Spec", "ForceUpdate") or 0)
     return image == _image({"TaskTemplate": template}) and force == int(
         template.get("ForceUpdate") or 0
     )
@@ -129,7 +121,7 @@ def rollout_from_json(service: Json, tasks: list[Json]) -> Rollout:
         new = [t for t in group if _is_new(t, template)]
         old = [t for t in group if not _is_new(t, template)]
         failures = sorted(
-            (_task(t) for t in group if str(_get(t, "Status", "State")) in FAILED_STATES),
+            (_task(t) for t in group if str(json_get(t, "Status", "State")) in FAILED_STATES),
             key=lambda t: t.created_at.isoformat() if t.created_at else "",
         )
         slots.append(SlotRollout(key, _latest(old), _latest(new), tuple(failures)))

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import re
+from swarmtui.display.search_pattern import search_pattern
 
 
 class LogSearch:
     def __init__(self, text: str) -> None:
         self.text = text
-        try:
-            self.pattern = re.compile(text, re.IGNORECASE)
-        except re.error:
-            self.pattern = re.compile(re.escape(text), re.IGNORECASE)
+        self.pattern = search_pattern(text)
 
     def matches(self, line: str) -> bool:
         return self.pattern.search(line) is not None

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 DriverName = Literal["dind", "ssh"]
 Role = Literal["manager", "worker"]
@@ -147,6 +147,22 @@ class MachineStatus:
     # where a running machine is reached now, when the driver sees it while looking
     engine_url: str = ""
     address: str = ""
+
+
+def running_status(
+    name: str, info: dict[str, Any], *, engine_url: str = "", address: str = ""
+) -> MachineStatus:
+    """A running machine's status from its engine's `docker info` JSON."""
+    swarm = info.get("Swarm") or {}
+    return MachineStatus(
+        name,
+        "running",
+        engine_version=str(info.get("ServerVersion", "")),
+        swarm_state=str(swarm.get("LocalNodeState", "")),
+        node_id=str(swarm.get("NodeID", "")),
+        engine_url=engine_url,
+        address=address,
+    )
 
 
 class Driver(Protocol):

@@ -28,7 +28,7 @@ import pytest
 from helpers.pilot import running, static_text, swarm_app, wait_until
 from textual.widgets import Input, Select
 
-from swarmtui.adapters.docker.dind_container import start_dind_container
+from swarmtui.adapters.docker.dind_container import CAPABILITY_FIRST, start_dind_container
 from swarmtui.adapters.docker.docker_backend import DockerBackend
 from swarmtui.adapters.docker.images import NODE_IMAGE
 from swarmtui.adapters.docker.lab import Lab
@@ -128,8 +128,9 @@ def bare_host(
         workdir = tmp_path_factory.mktemp("bare")
         key = workdir / "id_ed25519"
         subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True)
-        container_id = start_dind_container(
+        container_id, _ = start_dind_container(
             engine,
+            CAPABILITY_FIRST,
             image=NODE_IMAGE,
             name=name,
             hostname=f"b{run_id}",
@@ -137,7 +138,6 @@ def bare_host(
             volume=volume,
             network=lab_swarm.network,
             environment={"SWARMTUI_SSHD": "1", "SWARMTUI_DOCKERD": "0"},
-            privileged_first=False,
             log=print,
         )
         container = engine.containers.get(container_id)

@@ -19,6 +19,8 @@ from swarmtui.adapters.docker.engine_setup import engine_reachable
 NODE_API_PORT = 2375
 PRIVILEGED = "--privileged"
 CAPABILITY_PROFILE = "capability profile"
+# the capability profile, --privileged only where it does not start (the lab's order)
+CAPABILITY_FIRST = (CAPABILITY_PROFILE, PRIVILEGED)
 
 Log = Callable[[str], None]
 
@@ -53,43 +55,6 @@ def host_config_attempts(api: Any, common: dict[str, Any]) -> dict[str, dict[str
 
 def start_dind_container(
     host: Any,
-    *,
-    image: str,
-    name: str,
-    hostname: str,
-    labels: dict[str, str],
-    volume: str,
-    network: str,
-    environment: dict[str, str],
-    privileged_first: bool,
-    log: Log,
-    address: str | None = None,
-) -> str:
-    """Create and start the container (API port published on 127.0.0.1); returns its id.
-
-    Whatever attempt does not start is removed again; DindError when none starts.
-    """
-    order = [PRIVILEGED, CAPABILITY_PROFILE]
-    if not privileged_first:
-        order.reverse()
-    container_id, _ = start_dind_container_as(
-        host,
-        order,
-        image=image,
-        name=name,
-        hostname=hostname,
-        labels=labels,
-        volume=volume,
-        network=network,
-        environment=environment,
-        log=log,
-        address=address,
-    )
-    return container_id
-
-
-def start_dind_container_as(
-    host: Any,
     order: Sequence[str],
     *,
     image: str,
@@ -102,8 +67,9 @@ def start_dind_container_as(
     log: Log,
     address: str | None = None,
 ) -> tuple[str, str]:
-    """start_dind_container trying the profiles in ORDER (PRIVILEGED, CAPABILITY_PROFILE);
-    returns (container id, the profile it started with).
+    """Create and start the container (API port published on 127.0.0.1), trying the profiles
+    in ORDER (PRIVILEGED, CAPABILITY_PROFILE); returns (container id, the profile it started
+    with). Whatever attempt does not start is removed again; DindError when none starts.
 
     A profile the engine refuses while the next one works is a step, not an error: one info
     line says which is used; the engine's refusals are in the DindError only when none starts.

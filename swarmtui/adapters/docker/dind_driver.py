@@ -34,7 +34,7 @@ from swarmtui.adapters.docker.dind_container import (
     DindError,
     published_api_url,
     remove_with_retry,
-    start_dind_container_as,
+    start_dind_container,
     wait_dind_api,
 )
 from swarmtui.adapters.docker.engine_setup import engine_client
@@ -54,6 +54,7 @@ from swarmtui.machines.model import (
     MachineRecord,
     MachineStatus,
     StepLog,
+    running_status,
 )
 from swarmtui.machines.store import data_dir, validate_name
 
@@ -223,7 +224,7 @@ class DindDriver:
             order = [known, *(p for p in PROFILES if p != known)]
         else:
             order = list(PROFILES)
-        container_id, used = start_dind_container_as(host, order, log=log, **options)
+        container_id, used = start_dind_container(host, order, log=log, **options)
         if engine_id:
             self._profiles[engine_id] = used
             if used != known:
@@ -276,16 +277,7 @@ class DindDriver:
                 node.close()
         except (docker.errors.DockerException, OSError) as exc:
             return MachineStatus(record.name, "unreachable", message=_short(exc))
-        swarm = info.get("Swarm") or {}
-        return MachineStatus(
-            record.name,
-            "running",
-            engine_version=str(info.get("ServerVersion", "")),
-            swarm_state=str(swarm.get("LocalNodeState", "")),
-            node_id=str(swarm.get("NodeID", "")),
-            engine_url=url,
-            address=address,
-        )
+        return running_status(record.name, info, engine_url=url, address=address)
 
     def start(self, record: MachineRecord, log: StepLog) -> None:
         """Start the container and wait for its engine; a restart publishes the engine API on

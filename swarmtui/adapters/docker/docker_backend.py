@@ -12,6 +12,12 @@ import docker
 import docker.tls
 import requests
 
+from swarmtui.adapters.docker.engine_http import (
+    engine_url,
+    get,
+    raise_for_status,
+    send_config_headers,
+)
 from swarmtui.adapters.docker.errors import MIN_API_VERSION, api_version_tuple, classify
 from swarmtui.adapters.docker.event_stream import EventSubscription
 from swarmtui.adapters.docker.log_stream import LogStream
@@ -57,6 +63,7 @@ class DockerBackend:
             )
         except Exception as exc:
             raise classify(exc, endpoint.display) from exc
+        send_config_headers(self._api)
         self._api.hooks["response"].append(self._count_request)
         self._mutations = Mutations(self._api, endpoint.display)
         version = str(self._api.api_version)
@@ -94,7 +101,7 @@ class DockerBackend:
             (CONNECT_TIMEOUT, PING_READ_TIMEOUT) if self._endpoint.scheme == "tcp" else 10.0
         )
         try:
-            response = self._api._get(self._api._url("/_ping"), timeout=timeout)
+            response = get(self._api, engine_url(self._api, "/_ping"), timeout=timeout)
         except Exception:
             return False
         return bool(response.status_code == 200)
@@ -118,10 +125,10 @@ class DockerBackend:
         JSON is what an idle console would otherwise spend its CPU on.
         """
         try:
-            response = self._api._get(
-                self._api._url(path), params=params, timeout=self._poll_timeout
+            response = get(
+                self._api, engine_url(self._api, path), params=params, timeout=self._poll_timeout
             )
-            self._api._raise_for_status(response)
+            raise_for_status(response)
         except Exception as exc:
             raise classify(exc, self._endpoint.display) from exc
         key = path + json.dumps(params, sort_keys=True)

@@ -2,51 +2,49 @@
 
 from __future__ import annotations
 
-import contextlib
-import socket
+import json
 from collections.abc import Iterator
 from typing import Any
 
 import docker
+import requests
+from urllib3.exceptions import ProtocolError
 
+from swarmtui.adapters.docker.engine_http import engine_url, get, raise_for_status
+from swarmtui.adapters.docker.stream_close import close_streaming_response
 from swarmtui.core.models import SwarmEvent
+
+NO_TIMEOUT = (None, None)  # the stream is as quiet as the swarm: no read timeout
 
 
 class EventSubscription:
-    """Iterates swarm events until closed; close() unblocks the reader on unix, tcp and ssh."""
+    """`GET /events` for swarm events, one JSON object a line; iterates until the engine ends
+    the stream or close() is called (from any thread, on unix, tcp and ssh)."""
 
     def __init__(self, api: docker.APIClient, since: int | None = None) -> None:
-        self._stream = api.events(since=since, filters={"scope": ["swarm"]}, decode=True)
+        params: dict[str, Any] = {"filters": json.dumps({"scope": ["swarm"]})}
+        if since is not None:
+            params["since"] = since
+        self._response = get(
+            api, engine_url(api, "/events"), params=params, stream=True, timeout=NO_TIMEOUT
+        )
         self._closed = False
 
     def __iter__(self) -> Iterator[SwarmEvent]:
-        for raw in self._stream:
-            if self._closed:
-                return
-            if isinstance(raw, dict):
-                yield event_from_json(raw)
+        raise_for_status(self._response)
+        try:
+            for line in self._response.iter_lines():
+                if self._closed:
+                    return
+                raw = json.loads(line) if line else None
+                if isinstance(raw, dict):
+                    yield event_from_json(raw)
+        except (requests.RequestException, ProtocolError, OSError):
+            return  # the connection ended (or was closed): the stream is over
 
     def close(self) -> None:
         self._closed = True
-        response = getattr(self._stream, "_response", None)
-        if response is None or response.raw.closed:
-            return
-        sock_fp: Any = response.raw._fp.fp
-        channel = getattr(sock_fp, "channel", None)
-        if channel is not None:  # ssh:// (paramiko channel)
-            channel.close()
-            return
-        raw = getattr(sock_fp, "raw", None)
-        sock = getattr(raw, "sock", None) or getattr(raw, "_sock", None)
-        if sock is None:
-            sock = getattr(sock_fp, "_sock", None)
-        if sock is not None:
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
-            with contextlib.suppress(OSError):
-                sock.close()
-        with contextlib.suppress(Exception):
-            response.close()
+        close_streaming_response(self._response)
 
 
 def event_from_json(raw: dict[str, Any]) -> SwarmEvent:

@@ -9,15 +9,16 @@ from __future__ import annotations
 import ipaddress
 import re
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import closing
 from dataclasses import dataclass
 from typing import Any
 
 import docker
 
 from swarmtui.adapters.docker.dind_container import (
+    CAPABILITY_FIRST,
     NODE_API_PORT,
     DindError,
     remove_with_retry,
@@ -243,8 +244,9 @@ def _create_node(host: Any, lab: str, node: str, role: str, sshd: bool, log: Log
     # the capability profile is what works instead (docs/test-infrastructure.md), so it is
     # tried first; privileged is the fallback for hosts where the profile does not start.
     try:
-        return start_dind_container(
+        container_id, _ = start_dind_container(
             host,
+            CAPABILITY_FIRST,
             image=NODE_IMAGE,
             name=f"{lab}-{node}",
             hostname=node,
@@ -253,9 +255,9 @@ def _create_node(host: Any, lab: str, node: str, role: str, sshd: bool, log: Log
             network=_network_name(lab),
             address=_node_address(host, lab, role, int(node.removeprefix(role))),
             environment={"SWARMTUI_SSHD": "1" if sshd else "0"},
-            privileged_first=False,
             log=log,
         )
+        return container_id
     except DindError as exc:
         raise LabError(f"cannot start node {lab}-{node}: {exc}") from exc
 
@@ -352,22 +354,12 @@ def _network_name(lab: str) -> str:
     return f"{lab}-net"
 
 
-@contextmanager
-def _host_client() -> Iterator[Any]:
-    client = engine_client()
-    try:
-        yield client
-    finally:
-        client.close()
+def _host_client() -> closing[Any]:
+    return closing(engine_client())
 
 
-@contextmanager
-def _node_client(node: LabNode) -> Iterator[Any]:
-    client = engine_client(node.api_url, timeout=30)
-    try:
-        yield client
-    finally:
-        client.close()
+def _node_client(node: LabNode) -> closing[Any]:
+    return closing(engine_client(node.api_url, timeout=30))
 
 
 def _lab_containers(host: Any, lab: str) -> list[Any]:

@@ -9,6 +9,7 @@ from typing import Any
 import docker
 from urllib3.exceptions import ReadTimeoutError
 
+from swarmtui.adapters.docker.engine_http import engine_url, get, raise_for_status
 from swarmtui.adapters.docker.errors import classify
 from swarmtui.adapters.docker.stream_close import close_streaming_response, underlying_socket
 from swarmtui.logs.chunk_decoder import ChunkDecoder
@@ -57,13 +58,14 @@ class LogStream:
         self.kind = kind
         self.object_id = object_id
         try:
-            self._response = api._get(
-                api._url(PATHS[kind], object_id),
+            self._response = get(
+                api,
+                engine_url(api, PATHS[kind], object_id),
                 params=params,
                 stream=True,
                 timeout=(CONNECT_TIMEOUT, idle_timeout),
             )
-            api._raise_for_status(self._response)
+            raise_for_status(self._response)
         except Exception as exc:
             raise classify(exc, endpoint) from exc
 

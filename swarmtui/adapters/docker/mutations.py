@@ -15,6 +15,7 @@ from typing import Any
 import docker
 import docker.errors
 
+from swarmtui.adapters.docker.engine_http import post_json
 from swarmtui.adapters.docker.errors import classify
 from swarmtui.core.errors import BackendError, ProblemKind
 
@@ -38,10 +39,7 @@ class Mutations:
             raise classify(exc, self._endpoint) from exc
 
     def _post(self, path: str, data: Any, **params: Any) -> Any:
-        url = self._api._url(path)
-        response = self._api._post_json(url, data=data, params=params)
-        self._api._raise_for_status(response)
-        return response.json() if response.content else None
+        return post_json(self._api, path, data, params)
 
     def _update_with_retry(
         self,

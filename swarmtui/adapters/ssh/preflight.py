@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import shlex
 from dataclasses import dataclass, field
+from typing import Any
 
 from swarmtui.adapters.ssh.ssh_connection import SshSession
 
@@ -18,6 +19,7 @@ SWARM_PORTS: tuple[tuple[int, str], ...] = (
     (4789, "udp"),
 )
 INSTALLABLE_OS = ("debian", "ubuntu")
+DOCKER_INFO = "docker info --format '{{json .}}'"
 _TCP_LISTEN = "0A"
 
 
@@ -73,8 +75,18 @@ class PreflightReport:
         return rows
 
 
-def sudo_prefix(report: PreflightReport) -> str:
-    return "" if report.is_root else "sudo -n "
+def sudo_prefix(needed: bool) -> str:
+    """What goes before a command that needs root: sudo that never waits for a password."""
+    return "sudo -n " if needed else ""
+
+
+def info_json(output: str) -> dict[str, Any]:
+    """The output of DOCKER_INFO as JSON; {} when it is none."""
+    try:
+        data = json.loads(output)
+    except json.JSONDecodeError:
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def run_preflight(session: SshSession) -> PreflightReport:
@@ -104,7 +116,7 @@ def run_preflight(session: SshSession) -> PreflightReport:
                 f"Allow it without one (a sudoers line '{session.target.user} ALL=(ALL) "
                 "NOPASSWD: ALL'), or connect as root."
             )
-    prefix = "" if is_root else "sudo -n "
+    prefix = sudo_prefix(not is_root)
     version = session.run(f"{prefix}docker version --format '{{{{.Server.Version}}}}'")
     docker_version, running = version.stdout.strip(), version.code == 0
     if not running:
@@ -117,11 +129,8 @@ def run_preflight(session: SshSession) -> PreflightReport:
     live_restore: bool | None = None
     swarm_state = ""
     if running:
-        info = session.run(f"{prefix}docker info --format '{{{{json .}}}}'")
-        try:
-            data = json.loads(info.stdout) if info.code == 0 else {}
-        except json.JSONDecodeError:
-            data = {}
+        info = session.run(prefix + DOCKER_INFO)
+        data = info_json(info.stdout) if info.code == 0 else {}
         live_restore = data.get("LiveRestoreEnabled")
         swarm_state = str((data.get("Swarm") or {}).get("LocalNodeState", ""))
         if live_restore:

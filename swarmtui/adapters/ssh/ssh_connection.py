@@ -10,7 +10,6 @@ confirmed. A changed key is refused (HostKeyChanged).
 from __future__ import annotations
 
 import base64
-import contextlib
 import errno
 import getpass
 import hashlib
@@ -393,9 +392,3 @@ def _connect_one(
     transport.set_keepalive(KEEPALIVE_SECONDS)
     server_key = transport.get_remote_server_key()
     return client, fingerprint(server_key)
-
-
-def close_quietly(session: SshSession | None) -> None:
-    if session is not None:
-        with contextlib.suppress(Exception):
-            session.close()

@@ -9,12 +9,17 @@ the user confirmed it (CreateRequest.install_docker), from the distribution's pa
 
 from __future__ import annotations
 
-import json
 import shlex
 import time
 from datetime import UTC, datetime
 
-from swarmtui.adapters.ssh.preflight import PreflightReport, run_preflight
+from swarmtui.adapters.ssh.preflight import (
+    DOCKER_INFO,
+    PreflightReport,
+    info_json,
+    run_preflight,
+    sudo_prefix,
+)
 from swarmtui.adapters.ssh.ssh_connection import (
     CONNECT_TIMEOUT,
     SshSession,
@@ -31,6 +36,7 @@ from swarmtui.machines.model import (
     MachineRecord,
     MachineStatus,
     StepLog,
+    running_status,
 )
 from swarmtui.machines.store import validate_name
 
@@ -149,7 +155,7 @@ class SshDriver:
                 f"swarmtui installs Docker only on Debian or Ubuntu, not on {report.os_name}.",
                 "Install Docker Engine on the host yourself.",
             )
-        sudo = "" if report.is_root else "sudo -n "
+        sudo = sudo_prefix(not report.is_root)
         env = "env DEBIAN_FRONTEND=noninteractive"
         for step in (
             f"{sudo}{env} apt-get update -q",
@@ -188,26 +194,15 @@ class SshDriver:
     def status(self, record: MachineRecord) -> MachineStatus:
         try:
             with self._session(record, STATUS_TIMEOUT) as session:
-                sudo = "sudo -n " if record.extra.get("sudo") else ""
-                result = session.run(f"{sudo}docker info --format '{{{{json .}}}}'", timeout=15)
+                sudo = sudo_prefix(bool(record.extra.get("sudo")))
+                result = session.run(sudo + DOCKER_INFO, timeout=15)
         except MachineError as exc:
             return MachineStatus(record.name, "unreachable", message=exc.message)
         if result.code != 0:
             return MachineStatus(
                 record.name, "running", message="docker does not answer: " + result.stderr.strip()
             )
-        try:
-            info = json.loads(result.stdout)
-        except json.JSONDecodeError:
-            info = {}
-        swarm = info.get("Swarm") or {}
-        return MachineStatus(
-            record.name,
-            "running",
-            engine_version=str(info.get("ServerVersion", "")),
-            swarm_state=str(swarm.get("LocalNodeState", "")),
-            node_id=str(swarm.get("NodeID", "")),
-        )
+        return running_status(record.name, info_json(result.stdout))
 
     def start(self, record: MachineRecord, log: StepLog) -> None:
         raise MachineError(
@@ -226,7 +221,7 @@ class SshDriver:
         log(f"{record.name}: forgetting {record.address}; the host itself is left unchanged")
 
     def run(self, record: MachineRecord, command: list[str], log: StepLog) -> str:
-        sudo = "sudo -n " if record.extra.get("sudo") else ""
+        sudo = sudo_prefix(bool(record.extra.get("sudo")))
         line = sudo + shlex.join(command)
         shown = mask_secrets(line)
         log(f"{record.name}$ {shown}")

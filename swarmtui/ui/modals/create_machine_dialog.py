@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import fields, replace
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
@@ -41,9 +40,6 @@ from swarmtui.ui.modals.form_modal import FormField, FormModal
 from swarmtui.ui.modals.machine_modal import MachineModal
 from swarmtui.ui.modals.machine_task_modal import machine_error_text
 from swarmtui.ui.session_access import guard
-
-if TYPE_CHECKING:
-    pass
 
 COMMON_FIELDS: tuple[FormField, ...] = (
     ("driver", "Driver", DRIVERS),

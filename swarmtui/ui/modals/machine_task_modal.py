@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from rich.text import Text
 from textual import events, work
@@ -19,9 +19,6 @@ from swarmtui.machines.model import MachineError, StepLog
 from swarmtui.machines.service import MachineService
 from swarmtui.ui.modals.machine_modal import MachineModal
 from swarmtui.ui.session_access import guard
-
-if TYPE_CHECKING:
-    pass
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from typing import ClassVar
 from textual.binding import Binding, BindingType
 
 from swarmtui.display.columns import state_style
+from swarmtui.display.search_pattern import search_pattern
 from swarmtui.display.sorting import (
     UNKNOWN,
     SortKey,
@@ -32,14 +33,6 @@ SORT_BINDINGS: list[BindingType] = [
 ]
 ASCENDING_MARKS = ("↑", "▲")  # title, column header
 DESCENDING_MARKS = ("↓", "▼")
-
-
-def compile_filter(pattern: str) -> re.Pattern[str]:
-    """A case-insensitive regex; text that is not a valid regex matches literally."""
-    try:
-        return re.compile(pattern, re.IGNORECASE)
-    except re.error:
-        return re.compile(re.escape(pattern), re.IGNORECASE)
 
 
 def _no_sort_values(column: str) -> None:
@@ -70,7 +63,7 @@ class ResourceTable(VirtualTable):
 
     def set_filter(self, text: str) -> None:
         self.filter_text = text
-        self._filter = compile_filter(text) if text else None
+        self._filter = search_pattern(text) if text else None
         self.set_rows(self._visible(self._ordered))
         self._update_title()
 
