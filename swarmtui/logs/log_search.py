@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from swarmtui.display.search_pattern import search_pattern
+from swarmtui.core.search_pattern import search_pattern
 
 
 class LogSearch:

@@ -7,7 +7,7 @@ import pytest
 
 from swarmtui.adapters.ssh.preflight import info_json, sudo_prefix
 from swarmtui.core.mapping import json_get
-from swarmtui.display.search_pattern import search_pattern
+from swarmtui.core.search_pattern import search_pattern
 from swarmtui.machines.model import MachineStatus, running_status
 
 INFO = {"ServerVersion": "27.5.1", "Swarm": {"LocalNodeState": "active", "NodeID": "n1"}}

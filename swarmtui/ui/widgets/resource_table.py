@@ -9,8 +9,8 @@ from typing import ClassVar
 
 from textual.binding import Binding, BindingType
 
+from swarmtui.core.search_pattern import search_pattern
 from swarmtui.display.columns import state_style
-from swarmtui.display.search_pattern import search_pattern
 from swarmtui.display.sorting import (
     UNKNOWN,
     SortKey,
