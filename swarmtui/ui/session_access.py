@@ -29,6 +29,15 @@ def session_of(node: MessagePump) -> Session:
     return app.session
 
 
+class SessionUser:
+    """Mixin for screens and widgets that use the session: `self.session`."""
+
+    @property
+    def session(self) -> Session:
+        assert isinstance(self, MessagePump)
+        return session_of(self)
+
+
 def allowed(node: MessagePump, action: str) -> bool:
     """False for a mutating action while the console is read-only."""
     app = node.app

@@ -32,12 +32,11 @@ from swarmtui.machines.model import (
     CreateRequest,
     DockerMissing,
     HostKeyUnknown,
-    MachineError,
     MachineRecord,
     is_question,
 )
 from swarmtui.ui.modals.form_modal import FormField, FormModal
-from swarmtui.ui.modals.machine_modal import MachineModal
+from swarmtui.ui.modals.machine_modal import MachineModal, failure
 from swarmtui.ui.modals.machine_task_modal import machine_error_text
 from swarmtui.ui.session_access import guard
 
@@ -200,11 +199,8 @@ class CreateMachineDialog(FormModal, MachineModal):
         except DockerMissing as exc:
             app.call_from_thread(self._ask_install, exc)
             return
-        except MachineError as exc:
-            app.call_from_thread(self._failed, exc.message, exc.hint)
-            return
         except Exception as exc:  # never a traceback: say what failed
-            app.call_from_thread(self._failed, f"{type(exc).__name__}: {exc}", "")
+            app.call_from_thread(self._failed, *failure(exc))
             return
         app.call_from_thread(self._created, record)
 

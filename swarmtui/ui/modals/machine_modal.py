@@ -6,20 +6,26 @@ from __future__ import annotations
 
 from textual.widgets import Log
 
-from swarmtui.machines.model import StepLog
+from swarmtui.actions.operations import OperationRefused
+from swarmtui.core.errors import BackendError
+from swarmtui.machines.model import MachineError, StepLog
 from swarmtui.machines.service import MachineService
-from swarmtui.session.session import Session
 from swarmtui.ui.modals.operation_modal import OperationModal
-from swarmtui.ui.session_access import session_of
+from swarmtui.ui.session_access import SessionUser
 
 LOG_MAX_LINES = 500
 
 
-class MachineModal(OperationModal):
-    @property
-    def session(self) -> Session:
-        return session_of(self)
+def failure(exc: Exception) -> tuple[str, str]:
+    """(message, hint) to show for machine work that raised EXC; never a traceback."""
+    if isinstance(exc, MachineError):
+        return exc.message, exc.hint
+    if isinstance(exc, BackendError | OperationRefused):
+        return str(exc), ""
+    return f"{type(exc).__name__}: {exc}", ""
 
+
+class MachineModal(SessionUser, OperationModal):
     def machine_service(self) -> MachineService | None:
         """The console's machine service; None (and said so) when it has none."""
         service = self.session.machines

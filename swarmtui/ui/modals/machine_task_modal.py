@@ -15,9 +15,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
 
-from swarmtui.machines.model import MachineError, StepLog
+from swarmtui.machines.model import StepLog
 from swarmtui.machines.service import MachineService
-from swarmtui.ui.modals.machine_modal import MachineModal
+from swarmtui.ui.modals.machine_modal import MachineModal, failure
 from swarmtui.ui.session_access import guard
 
 
@@ -120,11 +120,8 @@ class MachineTaskModal(MachineModal):
         log = self.thread_log()
         try:
             self.session.run_machine_task(choice.command, lambda service: choice.run(service, log))
-        except MachineError as exc:
-            app.call_from_thread(self._failed, exc.message, exc.hint)
-            return
         except Exception as exc:  # never a traceback: say what failed
-            app.call_from_thread(self._failed, f"{type(exc).__name__}: {exc}", "")
+            app.call_from_thread(self._failed, *failure(exc))
             return
         app.call_from_thread(self._succeeded)
 

@@ -18,9 +18,8 @@ from swarmtui.actions.operations import join_command, leave_swarm, rotate_token
 from swarmtui.core.errors import BackendError
 from swarmtui.core.models import ClusterSnapshot
 from swarmtui.core.secrets import mask_secrets
-from swarmtui.session.session import Session
 from swarmtui.ui.modals.operation_modal import ConfirmModal
-from swarmtui.ui.session_access import allowed, guard, session_of
+from swarmtui.ui.session_access import SessionUser, allowed, guard
 
 ROLES = ("worker", "manager")
 KEYS_HINT = (
@@ -44,7 +43,7 @@ def manager_address(snapshot: ClusterSnapshot | None) -> str:
     return snapshot.engine.node_address
 
 
-class JoinTokensScreen(ModalScreen[None]):
+class JoinTokensScreen(SessionUser, ModalScreen[None]):
     BINDINGS = [
         Binding("v", "reveal", "Reveal", id="join_reveal"),
         Binding("w", "copy('worker')", "Copy worker", id="join_copy_worker"),
@@ -61,10 +60,6 @@ class JoinTokensScreen(ModalScreen[None]):
         self.engine = engine or "The engine swarmtui is connected to"
         self.tokens: dict[str, str] = {}
         self.revealed = False
-
-    @property
-    def session(self) -> Session:
-        return session_of(self)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="modal-box") as box:

@@ -17,8 +17,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from swarmtui.actions.journal import JournalEntry
-from swarmtui.session.session import Session
-from swarmtui.ui.session_access import session_of
+from swarmtui.ui.session_access import SessionUser
 
 COLUMNS = ("TIME (UTC)", "RESULT", "COMMAND", "MESSAGE")
 RELOAD_SECONDS = 1.0
@@ -35,7 +34,7 @@ def write_script(path: Path, script: str) -> None:
     os.chmod(path, 0o755)
 
 
-class JournalScreen(Screen[None]):
+class JournalScreen(SessionUser, Screen[None]):
     BINDINGS = [
         Binding("e", "export", "Export script", id="journal_export"),
         Binding("escape", "app.pop_screen", "Back", id="journal_back"),
@@ -44,10 +43,6 @@ class JournalScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__(classes="journal")
         self._shown = -1
-
-    @property
-    def session(self) -> Session:
-        return session_of(self)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="journal-box") as box:

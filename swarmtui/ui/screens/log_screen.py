@@ -18,9 +18,8 @@ from swarmtui.logs.log_parser import notice
 from swarmtui.logs.log_target import LogTarget
 from swarmtui.logs.log_window import WINDOWS, LogWindow, window_named
 from swarmtui.logs.task_labels import TaskLabels
-from swarmtui.session.session import Session
 from swarmtui.ui.gc_tuning import freeze_startup_objects
-from swarmtui.ui.session_access import session_of
+from swarmtui.ui.session_access import SessionUser
 from swarmtui.ui.widgets.log_search_bar import LogSearchBar
 from swarmtui.ui.widgets.log_view import LogView
 
@@ -33,7 +32,7 @@ def _window_binding(key: str, window: LogWindow) -> Binding:
     )
 
 
-class LogScreen(Screen[None]):
+class LogScreen(SessionUser, Screen[None]):
     BINDINGS = [
         Binding("escape", "close", "Close", id="logs_close"),
         Binding("space", "toggle_pause", "Pause", id="logs_pause"),
@@ -59,10 +58,6 @@ class LogScreen(Screen[None]):
         self.follower: LogFollower | None = None
         self.state = "connecting"
         self._status = ""
-
-    @property
-    def session(self) -> Session:
-        return session_of(self)
 
     @property
     def view(self) -> LogView:

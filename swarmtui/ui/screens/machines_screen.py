@@ -21,10 +21,9 @@ from swarmtui.actions.machine_form import (
 )
 from swarmtui.machines.model import MachineError, MachineRecord, MachineStatus, Role, StepLog
 from swarmtui.machines.service import MachineService
-from swarmtui.session.session import Session
 from swarmtui.ui.modals.create_machine_dialog import CreateMachineDialog
 from swarmtui.ui.modals.machine_task_modal import MachineChoice, MachineTaskModal
-from swarmtui.ui.session_access import allowed, guard, session_of
+from swarmtui.ui.session_access import SessionUser, allowed, guard
 
 COLUMNS = ("NAME", "DRIVER", "ADDRESS", "ROLE", "STATE", "ENGINE", "SWARM", "MESSAGE")
 REFRESH_SECONDS = 3.0
@@ -44,7 +43,7 @@ def in_swarm(status: MachineStatus) -> bool:
     return status.swarm_state in ("active", "pending", "error")
 
 
-class MachinesScreen(Screen[None]):
+class MachinesScreen(SessionUser, Screen[None]):
     BINDINGS = [
         Binding("c", "create_machine", "Create", id="machines_create"),
         Binding("j", "join_machine", "Join", id="machines_join"),
@@ -61,10 +60,6 @@ class MachinesScreen(Screen[None]):
         self.machines: list[Machine] = []
         self.loaded = False
         self._loading = False
-
-    @property
-    def session(self) -> Session:
-        return session_of(self)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="machines-box") as box:

@@ -16,12 +16,11 @@ from swarmtui.core.errors import ProblemKind
 from swarmtui.core.models import ClusterSnapshot, TaskScope
 from swarmtui.ports import ObjectKind
 from swarmtui.session.model import SessionChange
-from swarmtui.session.session import Session
 from swarmtui.ui.messages import ManagerChanged, SnapshotUpdated, SyncStateUpdated, message_for
 from swarmtui.ui.screens.inspect_screen import InspectScreen
 from swarmtui.ui.screens.join_screen import JoinTokensScreen, manager_address
 from swarmtui.ui.screens.journal_screen import JournalScreen
-from swarmtui.ui.session_access import allowed, guard, session_of
+from swarmtui.ui.session_access import SessionUser, allowed, guard
 from swarmtui.ui.widgets.cluster_header import ClusterHeader, data_age_text
 from swarmtui.ui.widgets.filter_bar import FilterBar
 from swarmtui.ui.widgets.panes import NodesPane, ServicesPane, TasksPane
@@ -33,7 +32,7 @@ NARROW_WIDTH = 110
 AGE_CHECK_SECONDS = 1.0
 
 
-class MainScreen(Screen[None]):
+class MainScreen(SessionUser, Screen[None]):
     AUTO_FOCUS = "#services"  # never the nodes pane first: its focus would scope the tasks
     BINDINGS = [
         Binding("1", "focus_pane('nodes')", "Nodes", show=False, id="focus_nodes"),
@@ -54,10 +53,6 @@ class MainScreen(Screen[None]):
         self._filter_target: ResourceTable | None = None
         self._scope_source: ResourceTable | None = None
         self._unsubscribe: Callable[[], None] | None = None
-
-    @property
-    def session(self) -> Session:
-        return session_of(self)
 
     def compose(self) -> ComposeResult:
         yield ClusterHeader()

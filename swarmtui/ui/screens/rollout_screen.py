@@ -22,15 +22,14 @@ from swarmtui.core.errors import BackendError
 from swarmtui.core.models import ScopeKind, Service, TaskScope
 from swarmtui.display.columns import humanize_age, state_style
 from swarmtui.display.rollout import Rollout, RolloutTask, SlotRollout, rollout_from_json
-from swarmtui.session.session import Session
 from swarmtui.ui.modals.operation_modal import ConfirmModal
-from swarmtui.ui.session_access import allowed, guard, session_of
+from swarmtui.ui.session_access import SessionUser, allowed, guard
 
 POLL_SECONDS = 1.0
 COLUMNS = ("SLOT", "OLD TASK", "NEW TASK", "FAILURES")
 
 
-class RolloutScreen(Screen[None]):
+class RolloutScreen(SessionUser, Screen[None]):
     BINDINGS = [
         Binding("b", "rollback", "Roll back", id="rollout_rollback"),
         Binding("escape", "app.pop_screen", "Back", id="rollout_back"),
@@ -41,10 +40,6 @@ class RolloutScreen(Screen[None]):
         self.service = service
         self.rollout: Rollout | None = None
         self._stop = threading.Event()
-
-    @property
-    def session(self) -> Session:
-        return session_of(self)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="rollout-box") as box:
