@@ -18,11 +18,11 @@ from typing import Any
 
 import docker
 import pytest
+from helpers.machines import forget_machine, leftovers, networks_of, ready_worker
 from helpers.pilot import running, static_text, swarm_app, wait_until
 from textual.widgets import Input, Log, Select
 
 from swarmtui.adapters.docker.dind_driver import (
-    MACHINE_LABEL,
     DindDriver,
     container_name,
     volume_name,
@@ -55,56 +55,6 @@ def far_lab(engine: Any, run_id: str) -> Iterator[Lab]:
 
 def _manager_addr(client: Any) -> str:
     return str(client.info()["Swarm"]["NodeAddr"])
-
-
-def leftovers(engine: Any, name: str) -> list[str]:
-    found = [
-        f"container {c.name}"
-        for c in engine.containers.list(all=True, filters={"label": f"{MACHINE_LABEL}={name}"})
-    ]
-    volumes = engine.volumes.list(filters={"label": f"{MACHINE_LABEL}={name}"})
-    found += [f"volume {v.name}" for v in volumes]
-    return found
-
-
-def forget_machine(engine: Any, manager_url: str, name: str) -> None:
-    """Whatever is left of machine NAME: container, volume, swarm node."""
-    with contextlib.suppress(docker.errors.NotFound):
-        engine.containers.get(container_name(name)).remove(force=True, v=True)
-    with contextlib.suppress(docker.errors.NotFound):
-        engine.volumes.get(volume_name(name)).remove(force=True)
-    client = engine_client(manager_url)
-    try:
-        for node in client.nodes.list():
-            if node.attrs["Description"].get("Hostname") == name:
-                node.remove(force=True)
-    finally:
-        client.close()
-
-
-def ready_worker(manager_url: str, name: str) -> dict[str, Any]:
-    """The manager's node entry of NAME once it is a Ready worker."""
-    client = engine_client(manager_url)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            nodes = [
-                n.attrs
-                for n in client.nodes.list()
-                if n.attrs["Description"].get("Hostname") == name
-            ]
-            if nodes and nodes[0]["Status"]["State"] == "ready":
-                node: dict[str, Any] = nodes[0]
-                return node
-            assert time.monotonic() < deadline, f"{name} not a Ready node: {nodes}"
-            time.sleep(0.5)
-    finally:
-        client.close()
-
-
-def networks_of(engine: Any, name: str) -> list[str]:
-    container = engine.containers.get(container_name(name))
-    return sorted(container.attrs["NetworkSettings"]["Networks"])
 
 
 # --- item 1: placement next to the manager, from the console ------------------------------

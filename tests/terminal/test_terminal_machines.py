@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.machines import forget_machine, leftovers, networks_of, ready_worker
 from helpers.pty_console import CTRL_S, DOWN, ENTER, TAB, PtyConsole
-from test_machines_join_reach import forget_machine, leftovers, networks_of, ready_worker
 
 from swarmtui.adapters.docker.lab import Lab
 
