@@ -7,7 +7,6 @@ Services live on the shared lab (`lab_swarm`); node operations run on a lab of t
 
 from __future__ import annotations
 
-import atexit
 import copy
 import sys
 import threading
@@ -37,8 +36,10 @@ from helpers.swarm import (
     Spec,
     create_service,
     inspect_service,
+    lab_of_run,
     update_service_raw,
 )
+from helpers.waiting import wait_for
 from textual.screen import Screen
 from textual.widgets import Input
 
@@ -46,7 +47,7 @@ from swarmtui.actions.operations import join_command
 from swarmtui.adapters.docker.docker_backend import DockerBackend, connect
 from swarmtui.adapters.docker.engine_setup import engine_client
 from swarmtui.adapters.docker.images import WORKLOAD_IMAGE
-from swarmtui.adapters.docker.lab import Lab, lab_down, lab_up
+from swarmtui.adapters.docker.lab import Lab
 from swarmtui.adapters.docker.mutations import Mutations
 from swarmtui.core.endpoints import Endpoint
 from swarmtui.core.models import Node
@@ -54,24 +55,11 @@ from swarmtui.ui.app import SwarmTuiApp
 from swarmtui.ui.modals.node_actions import NodeMenu
 from swarmtui.ui.modals.operation_modal import ConfirmModal, ImageModal, LabelsModal, ScaleModal
 
-T = TypeVar("T")
 NEVER = "node.labels.swarmtui-never==1"  # matches no node: tasks stay pending, cost nothing
 CONVERGE_TIMEOUT = 60.0
 
 
 # Engine-side helpers (docker-py, never through swarmtui) --------------------------------
-
-
-def poll(probe: Callable[[], T | None], what: str, timeout: float = CONVERGE_TIMEOUT) -> T:
-    """Blocking wait for PROBE to return something truthy (for code outside the app)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = probe()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}")
-        time.sleep(0.2)
 
 
 def service_spec(
@@ -465,7 +453,7 @@ def test_scale_lands_while_another_thread_hammers_the_service(
             if self.first:
                 self.first = False
                 seen = updates[0]
-                poll(lambda: updates[0] > seen or errors, "the hammer's next update", 60)
+                wait_for(lambda: updates[0] > seen or errors, 60, "the hammer's next update")
             return data
 
     api = docker.APIClient(base_url=lab_swarm.manager_url, version="auto", timeout=30)
@@ -664,18 +652,8 @@ def lab_log(message: str) -> None:
 
 @pytest.fixture(scope="module")
 def node_lab(engine: Any, run_id: str) -> Iterator[Lab]:
-    name = f"swarmtui-n{run_id}"
-
-    def remove() -> None:
-        lab_down(name)
-
-    atexit.register(remove)
-    try:
-        yield lab_up(name, 1, 2, log=lab_log)
-    finally:
-        lab_log(f"removing lab {name}")
-        remove()
-        atexit.unregister(remove)
+    with lab_of_run(f"swarmtui-n{run_id}", 1, 2, lab_log) as lab:
+        yield lab
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ join another test is doing, and leaving destroys that lab's swarm.
 
 from __future__ import annotations
 
-import atexit
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +19,7 @@ from helpers.pilot import (
     AppPilot,
     notifications,
     pane,
+    plain,
     press_confirm,
     running,
     select_row,
@@ -33,7 +33,9 @@ from helpers.swarm import (
     Spec,
     create_service,
     inspect_service,
+    lab_of_run,
     remove_services,
+    running_tasks,
     services_named,
     update_service_raw,
 )
@@ -43,7 +45,7 @@ from textual.widgets import DataTable, Input, Select, Static
 
 from swarmtui.adapters.docker.engine_setup import engine_client
 from swarmtui.adapters.docker.images import WORKLOAD_IMAGE
-from swarmtui.adapters.docker.lab import Lab, lab_down, lab_up
+from swarmtui.adapters.docker.lab import Lab
 from swarmtui.core.secrets import TOKEN_RE
 from swarmtui.ui.app import SwarmTuiApp
 from swarmtui.ui.modals.operation_modal import ConfirmModal
@@ -52,7 +54,6 @@ from swarmtui.ui.screens.join_screen import JoinTokensScreen
 from swarmtui.ui.screens.journal_screen import JournalScreen
 from swarmtui.ui.screens.rollout_screen import RolloutScreen
 
-T = TypeVar("T")
 M = TypeVar("M", bound=Screen[Any])
 NEVER = "node.labels.swarmtui-never==1"  # matches no node: tasks stay pending, cost nothing
 CONVERGE_TIMEOUT = 60.0
@@ -62,13 +63,6 @@ SECOND = 1_000_000_000
 # Engine-side helpers (docker-py, never through swarmtui) --------------------------------
 
 
-def running_tasks(client: Any, service_id: str) -> list[Spec]:
-    tasks: list[Spec] = client.api.tasks(filters={"service": service_id})
-    return [
-        t for t in tasks if t["Status"]["State"] == "running" and t["DesiredState"] == "running"
-    ]
-
-
 def swarm_state(client: Any) -> str:
     return str(client.info()["Swarm"]["LocalNodeState"])
 
@@ -76,10 +70,6 @@ def swarm_state(client: Any) -> str:
 def free_port(run_id: str, offset: int) -> int:
     """A published port per run, so runs sharing a lab do not collide."""
     return 30000 + (int(run_id, 16) % 1000) * 4 + offset
-
-
-def text_of(cell: object) -> str:
-    return cell.plain if isinstance(cell, Text) else str(cell)
 
 
 def screen_of(app: SwarmTuiApp, kind: type[M]) -> M:
@@ -105,18 +95,8 @@ def lab_log(message: str) -> None:
 @pytest.fixture(scope="module")
 def tiny_lab(engine: Any, run_id: str) -> Iterator[Lab]:
     """One manager, no workers: its tokens are rotated and it finally leaves its swarm."""
-    name = f"swarmtui-j{run_id}"
-
-    def remove() -> None:
-        lab_down(name)
-
-    atexit.register(remove)
-    try:
-        yield lab_up(name, 1, 0, log=lab_log)
-    finally:
-        lab_log(f"removing lab {name}")
-        remove()
-        atexit.unregister(remove)
+    with lab_of_run(f"swarmtui-j{run_id}", 1, 0, lab_log) as lab:
+        yield lab
 
 
 @pytest.fixture
@@ -250,7 +230,7 @@ async def test_create_a_service_through_the_form(
         def shown() -> bool:
             if service_id not in [row.value for row in services_pane.rows]:
                 return False
-            cells = [text_of(c) for c in services_pane.get_row(service_id)]
+            cells = [plain(c) for c in services_pane.get_row(service_id)]
             return name in cells and "2/2" in cells
 
         await wait_until(pilot, shown, "the new service at 2/2 in the pane", CONVERGE_TIMEOUT)
@@ -410,7 +390,7 @@ async def test_form_validation_errors_send_nothing(
 
 def rollout_rows(screen: RolloutScreen) -> dict[str, list[str]]:
     table: DataTable[Text] = screen.query_one("#rollout-slots", DataTable)
-    return {str(key.value): [text_of(cell) for cell in table.get_row(key)] for key in table.rows}
+    return {str(key.value): [plain(cell) for cell in table.get_row(key)] for key in table.rows}
 
 
 async def test_rollout_view_follows_an_update_then_rolls_back(

@@ -11,7 +11,8 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from helpers.demo_app import DEMO_ENDPOINT, demo_app, header_text, main_painted, wait_for
+from helpers.demo_app import DEMO_ENDPOINT, demo_app, header_text, main_painted
+from helpers.pilot import wait_until
 
 from swarmtui.core.endpoints import Endpoint
 from swarmtui.core.errors import BackendError, ProblemKind
@@ -302,10 +303,10 @@ def test_the_poll_loop_reports_the_election_then_recovers_after_one_switch() -> 
 async def test_the_header_names_the_manager_in_use_and_the_election() -> None:
     app = demo_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: main_painted(app), "the demo painted")
+        await wait_until(pilot, lambda: main_painted(app), "the demo painted")
         assert f"{DEMO_ENDPOINT}  ● live" in header_text(app)
         app.post_message(ManagerSwitched(DEMO_ENDPOINT, M2, electing=True))
-        await wait_for(pilot, lambda: M2 in header_text(app), "the new manager in the header")
+        await wait_until(pilot, lambda: M2 in header_text(app), "the new manager in the header")
         header = header_text(app)
         # the data is still the dead manager's, but the one in use is named
         assert f"{M2}  (failover from {DEMO_ENDPOINT})  ● electing a leader…" in header
