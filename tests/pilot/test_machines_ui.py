@@ -15,7 +15,7 @@ from helpers.demo_app import (
     running_demo,
     wait_main,
 )
-from helpers.pilot import AppPilot, static_text, wait_until
+from helpers.pilot import AppPilot, fill, static_text, wait_until
 from textual.widgets import Button, Log, Select
 from textual.widgets._footer import FooterKey
 
@@ -243,34 +243,39 @@ async def test_failure_shows_explanation_and_hint() -> None:
         assert any(line.startswith("✗ Cannot reach") for line in log_lines(dialog))
 
 
-@pytest.mark.parametrize(
-    ("values", "field", "message"),
-    [
-        ({"name": "Bad Name!"}, "name", "lowercase"),
-        ({"name": "lab-w1"}, "name", "exists already"),
-        ({"name": ""}, "name", "needs a name"),
-        ({"driver": "ssh", "name": "e2", "host": ""}, "host", "SSH host"),
-        ({"driver": "ssh", "name": "e2", "host": "h", "ssh_port": "70000"}, "ssh_port", "65535"),
-        (
-            {"driver": "ssh", "name": "e2", "host": "h", "ssh_key_path": "/nonexistent/key"},
-            "ssh_key_path",
-            "No such key file",
-        ),
-    ],
-)
-async def test_invalid_input_sends_nothing(
-    values: dict[str, str], field: str, message: str
-) -> None:
+INVALID = [
+    ({"name": "Bad Name!"}, "name", "lowercase"),
+    ({"name": "lab-w1"}, "name", "exists already"),
+    ({"name": ""}, "name", "needs a name"),
+    ({"driver": "ssh", "name": "e2", "host": ""}, "host", "SSH host"),
+    ({"driver": "ssh", "name": "e2", "host": "h", "ssh_port": "70000"}, "ssh_port", "65535"),
+    (
+        {"driver": "ssh", "name": "e2", "host": "h", "ssh_key_path": "/nonexistent/key"},
+        "ssh_key_path",
+        "No such key file",
+    ),
+]
+# The fields the cases fill, at their defaults, driver first: each case starts from here.
+BLANK = {"driver": "dind", "name": "", "host": "", "ssh_port": "22", "ssh_key_path": ""}
+
+
+async def test_invalid_input_sends_nothing() -> None:
+    """Each invalid value in turn, in one dialog: the message, the field marked and focused,
+    nothing sent."""
     service = DemoMachineService()
     async with running_demo(machines=service) as (app, pilot):
-        dialog = await open_machine_dialog(pilot, **values)
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert message in static_text(app, "#modal-error")
-        assert dialog.query_one(f"#field-{field}").has_class("-field-invalid")
-        assert app.focused is dialog.query_one(f"#field-{field}")
-        assert sent(service, "create") == []
-        assert not dialog.running
+        dialog = await open_machine_dialog(pilot)
+        for values, field, message in INVALID:
+            for name, value in {**BLANK, **values}.items():
+                fill(dialog, **{name: value})
+                await pilot.pause()
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert message in static_text(app, "#modal-error"), values
+            assert dialog.query_one(f"#field-{field}").has_class("-field-invalid"), values
+            assert app.focused is dialog.query_one(f"#field-{field}"), values
+            assert sent(service, "create") == [], values
+            assert not dialog.running, values
 
 
 def test_validation_without_the_ui() -> None:

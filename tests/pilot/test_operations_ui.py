@@ -16,6 +16,7 @@ from textual.command import CommandPalette
 from textual.widgets import Button, Input, OptionList, Static
 
 from swarmtui.actions.service_form import ServiceFormInput, service_spec, validate_form
+from swarmtui.actions.validation import InputError
 from swarmtui.core.errors import BackendError, ProblemKind
 from swarmtui.demo.cluster import (
     DEMO_MANAGER_TOKEN,
@@ -52,6 +53,8 @@ async def confirm(app: SwarmTuiApp, pilot: AppPilot) -> None:
 # The create-service form ----------------------------------------------------------------
 
 VALID = {"image": "swarmtui-workload:1", "name": "api"}
+# Every field a bad value goes into, at a good value: each case starts from here.
+BASELINE = {**VALID, "replicas": "1", "ports": "", "constraints": "", "env": ""}
 BAD_INPUT = [
     pytest.param({"name": "bad name!"}, "name", "use letters", id="bad-name"),
     pytest.param({"image": "my image"}, "image", "not a valid image", id="image-with-spaces"),
@@ -68,21 +71,32 @@ BAD_INPUT = [
 ]
 
 
-@pytest.mark.parametrize(("values", "field", "message"), BAD_INPUT)
-async def test_bad_input_shows_at_its_field_and_sends_nothing(
-    values: dict[str, str], field: str, message: str
-) -> None:
+async def test_bad_input_shows_at_its_field_and_sends_nothing() -> None:
+    """Each bad value in turn, in one form (the rules themselves are unit tests): the form
+    stays open, the bad field has the focus and shows the message; nothing is sent."""
     backend = DemoBackend()
     async with running_demo(backend) as (app, pilot):
         screen = await open_form(app, pilot)
-        fill(screen, **{**VALID, **values})
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert app.screen is screen, "the form stays open"
-        assert app.focused is screen.query_one(f"#field-{field}"), "the bad field has the focus"
-        error = screen.query_one(f"#error-{field}", Static)
-        assert error.display and message in static_text(app, f"#error-{field}")
-        assert message in static_text(app, "#modal-error")
+        for case in BAD_INPUT:
+            values, field, message = case.values
+            assert isinstance(values, dict), case.id
+            assert isinstance(field, str) and isinstance(message, str), case.id
+            typed = {**BASELINE, **values}
+            with pytest.raises(InputError) as expected:
+                validate_form(ServiceFormInput(**typed))
+            assert expected.value.field == field and message in expected.value.message, case.id
+            fill(screen, **typed)
+            await pilot.pause()
+            assert not screen.query(".-field-invalid"), f"{case.id}: an error left from before"
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert app.screen is screen, f"{case.id}: the form stays open"
+            bad = screen.query_one(f"#field-{field}")
+            assert app.focused is bad, f"{case.id}: the bad field has the focus"
+            error = screen.query_one(f"#error-{field}", Static)
+            assert error.display, case.id
+            assert static_text(app, f"#error-{field}") == expected.value.message, case.id
+            assert expected.value.message in static_text(app, "#modal-error"), case.id
         await pilot.pause(0.2)
         assert backend.demo_mutator.calls == []
         assert app.journal.entries == ()

@@ -11,9 +11,6 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from helpers.demo_app import DEMO_ENDPOINT, demo_app, header_text, main_painted
-from helpers.pilot import wait_until
-
 from swarmtui.core.endpoints import Endpoint
 from swarmtui.core.errors import BackendError, ProblemKind
 from swarmtui.core.models import ClusterSnapshot, EngineInfo, Node, Service, Task, TaskScope
@@ -21,7 +18,6 @@ from swarmtui.demo.cluster import DemoBackend
 from swarmtui.session.failover import ELECTION_GRACE, Failover, ManagerDirectory
 from swarmtui.session.loops import EventPump, run_poll_loop
 from swarmtui.session.refresher import Refresher
-from swarmtui.ui.messages import ManagerSwitched
 
 M1, M2, M3 = "tcp://10.0.0.1:2375", "tcp://10.0.0.2:2375", "tcp://10.0.0.3:2375"
 NAMES = {M1: "manager1", M2: "manager2", M3: "manager3"}
@@ -298,17 +294,3 @@ def test_the_poll_loop_reports_the_election_then_recovers_after_one_switch() -> 
     assert kinds == [ProblemKind.ELECTING, ProblemKind.ELECTING, None]
     assert r.switches == [(M1, M2, True)]
     assert published and published[-1].endpoint == M2
-
-
-async def test_the_header_names_the_manager_in_use_and_the_election() -> None:
-    app = demo_app()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await wait_until(pilot, lambda: main_painted(app), "the demo painted")
-        assert f"{DEMO_ENDPOINT}  ● live" in header_text(app)
-        app.post_message(ManagerSwitched(DEMO_ENDPOINT, M2, electing=True))
-        await wait_until(pilot, lambda: M2 in header_text(app), "the new manager in the header")
-        header = header_text(app)
-        # the data is still the dead manager's, but the one in use is named
-        assert f"{M2}  (failover from {DEMO_ENDPOINT})  ● electing a leader…" in header
-        assert "leader being elected" in header and "leader manager1" not in header
-        assert header.count(DEMO_ENDPOINT) == 1
