@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 from helpers.pilot import record_notifications
-from helpers.swarm import IMAGE_V2, lab_of_run, remove_services
+from helpers.swarm import IMAGE_V2, client_of, lab_of_run, remove_services
 
 from swarmtui.adapters.docker.engine_setup import engine_client, ensure_engine
 from swarmtui.adapters.docker.images import WORKLOAD_IMAGE
@@ -103,9 +103,8 @@ def lab_swarm(engine: Any) -> Iterator[Lab]:
 
 @pytest.fixture(scope="session")
 def manager_client(lab_swarm: Lab) -> Iterator[Any]:
-    client = engine_client(lab_swarm.manager_url)
-    yield client
-    client.close()
+    with client_of(lab_swarm.manager_url) as client:
+        yield client
 
 
 @pytest.fixture(scope="session")

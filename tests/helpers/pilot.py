@@ -7,7 +7,6 @@ long fixed sleeps.
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
@@ -19,6 +18,7 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input, OptionList, Select, Static
 
+from helpers.waiting import Deadline
 from swarmtui.adapters.docker.docker_backend import connect
 from swarmtui.core.config import Config
 from swarmtui.core.endpoints import Endpoint
@@ -88,16 +88,13 @@ async def wait_until(
 
     The pauses start short (most waits on the demo end within a few frames) and grow to STEP,
     so a long wait on a real engine does not probe it too often."""
-    deadline = time.monotonic() + timeout
+    deadline = Deadline(timeout, what)
     pause = min(0.01, step)
-    while True:
-        result = probe()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+    while not (result := probe()):
+        deadline.check()
         await pilot.pause(pause)
         pause = min(pause * 2, step)
+    return result
 
 
 async def wait_screen(pilot: AppPilot, kind: type[S], what: str = "") -> S:

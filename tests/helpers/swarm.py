@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import docker.errors
 
+from swarmtui.adapters.docker.engine_setup import engine_client
 from swarmtui.adapters.docker.images import WORKLOAD_IMAGE
 from swarmtui.adapters.docker.lab import Lab, lab_down, lab_up
 
@@ -99,3 +101,22 @@ def lab_of_run(
         log(f"removing lab {name}")
         remove()
         atexit.unregister(remove)
+
+
+def lab_logger(tag: str) -> Callable[[str], None]:
+    """What a lab reports while it comes up or goes, on stderr, marked with TAG."""
+
+    def log(message: str) -> None:
+        print(f"[{tag}] {message}", file=sys.stderr, flush=True)
+
+    return log
+
+
+@contextlib.contextmanager
+def client_of(url: str) -> Iterator[Any]:
+    """docker-py's client of the engine at URL, closed afterwards."""
+    client = engine_client(url)
+    try:
+        yield client
+    finally:
+        client.close()

@@ -8,7 +8,6 @@ Services live on the shared lab (`lab_swarm`); node operations run on a lab of t
 from __future__ import annotations
 
 import copy
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -34,8 +33,10 @@ from helpers.pilot import (
 )
 from helpers.swarm import (
     Spec,
+    client_of,
     create_service,
     inspect_service,
+    lab_logger,
     lab_of_run,
     update_service_raw,
 )
@@ -646,21 +647,16 @@ async def test_read_only_mode_changes_nothing(
 # Nodes: a lab of their own ----------------------------------------------------------------
 
 
-def lab_log(message: str) -> None:
-    print(f"[node lab] {message}", file=sys.stderr, flush=True)
-
-
 @pytest.fixture(scope="module")
 def node_lab(engine: Any, run_id: str) -> Iterator[Lab]:
-    with lab_of_run(f"swarmtui-n{run_id}", 1, 2, lab_log) as lab:
+    with lab_of_run(f"swarmtui-n{run_id}", 1, 2, lab_logger("node lab")) as lab:
         yield lab
 
 
 @pytest.fixture(scope="module")
 def node_client(node_lab: Lab) -> Iterator[Any]:
-    client = engine_client(node_lab.manager_url)
-    yield client
-    client.close()
+    with client_of(node_lab.manager_url) as client:
+        yield client
 
 
 def node_spec(client: Any, hostname: str) -> Spec:

@@ -9,7 +9,6 @@ join another test is doing, and leaving destroys that lab's swarm.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -31,8 +30,10 @@ from helpers.pilot import (
 )
 from helpers.swarm import (
     Spec,
+    client_of,
     create_service,
     inspect_service,
+    lab_logger,
     lab_of_run,
     remove_services,
     running_tasks,
@@ -43,7 +44,6 @@ from rich.text import Text
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Select, Static
 
-from swarmtui.adapters.docker.engine_setup import engine_client
 from swarmtui.adapters.docker.images import WORKLOAD_IMAGE
 from swarmtui.adapters.docker.lab import Lab
 from swarmtui.core.secrets import TOKEN_RE
@@ -88,22 +88,17 @@ async def wait_screen(pilot: AppPilot, app: SwarmTuiApp, screen: Screen[Any]) ->
 # Fixtures -------------------------------------------------------------------------------
 
 
-def lab_log(message: str) -> None:
-    print(f"[tiny lab] {message}", file=sys.stderr, flush=True)
-
-
 @pytest.fixture(scope="module")
 def tiny_lab(engine: Any, run_id: str) -> Iterator[Lab]:
     """One manager, no workers: its tokens are rotated and it finally leaves its swarm."""
-    with lab_of_run(f"swarmtui-j{run_id}", 1, 0, lab_log) as lab:
+    with lab_of_run(f"swarmtui-j{run_id}", 1, 0, lab_logger("tiny lab")) as lab:
         yield lab
 
 
 @pytest.fixture
 def tiny_client(tiny_lab: Lab) -> Iterator[Any]:
-    client = engine_client(tiny_lab.manager_url)
-    yield client
-    client.close()
+    with client_of(tiny_lab.manager_url) as client:
+        yield client
 
 
 # The create-service form ----------------------------------------------------------------

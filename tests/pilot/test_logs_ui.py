@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from helpers.demo_app import demo_app, swarm_app_of, wait_main
-from helpers.pilot import AppPilot, notifications, wait_until
+from helpers.pilot import AppPilot, notifications, wait_screen, wait_until
 
 from swarmtui.core.config import Config
 from swarmtui.demo.cluster import DemoBackend
@@ -149,11 +149,7 @@ async def test_task_logs_from_the_tasks_pane() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_main(pilot)
         await pilot.press("3", "L")  # the first task of helloworld: running, followed
-        await wait_until(
-            pilot,
-            lambda: isinstance(app.screen, LogScreen) and app.screen.is_mounted,
-            "the log screen",
-        )
+        await wait_screen(pilot, LogScreen, "the log screen")
         screen = app.screen
         assert isinstance(screen, LogScreen)
         assert screen.target.kind == "task"
@@ -167,11 +163,7 @@ async def test_buffer_size_comes_from_the_config() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_main(pilot)
         await pilot.press("2", "L")
-        await wait_until(
-            pilot,
-            lambda: isinstance(app.screen, LogScreen) and app.screen.is_mounted,
-            "the log screen",
-        )
+        await wait_screen(pilot, LogScreen, "the log screen")
         screen = app.screen
         assert isinstance(screen, LogScreen)
         await wait_until(pilot, lambda: screen.view.model.buffer.total == 90, "all lines read")
@@ -184,11 +176,7 @@ async def test_help_lists_the_log_keys() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await open_service_logs(pilot)
         await pilot.press("question_mark")
-        await wait_until(
-            pilot,
-            lambda: isinstance(app.screen, HelpScreen) and app.screen.is_mounted,
-            "the help screen",
-        )
+        await wait_screen(pilot, HelpScreen, "the help screen")
         help_screen = app.screen
         assert isinstance(help_screen, HelpScreen)
         ids = {row[3] for row in help_screen.rows}

@@ -15,7 +15,7 @@ from helpers.demo_app import (
     running_demo,
     wait_main,
 )
-from helpers.pilot import AppPilot, fill, static_text, wait_until
+from helpers.pilot import AppPilot, fill, static_text, wait_screen, wait_until
 from textual.widgets import Button, Log, Select
 from textual.widgets._footer import FooterKey
 
@@ -68,11 +68,7 @@ async def test_create_dind_sends_the_request_and_shows_the_steps() -> None:
     async with running_demo(machines=service) as (app, pilot):
         screen = await open_machines(pilot)
         await pilot.press("c")
-        await wait_until(
-            pilot,
-            lambda: isinstance(app.screen, CreateMachineDialog) and app.screen.is_mounted,
-            "the dialog",
-        )
+        await wait_screen(pilot, CreateMachineDialog, "the dialog")
         dialog = app.screen
         assert isinstance(dialog, CreateMachineDialog)
         await pilot.press(*"worker-3")
@@ -308,11 +304,7 @@ async def test_join_leave_and_retire() -> None:
         assert not isinstance(app.screen, MachineTaskModal)
 
         await pilot.press("j")
-        await wait_until(
-            pilot,
-            lambda: isinstance(app.screen, MachineTaskModal) and app.screen.is_mounted,
-            "join",
-        )
+        await wait_screen(pilot, MachineTaskModal, "join")
         await press_choice(pilot, app, "join-manager")
         assert sent(service, "join") == [("edge-1", "manager")]
         assert app.journal.entries[-1].command == "swarmtui machine join --role manager edge-1"
@@ -324,22 +316,14 @@ async def test_join_leave_and_retire() -> None:
 
         await wait_until(pilot, edge_active, "edge-1 in the swarm")
         await pilot.press("l")
-        await wait_until(
-            pilot,
-            lambda: isinstance(app.screen, MachineTaskModal) and app.screen.is_mounted,
-            "leave",
-        )
+        await wait_screen(pilot, MachineTaskModal, "leave")
         await press_choice(pilot, app, "leave")
         assert sent(service, "leave") == ["edge-1"]
         await pilot.press("escape")
 
         await wait_until(pilot, lambda: app.screen is screen, "the machines view")
         await pilot.press("down", "x")  # lab-w1 is a swarm worker: retired
-        await wait_until(
-            pilot,
-            lambda: isinstance(app.screen, MachineTaskModal) and app.screen.is_mounted,
-            "remove",
-        )
+        await wait_screen(pilot, MachineTaskModal, "remove")
         assert "Retire machine lab-w1?" in static_text(app, "#confirm-question")
         await press_choice(pilot, app, "remove")
         assert sent(service, "retire") == ["lab-w1"]
@@ -351,11 +335,7 @@ async def test_cancel_runs_nothing() -> None:
     async with running_demo(machines=service) as (app, pilot):
         screen = await open_machines(pilot)
         await pilot.press("x")
-        await wait_until(
-            pilot,
-            lambda: isinstance(app.screen, MachineTaskModal) and app.screen.is_mounted,
-            "remove",
-        )
+        await wait_screen(pilot, MachineTaskModal, "remove")
         assert "Remove machine edge-1?" in static_text(app, "#confirm-question")
         await pilot.press("enter")  # Cancel has the focus
         await wait_until(pilot, lambda: app.screen is screen, "the machines view")
@@ -374,11 +354,7 @@ async def test_stop_asks_first_and_runs_only_when_confirmed() -> None:
     async with running_demo(machines=service) as (app, pilot):
         screen = await open_machines(pilot)
         await pilot.press("down", "t")  # lab-w1, a swarm worker
-        await wait_until(
-            pilot,
-            lambda: isinstance(app.screen, MachineTaskModal) and app.screen.is_mounted,
-            "stop",
-        )
+        await wait_screen(pilot, MachineTaskModal, "stop")
         assert static_text(app, "#confirm-question") == "Stop machine lab-w1?"
         assert "goes Down in the swarm" in static_text(app, "#confirm-warning")
         assert static_text(app, "#modal-command") == "$ swarmtui machine stop lab-w1"
@@ -387,11 +363,7 @@ async def test_stop_asks_first_and_runs_only_when_confirmed() -> None:
         assert sent(service, "stop") == []
 
         await pilot.press("t")
-        await wait_until(
-            pilot,
-            lambda: isinstance(app.screen, MachineTaskModal) and app.screen.is_mounted,
-            "stop",
-        )
+        await wait_screen(pilot, MachineTaskModal, "stop")
         modal = app.screen
         assert isinstance(modal, MachineTaskModal)
         await press_choice(pilot, app, "stop")
@@ -418,11 +390,7 @@ async def test_start_runs_at_once_and_is_journaled() -> None:
         await pilot.press("down")
         assert state_of(screen, "lab-w1")[0] == "stopped"
         await pilot.press("s")
-        await wait_until(
-            pilot,
-            lambda: isinstance(app.screen, MachineTaskModal) and app.screen.is_mounted,
-            "start",
-        )
+        await wait_screen(pilot, MachineTaskModal, "start")
         modal = app.screen
         assert isinstance(modal, MachineTaskModal)
         await wait_until(pilot, lambda: modal.succeeded, "the start to succeed")  # nothing pressed
@@ -453,11 +421,7 @@ async def test_an_adopted_host_is_neither_started_nor_stopped() -> None:
         assert screen.selected is not None and screen.selected[0].driver == "ssh"
         for key, button in (("s", ""), ("t", "stop")):
             await pilot.press(key)
-            await wait_until(
-                pilot,
-                lambda: isinstance(app.screen, MachineTaskModal) and app.screen.is_mounted,
-                key,
-            )
+            await wait_screen(pilot, MachineTaskModal, key)
             modal = app.screen
             assert isinstance(modal, MachineTaskModal)
             if button:  # stop asks first, even here
@@ -505,9 +469,7 @@ async def test_read_only_hides_and_refuses_machine_changes() -> None:
 async def test_help_lists_the_machine_keys() -> None:
     async with running_demo(machines=DemoMachineService()) as (app, pilot):
         await pilot.press("question_mark")
-        await wait_until(
-            pilot, lambda: isinstance(app.screen, HelpScreen) and app.screen.is_mounted, "the help"
-        )
+        await wait_screen(pilot, HelpScreen, "the help")
         help_screen = app.screen
         assert isinstance(help_screen, HelpScreen)
         ids = {row[3] for row in help_screen.rows}
@@ -532,11 +494,7 @@ async def test_without_a_machine_service() -> None:
         try:
             await wait_main(pilot)
             await pilot.press("M")
-            await wait_until(
-                pilot,
-                lambda: isinstance(app.screen, MachinesScreen) and app.screen.is_mounted,
-                "the view",
-            )
+            await wait_screen(pilot, MachinesScreen, "the view")
             await wait_until(
                 pilot, lambda: "not available" in static_text(app, "#machines-status"), "status"
             )

@@ -261,19 +261,11 @@ async def test_read_only_refuses_every_mutating_key() -> None:
         assert backend.demo_mutator.calls == []
         # Looking stays allowed: the journal and the rollout view.
         await pilot.press("J")
-        await wait_until(
-            pilot,
-            lambda: isinstance(app.screen, JournalScreen) and app.screen.is_mounted,
-            "the journal",
-        )
+        await wait_screen(pilot, JournalScreen, "the journal")
         await pilot.press("escape")
         app.main_screen.select_object("services", WEB_ID)
         await pilot.press("o")
-        await wait_until(
-            pilot,
-            lambda: isinstance(app.screen, RolloutScreen) and app.screen.is_mounted,
-            "the rollout",
-        )
+        await wait_screen(pilot, RolloutScreen, "the rollout")
         await pilot.press("b")
         await pilot.pause()
         assert isinstance(app.screen, RolloutScreen)
@@ -282,11 +274,7 @@ async def test_read_only_refuses_every_mutating_key() -> None:
 
 async def palette_prompts(app: SwarmTuiApp, pilot: AppPilot) -> list[str]:
     await pilot.press("ctrl+p")
-    await wait_until(
-        pilot,
-        lambda: isinstance(app.screen, CommandPalette) and app.screen.is_mounted,
-        "the palette",
-    )
+    await wait_screen(pilot, CommandPalette, "the palette")
 
     def settled() -> list[str] | None:
         palette = app.screen
@@ -318,11 +306,7 @@ async def test_palette_opens_the_create_form() -> None:
         await pilot.press(*"Create service")
         await pilot.pause(0.3)
         await pilot.press("enter")
-        await wait_until(
-            pilot,
-            lambda: isinstance(app.screen, CreateServiceScreen) and app.screen.is_mounted,
-            "the form",
-        )
+        await wait_screen(pilot, CreateServiceScreen, "the form")
 
 
 # Join tokens ----------------------------------------------------------------------------
@@ -330,11 +314,7 @@ async def test_palette_opens_the_create_form() -> None:
 
 async def open_join(app: SwarmTuiApp, pilot: AppPilot) -> JoinTokensScreen:
     await pilot.press("T")
-    await wait_until(
-        pilot,
-        lambda: isinstance(app.screen, JoinTokensScreen) and app.screen.is_mounted,
-        "the join screen",
-    )
+    await wait_screen(pilot, JoinTokensScreen, "the join screen")
     screen = app.screen
     assert isinstance(screen, JoinTokensScreen)
     await wait_until(pilot, lambda: screen.tokens, "the tokens")
@@ -375,11 +355,7 @@ async def test_rotate_and_leave_are_confirmed() -> None:
     async with running_demo(backend) as (app, pilot):
         screen = await open_join(app, pilot)
         await pilot.press("ctrl+t")
-        await wait_until(
-            pilot,
-            lambda: isinstance(app.screen, ConfirmModal) and app.screen.is_mounted,
-            "the confirmation",
-        )
+        await wait_screen(pilot, ConfirmModal, "the confirmation")
         await pilot.press("escape")  # cancelled: nothing happens
         assert app.screen is screen and backend.demo_mutator.calls == []
         await pilot.press("ctrl+r")
@@ -387,11 +363,7 @@ async def test_rotate_and_leave_are_confirmed() -> None:
         await wait_until(pilot, lambda: app.screen is screen, "back to the join screen")
         assert backend.demo_mutator.calls == [("rotate_join_token", ("worker",))]
         await pilot.press("ctrl+l")
-        await wait_until(
-            pilot,
-            lambda: isinstance(app.screen, ConfirmModal) and app.screen.is_mounted,
-            "the confirmation",
-        )
+        await wait_screen(pilot, ConfirmModal, "the confirmation")
         assert "the last manager leaving destroys the swarm" in static_text(app, "#confirm-warning")
         assert static_text(app, "#modal-command") == "$ docker swarm leave --force"
         await confirm(app, pilot)
@@ -411,11 +383,7 @@ async def test_rollout_polls_then_rolls_back_and_stops_polling_on_close() -> Non
     async with running_demo(backend) as (app, pilot):
         app.main_screen.select_object("services", WEB_ID)
         await pilot.press("o")
-        await wait_until(
-            pilot,
-            lambda: isinstance(app.screen, RolloutScreen) and app.screen.is_mounted,
-            "the rollout",
-        )
+        await wait_screen(pilot, RolloutScreen, "the rollout")
         screen = app.screen
         assert isinstance(screen, RolloutScreen)
         await wait_until(pilot, lambda: screen.rollout is not None, "the first poll")
@@ -451,11 +419,7 @@ async def test_journal_export_has_the_commands_and_no_token(
             f"refused {DEMO_MANAGER_TOKEN}",
         )
         await pilot.press("J")
-        await wait_until(
-            pilot,
-            lambda: isinstance(app.screen, JournalScreen) and app.screen.is_mounted,
-            "the journal",
-        )
+        await wait_screen(pilot, JournalScreen, "the journal")
         await pilot.pause()
         await pilot.press("e")
         await wait_until(pilot, lambda: list(tmp_path.glob("swarmtui-journal-*.sh")), "the file")

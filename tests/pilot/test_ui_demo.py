@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from helpers.demo_app import demo_app, swarm_app_of, wait_main
-from helpers.pilot import AppPilot, wait_until
+from helpers.pilot import AppPilot, wait_screen, wait_until
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.dom import DOMNode
@@ -107,11 +107,7 @@ async def test_remapped_refresh_key(monkeypatch: pytest.MonkeyPatch) -> None:
         await wait_until(pilot, lambda: refreshes == ["refresh"], "f5 to refresh")
         # The help screen shows the remapped key.
         await pilot.press("question_mark")
-        await wait_until(
-            pilot,
-            lambda: isinstance(app.screen, HelpScreen) and app.screen.is_mounted,
-            "the help screen",
-        )
+        await wait_screen(pilot, HelpScreen, "the help screen")
         assert isinstance(app.screen, HelpScreen)
         assert ("main", "f5", "Refresh", "refresh") in app.screen.rows
 
@@ -232,11 +228,7 @@ async def test_help_lists_every_binding() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await wait_main(pilot)
         await pilot.press("question_mark")
-        await wait_until(
-            pilot,
-            lambda: isinstance(app.screen, HelpScreen) and app.screen.is_mounted,
-            "the help screen",
-        )
+        await wait_screen(pilot, HelpScreen, "the help screen")
         help_screen = app.screen
         assert isinstance(help_screen, HelpScreen)
         table = help_screen.query_one(DataTable)
@@ -259,11 +251,7 @@ async def test_help_lists_every_binding() -> None:
         await pilot.press("question_mark")  # `?` again closes it, as escape does
         await wait_until(pilot, lambda: app.screen is app.main_screen, "help closed")
         await pilot.press("question_mark")
-        await wait_until(
-            pilot,
-            lambda: isinstance(app.screen, HelpScreen) and app.screen.is_mounted,
-            "help again",
-        )
+        await wait_screen(pilot, HelpScreen, "help again")
         await pilot.press("escape")
         await wait_until(pilot, lambda: app.screen is app.main_screen, "help closed by escape")
 
@@ -274,11 +262,7 @@ async def test_help_lists_every_binding() -> None:
 async def palette_choose(pilot: AppPilot, query: str) -> None:
     app = swarm_app_of(pilot)
     await pilot.press("ctrl+p")
-    await wait_until(
-        pilot,
-        lambda: isinstance(app.screen, CommandPalette) and app.screen.is_mounted,
-        "the palette",
-    )
+    await wait_screen(pilot, CommandPalette, "the palette")
     await pilot.press(*query)
 
     def first_hit() -> str | None:

@@ -17,7 +17,7 @@ from helpers.demo_app import (
     swarm_app_of,
     wait_main,
 )
-from helpers.pilot import AppPilot, wait_until
+from helpers.pilot import AppPilot, wait_screen, wait_until
 from textual.command import CommandPalette
 from textual.widgets import OptionList
 
@@ -50,12 +50,7 @@ async def inspect_loaded(pilot: AppPilot) -> None:
 
 
 async def problem_shown(pilot: AppPilot) -> None:
-    app = swarm_app_of(pilot)
-    await wait_until(
-        pilot,
-        lambda: isinstance(app.screen, ProblemScreen) and app.screen.is_mounted,
-        "the problem screen",
-    )
+    await wait_screen(pilot, ProblemScreen, "the problem screen")
     await settle(pilot)
 
 
@@ -150,12 +145,7 @@ def test_help(snap_compare: SnapCompare, size: tuple[int, int]) -> None:
     async def run(pilot: AppPilot) -> None:
         await wait_main(pilot)
         await pilot.press("question_mark")
-        app = swarm_app_of(pilot)
-        await wait_until(
-            pilot,
-            lambda: isinstance(app.screen, HelpScreen) and app.screen.is_mounted,
-            "the help screen",
-        )
+        await wait_screen(pilot, HelpScreen, "the help screen")
         await settle(pilot)
 
     check(snap_compare, demo_app(), size, run)
@@ -168,14 +158,10 @@ def test_command_palette(snap_compare: SnapCompare, size: tuple[int, int]) -> No
     async def run(pilot: AppPilot) -> None:
         await wait_main(pilot)
         await pilot.press("ctrl+p")
-        app = swarm_app_of(pilot)
-        await wait_until(
-            pilot,
-            lambda: isinstance(app.screen, CommandPalette) and app.screen.is_mounted,
-            "the palette",
-        )
+        await wait_screen(pilot, CommandPalette, "the palette")
         await settle(pilot)
         await pilot.press(*"service web")
+        app = swarm_app_of(pilot)
 
         def one_hit() -> bool:
             palette = app.screen
@@ -198,12 +184,7 @@ def test_not_in_swarm(snap_compare: SnapCompare, size: tuple[int, int]) -> None:
     """An engine in swarm mode 'inactive': the init-swarm screen."""
 
     async def run(pilot: AppPilot) -> None:
-        app = swarm_app_of(pilot)
-        await wait_until(
-            pilot,
-            lambda: isinstance(app.screen, InitSwarmScreen) and app.screen.is_mounted,
-            "init screen",
-        )
+        await wait_screen(pilot, InitSwarmScreen, "init screen")
         await settle(pilot)
 
     check(snap_compare, demo_app(DemoBackend(swarm_state="inactive")), size, run)

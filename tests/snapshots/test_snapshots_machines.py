@@ -20,7 +20,7 @@ from helpers.demo_app import (
     swarm_app_of,
     wait_main,
 )
-from helpers.pilot import AppPilot, static_text, wait_until
+from helpers.pilot import AppPilot, static_text, wait_screen, wait_until
 from textual.screen import Screen
 from textual.widgets import Input
 
@@ -57,11 +57,8 @@ async def open_dialog(pilot: AppPilot, **values: str) -> CreateMachineDialog:
 def task_modal(keys: tuple[str, ...], kind: type[Screen[Any]] = MachineTaskModal) -> RunBefore:
     async def run(pilot: AppPilot) -> None:
         await machines_view(pilot)
-        app = swarm_app_of(pilot)
         await pilot.press(*keys)
-        await wait_until(
-            pilot, lambda: isinstance(app.screen, kind) and app.screen.is_mounted, kind.__name__
-        )
+        await wait_screen(pilot, kind, kind.__name__)
         await settle(pilot)
 
     return run

@@ -18,7 +18,7 @@ from helpers.demo_app import (
     swarm_app_of,
     wait_main,
 )
-from helpers.pilot import AppPilot, static_text, wait_until
+from helpers.pilot import AppPilot, static_text, wait_screen, wait_until
 from textual.screen import Screen
 
 from swarmtui.demo.cluster import (
@@ -47,9 +47,7 @@ def opened(keys: tuple[str, ...], kind: type[Screen[Any]], ready: str = "") -> R
         await wait_main(pilot)
         app = swarm_app_of(pilot)
         await pilot.press(*keys)
-        await wait_until(
-            pilot, lambda: isinstance(app.screen, kind) and app.screen.is_mounted, kind.__name__
-        )
+        await wait_screen(pilot, kind, kind.__name__)
         if ready:
             await wait_until(pilot, lambda: ready in static_text(app, "#modal-error"), ready)
         await settle(pilot)
@@ -169,11 +167,7 @@ def test_journal(snap_compare: SnapCompare, size: tuple[int, int]) -> None:
             "This node is already part of a swarm.",
         )
         await pilot.press("J")
-        await wait_until(
-            pilot,
-            lambda: isinstance(app.screen, JournalScreen) and app.screen.is_mounted,
-            "the journal",
-        )
+        await wait_screen(pilot, JournalScreen, "the journal")
         await settle(pilot)
 
     check(snap_compare, size, run)
