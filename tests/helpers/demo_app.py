@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 import pytest
 from textual.widgets import Input
 
-from helpers.pilot import AppPilot, fill, plain, running, wait_screen, wait_until
+from helpers.pilot import AppPilot, fill, header_text, running, wait_screen, wait_until
 from swarmtui.core.config import Config
 from swarmtui.core.errors import BackendError
 from swarmtui.demo.cluster import DEMO_NOW, DemoBackend
@@ -21,7 +21,7 @@ from swarmtui.ports import ClusterBackend
 from swarmtui.ui.app import SwarmTuiApp
 from swarmtui.ui.modals.create_machine_dialog import CreateMachineDialog
 from swarmtui.ui.screens.machines_screen import MachinesScreen
-from swarmtui.ui.widgets.cluster_header import LIVE, ClusterHeader
+from swarmtui.ui.widgets.cluster_header import LIVE
 from swarmtui.ui.widgets.panes import NodesPane, ServicesPane, TasksPane
 
 DEMO_ENDPOINT = "tcp://127.0.0.1:2375"
@@ -72,10 +72,6 @@ def swarm_app_of(pilot: AppPilot) -> SwarmTuiApp:
     app = pilot.app
     assert isinstance(app, SwarmTuiApp)
     return app
-
-
-def header_text(app: SwarmTuiApp) -> str:
-    return plain(app.main_screen.query_one(ClusterHeader).content)
 
 
 def main_painted(app: SwarmTuiApp, tasks: int = 2) -> bool:

@@ -26,6 +26,7 @@ from swarmtui.core.errors import BackendError
 from swarmtui.ports import ClusterBackend
 from swarmtui.ui.app import SwarmTuiApp
 from swarmtui.ui.screens.problem_screen import ProblemScreen
+from swarmtui.ui.widgets.cluster_header import ClusterHeader
 from swarmtui.ui.widgets.resource_table import ResourceTable
 
 T = TypeVar("T")
@@ -139,6 +140,11 @@ def plain(content: object) -> str:
 def text_of(widget: Static) -> str:
     """The plain text a Static shows."""
     return plain(widget.content)
+
+
+def header_text(app: SwarmTuiApp) -> str:
+    """The plain text of the cluster header of the main screen."""
+    return plain(app.main_screen.query_one(ClusterHeader).content)
 
 
 def static_text(app: App[Any], selector: str) -> str:

@@ -3,8 +3,8 @@ failed over from, and the election (the decision itself is tests/unit/test_failo
 
 from __future__ import annotations
 
-from helpers.demo_app import DEMO_ENDPOINT, demo_app, header_text, main_painted
-from helpers.pilot import wait_until
+from helpers.demo_app import DEMO_ENDPOINT, demo_app, main_painted
+from helpers.pilot import header_text, wait_until
 
 from swarmtui.ui.messages import ManagerSwitched
 
