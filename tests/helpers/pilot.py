@@ -98,6 +98,13 @@ async def wait_until(
     return result
 
 
+def screen_of(app: App[Any], kind: type[S]) -> S:
+    """The active screen, which must be a KIND."""
+    screen = app.screen
+    assert isinstance(screen, kind), f"expected a {kind.__name__}, got {screen!r}"
+    return screen
+
+
 async def wait_screen(pilot: AppPilot, kind: type[S], what: str = "") -> S:
     """Wait until the active screen is a mounted KIND; return it."""
     app = pilot.app

@@ -11,7 +11,7 @@ import copy
 import threading
 import time
 from collections.abc import Callable, Iterator
-from typing import Any, TypeVar
+from typing import Any
 
 import docker
 import docker.errors
@@ -23,6 +23,7 @@ from helpers.pilot import (
     pane,
     press_confirm,
     running,
+    screen_of,
     select_row,
     static_text,
     swarm_app,
@@ -41,7 +42,6 @@ from helpers.swarm import (
     update_service_raw,
 )
 from helpers.waiting import wait_for
-from textual.screen import Screen
 from textual.widgets import Input
 
 from swarmtui.actions.operations import join_command
@@ -111,16 +111,6 @@ def node_named(client: Any, hostname: str) -> Spec | None:
             found: Spec = node
             return found
     return None
-
-
-M = TypeVar("M", bound=Screen[Any])
-
-
-def screen_of(app: SwarmTuiApp, kind: type[M]) -> M:
-    """The active screen, which must be a KIND."""
-    screen = app.screen
-    assert isinstance(screen, kind), f"expected a {kind.__name__}, got {screen!r}"
-    return screen
 
 
 def snapshot_nodes(app: SwarmTuiApp) -> tuple[Node, ...]:

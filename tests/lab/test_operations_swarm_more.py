@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 from helpers.pilot import (
@@ -21,6 +21,7 @@ from helpers.pilot import (
     plain,
     press_confirm,
     running,
+    screen_of,
     select_row,
     static_text,
     swarm_app,
@@ -54,7 +55,6 @@ from swarmtui.ui.screens.join_screen import JoinTokensScreen
 from swarmtui.ui.screens.journal_screen import JournalScreen
 from swarmtui.ui.screens.rollout_screen import RolloutScreen
 
-M = TypeVar("M", bound=Screen[Any])
 NEVER = "node.labels.swarmtui-never==1"  # matches no node: tasks stay pending, cost nothing
 CONVERGE_TIMEOUT = 60.0
 SECOND = 1_000_000_000
@@ -70,12 +70,6 @@ def swarm_state(client: Any) -> str:
 def free_port(run_id: str, offset: int) -> int:
     """A published port per run, so runs sharing a lab do not collide."""
     return 30000 + (int(run_id, 16) % 1000) * 4 + offset
-
-
-def screen_of(app: SwarmTuiApp, kind: type[M]) -> M:
-    screen = app.screen
-    assert isinstance(screen, kind), f"expected a {kind.__name__}, got {screen!r}"
-    return screen
 
 
 async def wait_screen(pilot: AppPilot, app: SwarmTuiApp, screen: Screen[Any]) -> None:
