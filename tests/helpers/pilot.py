@@ -139,6 +139,16 @@ async def select_row(
     assert table.has_focus
 
 
+async def put_cursor_on(pilot: AppPilot, table: ResourceTable, key: str) -> None:
+    """Move the cursor with g and j, as a user would, until KEY is selected."""
+    await pilot.press("g")
+    for _ in range(table.row_count):
+        if table.selected_key == key:
+            return
+        await pilot.press("j")
+    assert table.selected_key == key, f"row {key} not reachable with j"
+
+
 def plain(content: object) -> str:
     """The plain text of what a widget or a table cell holds (a rich Text or a string)."""
     return content.plain if isinstance(content, Text) else str(content)

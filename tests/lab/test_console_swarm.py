@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 from helpers.pilot import (
     SIZE,
-    AppPilot,
     pane,
     problem_of,
+    put_cursor_on,
     running,
     swarm_app,
     text_of,
@@ -73,16 +73,6 @@ def service_id_of(app: SwarmTuiApp, name: str) -> str | None:
     if snapshot is None:
         return None
     return next((s.id for s in snapshot.services if s.name == name), None)
-
-
-async def put_cursor_on(pilot: AppPilot, table: ResourceTable, key: str) -> None:
-    """Move the cursor with g and j, as a user would, until KEY is selected."""
-    await pilot.press("g")
-    for _ in range(table.row_count):
-        if table.selected_key == key:
-            return
-        await pilot.press("j")
-    assert table.selected_key == key, f"row {key} not reachable with j"
 
 
 def current_task_ids(client: Any, service_id: str) -> set[str]:

@@ -9,8 +9,9 @@ from helpers.demo_app import running_demo
 from helpers.pilot import (
     AppPilot,
     choose_option,
+    pane,
     press_confirm,
-    select_row,
+    put_cursor_on,
     static_text,
     wait_modal_closed,
     wait_screen,
@@ -25,7 +26,8 @@ NODE_IDS = {node["Description"]["Hostname"]: str(node["ID"]) for node in NODES_J
 
 
 async def node_menu_choice(pilot: AppPilot, app: SwarmTuiApp, hostname: str, choice: str) -> None:
-    await select_row(pilot, app, "nodes", NODE_IDS[hostname], hostname)
+    await pilot.press("1")
+    await put_cursor_on(pilot, pane(app, "nodes"), NODE_IDS[hostname])
     await pilot.press("m")
     await wait_screen(pilot, NodeMenu)
     await choose_option(pilot, app, choice)
