@@ -6,7 +6,6 @@ afterwards; without it every run gets a fresh lab that is removed at the end.
 
 from __future__ import annotations
 
-import atexit
 import itertools
 import os
 import re
@@ -19,11 +18,11 @@ from typing import Any
 
 import pytest
 from helpers.pilot import record_notifications
-from helpers.swarm import IMAGE_V2, remove_services
+from helpers.swarm import IMAGE_V2, client_of, lab_of_run, remove_services
 
 from swarmtui.adapters.docker.engine_setup import engine_client, ensure_engine
 from swarmtui.adapters.docker.images import WORKLOAD_IMAGE
-from swarmtui.adapters.docker.lab import Lab, lab_down, lab_up
+from swarmtui.adapters.docker.lab import Lab, lab_up
 
 RUN_ID = secrets.token_hex(3)
 _counter = itertools.count(1)
@@ -98,26 +97,14 @@ def lab_swarm(engine: Any) -> Iterator[Lab]:
     if reuse:
         yield lab_up(reuse, 1, 2, log=lab_log, sshd=True)
         return
-    name = f"swarmtui-t{RUN_ID}"
-
-    def remove() -> None:
-        lab_down(name)
-
-    # The finalizer covers failures; atexit covers exits that skip fixture teardown.
-    atexit.register(remove)
-    try:
-        yield lab_up(name, 1, 2, log=lab_log, sshd=True)
-    finally:
-        lab_log(f"removing lab {name}")
-        remove()
-        atexit.unregister(remove)
+    with lab_of_run(f"swarmtui-t{RUN_ID}", 1, 2, lab_log, sshd=True) as lab:
+        yield lab
 
 
 @pytest.fixture(scope="session")
 def manager_client(lab_swarm: Lab) -> Iterator[Any]:
-    client = engine_client(lab_swarm.manager_url)
-    yield client
-    client.close()
+    with client_of(lab_swarm.manager_url) as client:
+        yield client
 
 
 @pytest.fixture(scope="session")

@@ -6,27 +6,31 @@ with a deadline; none relies on a fixed sleep being long enough.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 
-from rich.text import Text
-from textual.pilot import Pilot
+import pytest
 from textual.widgets import Input
 
+from helpers.pilot import AppPilot, fill, header_text, running, wait_screen, wait_until
 from swarmtui.core.config import Config
 from swarmtui.core.errors import BackendError
 from swarmtui.demo.cluster import DEMO_NOW, DemoBackend
+from swarmtui.machines.service import MachineService
 from swarmtui.ports import ClusterBackend
 from swarmtui.session.session import Session
 from swarmtui.ui.app import SwarmTuiApp
-from swarmtui.ui.widgets.cluster_header import LIVE, ClusterHeader
+from swarmtui.ui.modals.create_machine_dialog import CreateMachineDialog
+from swarmtui.ui.screens.machines_screen import MachinesScreen
+from swarmtui.ui.widgets.cluster_header import LIVE
 from swarmtui.ui.widgets.panes import NodesPane, ServicesPane, TasksPane
 
 DEMO_ENDPOINT = "tcp://127.0.0.1:2375"
-WAIT_TIMEOUT = 20.0
 
-AppPilot = Pilot[None]
 RunBefore = Callable[[AppPilot], Awaitable[None]]
+SnapCompare = Callable[..., bool]
+# The two terminal sizes every snapshot is taken at.
+SIZES = [pytest.param((120, 40), id="120x40"), pytest.param((80, 24), id="80x24")]
 
 
 def demo_app(
@@ -34,6 +38,7 @@ def demo_app(
     *,
     config: Config | None = None,
     startup_error: BackendError | None = None,
+    machines: MachineService | None = None,
 ) -> SwarmTuiApp:
     """The console on BACKEND (the healthy demo cluster by default), its clock frozen."""
     demo = backend if backend is not None else DemoBackend()
@@ -48,30 +53,28 @@ def demo_app(
             endpoint_label=DEMO_ENDPOINT,
             clock=lambda: DEMO_NOW,
             startup_error=startup_error,
+            machines=machines,
         )
     )
+
+
+@asynccontextmanager
+async def running_demo(
+    backend: DemoBackend | None = None,
+    *,
+    read_only: bool = False,
+    machines: MachineService | None = None,
+) -> AsyncIterator[tuple[SwarmTuiApp, AppPilot]]:
+    """The demo console running headless, its main screen painted."""
+    app = demo_app(backend, config=Config(path=None, read_only=read_only), machines=machines)
+    async with running(app, ready=wait_main) as pilot:
+        yield app, pilot
 
 
 def swarm_app_of(pilot: AppPilot) -> SwarmTuiApp:
     app = pilot.app
     assert isinstance(app, SwarmTuiApp)
     return app
-
-
-async def wait_for(
-    pilot: AppPilot, probe: Callable[[], object], what: str, timeout: float = WAIT_TIMEOUT
-) -> None:
-    """Let the app run until PROBE returns something truthy."""
-    deadline = time.monotonic() + timeout
-    while not probe():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
-        await pilot.pause(0.02)
-
-
-def header_text(app: SwarmTuiApp) -> str:
-    content = app.main_screen.query_one(ClusterHeader).content
-    return content.plain if isinstance(content, Text) else str(content)
 
 
 def main_painted(app: SwarmTuiApp, tasks: int = 2) -> bool:
@@ -93,7 +96,7 @@ def main_painted(app: SwarmTuiApp, tasks: int = 2) -> bool:
 
 async def wait_main(pilot: AppPilot, tasks: int = 2) -> None:
     app = swarm_app_of(pilot)
-    await wait_for(pilot, lambda: main_painted(app, tasks), "the main screen to be painted")
+    await wait_until(pilot, lambda: main_painted(app, tasks), "the main screen to be painted")
     await settle(pilot)
 
 
@@ -104,3 +107,26 @@ async def settle(pilot: AppPilot) -> None:
     await pilot.pause()
     await pilot.wait_for_scheduled_animations()
     await pilot.pause()
+
+
+async def open_machines(pilot: AppPilot) -> MachinesScreen:
+    """M on the main screen; wait for the machines view to have loaded."""
+    app = swarm_app_of(pilot)
+    await pilot.press("M")
+
+    def loaded() -> MachinesScreen | None:
+        screen = app.screen
+        return screen if isinstance(screen, MachinesScreen) and screen.loaded else None
+
+    return await wait_until(pilot, loaded, "the machines view")
+
+
+async def open_machine_dialog(pilot: AppPilot, **values: str) -> CreateMachineDialog:
+    """`c` in the machines view, then VALUES set field by field (driver first)."""
+    await open_machines(pilot)
+    await pilot.press("c")
+    dialog = await wait_screen(pilot, CreateMachineDialog, "the dialog")
+    for name, value in values.items():
+        fill(dialog, **{name: value})
+        await pilot.pause()
+    return dialog

@@ -7,8 +7,7 @@ long fixed sleeps.
 from __future__ import annotations
 
 import re
-import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
@@ -16,8 +15,10 @@ import pytest
 from rich.text import Text
 from textual.app import App
 from textual.pilot import Pilot
-from textual.widgets import OptionList, Static
+from textual.screen import Screen
+from textual.widgets import Input, OptionList, Select, Static
 
+from helpers.waiting import Deadline
 from swarmtui.adapters.docker.docker_backend import connect
 from swarmtui.core.config import Config
 from swarmtui.core.endpoints import Endpoint
@@ -26,9 +27,11 @@ from swarmtui.ports import ClusterBackend
 from swarmtui.session.session import Session
 from swarmtui.ui.app import SwarmTuiApp
 from swarmtui.ui.screens.problem_screen import ProblemScreen
+from swarmtui.ui.widgets.cluster_header import ClusterHeader
 from swarmtui.ui.widgets.resource_table import ResourceTable
 
 T = TypeVar("T")
+S = TypeVar("S", bound=Screen[Any])
 SIZE = (120, 40)
 UI_TIMEOUT = 30.0
 PANE_KEYS = {"nodes": "1", "services": "2", "tasks": "3"}
@@ -41,24 +44,36 @@ def swarm_app(
     *,
     read_only: bool = False,
     connector: Callable[[], ClusterBackend] | None = None,
+    refresh_interval: float = 0.5,
 ) -> SwarmTuiApp:
     """The console connected to the manager at URL (or through CONNECTOR)."""
 
     def connect_url() -> ClusterBackend:
         return connect([Endpoint(url, "--host")])
 
-    config = Config(refresh_interval=0.5, read_only=read_only)
+    config = Config(refresh_interval=refresh_interval, read_only=read_only)
     return SwarmTuiApp(Session(connector or connect_url, config, endpoint_label=url))
 
 
+Ready = Callable[[AppPilot], Awaitable[None]]
+
+
+async def first_snapshot(pilot: AppPilot) -> None:
+    app = pilot.app
+    assert isinstance(app, SwarmTuiApp)
+    await wait_until(pilot, lambda: app.main_screen.snapshot is not None, "the first snapshot")
+
+
 @asynccontextmanager
-async def running(app: SwarmTuiApp) -> AsyncIterator[AppPilot]:
-    """Run APP headless, wait for its first snapshot, stop its sync threads afterwards."""
-    async with app.run_test(size=SIZE) as pilot:
+async def running(
+    app: SwarmTuiApp, *, ready: Ready | None = first_snapshot, size: tuple[int, int] = SIZE
+) -> AsyncIterator[AppPilot]:
+    """Run APP headless; wait until READY returns (the first snapshot by default, nothing
+    with None); stop its sync threads afterwards."""
+    async with app.run_test(size=size) as pilot:
         try:
-            await wait_until(
-                pilot, lambda: app.main_screen.snapshot is not None, "the first snapshot"
-            )
+            if ready is not None:
+                await ready(pilot)
             yield pilot
         finally:
             await app.action_quit()
@@ -71,15 +86,35 @@ async def wait_until(
     timeout: float = UI_TIMEOUT,
     step: float = 0.1,
 ) -> T:
-    """Call PROBE until it returns something truthy, letting the app run in between."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = probe()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
-        await pilot.pause(step)
+    """Call PROBE until it returns something truthy, letting the app run in between.
+
+    The pauses start short (most waits on the demo end within a few frames) and grow to STEP,
+    so a long wait on a real engine does not probe it too often."""
+    deadline = Deadline(timeout, what)
+    pause = min(0.01, step)
+    while not (result := probe()):
+        deadline.check()
+        await pilot.pause(pause)
+        pause = min(pause * 2, step)
+    return result
+
+
+def screen_of(app: App[Any], kind: type[S]) -> S:
+    """The active screen, which must be a KIND."""
+    screen = app.screen
+    assert isinstance(screen, kind), f"expected a {kind.__name__}, got {screen!r}"
+    return screen
+
+
+async def wait_screen(pilot: AppPilot, kind: type[S], what: str = "") -> S:
+    """Wait until the active screen is a mounted KIND; return it."""
+    app = pilot.app
+
+    def mounted() -> S | None:
+        screen = app.screen
+        return screen if isinstance(screen, kind) and screen.is_mounted else None
+
+    return await wait_until(pilot, mounted, what or kind.__name__)
 
 
 def pane(app: SwarmTuiApp, name: str) -> ResourceTable:
@@ -105,31 +140,63 @@ async def select_row(
     assert table.has_focus
 
 
-def text_of(widget: Static) -> str:
-    """The plain text a Static shows."""
-    content = widget.content
+async def put_cursor_on(pilot: AppPilot, table: ResourceTable, key: str) -> None:
+    """Move the cursor with g and j, as a user would, until KEY is selected."""
+    await pilot.press("g")
+    for _ in range(table.row_count):
+        if table.selected_key == key:
+            return
+        await pilot.press("j")
+    assert table.selected_key == key, f"row {key} not reachable with j"
+
+
+def plain(content: object) -> str:
+    """The plain text of what a widget or a table cell holds (a rich Text or a string)."""
     return content.plain if isinstance(content, Text) else str(content)
 
 
-def static_text(app: SwarmTuiApp, selector: str) -> str:
+def text_of(widget: Static) -> str:
+    """The plain text a Static shows."""
+    return plain(widget.content)
+
+
+def header_text(app: SwarmTuiApp) -> str:
+    """The plain text of the cluster header of the main screen."""
+    return plain(app.main_screen.query_one(ClusterHeader).content)
+
+
+def static_text(app: App[Any], selector: str) -> str:
     """The plain text of a Static of the active screen."""
     return text_of(app.screen.query_one(selector, Static))
+
+
+def fill(screen: Screen[Any], **values: str) -> None:
+    """Set the form fields #field-NAME of SCREEN (Inputs and Selects) to VALUES, in order."""
+    for name, value in values.items():
+        widget = screen.query_one(f"#field-{name}")
+        if isinstance(widget, Select):
+            widget.value = value
+        else:
+            assert isinstance(widget, Input), name
+            widget.value = value
+
+
+async def wait_problem_screen(pilot: AppPilot) -> ProblemScreen:
+    """Wait for the problem screen to be painted (its advice shown); return it."""
+
+    def shown() -> ProblemScreen | None:
+        screen = pilot.app.screen
+        if isinstance(screen, ProblemScreen) and screen.is_mounted:
+            return screen if screen.query("#problem-next") else None
+        return None
+
+    return await wait_until(pilot, shown, "a problem screen")
 
 
 async def problem_of(app: SwarmTuiApp) -> BackendError:
     """Run APP until it shows its problem screen; the error that screen explains."""
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(
-            pilot,
-            lambda: (
-                isinstance(app.screen, ProblemScreen)
-                and app.screen.is_mounted
-                and app.screen.query("#problem-next")
-            ),
-            "a problem screen",
-        )
-        screen = app.screen
-        assert isinstance(screen, ProblemScreen)
+        screen = await wait_problem_screen(pilot)
         assert text_of(screen.query_one("#problem-message", Static)) == screen.error.message
         assert str(screen.query_one("#problem-box").border_title) == screen.error.kind.value
         return screen.error

@@ -3,20 +3,58 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import docker.errors
+
+from swarmtui.adapters.docker.engine_setup import engine_client
+from swarmtui.adapters.docker.images import WORKLOAD_IMAGE
+from swarmtui.adapters.docker.lab import Lab, lab_down, lab_up
 
 Spec = dict[str, Any]
 IMAGE_V2 = "swarmtui-workload:2"  # a second tag of the workload image, made on every node
 
 
-def create_service(client: Any, spec: Spec) -> str:
+def post_json(client: Any, path: str, body: Spec, params: Spec | None = None) -> Any:
+    """POST BODY as JSON to the engine's API at PATH (with the client's API version), through
+    the requests session docker-py's client is: specs go to the engine exactly as written."""
     api = client.api
-    response = api._post_json(api._url("/services/create"), data=spec)
-    return str(api._result(response, True)["ID"])
+    response = api.post(f"{api.base_url}/v{api.api_version}{path}", json=body, params=params)
+    if not response.ok:
+        try:
+            message = str(response.json()["message"])
+        except (ValueError, KeyError, TypeError):
+            message = response.text.strip()
+        raise docker.errors.APIError(f"POST {path}", response, explanation=message)
+    return response.json() if response.content else None
+
+
+def create_service(client: Any, spec: Spec) -> str:
+    """Create a service from a raw ServiceSpec; its id."""
+    return str(post_json(client, "/services/create", spec)["ID"])
+
+
+def ping_service(client: Any, name: str, replicas: int) -> Any:
+    """A replicated service of the workload image pinging itself (docker-py's Service)."""
+    return client.services.create(
+        WORKLOAD_IMAGE,
+        command=["ping", "127.0.0.1"],
+        name=name,
+        mode={"Replicated": {"Replicas": replicas}},
+        stop_grace_period=1_000_000_000,  # busybox ping as PID 1 ignores SIGTERM
+    )
+
+
+def running_tasks(client: Any, service_id: str) -> list[Spec]:
+    """The tasks of the service that run and are meant to."""
+    tasks: list[Spec] = client.api.tasks(filters={"service": service_id})
+    return [
+        t for t in tasks if t["Status"]["State"] == "running" and t["DesiredState"] == "running"
+    ]
 
 
 def inspect_service(client: Any, service_id: str) -> Spec:
@@ -38,13 +76,47 @@ def remove_services(client: Any, prefix: str) -> None:
 
 def update_service_raw(client: Any, service_id: str, edit: Callable[[Spec], None]) -> None:
     """Someone else's update: inspect, edit, post with the fresh version."""
-    api = client.api
-    current = api.inspect_service(service_id)
+    current = client.api.inspect_service(service_id)
     spec = current["Spec"]
     edit(spec)
-    response = api._post_json(
-        api._url("/services/{0}/update", service_id),
-        data=spec,
-        params={"version": current["Version"]["Index"]},
+    post_json(
+        client, f"/services/{service_id}/update", spec, {"version": current["Version"]["Index"]}
     )
-    api._raise_for_status(response)
+
+
+@contextlib.contextmanager
+def lab_of_run(
+    name: str, managers: int, workers: int, log: Callable[[str], None], **options: Any
+) -> Iterator[Lab]:
+    """A lab brought up for this run and removed after it: by the context's exit, or at the
+    interpreter's exit when a run is cut short and skips fixture teardown."""
+
+    def remove() -> None:
+        lab_down(name)
+
+    atexit.register(remove)
+    try:
+        yield lab_up(name, managers, workers, log=log, **options)
+    finally:
+        log(f"removing lab {name}")
+        remove()
+        atexit.unregister(remove)
+
+
+def lab_logger(tag: str) -> Callable[[str], None]:
+    """What a lab reports while it comes up or goes, on stderr, marked with TAG."""
+
+    def log(message: str) -> None:
+        print(f"[{tag}] {message}", file=sys.stderr, flush=True)
+
+    return log
+
+
+@contextlib.contextmanager
+def client_of(url: str) -> Iterator[Any]:
+    """docker-py's client of the engine at URL, closed afterwards."""
+    client = engine_client(url)
+    try:
+        yield client
+    finally:
+        client.close()

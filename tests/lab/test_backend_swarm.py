@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
+from helpers.swarm import ping_service
+from helpers.waiting import wait_for
 
 from swarmtui.adapters.docker.docker_backend import DockerBackend, connect
 from swarmtui.adapters.docker.errors import MIN_API_VERSION, api_version_tuple
@@ -18,45 +19,7 @@ from swarmtui.core.errors import BackendError, ProblemKind
 from swarmtui.core.models import ScopeKind, Service, Task, TaskScope
 from swarmtui.session.refresher import Refresher, RefreshTimings
 
-T = TypeVar("T")
 CONVERGE_TIMEOUT = 60.0
-
-
-def wait_for(probe: Callable[[], T | None], timeout: float, what: str) -> T:
-    """Call PROBE until it returns something truthy; fail after TIMEOUT seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = probe()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}")
-        time.sleep(0.25)
-
-
-def remove_services(client: Any, prefix: str) -> None:
-    for service in client.services.list():
-        if service.name.startswith(prefix):
-            service.remove()
-
-
-def create_service(client: Any, name: str, replicas: int) -> Any:
-    return client.services.create(
-        WORKLOAD_IMAGE,
-        command=["ping", "127.0.0.1"],
-        name=name,
-        mode={"Replicated": {"Replicas": replicas}},
-        stop_grace_period=1_000_000_000,  # busybox ping as PID 1 ignores SIGTERM
-    )
-
-
-@pytest.fixture
-def prefix(manager_client: Any, unique_name: str) -> Iterator[str]:
-    """Name prefix for this test's services; every service carrying it is removed afterwards."""
-    try:
-        yield unique_name
-    finally:
-        remove_services(manager_client, unique_name)
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +69,7 @@ def test_services_tasks_history_and_inspect(
     backend: DockerBackend, manager_client: Any, prefix: str
 ) -> None:
     name = f"{prefix}-web"
-    created = create_service(manager_client, name, 3)
+    created = ping_service(manager_client, name, 3)
 
     def converged(replicas: int) -> Service | None:
         service = service_named(backend, name)
@@ -204,7 +167,7 @@ def test_steady_state_refresh_cost_does_not_grow_with_services(
 
     def create_many(names: list[str]) -> list[Any]:
         with ThreadPoolExecutor(max_workers=4) as pool:
-            return list(pool.map(lambda n: create_service(manager_client, n, 0), names))
+            return list(pool.map(lambda n: ping_service(manager_client, n, 0), names))
 
     first = create_many([f"{prefix}-{i:02d}" for i in range(2)])
     refresher.set_scope(TaskScope(ScopeKind.SERVICE, first[0].id, first[0].name))

@@ -12,26 +12,30 @@ import stat
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from types import FrameType
 from typing import Any
 
 import pytest
-from helpers.pilot import problem_of
-from rich.text import Text
-from textual.pilot import Pilot
+from helpers.pilot import (
+    SIZE,
+    pane,
+    problem_of,
+    put_cursor_on,
+    running,
+    swarm_app,
+    text_of,
+    wait_until,
+)
+from helpers.swarm import ping_service, remove_services
 from textual.widgets import Input, Static
 
-from swarmtui.adapters.docker.docker_backend import DockerBackend, connect
+from swarmtui.adapters.docker.docker_backend import connect
 from swarmtui.adapters.docker.engine_setup import LOCAL_ENGINE_URL, engine_client
 from swarmtui.adapters.docker.images import WORKLOAD_IMAGE
 from swarmtui.adapters.docker.lab import Lab, lab_down, lab_up
-from swarmtui.core.config import Config
 from swarmtui.core.endpoints import Endpoint
 from swarmtui.core.errors import BackendError, ProblemKind
-from swarmtui.session.session import Session
 from swarmtui.ui.app import SwarmTuiApp
 from swarmtui.ui.screens.init_swarm_screen import InitSwarmScreen
 from swarmtui.ui.screens.inspect_screen import InspectScreen
@@ -40,13 +44,9 @@ from swarmtui.ui.widgets.filter_bar import FilterBar
 from swarmtui.ui.widgets.panes import TasksPane
 from swarmtui.ui.widgets.resource_table import ResourceTable
 
-SIZE = (120, 40)
-UI_TIMEOUT = 30.0
 CONVERGE_TIMEOUT = 60.0
 QUIET_SECONDS = 20.0  # the periodic resync is 45 s apart; polls stop 10 s after a change
 SYNC_LOOPS_FILE = str(Path("swarmtui", "session", "loops.py"))
-
-AppPilot = Pilot[None]
 
 
 def log(message: str) -> None:
@@ -54,43 +54,6 @@ def log(message: str) -> None:
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def lab_app(url: str, refresh_interval: float = 2.0) -> SwarmTuiApp:
-    def connector() -> DockerBackend:
-        return connect([Endpoint(url, "--host")])
-
-    config = Config(refresh_interval=refresh_interval)
-    return SwarmTuiApp(Session(connector, config, endpoint_label=url))
-
-
-@asynccontextmanager
-async def running(app: SwarmTuiApp) -> AsyncIterator[AppPilot]:
-    async with app.run_test(size=SIZE) as pilot:
-        yield pilot
-
-
-async def wait_until(
-    pilot: AppPilot,
-    check: Callable[[], object],
-    what: str,
-    timeout: float = UI_TIMEOUT,
-    step: float = 0.05,
-) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}")
-        await pilot.pause(step)
-
-
-def text_of(widget: Static) -> str:
-    content = widget.content
-    return content.plain if isinstance(content, Text) else str(content)
-
-
-def pane(app: SwarmTuiApp, name: str) -> ResourceTable:
-    return app.main_screen.pane(name)
 
 
 def row_keys(table: ResourceTable) -> list[str]:
@@ -112,44 +75,9 @@ def service_id_of(app: SwarmTuiApp, name: str) -> str | None:
     return next((s.id for s in snapshot.services if s.name == name), None)
 
 
-async def put_cursor_on(pilot: AppPilot, table: ResourceTable, key: str) -> None:
-    """Move the cursor with g and j, as a user would, until KEY is selected."""
-    await pilot.press("g")
-    for _ in range(table.row_count):
-        if table.selected_key == key:
-            return
-        await pilot.press("j")
-    assert table.selected_key == key, f"row {key} not reachable with j"
-
-
-def create_service(client: Any, name: str, replicas: int) -> Any:
-    return client.services.create(
-        WORKLOAD_IMAGE,
-        command=["ping", "127.0.0.1"],
-        name=name,
-        mode={"Replicated": {"Replicas": replicas}},
-        stop_grace_period=1_000_000_000,  # busybox ping as PID 1 ignores SIGTERM
-    )
-
-
-def remove_services(client: Any, prefix: str) -> None:
-    for service in client.services.list():
-        if service.name.startswith(prefix):
-            service.remove()
-
-
 def current_task_ids(client: Any, service_id: str) -> set[str]:
     tasks = client.api.tasks(filters={"service": service_id, "desired-state": "running"})
     return {str(t["ID"]) for t in tasks}
-
-
-@pytest.fixture
-def prefix(manager_client: Any, unique_name: str) -> Iterator[str]:
-    """Name prefix for this test's services; every service carrying it is removed afterwards."""
-    try:
-        yield unique_name
-    finally:
-        remove_services(manager_client, unique_name)
 
 
 # --- the main screen on the lab --------------------------------------------------------------
@@ -159,9 +87,9 @@ async def test_main_screen_shows_nodes_and_services(
     lab_swarm: Lab, manager_client: Any, prefix: str
 ) -> None:
     name = f"{prefix}-web"
-    service = create_service(manager_client, name, 3)
-    app = lab_app(lab_swarm.manager_url)
-    async with running(app) as pilot:
+    service = ping_service(manager_client, name, 3)
+    app = swarm_app(lab_swarm.manager_url, refresh_interval=2.0)
+    async with running(app, ready=None) as pilot:
         nodes = pane(app, "nodes")
         services = pane(app, "services")
         await wait_until(pilot, lambda: nodes.row_count == 3, "3 rows in the nodes pane")
@@ -195,9 +123,9 @@ async def test_navigation_scope_and_inspect(
     lab_swarm: Lab, manager_client: Any, prefix: str
 ) -> None:
     name = f"{prefix}-api"
-    service = create_service(manager_client, name, 2)
-    app = lab_app(lab_swarm.manager_url)
-    async with running(app) as pilot:
+    service = ping_service(manager_client, name, 2)
+    app = swarm_app(lab_swarm.manager_url, refresh_interval=2.0)
+    async with running(app, ready=None) as pilot:
         screen = app.main_screen
         nodes, services, tasks = (pane(app, n) for n in ("nodes", "services", "tasks"))
         assert isinstance(tasks, TasksPane)
@@ -276,11 +204,11 @@ async def test_filter_narrows_the_services_pane(
     lab_swarm: Lab, manager_client: Any, prefix: str
 ) -> None:
     ids = {
-        suffix: create_service(manager_client, f"{prefix}-{suffix}", 0).id
+        suffix: ping_service(manager_client, f"{prefix}-{suffix}", 0).id
         for suffix in ("alpha", "beta", "gamma")
     }
-    app = lab_app(lab_swarm.manager_url)
-    async with running(app) as pilot:
+    app = swarm_app(lab_swarm.manager_url, refresh_interval=2.0)
+    async with running(app, ready=None) as pilot:
         services = pane(app, "services")
         bar = app.main_screen.query_one(FilterBar)
         await wait_until(
@@ -311,7 +239,7 @@ async def test_filter_narrows_the_services_pane(
         assert services.filter_text == pattern
 
         # The filter holds while live updates add rows.
-        delta = create_service(manager_client, f"{prefix}-delta", 0)
+        delta = ping_service(manager_client, f"{prefix}-delta", 0)
         await wait_until(
             pilot,
             lambda: service_id_of(app, f"{prefix}-delta") == delta.id,
@@ -331,9 +259,9 @@ async def test_event_from_another_client_reaches_the_screen_without_a_poll(
     lab_swarm: Lab, manager_client: Any, prefix: str
 ) -> None:
     name = f"{prefix}-scaled"
-    service = create_service(manager_client, name, 1)
-    app = lab_app(lab_swarm.manager_url, refresh_interval=300)
-    async with running(app) as pilot:
+    service = ping_service(manager_client, name, 1)
+    app = swarm_app(lab_swarm.manager_url, refresh_interval=300)
+    async with running(app, ready=None) as pilot:
         services = pane(app, "services")
         await wait_until(
             pilot,
@@ -377,9 +305,9 @@ async def test_event_from_another_client_reaches_the_screen_without_a_poll(
 async def test_cursor_stays_on_the_selected_object(
     lab_swarm: Lab, manager_client: Any, prefix: str
 ) -> None:
-    chosen = create_service(manager_client, f"{prefix}-m", 0)
-    app = lab_app(lab_swarm.manager_url)
-    async with running(app) as pilot:
+    chosen = ping_service(manager_client, f"{prefix}-m", 0)
+    app = swarm_app(lab_swarm.manager_url, refresh_interval=2.0)
+    async with running(app, ready=None) as pilot:
         services = pane(app, "services")
         tasks = pane(app, "tasks")
         assert isinstance(tasks, TasksPane)
@@ -387,7 +315,7 @@ async def test_cursor_stays_on_the_selected_object(
         await pilot.press("2")
         await put_cursor_on(pilot, services, chosen.id)
 
-        before = create_service(manager_client, f"{prefix}-a", 0)  # sorts right before it
+        before = ping_service(manager_client, f"{prefix}-a", 0)  # sorts right before it
         await wait_until(pilot, lambda: before.id in row_keys(services), "the new service")
         keys = row_keys(services)
         assert keys.index(before.id) == keys.index(chosen.id) - 1
@@ -411,7 +339,7 @@ async def test_sort_services_by_name_and_replicas(
     replicas = {"s9": 1, "s10": 0, "s2": 2}
     try:
         ids = {
-            suffix: create_service(manager_client, f"{short}{suffix}", count).id
+            suffix: ping_service(manager_client, f"{short}{suffix}", count).id
             for suffix, count in replicas.items()
         }
         await _sort_services(lab_swarm, manager_client, short, replicas, ids)
@@ -423,8 +351,8 @@ async def _sort_services(
     lab: Lab, client: Any, short: str, replicas: dict[str, int], ids: dict[str, str]
 ) -> None:
     suffix_of = {service_id: suffix for suffix, service_id in ids.items()}
-    app = lab_app(lab.manager_url)
-    async with running(app) as pilot:
+    app = swarm_app(lab.manager_url, refresh_interval=2.0)
+    async with running(app, ready=None) as pilot:
         services = pane(app, "services")
 
         def converged() -> bool:
@@ -485,8 +413,8 @@ async def test_leaving_the_app_ends_its_sync_threads(lab_swarm: Lab) -> None:
     loop's default executor, and a loop still running (or sleeping until the next resync)
     keeps the process from exiting."""
     already = threads_in_sync_loops()
-    app = lab_app(lab_swarm.manager_url, refresh_interval=300)
-    async with running(app) as pilot:
+    app = swarm_app(lab_swarm.manager_url, refresh_interval=300)
+    async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: app.main_screen.snapshot is not None, "a snapshot")
         ours = threads_in_sync_loops() - already
         assert len(ours) == 2, "a poll loop and an event pump"
@@ -515,8 +443,8 @@ async def test_init_swarm_on_an_engine_outside_any_swarm(lab_swarm: Lab, run_id:
         try:
             client.swarm.leave(force=True)
             assert client.info()["Swarm"]["LocalNodeState"] == "inactive"
-            app = lab_app(node.api_url)
-            async with running(app) as pilot:
+            app = swarm_app(node.api_url, refresh_interval=2.0)
+            async with running(app, ready=None) as pilot:
                 # The screen is pushed first and composed a moment later: wait for its field.
                 await wait_until(
                     pilot,
@@ -558,7 +486,7 @@ async def test_init_swarm_on_an_engine_outside_any_swarm(lab_swarm: Lab, run_id:
 
 async def test_a_worker_is_not_a_manager(lab_swarm: Lab) -> None:
     worker = lab_swarm.workers[0]
-    error = await problem_of(lab_app(worker.api_url))
+    error = await problem_of(swarm_app(worker.api_url, refresh_interval=2.0))
     assert error.kind is ProblemKind.NOT_A_MANAGER
     assert worker.api_url in error.message and worker.name in error.message
 

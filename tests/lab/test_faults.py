@@ -13,8 +13,8 @@ from typing import Any
 
 import docker.errors
 import pytest
-from helpers.pilot import AppPilot, pane, running, select_row, swarm_app, wait_until
-from rich.text import Text
+from helpers.pilot import AppPilot, header_text, pane, running, select_row, swarm_app, wait_until
+from helpers.swarm import create_service
 from test_failover import _failover_once
 
 from swarmtui.adapters.docker.docker_backend import DockerBackend, connect
@@ -31,7 +31,6 @@ from swarmtui.session.session import Session
 from swarmtui.ui.app import SwarmTuiApp
 from swarmtui.ui.screens.log_screen import LogScreen
 from swarmtui.ui.screens.problem_screen import ProblemScreen
-from swarmtui.ui.widgets.cluster_header import ClusterHeader
 
 MANAGERS, WORKERS = 3, 2
 COUNTER = 'i=0; while true; do echo "count $i"; i=$((i+1)); sleep 0.2; done'
@@ -114,9 +113,7 @@ def service(lab: Lab, name: str, replicas: int, constraints: list[str]) -> Itera
     service_id = ""
     try:
         with manager_client(lab) as client:
-            api = client.api
-            response = api._post_json(api._url("/services/create"), data=spec)
-            service_id = str(api._result(response, True)["ID"])
+            service_id = create_service(client, spec)
         yield service_id
     finally:
         _remove_service(lab, name)
@@ -146,11 +143,6 @@ def lab_up_status(lab: Lab, node_name: str) -> str:
     if status is None:
         return ""
     return next((n.api_url for n in status.nodes if n.name == node_name), "")
-
-
-def header_text(app: SwarmTuiApp) -> str:
-    content = app.main_screen.query_one(ClusterHeader).content
-    return content.plain if isinstance(content, Text) else str(content)
 
 
 def running_on(app: SwarmTuiApp, service_id: str) -> dict[str, int]:

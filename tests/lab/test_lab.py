@@ -4,27 +4,19 @@ from __future__ import annotations
 
 import socket
 import time
-from collections.abc import Callable
 from functools import partial
 from typing import Any
 
 import pytest
+from helpers.swarm import ping_service, running_tasks
+from helpers.waiting import wait_for
 
 from swarmtui.adapters.docker.engine_setup import engine_client
-from swarmtui.adapters.docker.images import WORKLOAD_IMAGE
 from swarmtui.adapters.docker.lab import LAB_LABEL, Lab, lab_down, lab_status, lab_up
 
 
 def lab_log(message: str) -> None:
     print(f"[lab] {message}", flush=True)
-
-
-def wait_for(check: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}")
-        time.sleep(0.5)
 
 
 def pinged(container: Any) -> bool:
@@ -47,20 +39,10 @@ def test_lab_has_one_manager_and_two_ready_workers(lab_swarm: Lab, manager_clien
 def test_replicated_service_runs_on_every_node(
     lab_swarm: Lab, manager_client: Any, unique_name: str
 ) -> None:
-    service = manager_client.services.create(
-        WORKLOAD_IMAGE,
-        command=["ping", "127.0.0.1"],
-        name=unique_name,
-        mode={"Replicated": {"Replicas": 3}},
-    )
+    service = ping_service(manager_client, unique_name, 3)
     try:
-
-        def running() -> list[dict[str, Any]]:
-            tasks = service.tasks(filters={"desired-state": "running"})
-            return [t for t in tasks if t["Status"]["State"] == "running"]
-
-        wait_for(lambda: len(running()) == 3, 60, "3 running tasks")
-        assert len({t["NodeID"] for t in running()}) == 3
+        wait_for(lambda: len(running_tasks(manager_client, service.id)) == 3, 60, "3 running tasks")
+        assert len({t["NodeID"] for t in running_tasks(manager_client, service.id)}) == 3
         # The tasks really are containers inside the Docker-in-Docker workers.
         for node in lab_swarm.workers:
             client = engine_client(node.api_url)

@@ -23,10 +23,12 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 from helpers.pilot import AppPilot, running, select_row, swarm_app, wait_until
+from helpers.swarm import create_service, running_tasks
+from helpers.waiting import wait_for
 from textual import events
 from textual.worker import WorkerState
 
@@ -44,7 +46,6 @@ from swarmtui.ui.app import SwarmTuiApp
 from swarmtui.ui.screens.log_screen import LogScreen
 from swarmtui.ui.widgets.log_view import LogView
 
-T = TypeVar("T")
 HOSTS = {"manager1", "worker1", "worker2"}
 CONVERGE_TIMEOUT = 90.0
 # Counts up on stdout every 0.2 s, every fifth line also on stderr.
@@ -62,21 +63,10 @@ def log(message: str) -> None:
     print(f"[logs] {message}", file=sys.stderr, flush=True)
 
 
-def poll(probe: Callable[[], T | None], what: str, timeout: float = CONVERGE_TIMEOUT) -> T:
-    deadline = time.monotonic() + timeout
-    while True:
-        result = probe()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}")
-        time.sleep(0.2)
-
-
 # Services (through docker-py, never through swarmtui) ------------------------------------
 
 
-def create_service(
+def start_service(
     client: Any,
     name: str,
     script: str,
@@ -99,23 +89,16 @@ def create_service(
     }
     if log_driver is not None:
         spec["TaskTemplate"]["LogDriver"] = {"Name": log_driver}
-    api = client.api
-    response = api._post_json(api._url("/services/create"), data=spec)
-    service_id = str(api._result(response, True)["ID"])
+    service_id = create_service(client, spec)
     if restart == "none":
         return service_id  # it may end at once: the caller waits for what it needs
 
-    def running_tasks() -> list[Any] | None:
-        tasks = running_tasks_of(client, service_id)
+    def all_running() -> list[Any] | None:
+        tasks = running_tasks(client, service_id)
         return tasks if len(tasks) == replicas else None
 
-    poll(running_tasks, f"{replicas} running tasks of {name}")
+    wait_for(all_running, CONVERGE_TIMEOUT, f"{replicas} running tasks of {name}")
     return service_id
-
-
-def running_tasks_of(client: Any, service_id: str) -> list[Any]:
-    tasks = client.api.tasks(filters={"service": service_id, "desired-state": "running"})
-    return [t for t in tasks if t["Status"]["State"] == "running"]
 
 
 def remove_service(client: Any, service_id: str) -> None:
@@ -134,7 +117,7 @@ def service(
 ) -> Iterator[str]:
     service_id = ""
     try:
-        service_id = create_service(client, name, script, replicas, log_driver, restart)
+        service_id = start_service(client, name, script, replicas, log_driver, restart)
         yield service_id
     finally:
         if service_id:
@@ -335,7 +318,7 @@ async def test_logs_of_a_failed_task_from_the_history(
             tasks = manager_client.api.tasks(filters={"service": service_id})
             return next((t for t in tasks if t["Status"]["State"] == "failed"), None)
 
-        task = poll(failed_task, "the task to fail")
+        task = wait_for(failed_task, CONVERGE_TIMEOUT, "the task to fail")
         app = swarm_app(lab_swarm.manager_url)
         async with running(app) as pilot:
 
@@ -404,7 +387,7 @@ async def test_reopen_after_task_restarts_without_duplicates(
 
             await wait_until(pilot, tasks_with_lines(1), "lines of the first task")
             await wait_until(pilot, more_lines(10), "more lines of the first task")
-            first = running_tasks_of(manager_client, service_id)[0]
+            first = running_tasks(manager_client, service_id)[0]
             kill_task_container(engine, lab_swarm, manager_client, first)
             log(f"killed the container of task {first['ID'][:12]}")
             await wait_until(pilot, tasks_with_lines(2), "lines of the restarted task", 60)
@@ -453,7 +436,7 @@ def test_a_silent_stream_is_reopened_from_the_last_line(
                 lines.extend(follower.drain().lines)
                 return follower.reopened >= 3 and len(lines) >= 5
 
-            poll(enough, "three reopens and five lines", 60)
+            wait_for(enough, 60, "three reopens and five lines")
         finally:
             follower.close()
             reader.join(30)
@@ -609,7 +592,7 @@ def ssh_url(lab_swarm: Lab, engine: Any, tmp_path_factory: pytest.TempPathFactor
             lines = [x for x in done.stdout.splitlines() if x and not x.startswith("#")]
             return "\n".join(lines) + "\n" if lines else None
 
-        (ssh_dir / "known_hosts").write_text(poll(scan, "the manager's ssh host key", 30))
+        (ssh_dir / "known_hosts").write_text(wait_for(scan, 30, "the manager's ssh host key"))
         patch.setenv("HOME", str(home))
         patch.delenv("SSH_AUTH_SOCK", raising=False)
         patch.delenv("DOCKER_CONFIG", raising=False)
@@ -658,7 +641,7 @@ def test_close_from_another_thread_unblocks_the_reader(
 
         reader = threading.Thread(target=read, daemon=True)
         reader.start()
-        poll(lambda: len(lines) >= 12, f"lines over {transport}", 30)
+        wait_for(lambda: len(lines) >= 12, 30, f"lines over {transport}")
         started = time.monotonic()
         stream.close()
         reader.join(30)  # the chatty service never stops: only close() ends the reader

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from helpers.pilot import AppPilot, running, wait_until
+from helpers.swarm import create_service
 from textual.binding import Binding
 
 from swarmtui.actions.operations import Operation, OperationRefused
@@ -183,8 +184,7 @@ def monkey_service(manager_client: Any, run_id: str) -> Iterator[str]:
     }
     api = manager_client.api
     try:
-        response = api._post_json(api._url("/services/create"), data=spec)
-        api._result(response, True)
+        create_service(manager_client, spec)
         yield name
     finally:
         for found in api.services(filters={"name": name}):

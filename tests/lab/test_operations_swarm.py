@@ -7,13 +7,11 @@ Services live on the shared lab (`lab_swarm`); node operations run on a lab of t
 
 from __future__ import annotations
 
-import atexit
 import copy
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from typing import Any, TypeVar
+from typing import Any
 
 import docker
 import docker.errors
@@ -25,6 +23,7 @@ from helpers.pilot import (
     pane,
     press_confirm,
     running,
+    screen_of,
     select_row,
     static_text,
     swarm_app,
@@ -35,18 +34,21 @@ from helpers.pilot import (
 )
 from helpers.swarm import (
     Spec,
+    client_of,
     create_service,
     inspect_service,
+    lab_logger,
+    lab_of_run,
     update_service_raw,
 )
-from textual.screen import Screen
+from helpers.waiting import wait_for
 from textual.widgets import Input
 
 from swarmtui.actions.operations import join_command
 from swarmtui.adapters.docker.docker_backend import DockerBackend, connect
 from swarmtui.adapters.docker.engine_setup import engine_client
 from swarmtui.adapters.docker.images import WORKLOAD_IMAGE
-from swarmtui.adapters.docker.lab import Lab, lab_down, lab_up
+from swarmtui.adapters.docker.lab import Lab
 from swarmtui.adapters.docker.mutations import Mutations
 from swarmtui.core.endpoints import Endpoint
 from swarmtui.core.models import Node
@@ -54,24 +56,11 @@ from swarmtui.ui.app import SwarmTuiApp
 from swarmtui.ui.modals.node_actions import NodeMenu
 from swarmtui.ui.modals.operation_modal import ConfirmModal, ImageModal, LabelsModal, ScaleModal
 
-T = TypeVar("T")
 NEVER = "node.labels.swarmtui-never==1"  # matches no node: tasks stay pending, cost nothing
 CONVERGE_TIMEOUT = 60.0
 
 
 # Engine-side helpers (docker-py, never through swarmtui) --------------------------------
-
-
-def poll(probe: Callable[[], T | None], what: str, timeout: float = CONVERGE_TIMEOUT) -> T:
-    """Blocking wait for PROBE to return something truthy (for code outside the app)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = probe()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}")
-        time.sleep(0.2)
 
 
 def service_spec(
@@ -122,16 +111,6 @@ def node_named(client: Any, hostname: str) -> Spec | None:
             found: Spec = node
             return found
     return None
-
-
-M = TypeVar("M", bound=Screen[Any])
-
-
-def screen_of(app: SwarmTuiApp, kind: type[M]) -> M:
-    """The active screen, which must be a KIND."""
-    screen = app.screen
-    assert isinstance(screen, kind), f"expected a {kind.__name__}, got {screen!r}"
-    return screen
 
 
 def snapshot_nodes(app: SwarmTuiApp) -> tuple[Node, ...]:
@@ -465,7 +444,7 @@ def test_scale_lands_while_another_thread_hammers_the_service(
             if self.first:
                 self.first = False
                 seen = updates[0]
-                poll(lambda: updates[0] > seen or errors, "the hammer's next update", 60)
+                wait_for(lambda: updates[0] > seen or errors, 60, "the hammer's next update")
             return data
 
     api = docker.APIClient(base_url=lab_swarm.manager_url, version="auto", timeout=30)
@@ -658,31 +637,16 @@ async def test_read_only_mode_changes_nothing(
 # Nodes: a lab of their own ----------------------------------------------------------------
 
 
-def lab_log(message: str) -> None:
-    print(f"[node lab] {message}", file=sys.stderr, flush=True)
-
-
 @pytest.fixture(scope="module")
 def node_lab(engine: Any, run_id: str) -> Iterator[Lab]:
-    name = f"swarmtui-n{run_id}"
-
-    def remove() -> None:
-        lab_down(name)
-
-    atexit.register(remove)
-    try:
-        yield lab_up(name, 1, 2, log=lab_log)
-    finally:
-        lab_log(f"removing lab {name}")
-        remove()
-        atexit.unregister(remove)
+    with lab_of_run(f"swarmtui-n{run_id}", 1, 2, lab_logger("node lab")) as lab:
+        yield lab
 
 
 @pytest.fixture(scope="module")
 def node_client(node_lab: Lab) -> Iterator[Any]:
-    client = engine_client(node_lab.manager_url)
-    yield client
-    client.close()
+    with client_of(node_lab.manager_url) as client:
+        yield client
 
 
 def node_spec(client: Any, hostname: str) -> Spec:

@@ -9,19 +9,19 @@ join another test is doing, and leaving destroys that lab's swarm.
 
 from __future__ import annotations
 
-import atexit
-import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 from helpers.pilot import (
     AppPilot,
     notifications,
     pane,
+    plain,
     press_confirm,
     running,
+    screen_of,
     select_row,
     static_text,
     swarm_app,
@@ -31,9 +31,13 @@ from helpers.pilot import (
 )
 from helpers.swarm import (
     Spec,
+    client_of,
     create_service,
     inspect_service,
+    lab_logger,
+    lab_of_run,
     remove_services,
+    running_tasks,
     services_named,
     update_service_raw,
 )
@@ -41,9 +45,8 @@ from rich.text import Text
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Select, Static
 
-from swarmtui.adapters.docker.engine_setup import engine_client
 from swarmtui.adapters.docker.images import WORKLOAD_IMAGE
-from swarmtui.adapters.docker.lab import Lab, lab_down, lab_up
+from swarmtui.adapters.docker.lab import Lab
 from swarmtui.core.secrets import TOKEN_RE
 from swarmtui.ui.app import SwarmTuiApp
 from swarmtui.ui.modals.operation_modal import ConfirmModal
@@ -52,21 +55,12 @@ from swarmtui.ui.screens.join_screen import JoinTokensScreen
 from swarmtui.ui.screens.journal_screen import JournalScreen
 from swarmtui.ui.screens.rollout_screen import RolloutScreen
 
-T = TypeVar("T")
-M = TypeVar("M", bound=Screen[Any])
 NEVER = "node.labels.swarmtui-never==1"  # matches no node: tasks stay pending, cost nothing
 CONVERGE_TIMEOUT = 60.0
 SECOND = 1_000_000_000
 
 
 # Engine-side helpers (docker-py, never through swarmtui) --------------------------------
-
-
-def running_tasks(client: Any, service_id: str) -> list[Spec]:
-    tasks: list[Spec] = client.api.tasks(filters={"service": service_id})
-    return [
-        t for t in tasks if t["Status"]["State"] == "running" and t["DesiredState"] == "running"
-    ]
 
 
 def swarm_state(client: Any) -> str:
@@ -76,16 +70,6 @@ def swarm_state(client: Any) -> str:
 def free_port(run_id: str, offset: int) -> int:
     """A published port per run, so runs sharing a lab do not collide."""
     return 30000 + (int(run_id, 16) % 1000) * 4 + offset
-
-
-def text_of(cell: object) -> str:
-    return cell.plain if isinstance(cell, Text) else str(cell)
-
-
-def screen_of(app: SwarmTuiApp, kind: type[M]) -> M:
-    screen = app.screen
-    assert isinstance(screen, kind), f"expected a {kind.__name__}, got {screen!r}"
-    return screen
 
 
 async def wait_screen(pilot: AppPilot, app: SwarmTuiApp, screen: Screen[Any]) -> None:
@@ -98,32 +82,17 @@ async def wait_screen(pilot: AppPilot, app: SwarmTuiApp, screen: Screen[Any]) ->
 # Fixtures -------------------------------------------------------------------------------
 
 
-def lab_log(message: str) -> None:
-    print(f"[tiny lab] {message}", file=sys.stderr, flush=True)
-
-
 @pytest.fixture(scope="module")
 def tiny_lab(engine: Any, run_id: str) -> Iterator[Lab]:
     """One manager, no workers: its tokens are rotated and it finally leaves its swarm."""
-    name = f"swarmtui-j{run_id}"
-
-    def remove() -> None:
-        lab_down(name)
-
-    atexit.register(remove)
-    try:
-        yield lab_up(name, 1, 0, log=lab_log)
-    finally:
-        lab_log(f"removing lab {name}")
-        remove()
-        atexit.unregister(remove)
+    with lab_of_run(f"swarmtui-j{run_id}", 1, 0, lab_logger("tiny lab")) as lab:
+        yield lab
 
 
 @pytest.fixture
 def tiny_client(tiny_lab: Lab) -> Iterator[Any]:
-    client = engine_client(tiny_lab.manager_url)
-    yield client
-    client.close()
+    with client_of(tiny_lab.manager_url) as client:
+        yield client
 
 
 # The create-service form ----------------------------------------------------------------
@@ -250,7 +219,7 @@ async def test_create_a_service_through_the_form(
         def shown() -> bool:
             if service_id not in [row.value for row in services_pane.rows]:
                 return False
-            cells = [text_of(c) for c in services_pane.get_row(service_id)]
+            cells = [plain(c) for c in services_pane.get_row(service_id)]
             return name in cells and "2/2" in cells
 
         await wait_until(pilot, shown, "the new service at 2/2 in the pane", CONVERGE_TIMEOUT)
@@ -410,7 +379,7 @@ async def test_form_validation_errors_send_nothing(
 
 def rollout_rows(screen: RolloutScreen) -> dict[str, list[str]]:
     table: DataTable[Text] = screen.query_one("#rollout-slots", DataTable)
-    return {str(key.value): [text_of(cell) for cell in table.get_row(key)] for key in table.rows}
+    return {str(key.value): [plain(cell) for cell in table.get_row(key)] for key in table.rows}
 
 
 async def test_rollout_view_follows_an_update_then_rolls_back(

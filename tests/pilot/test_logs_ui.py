@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers.demo_app import AppPilot, demo_app, swarm_app_of, wait_for, wait_main
-from helpers.pilot import notifications
+from helpers.demo_app import demo_app, swarm_app_of, wait_main
+from helpers.pilot import AppPilot, notifications, wait_screen, wait_until
 
 from swarmtui.core.config import Config
 from swarmtui.demo.cluster import DemoBackend
@@ -30,7 +30,7 @@ async def open_service_logs(pilot: AppPilot, lines: int = HELLOWORLD_LINES) -> L
         screen = app.screen
         return isinstance(screen, LogScreen) and len(screen.view.model.buffer) == lines
 
-    await wait_for(pilot, ready, f"{lines} log lines")
+    await wait_until(pilot, ready, f"{lines} log lines")
     screen = app.screen
     assert isinstance(screen, LogScreen)
     return screen
@@ -45,14 +45,14 @@ async def test_time_windows_reopen_the_stream() -> None:
         # Since 1m: only the two running tasks wrote in the last minute (30 lines each).
         await pilot.press("1")
         assert first.closed and screen.window.key == "1m"
-        await wait_for(
+        await wait_until(
             pilot, lambda: len(screen.view.model.buffer) == 60, "60 lines of the last 1m"
         )
         assert "since 1m" in screen._status
         await pilot.press("5")  # all: the failed task's older lines are back
-        await wait_for(pilot, lambda: len(screen.view.model.buffer) == 90, "all lines")
+        await wait_until(pilot, lambda: len(screen.view.model.buffer) == 90, "all lines")
         await pilot.press("0")
-        await wait_for(pilot, lambda: "last 200 lines" in screen._status, "the tail window")
+        await wait_until(pilot, lambda: "last 200 lines" in screen._status, "the tail window")
 
 
 async def test_toggles_pause_and_resume() -> None:
@@ -80,8 +80,8 @@ async def test_save_writes_the_buffer(tmp_path: Path, monkeypatch: pytest.Monkey
         screen = await open_service_logs(pilot)
         await pilot.press("s")
         saved = tmp_path / "swarmtui-logs-service-helloworld-20260101-120000.log"
-        await wait_for(pilot, saved.exists, "the saved file")
-        await wait_for(
+        await wait_until(pilot, saved.exists, "the saved file")
+        await wait_until(
             pilot,
             lambda: any(str(saved) in m for m in notifications(app)),
             "the notification naming the file",
@@ -140,7 +140,7 @@ async def test_escape_closes_the_view_and_its_stream() -> None:
         assert follower is not None and not follower.done
         await pilot.press("escape")
         assert app.screen is app.main_screen
-        await wait_for(pilot, lambda: follower.done, "the follower to end")
+        await wait_until(pilot, lambda: follower.done, "the follower to end")
         assert follower.closed and follower.drain().state == "closed"
 
 
@@ -149,15 +149,11 @@ async def test_task_logs_from_the_tasks_pane() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_main(pilot)
         await pilot.press("3", "L")  # the first task of helloworld: running, followed
-        await wait_for(
-            pilot,
-            lambda: isinstance(app.screen, LogScreen) and app.screen.is_mounted,
-            "the log screen",
-        )
+        await wait_screen(pilot, LogScreen, "the log screen")
         screen = app.screen
         assert isinstance(screen, LogScreen)
         assert screen.target.kind == "task"
-        await wait_for(pilot, lambda: len(screen.view.model.buffer) == 30, "the task's lines")
+        await wait_until(pilot, lambda: len(screen.view.model.buffer) == 30, "the task's lines")
         assert {line.task_id for line in screen.view.model.buffer} == {screen.target.object_id}
         assert screen.state == "following"
 
@@ -167,14 +163,10 @@ async def test_buffer_size_comes_from_the_config() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_main(pilot)
         await pilot.press("2", "L")
-        await wait_for(
-            pilot,
-            lambda: isinstance(app.screen, LogScreen) and app.screen.is_mounted,
-            "the log screen",
-        )
+        await wait_screen(pilot, LogScreen, "the log screen")
         screen = app.screen
         assert isinstance(screen, LogScreen)
-        await wait_for(pilot, lambda: screen.view.model.buffer.total == 90, "all lines read")
+        await wait_until(pilot, lambda: screen.view.model.buffer.total == 90, "all lines read")
         assert len(screen.view.model.buffer) == 50 and screen.view.model.buffer.capacity == 50
         assert screen.view.model.buffer[49].text.endswith("seq=29")
 
@@ -184,11 +176,7 @@ async def test_help_lists_the_log_keys() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await open_service_logs(pilot)
         await pilot.press("question_mark")
-        await wait_for(
-            pilot,
-            lambda: isinstance(app.screen, HelpScreen) and app.screen.is_mounted,
-            "the help screen",
-        )
+        await wait_screen(pilot, HelpScreen, "the help screen")
         help_screen = app.screen
         assert isinstance(help_screen, HelpScreen)
         ids = {row[3] for row in help_screen.rows}

@@ -6,14 +6,17 @@ journaled, stop only once confirmed."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
-from helpers.demo_app import DEMO_ENDPOINT, AppPilot, wait_for, wait_main
-from rich.text import Text
-from textual.widgets import Button, Input, Log, Select, Static
+from helpers.demo_app import (
+    open_machine_dialog,
+    open_machines,
+    running_demo,
+    wait_main,
+)
+from helpers.pilot import AppPilot, fill, static_text, wait_screen, wait_until
+from textual.widgets import Button, Log, Select
 from textual.widgets._footer import FooterKey
 
 from swarmtui.actions.machine_form import CreateForm, validate_create_form
@@ -50,68 +53,8 @@ MUTATING_KEYS = {
 }
 
 
-@asynccontextmanager
-async def running(
-    service: DemoMachineService, read_only: bool = False
-) -> AsyncIterator[tuple[SwarmTuiApp, AppPilot]]:
-    demo = DemoBackend()
-    app = SwarmTuiApp(
-        Session(
-            lambda: demo,
-            Config(path=None, read_only=read_only),
-            endpoint_label=DEMO_ENDPOINT,
-            clock=lambda: DEMO_NOW,
-            machines=service,
-        )
-    )
-    async with app.run_test(size=(120, 40)) as pilot:
-        try:
-            await wait_main(pilot)
-            yield app, pilot
-        finally:
-            await app.action_quit()
-
-
-def text_of(app: SwarmTuiApp, selector: str) -> str:
-    content = app.screen.query_one(selector, Static).content
-    return content.plain if isinstance(content, Text) else str(content)
-
-
 def sent(service: DemoMachineService, kind: str) -> list[object]:
     return [argument for name, argument in service.calls if name == kind]
-
-
-async def open_machines(app: SwarmTuiApp, pilot: AppPilot) -> MachinesScreen:
-    await pilot.press("M")
-
-    def loaded() -> bool:
-        return isinstance(app.screen, MachinesScreen) and app.screen.loaded
-
-    await wait_for(pilot, loaded, "the machines view")
-    screen = app.screen
-    assert isinstance(screen, MachinesScreen)
-    return screen
-
-
-async def open_dialog(app: SwarmTuiApp, pilot: AppPilot, **values: str) -> CreateMachineDialog:
-    await open_machines(app, pilot)
-    await pilot.press("c")
-    await wait_for(
-        pilot,
-        lambda: isinstance(app.screen, CreateMachineDialog) and app.screen.is_mounted,
-        "the dialog",
-    )
-    dialog = app.screen
-    assert isinstance(dialog, CreateMachineDialog)
-    for name, value in values.items():
-        widget = dialog.query_one(f"#field-{name}")
-        if isinstance(widget, Select):
-            widget.value = value
-        else:
-            assert isinstance(widget, Input)
-            widget.value = value
-        await pilot.pause()
-    return dialog
 
 
 def log_lines(dialog: CreateMachineDialog | MachineTaskModal) -> list[str]:
@@ -123,37 +66,33 @@ def log_lines(dialog: CreateMachineDialog | MachineTaskModal) -> list[str]:
 
 async def test_create_dind_sends_the_request_and_shows_the_steps() -> None:
     service = DemoMachineService()
-    async with running(service) as (app, pilot):
-        screen = await open_machines(app, pilot)
+    async with running_demo(machines=service) as (app, pilot):
+        screen = await open_machines(pilot)
         await pilot.press("c")
-        await wait_for(
-            pilot,
-            lambda: isinstance(app.screen, CreateMachineDialog) and app.screen.is_mounted,
-            "the dialog",
-        )
+        await wait_screen(pilot, CreateMachineDialog, "the dialog")
         dialog = app.screen
         assert isinstance(dialog, CreateMachineDialog)
         await pilot.press(*"worker-3")
         dialog.query_one("#field-role", Select).value = "worker"
         await pilot.pause()
         assert not dialog.query_one("#ssh-fields").display
-        assert "swarmtui machine create --driver dind --role worker worker-3" in text_of(
+        assert "swarmtui machine create --driver dind --role worker worker-3" in static_text(
             app, "#modal-command"
         )
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: dialog.created is not None, "the machine")
+        await wait_until(pilot, lambda: dialog.created is not None, "the machine")
         assert sent(service, "create") == [
             CreateRequest(name="worker-3", driver="dind", role="worker")
         ]
         lines = log_lines(dialog)
         assert lines[0].startswith("Using node image")
         assert "worker-3 joined the swarm as a worker" in lines
-        assert "worker-3 is ready" in text_of(app, "#modal-error")
+        assert "worker-3 is ready" in static_text(app, "#modal-error")
         entry = app.session.journal.entries[-1]
         assert entry.ok and "machine create" in entry.command
         await pilot.press("escape")
-        await wait_for(pilot, lambda: app.screen is screen, "the machines view again")
-        await wait_for(
+        await wait_until(pilot, lambda: app.screen is screen, "the machines view again")
+        await wait_until(
             pilot, lambda: "worker-3" in [r.name for r, _ in screen.machines], "the new row"
         )
 
@@ -161,9 +100,8 @@ async def test_create_dind_sends_the_request_and_shows_the_steps() -> None:
 async def test_create_ssh_fingerprint_needs_confirmation() -> None:
     service = DemoMachineService()
     key = Path(__file__)  # any existing file stands for a key file
-    async with running(service) as (app, pilot):
-        dialog = await open_dialog(
-            app,
+    async with running_demo(machines=service) as (app, pilot):
+        dialog = await open_machine_dialog(
             pilot,
             driver="ssh",
             name="edge-2",
@@ -175,9 +113,9 @@ async def test_create_ssh_fingerprint_needs_confirmation() -> None:
         )
         assert dialog.query_one("#ssh-fields").display
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: dialog.pending is not None, "the fingerprint question")
+        await wait_until(pilot, lambda: dialog.pending is not None, "the fingerprint question")
         assert dialog.query_one("#question-box").display
-        assert DEMO_FINGERPRINT in text_of(app, "#question-text")
+        assert DEMO_FINGERPRINT in static_text(app, "#question-text")
         assert app.focused is not None and app.focused.id == "decline"
         first = sent(service, "create")
         assert first == [
@@ -196,7 +134,7 @@ async def test_create_ssh_fingerprint_needs_confirmation() -> None:
         assert len(sent(service, "create")) == 1
 
         await pilot.press("ctrl+t")
-        await wait_for(pilot, lambda: dialog.created is not None, "the machine")
+        await wait_until(pilot, lambda: dialog.created is not None, "the machine")
         requests = sent(service, "create")
         assert len(requests) == 2
         retry = requests[1]
@@ -207,13 +145,13 @@ async def test_create_ssh_fingerprint_needs_confirmation() -> None:
 
 async def test_refused_fingerprint_sends_nothing_more() -> None:
     service = DemoMachineService()
-    async with running(service) as (app, pilot):
-        dialog = await open_dialog(app, pilot, driver="ssh", name="edge-2", host="192.0.2.20")
+    async with running_demo(machines=service) as (app, pilot):
+        dialog = await open_machine_dialog(pilot, driver="ssh", name="edge-2", host="192.0.2.20")
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: dialog.pending is not None, "the fingerprint question")
+        await wait_until(pilot, lambda: dialog.pending is not None, "the fingerprint question")
         await pilot.click("#decline")
-        await wait_for(pilot, lambda: dialog.pending is None, "the refusal")
-        assert "not trusted: nothing was changed" in text_of(app, "#modal-error")
+        await wait_until(pilot, lambda: dialog.pending is None, "the refusal")
+        assert "not trusted: nothing was changed" in static_text(app, "#modal-error")
         assert not dialog.query_one("#question-box").display
         await pilot.press("ctrl+t")  # nothing pending: the key does nothing
         await pilot.pause()
@@ -223,36 +161,36 @@ async def test_refused_fingerprint_sends_nothing_more() -> None:
 
 async def test_docker_is_installed_only_after_confirmation() -> None:
     service = DemoMachineService()
-    async with running(service) as (app, pilot):
-        dialog = await open_dialog(
-            app, pilot, driver="ssh", name="edge-3", host=NO_DOCKER_HOST, ssh_user="admin"
+    async with running_demo(machines=service) as (app, pilot):
+        dialog = await open_machine_dialog(
+            pilot, driver="ssh", name="edge-3", host=NO_DOCKER_HOST, ssh_user="admin"
         )
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: dialog.pending is not None, "the fingerprint question")
+        await wait_until(pilot, lambda: dialog.pending is not None, "the fingerprint question")
         await pilot.press("ctrl+y")  # the install key does nothing while a host key is asked
         await pilot.pause()
         assert len(sent(service, "create")) == 1
         await pilot.press("ctrl+t")
-        await wait_for(
+        await wait_until(
             pilot, lambda: isinstance(dialog.pending, DockerMissing), "the install question"
         )
-        assert "apt-get install -y docker.io" in text_of(app, "#question-text")
+        assert "apt-get install -y docker.io" in static_text(app, "#question-text")
         assert str(dialog.query_one("#accept", Button).label) == "Install Docker"
         assert app.focused is not None and app.focused.id == "decline"
         retry = sent(service, "create")[-1]
         assert isinstance(retry, CreateRequest) and not retry.install_docker
 
         await pilot.press("enter")  # the focused answer: do not install
-        await wait_for(pilot, lambda: dialog.pending is None, "the refusal")
-        assert "Docker was not installed" in text_of(app, "#modal-error")
+        await wait_until(pilot, lambda: dialog.pending is None, "the refusal")
+        assert "Docker was not installed" in static_text(app, "#modal-error")
         assert len(sent(service, "create")) == 2 and dialog.created is None
 
         await pilot.press("ctrl+s")  # the host key is trusted now: straight to the question
-        await wait_for(
+        await wait_until(
             pilot, lambda: isinstance(dialog.pending, DockerMissing), "the install question"
         )
         await pilot.press("ctrl+y")
-        await wait_for(pilot, lambda: dialog.created is not None, "the machine")
+        await wait_until(pilot, lambda: dialog.created is not None, "the machine")
         last = sent(service, "create")[-1]
         assert isinstance(last, CreateRequest) and last.install_docker
         assert any("Docker 28.3.3 installed" in line for line in log_lines(dialog))
@@ -274,12 +212,14 @@ class SwappedKeyService(DemoMachineService):
 
 async def test_another_key_than_the_confirmed_one_is_refused() -> None:
     service = SwappedKeyService()
-    async with running(service) as (app, pilot):
-        dialog = await open_dialog(app, pilot, driver="ssh", name="edge-2", host="192.0.2.20")
+    async with running_demo(machines=service) as (app, pilot):
+        dialog = await open_machine_dialog(pilot, driver="ssh", name="edge-2", host="192.0.2.20")
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: dialog.pending is not None, "the fingerprint question")
+        await wait_until(pilot, lambda: dialog.pending is not None, "the fingerprint question")
         await pilot.press("ctrl+t")
-        await wait_for(pilot, lambda: "Refusing" in text_of(app, "#modal-error"), "the refusal")
+        await wait_until(
+            pilot, lambda: "Refusing" in static_text(app, "#modal-error"), "the refusal"
+        )
         assert dialog.pending is None and dialog.created is None
         assert not dialog.query_one("#question-box").display
         assert len(sent(service, "create")) == 2
@@ -287,45 +227,52 @@ async def test_another_key_than_the_confirmed_one_is_refused() -> None:
 
 async def test_failure_shows_explanation_and_hint() -> None:
     service = DemoMachineService()
-    async with running(service) as (app, pilot):
-        dialog = await open_dialog(app, pilot, driver="ssh", name="edge-9", host=UNREACHABLE_HOST)
+    async with running_demo(machines=service) as (app, pilot):
+        dialog = await open_machine_dialog(
+            pilot, driver="ssh", name="edge-9", host=UNREACHABLE_HOST
+        )
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: "Cannot reach" in text_of(app, "#modal-error"), "error")
-        message = text_of(app, "#modal-error")
+        await wait_until(pilot, lambda: "Cannot reach" in static_text(app, "#modal-error"), "error")
+        message = static_text(app, "#modal-error")
         assert "jump host" in message  # the hint
         assert dialog.query_one("#machine-form").display  # the form is back, to fix and retry
         assert not app.session.journal.entries[-1].ok
         assert any(line.startswith("✗ Cannot reach") for line in log_lines(dialog))
 
 
-@pytest.mark.parametrize(
-    ("values", "field", "message"),
-    [
-        ({"name": "Bad Name!"}, "name", "lowercase"),
-        ({"name": "lab-w1"}, "name", "exists already"),
-        ({"name": ""}, "name", "needs a name"),
-        ({"driver": "ssh", "name": "e2", "host": ""}, "host", "SSH host"),
-        ({"driver": "ssh", "name": "e2", "host": "h", "ssh_port": "70000"}, "ssh_port", "65535"),
-        (
-            {"driver": "ssh", "name": "e2", "host": "h", "ssh_key_path": "/nonexistent/key"},
-            "ssh_key_path",
-            "No such key file",
-        ),
-    ],
-)
-async def test_invalid_input_sends_nothing(
-    values: dict[str, str], field: str, message: str
-) -> None:
+INVALID = [
+    ({"name": "Bad Name!"}, "name", "lowercase"),
+    ({"name": "lab-w1"}, "name", "exists already"),
+    ({"name": ""}, "name", "needs a name"),
+    ({"driver": "ssh", "name": "e2", "host": ""}, "host", "SSH host"),
+    ({"driver": "ssh", "name": "e2", "host": "h", "ssh_port": "70000"}, "ssh_port", "65535"),
+    (
+        {"driver": "ssh", "name": "e2", "host": "h", "ssh_key_path": "/nonexistent/key"},
+        "ssh_key_path",
+        "No such key file",
+    ),
+]
+# The fields the cases fill, at their defaults, driver first: each case starts from here.
+BLANK = {"driver": "dind", "name": "", "host": "", "ssh_port": "22", "ssh_key_path": ""}
+
+
+async def test_invalid_input_sends_nothing() -> None:
+    """Each invalid value in turn, in one dialog: the message, the field marked and focused,
+    nothing sent."""
     service = DemoMachineService()
-    async with running(service) as (app, pilot):
-        dialog = await open_dialog(app, pilot, **values)
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert message in text_of(app, "#modal-error")
-        assert dialog.query_one(f"#field-{field}").has_class("-field-invalid")
-        assert app.focused is dialog.query_one(f"#field-{field}")
-        assert sent(service, "create") == []
-        assert not dialog.running
+    async with running_demo(machines=service) as (app, pilot):
+        dialog = await open_machine_dialog(pilot)
+        for values, field, message in INVALID:
+            for name, value in {**BLANK, **values}.items():
+                fill(dialog, **{name: value})
+                await pilot.pause()
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert message in static_text(app, "#modal-error"), values
+            assert dialog.query_one(f"#field-{field}").has_class("-field-invalid"), values
+            assert app.focused is dialog.query_one(f"#field-{field}"), values
+            assert sent(service, "create") == [], values
+            assert not dialog.running, values
 
 
 def test_validation_without_the_ui() -> None:
@@ -345,54 +292,42 @@ async def press_choice(pilot: AppPilot, app: SwarmTuiApp, button_id: str) -> Non
     assert isinstance(modal, MachineTaskModal)
     assert app.focused is not None and app.focused.id == "cancel"
     modal.query_one(f"#{button_id}", Button).press()
-    await wait_for(pilot, lambda: modal.succeeded, f"{button_id} to succeed")
+    await wait_until(pilot, lambda: modal.succeeded, f"{button_id} to succeed")
 
 
 async def test_join_leave_and_retire() -> None:
     service = DemoMachineService()
-    async with running(service) as (app, pilot):
-        screen = await open_machines(app, pilot)
+    async with running_demo(machines=service) as (app, pilot):
+        screen = await open_machines(pilot)
         assert screen.selected is not None and screen.selected[0].name == "edge-1"
         await pilot.press("l")  # edge-1 is in no swarm: nothing to leave
         await pilot.pause()
         assert not isinstance(app.screen, MachineTaskModal)
 
         await pilot.press("j")
-        await wait_for(
-            pilot,
-            lambda: isinstance(app.screen, MachineTaskModal) and app.screen.is_mounted,
-            "join",
-        )
+        await wait_screen(pilot, MachineTaskModal, "join")
         await press_choice(pilot, app, "join-manager")
         assert sent(service, "join") == [("edge-1", "manager")]
         assert (
             app.session.journal.entries[-1].command == "swarmtui machine join --role manager edge-1"
         )
         await pilot.press("escape")
-        await wait_for(pilot, lambda: app.screen is screen, "the machines view")
+        await wait_until(pilot, lambda: app.screen is screen, "the machines view")
 
         def edge_active() -> bool:
             return any(r.name == "edge-1" and s.swarm_state == "active" for r, s in screen.machines)
 
-        await wait_for(pilot, edge_active, "edge-1 in the swarm")
+        await wait_until(pilot, edge_active, "edge-1 in the swarm")
         await pilot.press("l")
-        await wait_for(
-            pilot,
-            lambda: isinstance(app.screen, MachineTaskModal) and app.screen.is_mounted,
-            "leave",
-        )
+        await wait_screen(pilot, MachineTaskModal, "leave")
         await press_choice(pilot, app, "leave")
         assert sent(service, "leave") == ["edge-1"]
         await pilot.press("escape")
 
-        await wait_for(pilot, lambda: app.screen is screen, "the machines view")
+        await wait_until(pilot, lambda: app.screen is screen, "the machines view")
         await pilot.press("down", "x")  # lab-w1 is a swarm worker: retired
-        await wait_for(
-            pilot,
-            lambda: isinstance(app.screen, MachineTaskModal) and app.screen.is_mounted,
-            "remove",
-        )
-        assert "Retire machine lab-w1?" in text_of(app, "#confirm-question")
+        await wait_screen(pilot, MachineTaskModal, "remove")
+        assert "Retire machine lab-w1?" in static_text(app, "#confirm-question")
         await press_choice(pilot, app, "remove")
         assert sent(service, "retire") == ["lab-w1"]
         assert sent(service, "remove") == []
@@ -400,17 +335,13 @@ async def test_join_leave_and_retire() -> None:
 
 async def test_cancel_runs_nothing() -> None:
     service = DemoMachineService()
-    async with running(service) as (app, pilot):
-        screen = await open_machines(app, pilot)
+    async with running_demo(machines=service) as (app, pilot):
+        screen = await open_machines(pilot)
         await pilot.press("x")
-        await wait_for(
-            pilot,
-            lambda: isinstance(app.screen, MachineTaskModal) and app.screen.is_mounted,
-            "remove",
-        )
-        assert "Remove machine edge-1?" in text_of(app, "#confirm-question")
+        await wait_screen(pilot, MachineTaskModal, "remove")
+        assert "Remove machine edge-1?" in static_text(app, "#confirm-question")
         await pilot.press("enter")  # Cancel has the focus
-        await wait_for(pilot, lambda: app.screen is screen, "the machines view")
+        await wait_until(pilot, lambda: app.screen is screen, "the machines view")
         assert sent(service, "remove") == [] and sent(service, "retire") == []
 
 
@@ -423,27 +354,19 @@ def state_of(screen: MachinesScreen, name: str) -> tuple[str, str]:
 
 async def test_stop_asks_first_and_runs_only_when_confirmed() -> None:
     service = DemoMachineService()
-    async with running(service) as (app, pilot):
-        screen = await open_machines(app, pilot)
+    async with running_demo(machines=service) as (app, pilot):
+        screen = await open_machines(pilot)
         await pilot.press("down", "t")  # lab-w1, a swarm worker
-        await wait_for(
-            pilot,
-            lambda: isinstance(app.screen, MachineTaskModal) and app.screen.is_mounted,
-            "stop",
-        )
-        assert text_of(app, "#confirm-question") == "Stop machine lab-w1?"
-        assert "goes Down in the swarm" in text_of(app, "#confirm-warning")
-        assert text_of(app, "#modal-command") == "$ swarmtui machine stop lab-w1"
+        await wait_screen(pilot, MachineTaskModal, "stop")
+        assert static_text(app, "#confirm-question") == "Stop machine lab-w1?"
+        assert "goes Down in the swarm" in static_text(app, "#confirm-warning")
+        assert static_text(app, "#modal-command") == "$ swarmtui machine stop lab-w1"
         await pilot.press("enter")  # Cancel has the focus
-        await wait_for(pilot, lambda: app.screen is screen, "the machines view")
+        await wait_until(pilot, lambda: app.screen is screen, "the machines view")
         assert sent(service, "stop") == []
 
         await pilot.press("t")
-        await wait_for(
-            pilot,
-            lambda: isinstance(app.screen, MachineTaskModal) and app.screen.is_mounted,
-            "stop",
-        )
+        await wait_screen(pilot, MachineTaskModal, "stop")
         modal = app.screen
         assert isinstance(modal, MachineTaskModal)
         await press_choice(pilot, app, "stop")
@@ -452,8 +375,8 @@ async def test_stop_asks_first_and_runs_only_when_confirmed() -> None:
         entry = app.session.journal.entries[-1]
         assert entry.ok and entry.command == "swarmtui machine stop lab-w1"
         await pilot.press("escape")
-        await wait_for(pilot, lambda: app.screen is screen, "the machines view")
-        await wait_for(
+        await wait_until(pilot, lambda: app.screen is screen, "the machines view")
+        await wait_until(
             pilot, lambda: state_of(screen, "lab-w1")[0] == "stopped", "lab-w1 shown stopped"
         )
         await pilot.press("t")  # stopped already: nothing to ask
@@ -465,30 +388,26 @@ async def test_stop_asks_first_and_runs_only_when_confirmed() -> None:
 async def test_start_runs_at_once_and_is_journaled() -> None:
     service = DemoMachineService()
     service.stop("lab-w1", lambda _: None)
-    async with running(service) as (app, pilot):
-        screen = await open_machines(app, pilot)
+    async with running_demo(machines=service) as (app, pilot):
+        screen = await open_machines(pilot)
         await pilot.press("down")
         assert state_of(screen, "lab-w1")[0] == "stopped"
         await pilot.press("s")
-        await wait_for(
-            pilot,
-            lambda: isinstance(app.screen, MachineTaskModal) and app.screen.is_mounted,
-            "start",
-        )
+        await wait_screen(pilot, MachineTaskModal, "start")
         modal = app.screen
         assert isinstance(modal, MachineTaskModal)
-        await wait_for(pilot, lambda: modal.succeeded, "the start to succeed")  # nothing pressed
+        await wait_until(pilot, lambda: modal.succeeded, "the start to succeed")  # nothing pressed
         assert sent(service, "start") == ["lab-w1"]
-        assert text_of(app, "#modal-command") == "$ swarmtui machine start lab-w1"
+        assert static_text(app, "#modal-command") == "$ swarmtui machine start lab-w1"
         lines = log_lines(modal)
         assert lines[0] == "starting swarmtui-machine-lab-w1"
         assert lines[-1] == "lab-w1: started"
-        assert "lab-w1 is running" in text_of(app, "#modal-error")
+        assert "lab-w1 is running" in static_text(app, "#modal-error")
         entry = app.session.journal.entries[-1]
         assert entry.ok and entry.command == "swarmtui machine start lab-w1"
         await pilot.press("escape")
-        await wait_for(pilot, lambda: app.screen is screen, "the machines view")
-        await wait_for(
+        await wait_until(pilot, lambda: app.screen is screen, "the machines view")
+        await wait_until(
             pilot, lambda: state_of(screen, "lab-w1") == ("running", "active"), "lab-w1 back"
         )
         await pilot.press("s")  # running already: nothing to do
@@ -500,16 +419,12 @@ async def test_start_runs_at_once_and_is_journaled() -> None:
 async def test_an_adopted_host_is_neither_started_nor_stopped() -> None:
     service = DemoMachineService()
     refusal = "edge-1 is an existing host: swarmtui does not start or stop it."
-    async with running(service) as (app, pilot):
-        screen = await open_machines(app, pilot)
+    async with running_demo(machines=service) as (app, pilot):
+        screen = await open_machines(pilot)
         assert screen.selected is not None and screen.selected[0].driver == "ssh"
         for key, button in (("s", ""), ("t", "stop")):
             await pilot.press(key)
-            await wait_for(
-                pilot,
-                lambda: isinstance(app.screen, MachineTaskModal) and app.screen.is_mounted,
-                key,
-            )
+            await wait_screen(pilot, MachineTaskModal, key)
             modal = app.screen
             assert isinstance(modal, MachineTaskModal)
             if button:  # stop asks first, even here
@@ -519,12 +434,12 @@ async def test_an_adopted_host_is_neither_started_nor_stopped() -> None:
             def refused(modal: MachineTaskModal = modal) -> bool:
                 return not modal.running and modal.chosen is not None
 
-            await wait_for(pilot, refused, f"{key} refused")
-            assert text_of(app, "#modal-error") == refusal
+            await wait_until(pilot, refused, f"{key} refused")
+            assert static_text(app, "#modal-error") == refusal
             assert not modal.succeeded
             assert not app.session.journal.entries[-1].ok
             await pilot.press("escape")
-            await wait_for(pilot, lambda: app.screen is screen, "the machines view")
+            await wait_until(pilot, lambda: app.screen is screen, "the machines view")
         assert sent(service, "start") == sent(service, "stop") == ["edge-1"]
 
 
@@ -533,8 +448,8 @@ async def test_an_adopted_host_is_neither_started_nor_stopped() -> None:
 
 async def test_read_only_hides_and_refuses_machine_changes() -> None:
     service = DemoMachineService()
-    async with running(service, read_only=True) as (app, pilot):
-        screen = await open_machines(app, pilot)
+    async with running_demo(machines=service, read_only=True) as (app, pilot):
+        screen = await open_machines(pilot)
         for action in (*MUTATING_KEYS.values(), "remove_machine"):
             assert screen.check_action(action, ()) is False  # hidden from the footer
         for key in (*MUTATING_KEYS, "x"):
@@ -555,11 +470,9 @@ async def test_read_only_hides_and_refuses_machine_changes() -> None:
 
 
 async def test_help_lists_the_machine_keys() -> None:
-    async with running(DemoMachineService()) as (app, pilot):
+    async with running_demo(machines=DemoMachineService()) as (app, pilot):
         await pilot.press("question_mark")
-        await wait_for(
-            pilot, lambda: isinstance(app.screen, HelpScreen) and app.screen.is_mounted, "the help"
-        )
+        await wait_screen(pilot, HelpScreen, "the help")
         help_screen = app.screen
         assert isinstance(help_screen, HelpScreen)
         ids = {row[3] for row in help_screen.rows}
@@ -584,13 +497,9 @@ async def test_without_a_machine_service() -> None:
         try:
             await wait_main(pilot)
             await pilot.press("M")
-            await wait_for(
-                pilot,
-                lambda: isinstance(app.screen, MachinesScreen) and app.screen.is_mounted,
-                "the view",
-            )
-            await wait_for(
-                pilot, lambda: "not available" in text_of(app, "#machines-status"), "status"
+            await wait_screen(pilot, MachinesScreen, "the view")
+            await wait_until(
+                pilot, lambda: "not available" in static_text(app, "#machines-status"), "status"
             )
         finally:
             await app.action_quit()

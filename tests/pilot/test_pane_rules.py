@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from helpers.demo_app import AppPilot, demo_app, wait_for, wait_main
-from helpers.pilot import notifications
+from helpers.demo_app import demo_app, wait_main
+from helpers.pilot import AppPilot, notifications, wait_until
 
 from swarmtui.core.config import Config
 from swarmtui.ui.app import SwarmTuiApp
@@ -15,7 +15,7 @@ SIZE = (120, 40)
 async def select_service(pilot: AppPilot, app: SwarmTuiApp, name: str) -> ServicesPane:
     pane = app.main_screen.query_one(ServicesPane)
     await pilot.press("2", "slash", *f"^{name}$", "enter")
-    await wait_for(
+    await wait_until(
         pilot,
         lambda: pane.selected_service is not None and pane.selected_service.name == name,
         f"{name} selected",
@@ -32,7 +32,7 @@ async def test_a_global_service_shows_scale_disabled_and_says_why() -> None:
         pane = await select_service(pilot, app, "monitor")  # the demo's global service
         assert pane.check_action("scale", ()) is None  # shown, disabled
         await pilot.press("s")
-        await wait_for(
+        await wait_until(
             pilot,
             lambda: any("monitor is a global service" in m for m in notifications(app)),
             "the refusal",

@@ -1,5 +1,6 @@
-"""The console (Pilot) against the real lab swarm, plus the problem screens it shows instead
-of a traceback: not in swarm mode, worker, unreachable, malformed URL, old API, permission."""
+"""The problem screens the console shows instead of a traceback, without Docker: an
+unreachable engine, a malformed URL, an engine whose API is too old (a fake engine on
+loopback), and how engine errors are classified."""
 
 from __future__ import annotations
 
@@ -13,9 +14,8 @@ from typing import Any
 
 import docker.errors
 import pytest
-from helpers.pilot import problem_of, text_of, wait_until
+from helpers.pilot import SIZE, problem_of, text_of, wait_problem_screen
 from helpers.pilot import swarm_app as lab_app
-from textual.pilot import Pilot
 from textual.widgets import Static
 
 from swarmtui.adapters.docker.docker_backend import connect
@@ -25,15 +25,6 @@ from swarmtui.cli import main as cli
 from swarmtui.core.endpoints import Endpoint, EndpointError, resolve_endpoints
 from swarmtui.core.errors import BackendError, ProblemKind
 from swarmtui.ui.app import SwarmTuiApp
-from swarmtui.ui.screens.problem_screen import ProblemScreen
-
-SIZE = (120, 40)
-UI_TIMEOUT = 30.0
-CONVERGE_TIMEOUT = 60.0
-QUIET_SECONDS = 20.0  # the periodic resync is 45 s apart; polls stop 10 s after a change
-SYNC_LOOPS_FILE = str(Path("swarmtui", "session", "loops.py"))
-
-AppPilot = Pilot[None]
 
 
 async def test_unreachable_engine() -> None:
@@ -63,17 +54,7 @@ async def test_malformed_host_from_the_cli_shows_a_problem_screen(
     assert cli.main(["--host", "foo", "--config", str(tmp_path / "absent.toml")]) == 0
     [app] = started
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(
-            pilot,
-            lambda: (
-                isinstance(app.screen, ProblemScreen)
-                and app.screen.is_mounted
-                and app.screen.query("#problem-next")
-            ),
-            "a problem screen",
-        )
-        screen = app.screen
-        assert isinstance(screen, ProblemScreen)
+        screen = await wait_problem_screen(pilot)
         assert screen.error.kind is ProblemKind.MALFORMED_ENDPOINT
         assert "'foo'" in screen.error.message and "scheme" in screen.error.message
         assert "--host" in screen.error.hint

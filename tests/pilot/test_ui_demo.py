@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import pytest
-from helpers.demo_app import AppPilot, demo_app, swarm_app_of, wait_for, wait_main
+from helpers.demo_app import demo_app, swarm_app_of, wait_main
+from helpers.pilot import AppPilot, wait_screen, wait_until
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.dom import DOMNode
@@ -103,14 +104,10 @@ async def test_remapped_refresh_key(monkeypatch: pytest.MonkeyPatch) -> None:
         await pilot.pause()
         assert refreshes == [], "r still refreshes after refresh was remapped to f5"
         await pilot.press("f5")
-        await wait_for(pilot, lambda: refreshes == ["refresh"], "f5 to refresh")
+        await wait_until(pilot, lambda: refreshes == ["refresh"], "f5 to refresh")
         # The help screen shows the remapped key.
         await pilot.press("question_mark")
-        await wait_for(
-            pilot,
-            lambda: isinstance(app.screen, HelpScreen) and app.screen.is_mounted,
-            "the help screen",
-        )
+        await wait_screen(pilot, HelpScreen, "the help screen")
         assert isinstance(app.screen, HelpScreen)
         assert ("main", "f5", "Refresh", "refresh") in app.screen.rows
 
@@ -125,7 +122,7 @@ async def test_default_refresh_key(monkeypatch: pytest.MonkeyPatch) -> None:
         await pilot.pause()
         assert refreshes == []
         await pilot.press("r")
-        await wait_for(pilot, lambda: refreshes == ["refresh"], "r to refresh")
+        await wait_until(pilot, lambda: refreshes == ["refresh"], "r to refresh")
 
 
 async def test_refresh_fetches_everything() -> None:
@@ -136,7 +133,7 @@ async def test_refresh_fetches_everything() -> None:
         assert refresher is not None
         before = refresher.last_success
         await pilot.press("r")
-        await wait_for(pilot, lambda: refresher.last_success != before, "a refresh")
+        await wait_until(pilot, lambda: refresher.last_success != before, "a refresh")
 
 
 # Filter -------------------------------------------------------------------------------------
@@ -159,7 +156,7 @@ async def test_filter_substring_and_regex() -> None:
 
         await pilot.press("2")
         await type_filter(pilot, "WEB")  # case-insensitive substring
-        await wait_for(pilot, lambda: services.row_count == 1, "one service left")
+        await wait_until(pilot, lambda: services.row_count == 1, "one service left")
         assert visible_names(services) == ["web"]
         assert bar.display and bar.has_focus
         assert services.border_title == "[2] Services (1/3) /WEB"
@@ -171,18 +168,18 @@ async def test_filter_substring_and_regex() -> None:
         assert visible_names(services) == ["web"]
 
         await pilot.press("slash", "ctrl+u", *"^(web|monitor)$")  # a regex
-        await wait_for(pilot, lambda: services.row_count == 2, "two services left")
+        await wait_until(pilot, lambda: services.row_count == 2, "two services left")
         assert sorted(visible_names(services)) == ["monitor", "web"]
 
         await pilot.press("ctrl+u", *"replicated")  # any column matches
-        await wait_for(pilot, lambda: services.row_count == 2, "the replicated services")
+        await wait_until(pilot, lambda: services.row_count == 2, "the replicated services")
         assert visible_names(services) == ["helloworld", "web"]
 
         await pilot.press("ctrl+u", *"web(")  # not a regex: matched literally
-        await wait_for(pilot, lambda: services.row_count == 0, "no match")
+        await wait_until(pilot, lambda: services.row_count == 0, "no match")
 
         await pilot.press("escape")  # clears the filter and closes the bar
-        await wait_for(pilot, lambda: services.row_count == 3, "all services back")
+        await wait_until(pilot, lambda: services.row_count == 3, "all services back")
         assert services.filter_text == ""
         assert services.border_title == "[2] Services (3)"
         assert services.has_focus and not bar.display
@@ -196,7 +193,7 @@ async def test_filter_applies_to_the_focused_pane() -> None:
         services = app.main_screen.query_one(ServicesPane)
         await pilot.press("1")
         await type_filter(pilot, "worker")
-        await wait_for(pilot, lambda: nodes.row_count == 2, "the workers")
+        await wait_until(pilot, lambda: nodes.row_count == 2, "the workers")
         assert visible_names(nodes) == ["worker1", "worker2"]
         assert services.row_count == 3
         await pilot.press("enter")
@@ -212,13 +209,13 @@ async def test_filter_keeps_the_selection_through_refreshes() -> None:
         assert services.selected_key == WEB_ID
         await type_filter(pilot, "e")  # helloworld and web
         await pilot.press("enter")
-        await wait_for(pilot, lambda: services.row_count == 2, "two services")
+        await wait_until(pilot, lambda: services.row_count == 2, "two services")
         assert services.selected_key == WEB_ID
         refresher = app.session.refresher
         assert refresher is not None
         before = refresher.last_success
         await pilot.press("r")
-        await wait_for(pilot, lambda: refresher.last_success != before, "a refresh")
+        await wait_until(pilot, lambda: refresher.last_success != before, "a refresh")
         await pilot.pause()
         assert services.selected_key == WEB_ID
 
@@ -231,15 +228,11 @@ async def test_help_lists_every_binding() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await wait_main(pilot)
         await pilot.press("question_mark")
-        await wait_for(
-            pilot,
-            lambda: isinstance(app.screen, HelpScreen) and app.screen.is_mounted,
-            "the help screen",
-        )
+        await wait_screen(pilot, HelpScreen, "the help screen")
         help_screen = app.screen
         assert isinstance(help_screen, HelpScreen)
         table = help_screen.query_one(DataTable)
-        await wait_for(pilot, lambda: table.row_count == len(help_screen.rows), "help rows")
+        await wait_until(pilot, lambda: table.row_count == len(help_screen.rows), "help rows")
         ids = {row[3] for row in help_screen.rows}
         for cls in (SwarmTuiApp, MainScreen, VirtualTable, ResourceTable, TasksPane, FilterBar):
             for binding in own_bindings(cls):
@@ -256,15 +249,11 @@ async def test_help_lists_every_binding() -> None:
         assert cells == list(help_screen.rows[0])
 
         await pilot.press("question_mark")  # `?` again closes it, as escape does
-        await wait_for(pilot, lambda: app.screen is app.main_screen, "help closed")
+        await wait_until(pilot, lambda: app.screen is app.main_screen, "help closed")
         await pilot.press("question_mark")
-        await wait_for(
-            pilot,
-            lambda: isinstance(app.screen, HelpScreen) and app.screen.is_mounted,
-            "help again",
-        )
+        await wait_screen(pilot, HelpScreen, "help again")
         await pilot.press("escape")
-        await wait_for(pilot, lambda: app.screen is app.main_screen, "help closed by escape")
+        await wait_until(pilot, lambda: app.screen is app.main_screen, "help closed by escape")
 
 
 # Command palette ----------------------------------------------------------------------------
@@ -273,11 +262,7 @@ async def test_help_lists_every_binding() -> None:
 async def palette_choose(pilot: AppPilot, query: str) -> None:
     app = swarm_app_of(pilot)
     await pilot.press("ctrl+p")
-    await wait_for(
-        pilot,
-        lambda: isinstance(app.screen, CommandPalette) and app.screen.is_mounted,
-        "the palette",
-    )
+    await wait_screen(pilot, CommandPalette, "the palette")
     await pilot.press(*query)
 
     def first_hit() -> str | None:
@@ -290,9 +275,9 @@ async def palette_choose(pilot: AppPilot, query: str) -> None:
         prompt = options.get_option_at_index(options.highlighted).prompt
         return str(getattr(prompt, "plain", prompt))
 
-    await wait_for(pilot, lambda: query in (first_hit() or ""), f"the palette to offer {query}")
+    await wait_until(pilot, lambda: query in (first_hit() or ""), f"the palette to offer {query}")
     await pilot.press("enter")
-    await wait_for(pilot, lambda: app.screen is app.main_screen, "the palette to close")
+    await wait_until(pilot, lambda: app.screen is app.main_screen, "the palette to close")
 
 
 async def test_palette_jumps_to_a_service() -> None:
@@ -303,10 +288,10 @@ async def test_palette_jumps_to_a_service() -> None:
         await palette_choose(pilot, "service web")
         services = app.main_screen.query_one(ServicesPane)
         tasks = app.main_screen.query_one(TasksPane)
-        await wait_for(pilot, lambda: services.has_focus, "the services pane focused")
+        await wait_until(pilot, lambda: services.has_focus, "the services pane focused")
         assert services.selected_key == WEB_ID
-        await wait_for(pilot, lambda: tasks.scope_label == "service web", "web's tasks")
-        await wait_for(pilot, lambda: tasks.row_count == 3, "web's 3 current tasks")
+        await wait_until(pilot, lambda: tasks.scope_label == "service web", "web's tasks")
+        await wait_until(pilot, lambda: tasks.row_count == 3, "web's 3 current tasks")
 
 
 async def test_palette_jump_clears_a_filter() -> None:
@@ -317,9 +302,9 @@ async def test_palette_jump_clears_a_filter() -> None:
         await pilot.press("1")
         await type_filter(pilot, "manager")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: nodes.row_count == 1, "the filter")
+        await wait_until(pilot, lambda: nodes.row_count == 1, "the filter")
         await palette_choose(pilot, "node worker2")
-        await wait_for(pilot, lambda: nodes.selected_key == WORKER2_ID, "worker2 selected")
+        await wait_until(pilot, lambda: nodes.selected_key == WORKER2_ID, "worker2 selected")
         assert nodes.has_focus
         assert nodes.filter_text == "" and nodes.row_count == 3
 
@@ -330,7 +315,7 @@ async def test_palette_runs_actions() -> None:
         await wait_main(pilot)
         await palette_choose(pilot, "Toggle task history")
         tasks = app.main_screen.query_one(TasksPane)
-        await wait_for(pilot, lambda: tasks.history and tasks.row_count == 3, "history shown")
+        await wait_until(pilot, lambda: tasks.history and tasks.row_count == 3, "history shown")
         await palette_choose(pilot, "Focus tasks")
         assert tasks.has_focus
 
@@ -375,7 +360,7 @@ def header_labels(pane: ResourceTable) -> list[str]:
 async def refreshed(pilot: AppPilot, probe: Callable[[], object], what: str) -> None:
     """`r`, then wait until PROBE sees the change on screen."""
     await pilot.press("r")
-    await wait_for(pilot, probe, what)
+    await wait_until(pilot, probe, what)
     await pilot.pause()
 
 
@@ -386,7 +371,7 @@ async def test_sort_keys_step_through_the_columns_and_reverse() -> None:
     app = demo_app(demo)
     async with app.run_test(size=SIZE) as pilot:
         services = app.main_screen.query_one(ServicesPane)
-        await wait_for(pilot, lambda: services.row_count == 6, "6 services")
+        await wait_until(pilot, lambda: services.row_count == 6, "6 services")
         await pilot.press("2")
         # The pane's own order: by name, as bytes (the refresher's order).
         assert shown_names(services) == ["Web2", "helloworld", "monitor", "web", "web10", "web9"]
@@ -431,7 +416,7 @@ async def test_sort_keeps_the_cursor_on_its_service_through_resorts_and_refreshe
         tasks = app.main_screen.query_one(TasksPane)
         await pilot.press("2", "j", "j")  # web, the last row
         assert services.selected_key == WEB_ID and services.cursor_row == 2
-        await wait_for(pilot, lambda: tasks.scope_label == "service web", "web's tasks")
+        await wait_until(pilot, lambda: tasks.scope_label == "service web", "web's tasks")
 
         await pilot.press(">", ">", ">", "!")  # REPLICAS, descending: monitor 3/3 first
         assert shown_names(services) == ["monitor", "web", "helloworld"]
@@ -461,10 +446,10 @@ async def test_sort_and_filter_work_together() -> None:
     app = demo_app(demo)
     async with app.run_test(size=SIZE) as pilot:
         services = app.main_screen.query_one(ServicesPane)
-        await wait_for(pilot, lambda: services.row_count == 6, "6 services")
+        await wait_until(pilot, lambda: services.row_count == 6, "6 services")
         await pilot.press("2", ">")
         await type_filter(pilot, "web")
-        await wait_for(pilot, lambda: services.row_count == 4, "the web services")
+        await wait_until(pilot, lambda: services.row_count == 4, "the web services")
         assert shown_names(services) == ["web", "web2", "web9", "web10"]
         assert services.border_title == "[2] Services (4/6) ↑NAME /web"
         await pilot.press("enter", "!")  # sort while filtered
@@ -477,7 +462,7 @@ async def test_sort_and_filter_work_together() -> None:
         assert shown_names(services) == ["web11", "web10", "web9", "web2", "web"]
 
         await pilot.press("slash", "escape")  # no filter: every service, still sorted
-        await wait_for(pilot, lambda: services.row_count == 8, "every service")
+        await wait_until(pilot, lambda: services.row_count == 8, "every service")
         assert shown_names(services) == [
             *["web11", "web10", "web9", "web2", "web"],
             *["monitor", "helloworld", "api"],
@@ -503,9 +488,9 @@ async def test_each_pane_keeps_its_own_sort() -> None:
         assert services.sort == SortOrder("name", descending=True)
         assert tasks.sort is None
         await pilot.press("2", "g")  # web, now the first service: its tasks...
-        await wait_for(pilot, lambda: tasks.scope_label == "service web", "web's tasks")
+        await wait_until(pilot, lambda: tasks.scope_label == "service web", "web's tasks")
         await pilot.press("3", *[">"] * 5, "a")  # ...by CURRENT STATE, with history
-        await wait_for(pilot, lambda: tasks.row_count == 7, "web's task history")
+        await wait_until(pilot, lambda: tasks.row_count == 7, "web's task history")
         assert tasks.sort == SortOrder("current")
         assert tasks.border_title == "[3] Tasks (7) ↑CURRENT STATE of service web +history"
         states = [str(tasks.get_cell(r.value, "current")) for r in tasks.rows]
@@ -522,7 +507,7 @@ async def test_each_pane_keeps_its_own_sort() -> None:
         assert refresher is not None
         before = refresher.last_success
         await pilot.press("r")  # the sorts survive a refresh
-        await wait_for(pilot, lambda: refresher.last_success != before, "a refresh")
+        await wait_until(pilot, lambda: refresher.last_success != before, "a refresh")
         assert nodes.sort == SortOrder("hostname", descending=True)
         assert services.sort == SortOrder("name", descending=True)
         assert [str(tasks.get_cell(r.value, "current")) for r in tasks.rows] == states

@@ -7,18 +7,17 @@ Regenerate after an intended change with `pytest tests/test_snapshots.py --snaps
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 from helpers.demo_app import (
-    AppPilot,
+    SIZES,
     RunBefore,
+    SnapCompare,
     demo_app,
     settle,
     swarm_app_of,
-    wait_for,
     wait_main,
 )
+from helpers.pilot import AppPilot, wait_screen, wait_until
 from textual.command import CommandPalette
 from textual.widgets import OptionList
 
@@ -31,10 +30,6 @@ from swarmtui.ui.screens.init_swarm_screen import InitSwarmScreen
 from swarmtui.ui.screens.inspect_screen import InspectScreen
 from swarmtui.ui.screens.problem_screen import ProblemScreen
 from swarmtui.ui.widgets.panes import ServicesPane
-
-SnapCompare = Callable[..., bool]
-
-SIZES = [pytest.param((120, 40), id="120x40"), pytest.param((80, 24), id="80x24")]
 
 
 def check(
@@ -50,17 +45,12 @@ async def inspect_loaded(pilot: AppPilot) -> None:
         screen = app.screen
         return isinstance(screen, InspectScreen) and screen.data is not None
 
-    await wait_for(pilot, loaded, "the inspect screen to load")
+    await wait_until(pilot, loaded, "the inspect screen to load")
     await settle(pilot)
 
 
 async def problem_shown(pilot: AppPilot) -> None:
-    app = swarm_app_of(pilot)
-    await wait_for(
-        pilot,
-        lambda: isinstance(app.screen, ProblemScreen) and app.screen.is_mounted,
-        "the problem screen",
-    )
+    await wait_screen(pilot, ProblemScreen, "the problem screen")
     await settle(pilot)
 
 
@@ -91,7 +81,7 @@ def test_main_services_sorted(snap_compare: SnapCompare, size: tuple[int, int]) 
         await wait_main(pilot)
         await pilot.press("2", ">", ">", ">", "!")
         services = swarm_app_of(pilot).main_screen.query_one(ServicesPane)
-        await wait_for(pilot, lambda: services.cursor_row == 2, "helloworld sorted last")
+        await wait_until(pilot, lambda: services.cursor_row == 2, "helloworld sorted last")
         await wait_main(pilot)
 
     check(snap_compare, demo_app(), size, run)
@@ -119,7 +109,7 @@ def test_inspect_service_raw(snap_compare: SnapCompare, size: tuple[int, int]) -
         await inspect_loaded(pilot)
         await pilot.press("y")
         app = swarm_app_of(pilot)
-        await wait_for(
+        await wait_until(
             pilot,
             lambda: (
                 isinstance(app.screen, InspectScreen)
@@ -155,12 +145,7 @@ def test_help(snap_compare: SnapCompare, size: tuple[int, int]) -> None:
     async def run(pilot: AppPilot) -> None:
         await wait_main(pilot)
         await pilot.press("question_mark")
-        app = swarm_app_of(pilot)
-        await wait_for(
-            pilot,
-            lambda: isinstance(app.screen, HelpScreen) and app.screen.is_mounted,
-            "the help screen",
-        )
+        await wait_screen(pilot, HelpScreen, "the help screen")
         await settle(pilot)
 
     check(snap_compare, demo_app(), size, run)
@@ -173,14 +158,10 @@ def test_command_palette(snap_compare: SnapCompare, size: tuple[int, int]) -> No
     async def run(pilot: AppPilot) -> None:
         await wait_main(pilot)
         await pilot.press("ctrl+p")
-        app = swarm_app_of(pilot)
-        await wait_for(
-            pilot,
-            lambda: isinstance(app.screen, CommandPalette) and app.screen.is_mounted,
-            "the palette",
-        )
+        await wait_screen(pilot, CommandPalette, "the palette")
         await settle(pilot)
         await pilot.press(*"service web")
+        app = swarm_app_of(pilot)
 
         def one_hit() -> bool:
             palette = app.screen
@@ -192,7 +173,7 @@ def test_command_palette(snap_compare: SnapCompare, size: tuple[int, int]) -> No
             options = palette.query_one(OptionList)
             return options.option_count == 1 and options.highlighted == 0
 
-        await wait_for(pilot, one_hit, "a single hit for 'service web'")
+        await wait_until(pilot, one_hit, "a single hit for 'service web'")
         await settle(pilot)
 
     check(snap_compare, demo_app(), size, run)
@@ -203,12 +184,7 @@ def test_not_in_swarm(snap_compare: SnapCompare, size: tuple[int, int]) -> None:
     """An engine in swarm mode 'inactive': the init-swarm screen."""
 
     async def run(pilot: AppPilot) -> None:
-        app = swarm_app_of(pilot)
-        await wait_for(
-            pilot,
-            lambda: isinstance(app.screen, InitSwarmScreen) and app.screen.is_mounted,
-            "init screen",
-        )
+        await wait_screen(pilot, InitSwarmScreen, "init screen")
         await settle(pilot)
 
     check(snap_compare, demo_app(DemoBackend(swarm_state="inactive")), size, run)

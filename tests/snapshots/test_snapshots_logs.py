@@ -8,15 +8,12 @@ Regenerate after an intended change with
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
-from helpers.demo_app import AppPilot, demo_app, settle, swarm_app_of, wait_for, wait_main
+from helpers.demo_app import SIZES, SnapCompare, demo_app, settle, swarm_app_of, wait_main
+from helpers.pilot import AppPilot, wait_until
 
 from swarmtui.ui.screens.log_screen import LogScreen
 
-SnapCompare = Callable[..., bool]
-SIZES = [pytest.param((120, 40), id="120x40"), pytest.param((80, 24), id="80x24")]
 HELLOWORLD_LINES = 90  # 30 per task: two running, one failed (the demo's fixed lines)
 
 
@@ -32,7 +29,7 @@ async def logs_ready(pilot: AppPilot, lines: int, state: str = "following") -> L
             and f"{lines} lines" in screen._status
         )
 
-    await wait_for(pilot, ready, f"{lines} lines, {state}")
+    await wait_until(pilot, ready, f"{lines} lines, {state}")
     await settle(pilot)
     screen = app.screen
     assert isinstance(screen, LogScreen)
@@ -80,7 +77,7 @@ def test_logs_search(snap_compare: SnapCompare, size: tuple[int, int]) -> None:
     async def run(pilot: AppPilot) -> None:
         screen = await service_logs(pilot)
         await pilot.press("t", "slash", *"seq=2", "enter")
-        await wait_for(pilot, lambda: screen.view.model.paused, "the jump to a match")
+        await wait_until(pilot, lambda: screen.view.model.paused, "the jump to a match")
         await quiet(pilot)
 
     assert snap_compare(demo_app(), terminal_size=size, run_before=run)
@@ -93,7 +90,7 @@ def test_logs_filter_narrowed(snap_compare: SnapCompare, size: tuple[int, int]) 
     async def run(pilot: AppPilot) -> None:
         screen = await service_logs(pilot)
         await pilot.press("slash", *"ping", "enter", "F", "T")
-        await wait_for(pilot, lambda: screen.view.model.narrow is not None, "the narrowing")
+        await wait_until(pilot, lambda: screen.view.model.narrow is not None, "the narrowing")
         await quiet(pilot)
 
     assert snap_compare(demo_app(), terminal_size=size, run_before=run)
@@ -106,7 +103,9 @@ def test_logs_wrapped_with_selection(snap_compare: SnapCompare, size: tuple[int,
     async def run(pilot: AppPilot) -> None:
         screen = await service_logs(pilot)
         await pilot.press("t", "w", "v", "up", "up")
-        await wait_for(pilot, lambda: len(screen.view.model.selected_lines()) == 3, "the selection")
+        await wait_until(
+            pilot, lambda: len(screen.view.model.selected_lines()) == 3, "the selection"
+        )
         await quiet(pilot)
 
     assert snap_compare(demo_app(), terminal_size=size, run_before=run)

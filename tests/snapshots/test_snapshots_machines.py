@@ -6,48 +6,29 @@ shows is painted. Regenerate after an intended change with
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from helpers.demo_app import (
-    DEMO_ENDPOINT,
-    AppPilot,
+    SIZES,
     RunBefore,
+    SnapCompare,
+    demo_app,
+    open_machine_dialog,
+    open_machines,
     settle,
     swarm_app_of,
-    wait_for,
     wait_main,
 )
-from rich.text import Text
+from helpers.pilot import AppPilot, static_text, wait_screen, wait_until
 from textual.screen import Screen
-from textual.widgets import Input, Select, Static
+from textual.widgets import Input
 
-from swarmtui.core.config import Config
-from swarmtui.demo.cluster import DEMO_NOW, DemoBackend
 from swarmtui.demo.machines import NO_DOCKER_HOST, SUDO_PASSWORD_HOST, DemoMachineService
 from swarmtui.machines.model import DockerMissing
-from swarmtui.session.session import Session
-from swarmtui.ui.app import SwarmTuiApp
 from swarmtui.ui.modals.create_machine_dialog import CreateMachineDialog
 from swarmtui.ui.modals.machine_task_modal import MachineTaskModal
 from swarmtui.ui.screens.machines_screen import MachinesScreen
-
-SnapCompare = Callable[..., bool]
-SIZES = [pytest.param((120, 40), id="120x40"), pytest.param((80, 24), id="80x24")]
-
-
-def machines_app(service: DemoMachineService | None = None) -> SwarmTuiApp:
-    demo = DemoBackend()
-    return SwarmTuiApp(
-        Session(
-            lambda: demo,
-            Config(path=None),
-            endpoint_label=DEMO_ENDPOINT,
-            clock=lambda: DEMO_NOW,
-            machines=service if service is not None else DemoMachineService(),
-        )
-    )
 
 
 def check(
@@ -56,61 +37,28 @@ def check(
     run: RunBefore,
     service: DemoMachineService | None = None,
 ) -> None:
-    assert snap_compare(machines_app(service), terminal_size=size, run_before=run)
+    app = demo_app(machines=service if service is not None else DemoMachineService())
+    assert snap_compare(app, terminal_size=size, run_before=run)
 
 
-def static_text(app: SwarmTuiApp, selector: str) -> str:
-    content = app.screen.query_one(selector, Static).content
-    return content.plain if isinstance(content, Text) else str(content)
-
-
-async def open_machines(pilot: AppPilot) -> MachinesScreen:
+async def machines_view(pilot: AppPilot) -> MachinesScreen:
     await wait_main(pilot)
-    app = swarm_app_of(pilot)
-    await pilot.press("M")
-
-    def loaded() -> bool:
-        screen = app.screen
-        return isinstance(screen, MachinesScreen) and screen.loaded
-
-    await wait_for(pilot, loaded, "the machines view")
-    screen = app.screen
-    assert isinstance(screen, MachinesScreen)
-    return screen
+    return await open_machines(pilot)
 
 
 async def open_dialog(pilot: AppPilot, **values: str) -> CreateMachineDialog:
     """`c` in the machines view, then VALUES set field by field (driver first)."""
-    await open_machines(pilot)
-    app = swarm_app_of(pilot)
-    await pilot.press("c")
-    await wait_for(
-        pilot,
-        lambda: isinstance(app.screen, CreateMachineDialog) and app.screen.is_mounted,
-        "the dialog",
-    )
-    dialog = app.screen
-    assert isinstance(dialog, CreateMachineDialog)
-    for name, value in values.items():
-        widget = dialog.query_one(f"#field-{name}")
-        if isinstance(widget, Select):
-            widget.value = value
-        else:
-            assert isinstance(widget, Input)
-            widget.value = value
-        await pilot.pause()
+    await wait_main(pilot)
+    dialog = await open_machine_dialog(pilot, **values)
     dialog.query_one("#field-name", Input).focus()
     return dialog
 
 
 def task_modal(keys: tuple[str, ...], kind: type[Screen[Any]] = MachineTaskModal) -> RunBefore:
     async def run(pilot: AppPilot) -> None:
-        await open_machines(pilot)
-        app = swarm_app_of(pilot)
+        await machines_view(pilot)
         await pilot.press(*keys)
-        await wait_for(
-            pilot, lambda: isinstance(app.screen, kind) and app.screen.is_mounted, kind.__name__
-        )
+        await wait_screen(pilot, kind, kind.__name__)
         await settle(pilot)
 
     return run
@@ -121,7 +69,7 @@ def test_machines_view(snap_compare: SnapCompare, size: tuple[int, int]) -> None
     """`M`: the two demo machines with their live status."""
 
     async def run(pilot: AppPilot) -> None:
-        await open_machines(pilot)
+        await machines_view(pilot)
         await settle(pilot)
 
     check(snap_compare, size, run)
@@ -163,7 +111,7 @@ def test_fingerprint_confirmation(snap_compare: SnapCompare, size: tuple[int, in
     async def run(pilot: AppPilot) -> None:
         dialog = await open_dialog(pilot, driver="ssh", name="edge-2", host="192.0.2.20")
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: dialog.pending is not None, "the fingerprint")
+        await wait_until(pilot, lambda: dialog.pending is not None, "the fingerprint")
         await settle(pilot)
 
     check(snap_compare, size, run)
@@ -176,9 +124,9 @@ def test_install_docker_confirmation(snap_compare: SnapCompare, size: tuple[int,
     async def run(pilot: AppPilot) -> None:
         dialog = await open_dialog(pilot, driver="ssh", name="edge-3", host=NO_DOCKER_HOST)
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: dialog.pending is not None, "the fingerprint")
+        await wait_until(pilot, lambda: dialog.pending is not None, "the fingerprint")
         await pilot.press("ctrl+t")
-        await wait_for(
+        await wait_until(
             pilot, lambda: isinstance(dialog.pending, DockerMissing), "the install question"
         )
         await settle(pilot)
@@ -200,7 +148,7 @@ def test_failed_step(snap_compare: SnapCompare, size: tuple[int, int]) -> None:
         def failed() -> bool:
             return not dialog.running and "sudo" in static_text(app, "#modal-error")
 
-        await wait_for(pilot, failed, "the failure")
+        await wait_until(pilot, failed, "the failure")
         await settle(pilot)
 
     check(snap_compare, size, run, service)

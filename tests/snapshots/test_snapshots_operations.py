@@ -6,22 +6,20 @@ is painted. Regenerate after an intended change with
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from helpers.demo_app import (
-    AppPilot,
+    SIZES,
     RunBefore,
+    SnapCompare,
     demo_app,
     settle,
     swarm_app_of,
-    wait_for,
     wait_main,
 )
-from rich.text import Text
+from helpers.pilot import AppPilot, static_text, wait_screen, wait_until
 from textual.screen import Screen
-from textual.widgets import Static
 
 from swarmtui.demo.cluster import (
     DEMO_MANAGER_TOKEN,
@@ -29,7 +27,6 @@ from swarmtui.demo.cluster import (
     DEMO_WORKER_TOKEN,
     SERVICES_JSON,
 )
-from swarmtui.ui.app import SwarmTuiApp
 from swarmtui.ui.modals.node_actions import NodeMenu
 from swarmtui.ui.modals.operation_modal import ConfirmModal, ImageModal, LabelsModal, ScaleModal
 from swarmtui.ui.screens.create_service_screen import CreateServiceScreen
@@ -37,17 +34,9 @@ from swarmtui.ui.screens.join_screen import JoinTokensScreen
 from swarmtui.ui.screens.journal_screen import JournalScreen
 from swarmtui.ui.screens.rollout_screen import RolloutScreen
 
-SnapCompare = Callable[..., bool]
-SIZES = [pytest.param((120, 40), id="120x40"), pytest.param((80, 24), id="80x24")]
-
 
 def check(snap_compare: SnapCompare, size: tuple[int, int], run: RunBefore) -> None:
     assert snap_compare(demo_app(), terminal_size=size, run_before=run)
-
-
-def static_text(app: SwarmTuiApp, selector: str) -> str:
-    content = app.screen.query_one(selector, Static).content
-    return content.plain if isinstance(content, Text) else str(content)
 
 
 def opened(keys: tuple[str, ...], kind: type[Screen[Any]], ready: str = "") -> RunBefore:
@@ -58,11 +47,9 @@ def opened(keys: tuple[str, ...], kind: type[Screen[Any]], ready: str = "") -> R
         await wait_main(pilot)
         app = swarm_app_of(pilot)
         await pilot.press(*keys)
-        await wait_for(
-            pilot, lambda: isinstance(app.screen, kind) and app.screen.is_mounted, kind.__name__
-        )
+        await wait_screen(pilot, kind, kind.__name__)
         if ready:
-            await wait_for(pilot, lambda: ready in static_text(app, "#modal-error"), ready)
+            await wait_until(pilot, lambda: ready in static_text(app, "#modal-error"), ready)
         await settle(pilot)
 
     return run
@@ -132,7 +119,7 @@ def test_rollout(snap_compare: SnapCompare, size: tuple[int, int]) -> None:
             screen = app.screen
             return isinstance(screen, RolloutScreen) and screen.rollout is not None
 
-        await wait_for(pilot, loaded, "the rollout")
+        await wait_until(pilot, loaded, "the rollout")
         await settle(pilot)
 
     check(snap_compare, size, run)
@@ -151,7 +138,7 @@ def test_join_tokens_masked(snap_compare: SnapCompare, size: tuple[int, int]) ->
             screen = app.screen
             return isinstance(screen, JoinTokensScreen) and bool(screen.tokens)
 
-        await wait_for(pilot, loaded, "the join tokens")
+        await wait_until(pilot, loaded, "the join tokens")
         await settle(pilot)
         svg = app.export_screenshot()
         assert "SWMTKN-1-&lt;masked&gt;" in svg
@@ -180,11 +167,7 @@ def test_journal(snap_compare: SnapCompare, size: tuple[int, int]) -> None:
             "This node is already part of a swarm.",
         )
         await pilot.press("J")
-        await wait_for(
-            pilot,
-            lambda: isinstance(app.screen, JournalScreen) and app.screen.is_mounted,
-            "the journal",
-        )
+        await wait_screen(pilot, JournalScreen, "the journal")
         await settle(pilot)
 
     check(snap_compare, size, run)
