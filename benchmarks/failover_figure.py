@@ -1,6 +1,6 @@
 """Figure 8: failover. On a lab of three managers the console talks to one, which is killed;
 the figure is the time until the console talks to another manager (median of the runs, the
-victims in turn, the raft leader first). tests/test_failover.py and tests/test_faults.py
+victims in turn, the raft leader first). tests/lab/test_failover.py and tests/lab/test_faults.py
 check that the switch happens; how fast it happens is judged here."""
 
 from __future__ import annotations

@@ -92,7 +92,7 @@ def _cli_rate(manager_url: str, seconds: float) -> float:
     return count[0] / seconds
 
 
-# The keys the log view answers during a flood (as tests/test_logs_swarm.py presses them):
+# The keys the log view answers during a flood (as tests/lab/test_logs_swarm.py presses them):
 # each one's effect on the view's model, so its answer time can be measured.
 KEYS: list[tuple[str, Callable[[LogViewModel], object]]] = [
     ("t", lambda m: m.timestamps),

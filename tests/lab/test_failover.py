@@ -90,7 +90,7 @@ async def _failover_once(engine: Any, lab: Lab, victim_index: int) -> float:
 
 async def test_failover_from_the_leader(engine: Any, ha_lab: Lab) -> None:
     """The leader dies: the hardest case (a raft election follows). The median of five runs
-    over every manager is benchmark figure 8; every manager in turn: tests/test_faults.py."""
+    over every manager is benchmark figure 8; every manager in turn: tests/lab/test_faults.py."""
     seconds = await _failover_once(engine, ha_lab, 0)
     # How fast (< 5 s, median of 5) is benchmark figure 8 (benchmarks/failover_figure.py):
     # here the switch and the fresh snapshot from the new manager are the behaviour.

@@ -187,7 +187,7 @@ async def test_lines_of_tasks_on_every_node_arrive_merged_and_prefixed(
         stamps = [x.timestamp for x in lines]
         # In timestamp order, except a line that reached the console later than the merger's
         # window (late, never lost; a loaded machine delays some): how late is timing, the
-        # order within the window is tests/test_logs_core.py's.
+        # order within the window is tests/unit/test_logs_core.py's.
         late = [a - b for a, b in itertools.pairwise(stamps) if b < a]
         log(f"{len(late)} of {len(stamps)} lines late, by at most {max(late, default=0) / 1e9} s")
         assert max(late, default=0) < LATE_LIMIT_NS, "lines are not merged in timestamp order"

@@ -2,7 +2,8 @@
 
 The demo backend is deterministic and the clock is frozen at DEMO_NOW; each `run_before`
 waits until the data is painted, so a snapshot never catches a half-drawn screen.
-Regenerate after an intended change with `pytest tests/test_snapshots.py --snapshot-update`.
+Regenerate after an intended change with
+`pytest tests/snapshots/test_snapshots.py --snapshot-update`.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 The demo backend serves fixed lines (timestamps relative to the frozen DEMO_NOW); each
 `run_before` waits until every line is in and the status line says so.
 Regenerate after an intended change with
-`pytest tests/test_snapshots_logs.py --snapshot-update`.
+`pytest tests/snapshots/test_snapshots_logs.py --snapshot-update`.
 """
 
 from __future__ import annotations

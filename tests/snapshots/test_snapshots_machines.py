@@ -1,7 +1,7 @@
 """SVG snapshots of the machines console (issue 5) on the demo cluster and the demo machine
 service, at 120x40 and 80x24, clock frozen at DEMO_NOW. Each `run_before` waits until what it
 shows is painted. Regenerate after an intended change with
-`pytest tests/test_snapshots_machines.py --snapshot-update`.
+`pytest tests/snapshots/test_snapshots_machines.py --snapshot-update`.
 """
 
 from __future__ import annotations

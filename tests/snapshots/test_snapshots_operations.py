@@ -1,7 +1,7 @@
 """SVG snapshots of every modal and screen of the operations (issue 3) on the demo cluster,
 at 120x40 and 80x24, clock frozen at DEMO_NOW. Each `run_before` waits until what it shows
 is painted. Regenerate after an intended change with
-`pytest tests/test_snapshots_operations.py --snapshot-update`.
+`pytest tests/snapshots/test_snapshots_operations.py --snapshot-update`.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The failover decision with fake managers: a dead manager is left once, for a live one; a
 survivor that answers "no leader" or nothing (its swarm calls wait for a leader) is kept and
 the state reported is an election. The real thing (a killed leader of a 3-manager lab) is
-tests/test_faults.py::test_killed_leader_one_switch_and_the_election_shown.
+tests/lab/test_faults.py::test_killed_leader_one_switch_and_the_election_shown.
 
 A fake clock drives the failover's timing; only the poll-loop test waits (about 2 s).
 """
