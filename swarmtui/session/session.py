@@ -60,6 +60,8 @@ ConnectOutcome = Connected | NeedsSwarm | Unavailable
 
 
 class Session:
+    """One connection to a swarm, its sync, its journal and the only way to write to it."""
+
     def __init__(
         self,
         connector: Connector,
