@@ -38,13 +38,15 @@ FOLDER_MAY_IMPORT: dict[str, set[str]] = {
     "logs": CORE | {"ports"},
     "actions": CORE | {"ports", "machines"},
     "machines": CORE | {"ports", "actions"},
-    "session": CORE | {"ports", "actions", "machines", "logs"},
+    "stacks": CORE,
+    "session": CORE | {"ports", "actions", "machines", "logs", "stacks"},
     "adapters/docker": CORE | {"ports", "logs", "machines", "actions", "session"},
     "adapters/ssh": CORE | {"machines", "actions"},
     "demo": CORE | {"ports", "logs", "machines", "actions"},
-    "ui": CORE | {"ports", "logs", "machines", "actions", "session", "display"},
+    "ui": CORE | {"ports", "logs", "machines", "actions", "session", "display", "stacks"},
     "cli": CORE
-    | {"ports", "logs", "machines", "actions", "session", "adapters/docker", "adapters/ssh"}
+    | {"ports", "logs", "machines", "actions", "session", "stacks"}
+    | {"adapters/docker", "adapters/ssh"}
     | {"ui", "demo"},
     "adapters": set(),  # its __init__.py
     "": {"cli"},  # __init__.py, __main__.py
