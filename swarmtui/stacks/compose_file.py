@@ -1,0 +1,78 @@
+"""Reading one compose file: YAML (anchors, merge keys, `x-` fields, CRLF) into plain data,
+interpolated, with errors that name the file, the line and the key."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from swarmtui.stacks.interpolation import InterpolationError, interpolate
+
+
+class ComposeFileError(ValueError):
+    """What is wrong with a compose file, and where (LINE 0: the file as a whole)."""
+
+    def __init__(self, path: str, message: str, line: int = 0, key: str = "") -> None:
+        where = f"{path}:{line}" if line else path
+        super().__init__(f"{where}: {key + ': ' if key else ''}{message}")
+        self.path = path
+        self.line = line
+        self.key = key
+        self.message = message
+
+
+@dataclass(frozen=True)
+class ComposeFile:
+    path: str
+    data: dict[str, Any]
+
+
+def load_compose_file(path: Path, env: Mapping[str, str]) -> ComposeFile:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ComposeFileError(str(path), f"cannot read it: {exc.strerror or exc}") from None
+    return parse_compose(text, str(path), env)
+
+
+def parse_compose(text: str, source: str, env: Mapping[str, str]) -> ComposeFile:
+    """SOURCE's TEXT as data, every value interpolated from ENV."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.load(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 0
+        problem = exc.problem or exc.context or "not valid YAML"
+        raise ComposeFileError(source, f"not valid YAML: {problem}", line) from None
+    except yaml.YAMLError as exc:
+        raise ComposeFileError(source, f"not valid YAML: {exc}") from None
+    if data is None:
+        raise ComposeFileError(source, "the file is empty")
+    if not isinstance(data, dict):
+        raise ComposeFileError(source, "the top level must be a mapping (services:, ...)", 1)
+    try:
+        interpolated = interpolate(data, env)
+    except InterpolationError as exc:
+        raise ComposeFileError(source, exc.message, line_of(node, exc.where), exc.where) from None
+    return ComposeFile(source, interpolated)
+
+
+def line_of(node: yaml.Node | None, where: str) -> int:
+    """The 1-based line of the value at key path WHERE (services.web.ports.0) in NODE."""
+    line = 0
+    for part in where.split(".") if where else []:
+        if isinstance(node, yaml.MappingNode):
+            node = next((v for k, v in node.value if str(k.value) == part), None)
+        elif isinstance(node, yaml.SequenceNode) and part.isdigit() and int(part) < len(node.value):
+            node = node.value[int(part)]
+        else:
+            break
+        if node is None:
+            break
+        line = node.start_mark.line + 1
+    return line
