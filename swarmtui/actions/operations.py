@@ -237,6 +237,11 @@ def _retry_while_manager(remove: Callable[[], object], timeout: float = 30.0) ->
 # Swarm ---------------------------------------------------------------------------------
 
 
+def init_swarm_command(advertise_address: str) -> str:
+    address = advertise_address.strip()
+    return "docker swarm init" + (f" --advertise-addr {_q(address)}" if address else "")
+
+
 def join_command(token: str, manager_address: str) -> str:
     address = manager_address if ":" in manager_address else f"{manager_address}:2377"
     return f"docker swarm join --token {token} {address}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from swarmtui.actions.operations import OperationRefused
+
 READ_ONLY_MESSAGE = "Read-only mode: swarmtui makes no changes."
 
 MUTATING_ACTIONS = frozenset(
@@ -25,6 +27,12 @@ MUTATING_ACTIONS = frozenset(
         "stop_machine",
     }
 )
+
+
+def refuse_when_read_only(read_only: bool) -> None:
+    """Raise OperationRefused while the console is read-only (every write path calls it)."""
+    if read_only:
+        raise OperationRefused(READ_ONLY_MESSAGE)
 
 
 def allowed(read_only: bool, action: str) -> bool:

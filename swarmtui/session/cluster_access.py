@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from swarmtui.actions.operations import Operation, OperationRefused
-from swarmtui.actions.read_only import READ_ONLY_MESSAGE
+from swarmtui.actions.operations import Operation
+from swarmtui.actions.read_only import refuse_when_read_only
 from swarmtui.core.models import EngineInfo, Node, Task, TaskScope
 from swarmtui.ports import ClusterBackend
 
@@ -36,13 +36,9 @@ class BackendAccess:
         return self._backend().tasks(scope)
 
     def join_tokens(self) -> tuple[str, str]:
-        self._refuse_when_read_only()
+        refuse_when_read_only(self._read_only())
         return self._backend().mutator().join_tokens()
 
     def run(self, operation: Operation) -> object:
-        self._refuse_when_read_only()
+        refuse_when_read_only(self._read_only())
         return operation.run(self._backend().mutator())
-
-    def _refuse_when_read_only(self) -> None:
-        if self._read_only():
-            raise OperationRefused(READ_ONLY_MESSAGE)

@@ -15,8 +15,8 @@ from datetime import UTC, datetime
 from typing import TypeVar
 
 from swarmtui.actions.journal import Journal
-from swarmtui.actions.operations import Operation, OperationRefused
-from swarmtui.actions.read_only import READ_ONLY_MESSAGE
+from swarmtui.actions.operations import Operation, OperationRefused, init_swarm_command
+from swarmtui.actions.read_only import refuse_when_read_only
 from swarmtui.core.addresses import default_advertise_address
 from swarmtui.core.config import Config
 from swarmtui.core.errors import BackendError, ProblemKind
@@ -103,7 +103,12 @@ class Session:
 
     @property
     def connected(self) -> bool:
-        return self._backend is not None
+        return self._in_use() is not None
+
+    def _in_use(self) -> ClusterBackend | None:
+        """The manager in use: the refresher's once syncing (a failover replaces it there),
+        else the one `connect` opened."""
+        return self._refresher.backend if self._refresher is not None else self._backend
 
     @property
     def refresher(self) -> Refresher | None:
@@ -177,8 +182,9 @@ class Session:
             self._refresher.wake()  # the poll loop may sleep up to resync_interval
         if self._pump is not None:
             self._pump.close()
-        if self._backend is not None:
-            self._backend.close()
+        backend = self._in_use()
+        if backend is not None:
+            backend.close()
         self._pump = None
         self._refresher = None
         self._backend = None
@@ -216,8 +222,6 @@ class Session:
         self.model.set_error(error)
 
     def _switched(self, old: str, new: str, electing: bool) -> None:
-        if self._refresher is not None:
-            self._backend = self._refresher.backend
         # Until the new manager answers (or says otherwise), the managers elect a leader.
         error = electing_error(new) if electing else self.model.error
         self.model.switched(ManagerSwitched(old, new, electing), error)
@@ -226,7 +230,7 @@ class Session:
 
     def backend(self) -> ClusterBackend:
         """The backend of the manager in use (blocking callers only; it changes on failover)."""
-        backend = self._backend
+        backend = self._in_use()
         if backend is None:
             raise BackendError(ProblemKind.UNREACHABLE, "Not connected.")
         return backend
@@ -243,7 +247,7 @@ class Session:
 
     def execute(self, operation: Operation) -> object:
         """Run OPERATION (from a worker thread), journal it and refresh at once."""
-        self._refuse_when_read_only()
+        refuse_when_read_only(self.read_only)
         try:
             result = operation.run(self.backend().mutator())
         except BackendError as exc:
@@ -255,10 +259,8 @@ class Session:
 
     def create_swarm(self, advertise_address: str) -> str:
         """Make the connected engine a single-node swarm manager; the new node's id."""
-        self._refuse_when_read_only()
-        command = "docker swarm init" + (
-            f" --advertise-addr {advertise_address}" if advertise_address else ""
-        )
+        refuse_when_read_only(self.read_only)
+        command = init_swarm_command(advertise_address)
         try:
             node_id = self.backend().init_swarm(advertise_address)
         except BackendError as exc:
@@ -279,7 +281,7 @@ class Session:
         An exception for which ASKS is true is a question to the user (trust a host key,
         install Docker), not a failure: it is raised without a journal line.
         """
-        self._refuse_when_read_only()
+        refuse_when_read_only(self.read_only)
         service = self.machines
         if service is None:
             raise OperationRefused("Machine management is not available in this console.")
@@ -295,11 +297,7 @@ class Session:
 
     def cluster_access(self) -> ClusterAccess | None:
         """How machine work reaches the swarm; None while no manager is connected."""
-        return self._access if self._backend is not None else None
-
-    def _refuse_when_read_only(self) -> None:
-        if self.read_only:
-            raise OperationRefused(READ_ONLY_MESSAGE)
+        return self._access if self.connected else None
 
 
 def _failure_text(exc: Exception) -> str:

@@ -41,9 +41,10 @@ def load_compose_file(path: Path, env: Mapping[str, str]) -> ComposeFile:
 
 def parse_compose(text: str, source: str, env: Mapping[str, str]) -> ComposeFile:
     """SOURCE's TEXT as data, every value interpolated from ENV."""
+    loader = yaml.SafeLoader(text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.load(text, Loader=yaml.SafeLoader)
+        node = loader.get_single_node()  # parsed once: the nodes give lines for errors
+        data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 0
@@ -51,6 +52,8 @@ def parse_compose(text: str, source: str, env: Mapping[str, str]) -> ComposeFile
         raise ComposeFileError(source, f"not valid YAML: {problem}", line) from None
     except yaml.YAMLError as exc:
         raise ComposeFileError(source, f"not valid YAML: {exc}") from None
+    finally:
+        loader.dispose()
     if data is None:
         raise ComposeFileError(source, "the file is empty")
     if not isinstance(data, dict):

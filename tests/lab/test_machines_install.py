@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.demo_app import open_machine_dialog
 from helpers.pilot import running, static_text, swarm_app, wait_until
 from textual.widgets import Input, Select
 
@@ -38,8 +39,6 @@ from swarmtui.machines.manager import ConnectedMachineService, MachineManager
 from swarmtui.machines.model import CreateRequest, DockerMissing, HostKeyUnknown, MachineError
 from swarmtui.machines.store import MachineStore
 from swarmtui.session.cluster_access import BackendAccess
-from swarmtui.ui.modals.create_machine_dialog import CreateMachineDialog
-from swarmtui.ui.screens.machines_screen import MachinesScreen
 
 INSTALL_TIMEOUT = 240.0
 SYSTEMCTL_STAND_IN = """#!/bin/sh
@@ -216,26 +215,7 @@ async def test_console_installs_docker_after_confirmation_and_joins(
     node_id = ""
     try:
         async with running(app) as pilot:
-            await pilot.press("M")
-            await wait_until(
-                pilot,
-                lambda: (
-                    isinstance(app.screen, MachinesScreen)
-                    and app.screen.is_mounted
-                    and app.screen.loaded
-                ),
-                "the machines view",
-            )
-            await pilot.press("c")
-            dialog = await wait_until(
-                pilot,
-                lambda: (
-                    app.screen
-                    if isinstance(app.screen, CreateMachineDialog) and app.screen.is_mounted
-                    else None
-                ),
-                "the create dialog",
-            )
+            dialog = await open_machine_dialog(pilot)
             dialog.query_one("#field-driver", Select).value = "ssh"
             dialog.query_one("#field-role", Select).value = "worker"
             await pilot.pause()

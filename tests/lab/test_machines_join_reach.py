@@ -18,6 +18,7 @@ from typing import Any
 
 import docker
 import pytest
+from helpers.demo_app import open_machine_dialog
 from helpers.machines import forget_machine, leftovers, networks_of, ready_worker
 from helpers.pilot import running, static_text, swarm_app, wait_until
 from textual.widgets import Input, Log, Select
@@ -37,8 +38,6 @@ from swarmtui.machines.manager import MachineManager
 from swarmtui.machines.model import CreateRequest, MachineError
 from swarmtui.machines.store import MachineStore
 from swarmtui.session.cluster_access import BackendAccess
-from swarmtui.ui.modals.create_machine_dialog import CreateMachineDialog
-from swarmtui.ui.screens.machines_screen import MachinesScreen
 
 CREATE_TIMEOUT = 240.0  # create + join of a dind machine on a loaded 2-core machine
 
@@ -66,26 +65,7 @@ async def _create_from_console(manager_url: str, name: str) -> tuple[Any, list[s
     app = swarm_app(manager_url)
     app.session.machines = console_machines(app.session.cluster_access)
     async with running(app) as pilot:
-        await pilot.press("M")
-        await wait_until(
-            pilot,
-            lambda: (
-                isinstance(app.screen, MachinesScreen)
-                and app.screen.is_mounted
-                and app.screen.loaded
-            ),
-            "the machines view",
-        )
-        await pilot.press("c")
-        dialog = await wait_until(
-            pilot,
-            lambda: (
-                app.screen
-                if isinstance(app.screen, CreateMachineDialog) and app.screen.is_mounted
-                else None
-            ),
-            "the create dialog",
-        )
+        dialog = await open_machine_dialog(pilot)
         dialog.query_one("#field-name", Input).value = name
         dialog.query_one("#field-role", Select).value = "worker"
         await pilot.pause()

@@ -10,7 +10,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
-from swarmtui.actions.operations import OperationRefused
+from swarmtui.actions.operations import OperationRefused, init_swarm_command
 from swarmtui.core.errors import BackendError
 from swarmtui.ui.messages import ReconnectRequested
 from swarmtui.ui.session_access import session_of
@@ -55,8 +55,8 @@ class InitSwarmScreen(Screen[None]):
         self._show_command(event.value)
 
     def _show_command(self, address: str) -> None:
-        flag = f" --advertise-addr {address.strip()}" if address.strip() else ""
-        self.query_one("#init-command", Static).update(Text(f"$ docker swarm init{flag}"))
+        command = init_swarm_command(address)
+        self.query_one("#init-command", Static).update(Text(f"$ {command}"))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         address = event.value.strip()
