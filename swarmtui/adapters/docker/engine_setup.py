@@ -103,6 +103,7 @@ def ensure_engine(log: Callable[[str], None]) -> None:
     ensure_tools({"dockerd": "docker.io"}, log)
     dockerd = find_tool("dockerd")
     assert dockerd is not None
+    clear_stale_pid_files(log)
     log_path = dockerd_log_path()
     log(f"starting dockerd (log: {log_path})")
     with open(log_path, "ab") as out:
@@ -128,6 +129,37 @@ def ensure_engine(log: Callable[[str], None]) -> None:
         f"dockerd started but {LOCAL_ENGINE_URL} did not answer within "
         f"{ENGINE_START_TIMEOUT:.0f} s; see {log_path}:\n" + _tail(log_path)
     )
+
+
+STALE_PID_FILES = {
+    Path("/var/run/docker.pid"): "dockerd",
+    Path("/var/run/docker/containerd/containerd.pid"): "containerd",
+}
+
+
+def clear_stale_pid_files(
+    log: Callable[[str], None], pid_files: dict[Path, str] | None = None
+) -> None:
+    """Remove pid files whose process is gone: dockerd refuses to start while one exists.
+
+    A machine restored from a snapshot, or a dockerd that crashed, leaves them behind.
+    """
+    for path, program in (STALE_PID_FILES if pid_files is None else pid_files).items():
+        try:
+            pid = path.read_text().strip()
+        except OSError:
+            continue
+        if pid.isdigit() and _process_name(int(pid)) == program:
+            continue
+        log(f"removing stale {path} (pid {pid or 'none'} is not a running {program})")
+        path.unlink(missing_ok=True)
+
+
+def _process_name(pid: int) -> str | None:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return None
 
 
 def _tail(path: Path, lines: int = 20) -> str:
