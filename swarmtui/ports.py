@@ -6,7 +6,8 @@ deterministic demo implementation drives snapshots and screenshots.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from swarmtui.core.models import EngineInfo, Node, Service, SwarmEvent, Task, TaskScope
@@ -14,6 +15,17 @@ from swarmtui.logs.log_line import LogLine
 from swarmtui.logs.log_target import LogKind
 
 ObjectKind = Literal["node", "service", "task"]
+# Objects a stack is made of; "network", "secret" and "config" are also found by name.
+StackObjectKind = Literal["service", "network", "secret", "config"]
+NamedObjectKind = Literal["network", "secret", "config"]
+
+
+@dataclass(frozen=True)
+class ResolvedImage:
+    """An image reference pinned to its registry digest, and the platforms it exists for."""
+
+    reference: str
+    platforms: tuple[tuple[str, str], ...]  # (architecture, os)
 
 
 class EventStream(Protocol):
@@ -118,3 +130,35 @@ class Mutator(Protocol):
     def rotate_join_token(self, role: str) -> None: ...
 
     def leave_swarm(self, force: bool) -> None: ...
+
+    # What stack deploy and remove need: the objects of a stack, found by label or name.
+
+    def labelled(self, kind: StackObjectKind, label: str) -> list[dict[str, Any]]:
+        """Every KIND carrying LABEL (`key=value`), as the engine lists them."""
+        ...
+
+    def find(self, kind: NamedObjectKind, name: str) -> dict[str, Any] | None:
+        """The KIND named exactly NAME, or None."""
+        ...
+
+    def create_network(self, name: str, body: dict[str, Any]) -> str: ...
+
+    def create_object(self, kind: Literal["secret", "config"], spec: dict[str, Any]) -> str: ...
+
+    def update_object(
+        self, kind: Literal["secret", "config"], object_id: str, version: int, spec: dict[str, Any]
+    ) -> None: ...
+
+    def remove_object(self, kind: NamedObjectKind, object_id: str) -> None: ...
+
+    def replace_service(
+        self, service_id: str, build: Callable[[dict[str, Any]], dict[str, Any]]
+    ) -> None:
+        """Post BUILD(current service as inspected) as the service's spec, with the current
+        version; retried on a fresh inspect when the version went stale."""
+        ...
+
+    def resolve_image(self, image: str) -> ResolvedImage | None:
+        """IMAGE pinned to its digest by asking its registry (through the engine); None when
+        the registry cannot be reached or does not know it."""
+        ...

@@ -89,6 +89,14 @@ def console_machines(
     return ConnectedMachineService(manager, cluster)
 
 
+def console_endpoints(args: argparse.Namespace, config: Config) -> list[Endpoint]:
+    """The managers the command line and config name, else the embedded default."""
+    if _explicitly_configured(args, config):
+        hosts = list(args.host) or list(config.hosts)
+        return resolve_endpoints(hosts, args.context, _tls_options(args))
+    return embedded_default(args.lab)
+
+
 def run_console(args: argparse.Namespace) -> int:
     try:
         config = load_config(args.config)
@@ -100,11 +108,7 @@ def run_console(args: argparse.Namespace) -> int:
     startup_error: BackendError | None = None
     endpoints: list[Endpoint] = []
     try:
-        if _explicitly_configured(args, config):
-            hosts = list(args.host) or list(config.hosts)
-            endpoints = resolve_endpoints(hosts, args.context, _tls_options(args))
-        else:
-            endpoints = embedded_default(args.lab)
+        endpoints = console_endpoints(args, config)
     except EndpointError as exc:
         startup_error = BackendError(
             ProblemKind.MALFORMED_ENDPOINT,

@@ -11,6 +11,7 @@ from swarmtui.cli.console import run_console
 from swarmtui.cli.lab import run_lab
 from swarmtui.cli.machine import add_machine_parser, run_machine
 from swarmtui.cli.output import DEFAULT_LAB
+from swarmtui.cli.stack import add_stack_parser, run_stack
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -48,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     lab.add_argument("--managers", type=int, default=1)
     lab.add_argument("--workers", type=int, default=2)
     add_machine_parser(sub)
+    add_stack_parser(sub)
     return parser
 
 
@@ -57,6 +59,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_lab(args)
     if args.command == "machine":
         return run_machine(args)
+    if args.command == "stack":
+        return run_stack(args)
     return run_console(args)
 
 

@@ -8,16 +8,21 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from swarmtui.core.errors import BackendError, ProblemKind
 from swarmtui.core.mapping import node_from_json, service_from_json, task_from_json
 from swarmtui.core.models import EngineInfo, Node, Service, SwarmEvent, Task, TaskScope
 from swarmtui.demo.logs import DemoLogStream, demo_lines
 from swarmtui.logs.log_target import LogKind
-from swarmtui.ports import ObjectKind
+from swarmtui.ports import (
+    NamedObjectKind,
+    ObjectKind,
+    ResolvedImage,
+    StackObjectKind,
+)
 
 DEMO_NOW = datetime(2026, 1, 1, 12, 0, 0, tzinfo=UTC)
 _CLUSTER_ID = "q8z3kd0ubv2n4xw9e7r1t5y6a"
@@ -256,6 +261,36 @@ class DemoMutator:
 
     def leave_swarm(self, force: bool) -> None:
         self._record("leave_swarm", force)
+
+    def labelled(self, kind: StackObjectKind, label: str) -> list[dict[str, Any]]:
+        return []
+
+    def find(self, kind: NamedObjectKind, name: str) -> dict[str, Any] | None:
+        return None
+
+    def create_network(self, name: str, body: dict[str, Any]) -> str:
+        self._record("create_network", name, body)
+        return "n3wnetw0rk00000000000001"
+
+    def create_object(self, kind: Literal["secret", "config"], spec: dict[str, Any]) -> str:
+        self._record("create_object", kind, spec.get("Name"))  # never the data
+        return "n3w0bject000000000000001"
+
+    def update_object(
+        self, kind: Literal["secret", "config"], object_id: str, version: int, spec: dict[str, Any]
+    ) -> None:
+        self._record("update_object", kind, object_id)
+
+    def remove_object(self, kind: NamedObjectKind, object_id: str) -> None:
+        self._record("remove_object", kind, object_id)
+
+    def replace_service(
+        self, service_id: str, build: Callable[[dict[str, Any]], dict[str, Any]]
+    ) -> None:
+        self._record("replace_service", service_id)
+
+    def resolve_image(self, image: str) -> ResolvedImage | None:
+        return None
 
 
 class DemoBackend:

@@ -30,6 +30,7 @@ from swarmtui.session.failover import Failover, FailoverPlan, ManagerDirectory, 
 from swarmtui.session.loops import EventPump, run_poll_loop
 from swarmtui.session.model import ManagerSwitched, SessionModel
 from swarmtui.session.refresher import Refresher, RefreshTimings
+from swarmtui.stacks.deploy import StackContents, stack_contents
 
 T = TypeVar("T")
 Connector = Callable[[], ClusterBackend]
@@ -238,6 +239,10 @@ class Session:
     def read(self, call: Callable[[ClusterBackend], T]) -> T:
         """Run the read CALL on the manager in use (from a worker thread)."""
         return call(self.backend())
+
+    def inspect_stack(self, stack: str) -> StackContents:
+        """What STACK is made of on the swarm: what removing it would take away."""
+        return stack_contents(stack, self.backend().mutator())
 
     def join_tokens(self) -> tuple[str, str]:
         """(worker, manager) join tokens; secrets, so refused in read-only mode."""

@@ -4,7 +4,7 @@ interpolated, with errors that name the file, the line and the key."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,14 @@ class ComposeFileError(ValueError):
 class ComposeFile:
     path: str
     data: dict[str, Any]
+    node: yaml.Node | None = field(default=None, compare=False, repr=False)
+
+    def line(self, where: str) -> int:
+        """The line of the value at key path WHERE, 0 when the file does not have it."""
+        return line_of(self.node, where, exact=True)
+
+    def error(self, where: str, message: str) -> ComposeFileError:
+        return ComposeFileError(self.path, message, line_of(self.node, where), where)
 
 
 def load_compose_file(path: Path, env: Mapping[str, str]) -> ComposeFile:
@@ -62,20 +70,38 @@ def parse_compose(text: str, source: str, env: Mapping[str, str]) -> ComposeFile
         interpolated = interpolate(data, env)
     except InterpolationError as exc:
         raise ComposeFileError(source, exc.message, line_of(node, exc.where), exc.where) from None
-    return ComposeFile(source, interpolated)
+    return ComposeFile(source, interpolated, node)
 
 
-def line_of(node: yaml.Node | None, where: str) -> int:
-    """The 1-based line of the value at key path WHERE (services.web.ports.0) in NODE."""
+def line_of(node: yaml.Node | None, where: str, exact: bool = False) -> int:
+    """The 1-based line of the value at key path WHERE (services.web.ports.0) in NODE: of the
+    deepest part found, or (EXACT) 0 unless the whole path is there. Keys brought in by a
+    `<<` merge key are looked up in the merged mappings."""
     line = 0
     for part in where.split(".") if where else []:
         if isinstance(node, yaml.MappingNode):
-            node = next((v for k, v in node.value if str(k.value) == part), None)
+            node = _value_node(node, part)
         elif isinstance(node, yaml.SequenceNode) and part.isdigit() and int(part) < len(node.value):
             node = node.value[int(part)]
         else:
-            break
+            node = None
         if node is None:
-            break
+            return 0 if exact else line
         line = node.start_mark.line + 1
     return line
+
+
+def _value_node(node: yaml.MappingNode, key: str) -> yaml.Node | None:
+    merged: list[yaml.Node] = []
+    for k, v in node.value:
+        if str(k.value) == key:
+            value: yaml.Node = v
+            return value
+        if k.tag == "tag:yaml.org,2002:merge":
+            merged += v.value if isinstance(v, yaml.SequenceNode) else [v]
+    for source in merged:
+        if isinstance(source, yaml.MappingNode):
+            found = _value_node(source, key)
+            if found is not None:
+                return found
+    return None

@@ -17,6 +17,7 @@ import docker.errors
 
 from swarmtui.adapters.docker.engine_http import post_json
 from swarmtui.adapters.docker.errors import classify
+from swarmtui.adapters.docker.stack_writes import StackWrites
 from swarmtui.core.errors import BackendError, ProblemKind
 
 Spec = dict[str, Any]
@@ -24,7 +25,7 @@ OUT_OF_SEQUENCE = "update out of sequence"
 MAX_ATTEMPTS = 5
 
 
-class Mutations:
+class Mutations(StackWrites):
     def __init__(self, api: docker.APIClient, endpoint: str) -> None:
         self._api = api
         self._endpoint = endpoint

@@ -1,0 +1,327 @@
+"""Applying a StackPlan to a swarm, as `docker stack deploy` does, and removing a stack.
+
+Deploy: every external object is checked first (nothing is created when one is missing);
+then --prune, networks, secrets, configs, services. A service that exists is updated in
+place (its current version, its ForceUpdate kept; with --resolve-image changed/never an
+unchanged image keeps the digest it was pinned to); a new one is created. Each step is
+reported as it happens; a failure half way says what was done and what was not.
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any, Literal
+
+from swarmtui.core.errors import BackendError, ProblemKind
+from swarmtui.ports import Mutator
+from swarmtui.stacks.naming import IMAGE_LABEL, NAMESPACE_LABEL, is_user_defined_network
+from swarmtui.stacks.objects import FileObjectPlan
+from swarmtui.stacks.plan import StackPlan
+
+Spec = dict[str, Any]
+NETWORK_REMOVAL_TIMEOUT = 60.0
+
+
+@dataclass(frozen=True)
+class StackStep:
+    action: str  # created | updated | removed | kept | failed
+    kind: str  # service | network | secret | config
+    name: str
+    detail: str = ""
+
+    def text(self) -> str:
+        return f"{self.action} {self.kind} {self.name}" + (
+            f": {self.detail}" if self.detail else ""
+        )
+
+
+@dataclass
+class StackReport:
+    stack: str
+    steps: list[StackStep] = field(default_factory=list)
+    service_ids: dict[str, str] = field(default_factory=dict)  # swarm name -> id
+
+    def done(self, action: str) -> list[StackStep]:
+        return [step for step in self.steps if step.action == action]
+
+
+class StackFailed(BackendError):
+    """A deploy or remove that stopped half way; REPORT says what was done before."""
+
+    def __init__(self, report: StackReport, step: str, message: str) -> None:
+        done = ", ".join(s.text() for s in report.steps if s.action != "failed") or "nothing"
+        super().__init__(
+            ProblemKind.ENGINE_ERROR,
+            f"{step} failed: {message}. Done before the failure: {done}.",
+        )
+        self.report = report
+
+
+Progress = Callable[[StackStep], None]
+
+
+def _quiet(step: StackStep) -> None:
+    return None
+
+
+def deploy_stack(
+    plan: StackPlan,
+    engine: Mutator,
+    *,
+    prune: bool = False,
+    resolve_image: str = "always",
+    progress: Progress = _quiet,
+) -> StackReport:
+    report = StackReport(plan.stack)
+
+    def step(action: str, kind: str, name: str, detail: str = "") -> None:
+        done = StackStep(action, kind, name, detail)
+        report.steps.append(done)
+        progress(done)
+
+    check_external_objects(plan, engine)
+    label = f"{NAMESPACE_LABEL}={plan.stack}"
+    existing = {s["Spec"]["Name"]: s for s in engine.labelled("service", label)}
+    if prune:
+        wanted = {spec["Name"] for spec in plan.services.values()}
+        for name in sorted(set(existing) - wanted):
+            _run(
+                report,
+                f"removing service {name}",
+                partial(engine.remove_service, existing[name]["ID"]),
+            )
+            step("removed", "service", name)
+    stack_networks = {n["Name"] for n in engine.labelled("network", label)}
+    for network in plan.networks:
+        if network.name in stack_networks:
+            step("kept", "network", network.name)
+            continue
+        _run(
+            report,
+            f"creating network {network.name}",
+            partial(engine.create_network, network.name, network.body),
+        )
+        step("created", "network", network.name)
+    for obj in plan.secrets + plan.configs:
+        if not obj.external:
+            _put_file_object(report, engine, obj, step)
+    for key in sorted(plan.services):
+        spec = _with_object_ids(plan.services[key], engine)
+        name = spec["Name"]
+        if name in existing:
+            service_id = existing[name]["ID"]
+            _run(
+                report,
+                f"updating service {name}",
+                partial(
+                    engine.replace_service,
+                    service_id,
+                    partial(_updated, spec, engine=engine, resolve_image=resolve_image),
+                ),
+            )
+            report.service_ids[name] = service_id
+            step("updated", "service", name)
+        else:
+            pinned = _pinned(spec, engine) if resolve_image in ("always", "changed") else spec
+            service_id = str(
+                _run(report, f"creating service {name}", partial(engine.create_service, pinned))
+            )
+            report.service_ids[name] = service_id
+            step("created", "service", name)
+    return report
+
+
+def check_external_objects(plan: StackPlan, engine: Mutator) -> None:
+    """Raise before anything is created when an external network, secret or config is missing."""
+    for name in plan.external_networks:
+        if not is_user_defined_network(name):
+            continue
+        found = engine.find("network", name)
+        if found is None:
+            raise BackendError(
+                ProblemKind.ENGINE_ERROR,
+                f"network {name!r} is declared as external, but could not be found: create a "
+                "swarm-scoped network before the stack is deployed",
+            )
+        if found.get("Scope") != "swarm":
+            raise BackendError(
+                ProblemKind.ENGINE_ERROR,
+                f"network {name!r} is declared as external, but its scope is "
+                f'{found.get("Scope")!r}, not "swarm"',
+            )
+    for obj in plan.secrets + plan.configs:
+        if obj.external and engine.find(obj.kind, obj.name) is None:
+            raise BackendError(
+                ProblemKind.ENGINE_ERROR,
+                f"{obj.kind} {obj.name!r} is declared as external, but could not be found: "
+                f"create it first (docker {obj.kind} create {obj.name} FILE)",
+            )
+
+
+def updated_spec(spec: Spec, current: Spec, engine: Mutator, resolve_image: str) -> Spec:
+    """The spec to post over CURRENT: the new one, keeping ForceUpdate, and keeping the
+    pinned image when the file's image did not change (or pinning it anew)."""
+    result = copy.deepcopy(spec)
+    old_spec = current.get("Spec", {})
+    image = result["TaskTemplate"]["ContainerSpec"]["Image"]
+    unchanged = image == (old_spec.get("Labels") or {}).get(IMAGE_LABEL)
+    if resolve_image == "always" or (resolve_image == "changed" and not unchanged):
+        result = _pinned(result, engine)
+    elif unchanged:
+        result["TaskTemplate"]["ContainerSpec"]["Image"] = old_spec["TaskTemplate"][
+            "ContainerSpec"
+        ]["Image"]
+    result["TaskTemplate"]["ForceUpdate"] = old_spec.get("TaskTemplate", {}).get("ForceUpdate", 0)
+    return result
+
+
+def _updated(spec: Spec, current: Spec, *, engine: Mutator, resolve_image: str) -> Spec:
+    return updated_spec(spec, current, engine, resolve_image)
+
+
+def _pinned(spec: Spec, engine: Mutator) -> Spec:
+    resolved = engine.resolve_image(spec["TaskTemplate"]["ContainerSpec"]["Image"])
+    if resolved is None:
+        return spec
+    result = copy.deepcopy(spec)
+    result["TaskTemplate"]["ContainerSpec"]["Image"] = resolved.reference
+    placement = result["TaskTemplate"].setdefault("Placement", {})
+    if resolved.platforms and not placement.get("Platforms"):
+        placement["Platforms"] = [{"Architecture": a, "OS": o} for a, o in resolved.platforms]
+    return result
+
+
+def _with_object_ids(spec: Spec, engine: Mutator) -> Spec:
+    result = copy.deepcopy(spec)
+    container = result["TaskTemplate"]["ContainerSpec"]
+    kinds: tuple[tuple[Literal["secret", "config"], str], ...] = (
+        ("secret", "Secrets"),
+        ("config", "Configs"),
+    )
+    for kind, field_name in kinds:
+        for reference in container.get(field_name, []):
+            name = reference[f"{kind.capitalize()}Name"]
+            found = engine.find(kind, name)
+            if found is None:
+                raise BackendError(
+                    ProblemKind.ENGINE_ERROR,
+                    f"{kind} {name!r} not found",
+                )
+            reference[f"{kind.capitalize()}ID"] = found["ID"]
+    return result
+
+
+def _put_file_object(
+    report: StackReport, engine: Mutator, obj: FileObjectPlan, step: Callable[..., None]
+) -> None:
+    existing = engine.find(obj.kind, obj.name)
+    if existing is None:
+        _run(
+            report,
+            f"creating {obj.kind} {obj.name}",
+            lambda: engine.create_object(obj.kind, obj.spec),
+        )
+        step("created", obj.kind, obj.name)
+        return
+    version = int(existing["Version"]["Index"])
+    _run(
+        report,
+        f"updating {obj.kind} {obj.name}",
+        lambda: engine.update_object(obj.kind, existing["ID"], version, obj.spec),
+    )
+    step("updated", obj.kind, obj.name)
+
+
+def _run(report: StackReport, what: str, call: Callable[[], Any]) -> Any:
+    try:
+        return call()
+    except BackendError as exc:
+        raise StackFailed(report, what, exc.message) from exc
+
+
+@dataclass(frozen=True)
+class StackContents:
+    """What a stack is made of on the swarm (what removing it takes away)."""
+
+    stack: str
+    services: list[Spec]
+    networks: list[Spec]
+    secrets: list[Spec]
+    configs: list[Spec]
+
+    def empty(self) -> bool:
+        return not (self.services or self.networks or self.secrets or self.configs)
+
+    def names(self, kind: str) -> list[str]:
+        entries = getattr(self, f"{kind}s")
+        return sorted(_name(kind, entry) for entry in entries)
+
+
+def stack_contents(stack: str, engine: Mutator) -> StackContents:
+    label = f"{NAMESPACE_LABEL}={stack}"
+    return StackContents(
+        stack,
+        engine.labelled("service", label),
+        engine.labelled("network", label),
+        engine.labelled("secret", label),
+        engine.labelled("config", label),
+    )
+
+
+def remove_stack(
+    contents: StackContents,
+    engine: Mutator,
+    *,
+    progress: Progress = _quiet,
+    network_timeout: float = NETWORK_REMOVAL_TIMEOUT,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> StackReport:
+    """Remove services, secrets, configs, then networks (retried while the tasks that used
+    them shut down). Objects without the stack's label (external ones) are never touched."""
+    report = StackReport(contents.stack)
+
+    def step(action: str, kind: str, name: str, detail: str = "") -> None:
+        done = StackStep(action, kind, name, detail)
+        report.steps.append(done)
+        progress(done)
+
+    for service in sorted(contents.services, key=lambda s: s["Spec"]["Name"]):
+        _run(
+            report,
+            f"removing service {service['Spec']['Name']}",
+            partial(engine.remove_service, service["ID"]),
+        )
+        step("removed", "service", service["Spec"]["Name"])
+    kinds: tuple[Literal["secret", "config"], ...] = ("secret", "config")
+    for kind in kinds:
+        for entry in getattr(contents, f"{kind}s"):
+            name = _name(kind, entry)
+            _run(
+                report,
+                f"removing {kind} {name}",
+                partial(engine.remove_object, kind, entry["ID"]),
+            )
+            step("removed", kind, name)
+    deadline = clock() + network_timeout
+    for network in contents.networks:
+        while True:
+            try:
+                engine.remove_object("network", network["Id"])
+                break
+            except BackendError as exc:
+                if clock() >= deadline:
+                    raise StackFailed(
+                        report, f"removing network {network['Name']}", exc.message
+                    ) from exc
+                sleep(0.5)
+        step("removed", "network", network["Name"])
+    return report
+
+
+def _name(kind: str, entry: Spec) -> str:
+    return str(entry["Name"] if kind == "network" else entry["Spec"]["Name"])
