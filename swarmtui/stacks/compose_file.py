@@ -74,34 +74,36 @@ def parse_compose(text: str, source: str, env: Mapping[str, str]) -> ComposeFile
 
 
 def line_of(node: yaml.Node | None, where: str, exact: bool = False) -> int:
-    """The 1-based line of the value at key path WHERE (services.web.ports.0) in NODE: of the
-    deepest part found, or (EXACT) 0 unless the whole path is there. Keys brought in by a
-    `<<` merge key are looked up in the merged mappings."""
+    """The 1-based line of key path WHERE (services.web.ports.0) in NODE: the line of its
+    key (or list item), of the deepest part found, or (EXACT) 0 unless the whole path is
+    there. Keys brought in by a `<<` merge key are looked up in the merged mappings."""
     line = 0
     for part in where.split(".") if where else []:
         if isinstance(node, yaml.MappingNode):
-            node = _value_node(node, part)
+            pair = _pair(node, part)
+            node = pair[1] if pair else None
+            mark = pair[0].start_mark if pair else None
         elif isinstance(node, yaml.SequenceNode) and part.isdigit() and int(part) < len(node.value):
             node = node.value[int(part)]
+            mark = node.start_mark
         else:
-            node = None
-        if node is None:
+            node, mark = None, None
+        if node is None or mark is None:
             return 0 if exact else line
-        line = node.start_mark.line + 1
+        line = mark.line + 1
     return line
 
 
-def _value_node(node: yaml.MappingNode, key: str) -> yaml.Node | None:
+def _pair(node: yaml.MappingNode, key: str) -> tuple[yaml.Node, yaml.Node] | None:
     merged: list[yaml.Node] = []
     for k, v in node.value:
         if str(k.value) == key:
-            value: yaml.Node = v
-            return value
+            return k, v
         if k.tag == "tag:yaml.org,2002:merge":
             merged += v.value if isinstance(v, yaml.SequenceNode) else [v]
     for source in merged:
         if isinstance(source, yaml.MappingNode):
-            found = _value_node(source, key)
+            found = _pair(source, key)
             if found is not None:
                 return found
     return None

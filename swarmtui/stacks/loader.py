@@ -172,9 +172,11 @@ def _used(merged: Mapping[str, Any], kind: str) -> set[str]:
 
 
 def _locate(files: list[ComposeFile], where: str, fallback: str, message: str) -> ComposeFileError:
-    """The error at WHERE in the last file that holds it (or FALLBACK, or the first file)."""
+    """The error at key path WHERE, on the line of WHERE (or else of FALLBACK) in the last
+    file that holds it; the first file when none does."""
     for path in (where, fallback):
         for file in reversed(files):
-            if file.line(path):
-                return file.error(path, message)
-    return files[0].error(where, message)
+            line = file.line(path)
+            if line:
+                return ComposeFileError(file.path, message, line, where)
+    return ComposeFileError(files[0].path, message, 0, where)

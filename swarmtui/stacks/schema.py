@@ -13,7 +13,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from swarmtui.stacks.values import ValueProblem, as_bool, as_float, as_int, parse_duration
+from swarmtui.stacks.values import (
+    ValueProblem,
+    as_bool,
+    as_float,
+    as_int,
+    parse_cpus,
+    parse_duration,
+    parse_size,
+)
 
 
 class SchemaProblem(ValueError):
@@ -70,6 +78,17 @@ NULL = Kind("empty", lambda v: v is None)
 ANYTHING = Kind("anything", lambda v: True)
 DURATION = Kind("a duration (e.g. 10s, 1m30s)", lambda v: isinstance(v, str), _duration_check)
 
+
+def _size_check(value: Any) -> None:
+    parse_size(value)
+
+
+def _cpus_check(value: Any) -> None:
+    parse_cpus(value)
+
+
+SIZE = Kind("a size (e.g. 512M, 1G)", lambda v: isinstance(v, str), _size_check)
+CPUS = Kind("a number of CPUs as a string (e.g. '0.5')", lambda v: isinstance(v, str), _cpus_check)
 STRING_OR_LIST = OneOf((STRING, ListOf(STRING)), "a string or a list of strings")
 LIST_OR_DICT = OneOf(
     (
@@ -115,11 +134,11 @@ DEPLOY = OneOf(
                 "update_config": UPDATE_CONFIG,
                 "resources": Obj(
                     {
-                        "limits": Obj({"cpus": STRING, "memory": STRING, "pids": INTEGER}),
+                        "limits": Obj({"cpus": CPUS, "memory": SIZE, "pids": INTEGER}),
                         "reservations": Obj(
                             {
-                                "cpus": STRING,
-                                "memory": STRING,
+                                "cpus": CPUS,
+                                "memory": SIZE,
                                 "generic_resources": ListOf(
                                     Obj(
                                         {
@@ -446,9 +465,7 @@ def _validate_mapping(data: Any, shape: Obj, where: str) -> None:
             validate(value, shape.values, inner)
         else:
             known = ", ".join(sorted(shape.keys))
-            raise SchemaProblem(
-                where or "(top level)", f"unknown key {name!r} (allowed here: {known})"
-            )
+            raise SchemaProblem(inner, f"unknown key {name!r} (allowed here: {known})")
     for key in shape.required:
         if key not in data:
             raise SchemaProblem(where, f"{key!r} is required")
