@@ -82,15 +82,15 @@ def stack_environment(
 
 
 def load_stack(source: StackSource, environ: Mapping[str, str] | None = None) -> StackPlan:
-    problem = stack_name_problem(source.name)
-    if problem:
-        raise ComposeFileError("stack name", problem)
     if not source.compose_files:
         raise ComposeFileError("stack", "no compose file given (-c FILE)")
     env = stack_environment(source, environ)
     working_dir = Path(os.path.abspath(source.compose_files[0])).parent
     files = [load_compose_file(path, env) for path in source.compose_files]
     normalized = [_checked(file, working_dir, env) for file in files]
+    problem = stack_name_problem(source.name)
+    if problem:
+        raise ComposeFileError("stack name", problem)
     merged = merge_files(normalized)
     warnings = _ignored_keys(files)
     stack = source.name

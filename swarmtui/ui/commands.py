@@ -60,6 +60,14 @@ class SwarmCommands(Provider):
                 ("Create service", services.action_create_service, "The create form"),
             ),
             (
+                "deploy_stack",
+                (
+                    "Deploy stack",
+                    main.action_deploy_stack,
+                    "docker stack deploy from compose files",
+                ),
+            ),
+            (
                 "join_tokens",
                 ("Join tokens", main.action_join_tokens, "Join commands, rotate tokens, leave"),
             ),

@@ -149,9 +149,7 @@ def test_read_only_and_broken_files_change_nothing(
     broken.write_text(STACK_FILE.replace("networks: [back]", "networks: [front]"))
     assert main(["-H", url, "stack", "deploy", "-c", str(broken), stack]) == 1
     error = capsys.readouterr().err
-    assert (
-        f"{broken}:9: services.pinger.networks" in error and "undefined network 'front'" in error
-    )
+    assert f"{broken}:9: services.pinger.networks" in error and "undefined network 'front'" in error
     assert nothing_of(manager_client, stack)
 
     # A missing external secret is found before anything is created.

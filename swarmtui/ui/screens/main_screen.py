@@ -17,6 +17,7 @@ from swarmtui.core.models import ClusterSnapshot, TaskScope
 from swarmtui.ports import ObjectKind
 from swarmtui.session.model import SessionChange
 from swarmtui.ui.messages import ManagerChanged, SnapshotUpdated, SyncStateUpdated, message_for
+from swarmtui.ui.modals.stack_deploy_modal import StackDeployModal
 from swarmtui.ui.screens.inspect_screen import InspectScreen
 from swarmtui.ui.screens.join_screen import JoinTokensScreen, manager_address
 from swarmtui.ui.screens.journal_screen import JournalScreen
@@ -108,6 +109,10 @@ class MainScreen(SessionUser, Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return allowed(self.app, action)
+
+    def action_deploy_stack(self) -> None:
+        if guard(self.app, "deploy_stack"):
+            self.app.push_screen(StackDeployModal())
 
     def action_join_tokens(self) -> None:
         if not guard(self.app, "join_tokens"):
