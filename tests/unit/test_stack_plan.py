@@ -426,3 +426,21 @@ def test_capabilities_as_the_cli_normalises_them() -> None:
         ["CAP_MKNOD"],
     )
     assert effective_capabilities(["all", "net_admin"], []) == (["ALL"], [])
+
+
+def test_env_file_beside_the_compose_file_and_the_environment_wins(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("TAG=1.25\nREPLICAS=2\n")
+    compose = tmp_path / "docker-stack.yml"
+    compose.write_text(
+        "services:\n  web:\n    image: nginx:${TAG}\n    deploy: {replicas: ${REPLICAS}}\n"
+    )
+    plan = load_stack(StackSource("app", (compose,)), {"REPLICAS": "5"})
+    assert container(plan, "web")["Image"] == "nginx:1.25"
+    assert plan.services["web"]["Mode"] == {"Replicated": {"Replicas": 5}}
+    other = tmp_path / "prod.env"
+    other.write_text("TAG=1.26\n")
+    plan = load_stack(StackSource("app", (compose,), env_file=other), {"REPLICAS": "1"})
+    assert container(plan, "web")["Image"] == "nginx:1.26"
+    (tmp_path / "bad.env").write_text("NOT A LINE\n")
+    with pytest.raises(ComposeFileError, match=r"bad.env:1"):
+        load_stack(StackSource("app", (compose,), env_file=tmp_path / "bad.env"), {})
