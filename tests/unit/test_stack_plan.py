@@ -432,7 +432,7 @@ def test_env_file_beside_the_compose_file_and_the_environment_wins(tmp_path: Pat
     (tmp_path / ".env").write_text("TAG=1.25\nREPLICAS=2\n")
     compose = tmp_path / "docker-stack.yml"
     compose.write_text(
-        "services:\n  web:\n    image: nginx:${TAG}\n    deploy: {replicas: ${REPLICAS}}\n"
+        "services:\n  web:\n    image: nginx:${TAG}\n    deploy:\n      replicas: ${REPLICAS}\n"
     )
     plan = load_stack(StackSource("app", (compose,)), {"REPLICAS": "5"})
     assert container(plan, "web")["Image"] == "nginx:1.25"
