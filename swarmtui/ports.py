@@ -137,6 +137,10 @@ class Mutator(Protocol):
         """Every KIND carrying LABEL (`key=value`), as the engine lists them."""
         ...
 
+    def listed(self, kind: StackObjectKind) -> list[dict[str, Any]]:
+        """Every KIND, as the engine lists them (an export names what is not the stack's)."""
+        ...
+
     def find(self, kind: NamedObjectKind, name: str) -> dict[str, Any] | None:
         """The KIND named exactly NAME, or None."""
         ...

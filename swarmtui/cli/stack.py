@@ -1,4 +1,4 @@
-"""`swarmtui stack deploy|ls|services|ps|rm`: stacks from the shell, without the docker CLI.
+"""`swarmtui stack deploy|ls|services|ps|rm|export`: stacks from the shell, without the docker CLI.
 
 Every write goes through a Session (read-only refusal, journal) like the console's."""
 
@@ -19,6 +19,7 @@ from swarmtui.core.errors import BackendError
 
 if TYPE_CHECKING:
     from swarmtui.session.session import Session
+    from swarmtui.stacks.export import ExportedStack
 
 
 def add_stack_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -43,6 +44,30 @@ def add_stack_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
         ssub.add_parser(command, help=text).add_argument("name")
     remove = ssub.add_parser("rm", help="remove a stack (services, networks, secrets, configs)")
     remove.add_argument("name")
+    export = ssub.add_parser(
+        "export", help="write a compose file from a live stack (or chosen services)"
+    )
+    export.add_argument("name", nargs="?", help="the stack to export")
+    export.add_argument(
+        "--service",
+        action="append",
+        default=[],
+        metavar="SERVICE",
+        help="export this service (name or id) instead of a whole stack; repeatable",
+    )
+    export.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="DIR",
+        help="write DIR/docker-stack.yml and the config and secret files it names "
+        "(default: print the compose file only)",
+    )
+    export.add_argument(
+        "--no-subnets",
+        action="store_true",
+        help="leave the networks' subnets to the swarm (to deploy a copy beside the stack)",
+    )
 
 
 def run_stack(args: argparse.Namespace) -> int:
@@ -53,6 +78,8 @@ def run_stack(args: argparse.Namespace) -> int:
                 return _deploy(session, args)
             if command == "rm":
                 return _remove(session, args.name)
+            if command == "export":
+                return _export(session, args)
             return _list(session, command, getattr(args, "name", ""))
     except (ConfigError, EndpointError) as exc:
         say(f"error: {exc}")
@@ -153,6 +180,63 @@ def _remove(session: Session, stack: str) -> int:
         say(f"error: {exc}")
         return 1
     return 0
+
+
+def _export(session: Session, args: argparse.Namespace) -> int:
+    from swarmtui.stacks.export import ExportOptions, ExportProblem, export_stack
+
+    if bool(args.name) == bool(args.service):
+        say("error: give a stack name or --service SERVICE (not both)")
+        return 2
+    try:
+        live = (
+            session.live_services(args.service) if args.service else session.live_stack(args.name)
+        )
+    except (ExportProblem, BackendError) as exc:
+        say(f"error: {exc}")
+        return 1
+    if not live.services:
+        say(f"error: nothing found in stack: {args.name}")
+        return 1
+    exported = export_stack(live, ExportOptions(keep_subnets=not args.no_subnets))
+    for warning in exported.warnings:
+        say(f"warning: {warning}")
+    if args.output is None:
+        sys.stdout.write(exported.text())
+        needed = [*sorted(exported.config_files), *exported.secret_files]
+        if needed:
+            say(f"the file needs {', '.join(needed)} beside it: -o DIR writes them")
+        return 0
+    try:
+        _write_export(exported, args.output)
+    except OSError as exc:
+        say(f"error: cannot write the export: {exc}")
+        return 1
+    return 0
+
+
+def _write_export(exported: ExportedStack, directory: Path) -> None:
+    """The compose file and its config files (replaced), and an empty file for each secret
+    unless one is there already (an operator's secret is never overwritten)."""
+    from swarmtui.stacks.export import COMPOSE_FILE_NAME
+
+    directory.mkdir(parents=True, exist_ok=True)
+    compose = directory / COMPOSE_FILE_NAME
+    compose.write_text(exported.text(), encoding="utf-8")
+    print(f"Wrote {compose}")
+    for relative, data in sorted(exported.config_files.items()):
+        path = directory / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        print(f"Wrote {path}")
+    for relative in exported.secret_files:
+        path = directory / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists():
+            print(f"Kept {path} (already there)")
+            continue
+        path.touch(mode=0o600)
+        print(f"Fill in {path}: the swarm never returns a secret's data")
 
 
 def _list(session: Session, command: str, stack: str) -> int:

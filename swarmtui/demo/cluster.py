@@ -265,6 +265,9 @@ class DemoMutator:
     def labelled(self, kind: StackObjectKind, label: str) -> list[dict[str, Any]]:
         return []
 
+    def listed(self, kind: StackObjectKind) -> list[dict[str, Any]]:
+        return []
+
     def find(self, kind: NamedObjectKind, name: str) -> dict[str, Any] | None:
         return None
 

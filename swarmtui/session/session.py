@@ -9,7 +9,7 @@ keep the journal. Nothing here knows about Textual.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TypeVar
@@ -31,6 +31,7 @@ from swarmtui.session.loops import EventPump, run_poll_loop
 from swarmtui.session.model import ManagerSwitched, SessionModel
 from swarmtui.session.refresher import Refresher, RefreshTimings
 from swarmtui.stacks.deploy import StackContents, stack_contents
+from swarmtui.stacks.export import LiveStack, live_services, live_stack
 
 T = TypeVar("T")
 Connector = Callable[[], ClusterBackend]
@@ -243,6 +244,14 @@ class Session:
     def inspect_stack(self, stack: str) -> StackContents:
         """What STACK is made of on the swarm: what removing it would take away."""
         return stack_contents(stack, self.backend().mutator())
+
+    def live_stack(self, stack: str) -> LiveStack:
+        """What exporting STACK reads: its services, secrets and configs, every network."""
+        return live_stack(self.backend().mutator(), stack)
+
+    def live_services(self, services: Sequence[str]) -> LiveStack:
+        """What exporting the SERVICES (names or ids) reads."""
+        return live_services(self.backend().mutator(), services)
 
     def join_tokens(self) -> tuple[str, str]:
         """(worker, manager) join tokens; secrets, so refused in read-only mode."""

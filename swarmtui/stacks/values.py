@@ -106,3 +106,46 @@ def go_string(value: object) -> str:
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e21:
         return str(int(value))
     return str(value)
+
+
+# The other way: values from an engine's spec as a compose file writes them (export).
+
+
+def go_duration(nanoseconds: int) -> str:
+    """NANOSECONDS as Go's time.Duration prints it: `1m30s`, `1h0m0s`, `250ms`, `1.5s`, `0s`."""
+    if nanoseconds == 0:
+        return "0s"
+    sign = "-" if nanoseconds < 0 else ""
+    left = abs(nanoseconds)
+    if left < 1_000_000_000:
+        for limit, unit, digits in ((1_000, "ns", 0), (1_000_000, "µs", 3), (10**9, "ms", 6)):
+            if left < limit:
+                whole, fraction = divmod(left, 10**digits)
+                return f"{sign}{whole}{_fraction(fraction, digits)}{unit}"
+    seconds, fraction = divmod(left, 10**9)
+    text = f"{seconds % 60}{_fraction(fraction, 9)}s"
+    minutes = seconds // 60
+    if minutes:
+        text = f"{minutes % 60}m{text}"
+        if minutes // 60:
+            text = f"{minutes // 60}h{text}"
+    return sign + text
+
+
+def _fraction(value: int, digits: int) -> str:
+    return "." + str(value).rjust(digits, "0").rstrip("0") if value else ""
+
+
+def size_text(size: int) -> str:
+    """SIZE in bytes as the largest whole unit parse_size reads back (`512M`, `1G`, `1000`)."""
+    for suffix in ("P", "T", "G", "M", "K"):
+        multiplier = _SIZE_MULTIPLIERS[suffix.lower()]
+        if size and size % multiplier == 0:
+            return f"{size // multiplier}{suffix}"
+    return str(size)
+
+
+def cpus_text(nano_cpus: int) -> str:
+    """NANO_CPUS as a CPU count (`0.5`, `2`), exact."""
+    whole, fraction = divmod(nano_cpus, 10**9)
+    return f"{whole}{_fraction(fraction, 9)}"

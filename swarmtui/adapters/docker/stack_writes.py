@@ -57,6 +57,9 @@ class StackWrites:
     def labelled(self, kind: StackObjectKind, label: str) -> list[Spec]:
         return self._list(kind, {"label": [label]})
 
+    def listed(self, kind: StackObjectKind) -> list[Spec]:
+        return self._list(kind, {})
+
     def find(self, kind: NamedObjectKind, name: str) -> Spec | None:
         for entry in self._list(kind, {"name": [name]}):
             entry_name = (
