@@ -138,8 +138,9 @@ def _container_spec(
             {"Nameservers": service.get("dns"), "Search": service.get("dns_search")}
         )
     kept = _omit_empty(container)
-    if "Init" in container and container["Init"] is not None:
-        kept["Init"] = container["Init"]  # a pointer in Go: false is sent too
+    for pointer in ("Init", "StopGracePeriod"):  # pointers in Go: false and 0 are sent too
+        if container.get(pointer) is not None:
+            kept[pointer] = container[pointer]
     return kept
 
 

@@ -444,3 +444,12 @@ def test_env_file_beside_the_compose_file_and_the_environment_wins(tmp_path: Pat
     (tmp_path / "bad.env").write_text("NOT A LINE\n")
     with pytest.raises(ComposeFileError, match=r"bad.env:1"):
         load_stack(StackSource("app", (compose,), env_file=tmp_path / "bad.env"), {})
+
+
+def test_zero_values_of_pointers_are_sent(tmp_path: Path) -> None:
+    """Go sends a set pointer even at zero: a zero grace period, init false."""
+    plan = plan_of(
+        tmp_path, "services:\n  s:\n    image: alpine\n    stop_grace_period: 0s\n    init: false\n"
+    )
+    assert container(plan, "s")["StopGracePeriod"] == 0
+    assert container(plan, "s")["Init"] is False
