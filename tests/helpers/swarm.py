@@ -11,6 +11,7 @@ from typing import Any
 
 import docker.errors
 
+from helpers.waiting import wait_for
 from swarmtui.adapters.docker.engine_setup import engine_client
 from swarmtui.adapters.docker.images import WORKLOAD_IMAGE
 from swarmtui.adapters.docker.lab import Lab, lab_down, lab_up
@@ -120,3 +121,31 @@ def client_of(url: str) -> Iterator[Any]:
         yield client
     finally:
         client.close()
+
+
+@contextlib.contextmanager
+def drained_nodes(client: Any, timeout: float = 120.0) -> Iterator[None]:
+    """Every node of the swarm drained for the context (restored after, also on failure), once
+    no task runs any more: services created meanwhile get no task, no node pulls an image."""
+    api = client.api
+    availability = {n["ID"]: n["Spec"]["Availability"] for n in api.nodes()}
+    try:
+        for node_id in availability:
+            _set_availability(api, node_id, "drain")
+        wait_for(
+            lambda: not any(t["Status"]["State"] == "running" for t in api.tasks()),
+            timeout,
+            "the tasks on the drained nodes to stop",
+            step=0.5,
+        )
+        yield
+    finally:
+        for node_id, original in availability.items():
+            with contextlib.suppress(docker.errors.NotFound):
+                _set_availability(api, node_id, original)
+
+
+def _set_availability(api: Any, node_id: str, availability: str) -> None:
+    node = api.inspect_node(node_id)
+    spec = {**node["Spec"], "Availability": availability}
+    api.update_node(node_id, node["Version"]["Index"], spec)
