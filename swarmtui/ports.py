@@ -16,7 +16,7 @@ from swarmtui.logs.log_target import LogKind
 
 ObjectKind = Literal["node", "service", "task"]
 # Objects a stack is made of; "network", "secret" and "config" are also found by name.
-StackObjectKind = Literal["service", "network", "secret", "config"]
+StackObjectKind = Literal["service", "network", "secret", "config", "task"]
 NamedObjectKind = Literal["network", "secret", "config"]
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from swarmtui.stacks.interpolation import InterpolationError, interpolate
+from swarmtui.stacks.yaml_loader import ComposeYamlLoader
 
 
 class ComposeFileError(ValueError):
@@ -49,7 +50,7 @@ def load_compose_file(path: Path, env: Mapping[str, str]) -> ComposeFile:
 
 def parse_compose(text: str, source: str, env: Mapping[str, str]) -> ComposeFile:
     """SOURCE's TEXT as data, every value interpolated from ENV."""
-    loader = yaml.SafeLoader(text)
+    loader = ComposeYamlLoader(text)
     try:
         node = loader.get_single_node()  # parsed once: the nodes give lines for errors
         data = loader.construct_document(node) if node is not None else None

@@ -308,6 +308,10 @@ def remove_stack(
             )
             step("removed", kind, name)
     deadline = clock() + network_timeout
+    if contents.services and contents.networks:
+        # Networks removed while tasks still hold addresses on them lose those addresses
+        # for good (engine 20.10, the ingress network included): wait for the tasks to go.
+        _wait_for_tasks_gone(contents.stack, engine, deadline, clock, sleep)
     for network in contents.networks:
         while True:
             try:
@@ -321,6 +325,29 @@ def remove_stack(
                 sleep(0.5)
         step("removed", "network", network["Name"])
     return report
+
+
+# Tasks that never ran and never will (a removed job's): they are not waited for.
+_NEVER_STARTED = ("new", "pending", "assigned")
+
+
+def _wait_for_tasks_gone(
+    stack: str,
+    engine: Mutator,
+    deadline: float,
+    clock: Callable[[], float],
+    sleep: Callable[[float], None],
+) -> None:
+    label = f"{NAMESPACE_LABEL}={stack}"
+    while clock() < deadline:
+        tasks = engine.labelled("task", label)
+        if all(
+            task.get("DesiredState") != "running"
+            and (task.get("Status") or {}).get("State") in _NEVER_STARTED
+            for task in tasks
+        ):
+            return
+        sleep(0.5)
 
 
 def _name(kind: str, entry: Spec) -> str:

@@ -9,6 +9,7 @@ or with an invalid key is an error naming the file and line.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
@@ -84,3 +85,30 @@ def _unescape(text: str) -> str:
             out.append(text[i])
             i += 1
     return "".join(out)
+
+
+def read_service_env_file(path: Path, lookup: Mapping[str, str]) -> dict[str, str]:
+    """A service's `env_file:` as the docker CLI reads it (not a `.env`): `KEY=VALUE` taken
+    literally (no quotes, no comments after the value), a line without `=` takes the
+    variable of that name from LOOKUP (or is skipped), a key with a blank is an error."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise EnvFileError(str(path), 0, f"cannot read it: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise EnvFileError(str(path), 0, "not UTF-8 text") from None
+    values: dict[str, str] = {}
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.lstrip()
+        if not line or line.startswith("#"):
+            continue
+        key, equals, value = line.partition("=")
+        if not key:
+            raise EnvFileError(str(path), number, f"no variable name on line {line!r}")
+        if " " in key or "\t" in key:
+            raise EnvFileError(str(path), number, f"variable {key!r} contains whitespaces")
+        if equals:
+            values[key] = value
+        elif key in lookup:
+            values[key] = lookup[key]
+    return values

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from swarmtui.stacks.env_file import EnvFileError, read_env_file
+from swarmtui.stacks.env_file import EnvFileError, read_service_env_file
 from swarmtui.stacks.ports import PortError, parse_ports
 from swarmtui.stacks.values import go_string
 
@@ -155,7 +155,7 @@ def _environment(
     for name in service.get("env_file", []):
         path = _absolute(working_dir, str(name))
         try:
-            file_values.update(read_env_file(path))
+            file_values.update(read_service_env_file(path, env))
         except EnvFileError as exc:
             raise NormalizeProblem(f"{where}.env_file", str(exc)) from None
     for values in (file_values, mapping(service.get("environment", {}), allow_none=True)):

@@ -17,6 +17,7 @@ from swarmtui.ports import NamedObjectKind, ResolvedImage, StackObjectKind
 
 Spec = dict[str, Any]
 _LIST_PATHS = {
+    "task": "tasks",
     "service": "services",
     "network": "networks",
     "secret": "secrets",
