@@ -37,6 +37,11 @@ def merge_service(base: dict[str, Any], override: dict[str, Any]) -> dict[str, A
     result = dict(base)
     for key, value in override.items():
         result[key] = _merge_field(key, result.get(key), value)
+    # As in the CLI, a keyed list the earlier file has is merged by key, and so ordered by
+    # it (and its duplicates by key dropped), even when the later file does not name it.
+    for key in _KEYED:
+        if isinstance(base.get(key), list) and key not in override:
+            result[key] = _merge_field(key, base[key], [])
     return result
 
 
