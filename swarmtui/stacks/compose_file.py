@@ -87,6 +87,9 @@ def line_of(node: yaml.Node | None, where: str, exact: bool = False) -> int:
         elif isinstance(node, yaml.SequenceNode) and part.isdigit() and int(part) < len(node.value):
             node = node.value[int(part)]
             mark = node.start_mark
+        elif isinstance(node, yaml.SequenceNode):  # a list of names: the item naming PART
+            node = next((item for item in node.value if str(item.value) == part), None)
+            mark = node.start_mark if node is not None else None
         else:
             node, mark = None, None
         if node is None or mark is None:

@@ -144,20 +144,23 @@ def check_external_objects(plan: StackPlan, engine: Mutator) -> None:
         if found is None:
             raise BackendError(
                 ProblemKind.ENGINE_ERROR,
-                f"network {name!r} is declared as external, but could not be found: create a "
+                f"{plan.origin('network', name)}network {name!r} is declared as external, "
+                "but could not be found: create a "
                 "swarm-scoped network before the stack is deployed",
             )
         if found.get("Scope") != "swarm":
             raise BackendError(
                 ProblemKind.ENGINE_ERROR,
-                f"network {name!r} is declared as external, but its scope is "
+                f"{plan.origin('network', name)}network {name!r} is declared as external, "
+                "but its scope is "
                 f'{found.get("Scope")!r}, not "swarm"',
             )
     for obj in plan.secrets + plan.configs:
         if obj.external and engine.find(obj.kind, obj.name) is None:
             raise BackendError(
                 ProblemKind.ENGINE_ERROR,
-                f"{obj.kind} {obj.name!r} is declared as external, but could not be found: "
+                f"{plan.origin(obj.kind, obj.name)}{obj.kind} {obj.name!r} is declared as "
+                "external, but could not be found: "
                 f"create it first (docker {obj.kind} create {obj.name} FILE)",
             )
 

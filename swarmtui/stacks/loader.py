@@ -123,7 +123,20 @@ def load_stack(source: StackSource, environ: Mapping[str, str] | None = None) ->
         configs = file_object_plans("config", stack, merged["configs"], _used(merged, "configs"))
     except ObjectProblem as exc:
         raise _locate(files, exc.where, exc.where, exc.message) from None
-    return StackPlan(stack, services, networks, external_networks, secrets, configs, warnings)
+    origins = {
+        (kind, name): _origin(files, f"{section}.{key}")
+        for kind, section, objects in (
+            ("network", "networks", merged["networks"]),
+            ("secret", "secrets", merged["secrets"]),
+            ("config", "configs", merged["configs"]),
+        )
+        for key, value in objects.items()
+        if (value or {}).get("external")
+        for name in [(value or {}).get("name") or key]
+    }
+    return StackPlan(
+        stack, services, networks, external_networks, secrets, configs, warnings, origins
+    )
 
 
 def _checked(file: ComposeFile, working_dir: Path, env: Mapping[str, str]) -> dict[str, Any]:
@@ -180,3 +193,11 @@ def _locate(files: list[ComposeFile], where: str, fallback: str, message: str) -
             if line:
                 return ComposeFileError(file.path, message, line, where)
     return ComposeFileError(files[0].path, message, 0, where)
+
+
+def _origin(files: list[ComposeFile], where: str) -> str:
+    for file in reversed(files):
+        line = file.line(where)
+        if line:
+            return f"{file.path}:{line}: {where}"
+    return ""

@@ -49,6 +49,12 @@ class StackPlan:
     secrets: list[FileObjectPlan]
     configs: list[FileObjectPlan]
     warnings: list[str] = field(default_factory=list)
+    # "file:line" where each external object is declared, by (kind, name on the swarm)
+    origins: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def origin(self, kind: str, name: str) -> str:
+        where = self.origins.get((kind, name), "")
+        return f"{where}: " if where else ""
 
     def service_names(self) -> list[str]:
         return sorted(spec["Name"] for spec in self.services.values())

@@ -89,6 +89,31 @@ def _cpus_check(value: Any) -> None:
 
 SIZE = Kind("a size (e.g. 512M, 1G)", lambda v: isinstance(v, str), _size_check)
 CPUS = Kind("a number of CPUs as a string (e.g. '0.5')", lambda v: isinstance(v, str), _cpus_check)
+_CONSTRAINT_KEY = re.compile(r"^[a-zA-Z_][a-zA-Z0-9\-_.]+$")
+_CONSTRAINT_VALUE = re.compile(r"^[a-zA-Z0-9:\-_\s.*()?+\[\]\\^$|/]+$")
+
+
+def _constraint_check(value: Any) -> None:
+    """A placement constraint as the swarm parses it: KEY==VALUE or KEY!=VALUE, the value
+    without quotes or operators."""
+    text = str(value)
+    for operator in ("==", "!="):
+        key, found, rest = text.partition(operator)
+        if found:
+            key, rest = key.strip(), rest.strip()
+            if not _CONSTRAINT_KEY.match(key):
+                raise ValueProblem(f"{text!r}: {key!r} is not a constraint key")
+            if not _CONSTRAINT_VALUE.match(rest):
+                raise ValueProblem(
+                    f"{text!r}: {rest!r} is not a constraint value (no quotes or operators)"
+                )
+            return
+    raise ValueProblem(f"{text!r} is not a constraint: KEY==VALUE or KEY!=VALUE")
+
+
+CONSTRAINT = Kind(
+    "a constraint (node.role==manager)", lambda v: isinstance(v, str), _constraint_check
+)
 STRING_OR_LIST = OneOf((STRING, ListOf(STRING)), "a string or a list of strings")
 LIST_OR_DICT = OneOf(
     (
@@ -162,7 +187,7 @@ DEPLOY = OneOf(
                 ),
                 "placement": Obj(
                     {
-                        "constraints": ListOf(STRING),
+                        "constraints": ListOf(CONSTRAINT),
                         "preferences": ListOf(Obj({"spread": STRING})),
                         "max_replicas_per_node": INTEGER,
                     }

@@ -284,7 +284,8 @@ def _networks(
     for network, config in attached.items():
         if network not in declared and network != DEFAULT_NETWORK:
             raise SpecProblem(
-                f"{where}.networks", f"undefined network {network!r} (declare it under networks:)"
+                f"{where}.networks.{network}",
+                f"undefined network {network!r} (declare it under networks:)",
             )
         target = (declared.get(network) or {}).get("name") or scope(stack, network)
         aliases = list((config or {}).get("aliases") or [])
