@@ -15,6 +15,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.suggester import Suggester
 from textual.widgets import Checkbox, Input, Label, Static
 
@@ -57,6 +58,7 @@ class StackDeployModal(OperationModal):
 
     def __init__(self, files: str = "", name: str = "") -> None:
         super().__init__("Deploy a stack")
+        self.add_class("stack-deploy")
         self.initial_files = files
         self.initial_name = name
         self.operation: Operation | None = None
@@ -64,15 +66,24 @@ class StackDeployModal(OperationModal):
         self.steps: list[str] = []
 
     def compose_body(self) -> ComposeResult:
-        yield Label("Compose files (space separated; later files override earlier ones)")
-        yield Input(self.initial_files, id="stack-files", suggester=PathSuggester())
-        yield Label("Stack name")
-        yield Input(self.initial_name, id="stack-name")
-        yield Checkbox("Prune services no longer in the files", id="stack-prune")
+        with Horizontal(classes="form-row"):
+            yield Label("Compose files", classes="form-label")
+            yield Input(
+                self.initial_files, id="stack-files", suggester=PathSuggester(), compact=True
+            )
+        with Horizontal(classes="form-row"):
+            yield Label("Stack name", classes="form-label")
+            yield Input(self.initial_name, id="stack-name", compact=True)
+        yield Checkbox("Prune services no longer in the files", id="stack-prune", compact=True)
         yield Checkbox(
-            "Pin images to registry digests (--resolve-image always)", id="stack-resolve"
+            "Pin images to registry digests (asks the registries)",
+            id="stack-resolve",
+            compact=True,
         )
-        yield Static(Text("enter: deploy   tab: next field   →: complete the path   esc: cancel"))
+        yield Static(
+            Text("enter deploy  tab next  → complete path  esc cancel  (files: space separated)"),
+            classes="stack-keys",
+        )
         yield Static(Text(""), id="stack-progress")
 
     def on_mount(self) -> None:
