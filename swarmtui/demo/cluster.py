@@ -175,6 +175,94 @@ def _start_rollout(service: Any, old_image: str, tasks: list[Any]) -> None:
     TASKS_JSON.extend(tasks)
 
 
+# Two stacks as `docker stack deploy` makes them: labelled services, their own overlay
+# networks (targets are network ids), secrets and configs. helloworld, web and monitor stay
+# outside any stack.
+STACK_LABEL = "com.docker.stack.namespace"
+_SHOP_FRONTEND = "sh0pfr0nt3nd0000000000001"
+_SHOP_BACKEND = "sh0pb4ck3nd00000000000002"
+_MONITORING_DEFAULT = "m0n1t0r1ngd3f4ult00000003"
+
+
+def _stack_service(
+    stack: str,
+    service: Any,
+    networks: list[str],
+    secrets: tuple[str, ...] = (),
+    configs: tuple[str, ...] = (),
+) -> Any:
+    spec = service["Spec"]
+    spec["Labels"] = {STACK_LABEL: stack}
+    template = spec["TaskTemplate"]
+    template["Networks"] = [
+        {"Target": network, "Aliases": [spec["Name"].removeprefix(f"{stack}_")]}
+        for network in networks
+    ]
+    container = template["ContainerSpec"]
+    container["Labels"] = {STACK_LABEL: stack}
+    if secrets:
+        container["Secrets"] = [
+            {"SecretName": name, "SecretID": f"{name}-id", "File": {"Name": name}}
+            for name in secrets
+        ]
+    if configs:
+        container["Configs"] = [
+            {"ConfigName": name, "ConfigID": f"{name}-id", "File": {"Name": f"/etc/{name}"}}
+            for name in configs
+        ]
+    return service
+
+
+_SHOP_WEB = "sh0pw3b00000000000000004"
+_SHOP_DB = "sh0pdb000000000000000005"
+_PROMETHEUS = "pr0m3th3us000000000000006"
+_NODE_EXPORTER = "n0d33xp0rt3r000000000007"
+_shop_web = _stack_service(
+    "shop",
+    _service(_SHOP_WEB, "shop_web", 2, 2, ["httpd", "-f", "-p", "80"]),
+    [_SHOP_FRONTEND, _SHOP_BACKEND],
+    configs=("shop_nginx_conf",),
+)
+_shop_web["Endpoint"]["Ports"] = [{"Protocol": "tcp", "TargetPort": 80, "PublishedPort": 8081}]
+_prometheus = _stack_service(
+    "monitoring",
+    _service(_PROMETHEUS, "monitoring_prometheus", 1, 1, ["sleep", "100000"]),
+    [_MONITORING_DEFAULT],
+    configs=("monitoring_prometheus_yml",),
+)
+_prometheus["UpdateStatus"] = {"State": "completed", "StartedAt": _ts(50)}
+_node_exporter = _stack_service(
+    "monitoring",
+    _service(_NODE_EXPORTER, "monitoring_node-exporter", None, 2, ["sleep", "100000"]),
+    [_MONITORING_DEFAULT],
+)
+_node_exporter["UpdateStatus"] = {
+    "State": "paused",
+    "StartedAt": _ts(9),
+    "Message": "update paused due to failure or early termination of task",
+}
+SERVICES_JSON += [
+    _shop_web,
+    _stack_service(
+        "shop",
+        _service(_SHOP_DB, "shop_db", 1, 1, ["sleep", "100000"]),
+        [_SHOP_BACKEND],
+        secrets=("shop_db_password",),
+    ),
+    _prometheus,
+    _node_exporter,
+]
+_MANAGER1, _WORKER1, _WORKER2 = (node["ID"] for node in NODES_JSON)
+TASKS_JSON += [
+    _task("11t4k5q8r2w4z00000000011", _SHOP_WEB, 1, _WORKER1, "running", 25),
+    _task("12t4k5q8r2w4z00000000012", _SHOP_WEB, 2, _WORKER2, "running", 25),
+    _task("13t4k5q8r2w4z00000000013", _SHOP_DB, 1, _WORKER2, "running", 26),
+    _task("14t4k5q8r2w4z00000000014", _PROMETHEUS, 1, _WORKER1, "running", 12),
+    _task("15t4k5q8r2w4z00000000015", _NODE_EXPORTER, 0, _MANAGER1, "running", 8),
+    _task("16t4k5q8r2w4z00000000016", _NODE_EXPORTER, 0, _WORKER1, "running", 8),
+    _task("17t4k5q8r2w4z00000000017", _NODE_EXPORTER, 0, _WORKER2, "pending", 8),
+]
+
 # web: slots 1 and 2 run the new image; slot 3's first new task failed, its retry is pending.
 _WEB = "w3b000000000000000000002"
 _OLD = "swarmtui-workload:0"
@@ -263,7 +351,15 @@ class DemoMutator:
         self._record("leave_swarm", force)
 
     def labelled(self, kind: StackObjectKind, label: str) -> list[dict[str, Any]]:
-        return []
+        """The demo's services carrying LABEL; the demo has no other stack objects."""
+        if kind != "service":
+            return []
+        key, _, value = label.partition("=")
+        return [
+            copy.deepcopy(s)
+            for s in SERVICES_JSON
+            if (s["Spec"].get("Labels") or {}).get(key) == value
+        ]
 
     def listed(self, kind: StackObjectKind) -> list[dict[str, Any]]:
         return []

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from swarmtui.core.models import ClusterSnapshot, Node, Service, Task
+from swarmtui.display.stacks import StackSummary
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,17 @@ SERVICE_COLUMNS = (
     Column("replicas", "REPLICAS"),
     Column("image", "IMAGE"),
     Column("ports", "PORTS"),
+)
+# The update state before the counts of networks, secrets and configs: in a half-width pane
+# (120 columns) it is still on screen.
+STACK_COLUMNS = (
+    Column("name", "NAME"),
+    Column("services", "SERVICES"),
+    Column("tasks", "TASKS"),
+    Column("update", "UPDATE"),
+    Column("networks", "NETWORKS"),
+    Column("secrets", "SECRETS"),
+    Column("configs", "CONFIGS"),
 )
 TASK_COLUMNS = (
     Column("id", "ID", 12, sortable=False),
@@ -83,6 +95,18 @@ def service_row(service: Service) -> tuple[str, ...]:
     )
 
 
+def stack_row(stack: StackSummary) -> tuple[str, ...]:
+    return (
+        stack.title,
+        str(stack.services),
+        stack.tasks_text,
+        stack.update_state,
+        str(stack.networks),
+        str(stack.secrets),
+        str(stack.configs),
+    )
+
+
 def task_name(task: Task, snapshot: ClusterSnapshot) -> str:
     service = snapshot.service(task.service_id)
     base = service.name if service else task.service_id[:12]
@@ -123,6 +147,13 @@ STATE_STYLES: dict[str, str] = {
     "starting": "warning",
     "shutdown": "secondary",
     "disconnected": "error",
+    # update states (a stack's UPDATE column)
+    "completed": "success",
+    "updating": "warning",
+    "rollback_started": "warning",
+    "rollback_completed": "secondary",
+    "paused": "error",
+    "rollback_paused": "error",
 }
 
 

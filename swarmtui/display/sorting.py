@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from swarmtui.core.models import PortSpec, Service, Task
+from swarmtui.display.stacks import NO_STACK, StackSummary
 
 SortKey = tuple[object, ...]
 MISSING: SortKey = (1,)  # the row has no value in this column: last when ascending
@@ -67,6 +68,11 @@ def state_age_key(state: str, since: datetime | None) -> SortKey:
 SERVICE_SORT_KEYS: Mapping[str, Callable[[Service], SortKey]] = {
     "replicas": lambda s: replicas_key(s.replicas_running, s.replicas_desired),
     "ports": lambda s: ports_key(s.ports),
+}
+STACK_SORT_KEYS: Mapping[str, Callable[[StackSummary], SortKey]] = {
+    # the services outside stacks stay after the stacks
+    "name": lambda s: MISSING if s.name == NO_STACK else natural_key(s.name),
+    "tasks": lambda s: replicas_key(s.tasks_running, s.tasks_desired),
 }
 TASK_SORT_KEYS: Mapping[str, Callable[[Task], SortKey]] = {
     "current": lambda t: state_age_key(t.state, t.state_since),

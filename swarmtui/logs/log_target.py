@@ -1,7 +1,8 @@
-"""What a log view shows: all tasks of a service, or one task."""
+"""What a log view shows: all tasks of a service, one task, or the services of a stack."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -28,3 +29,19 @@ def task_target(task: Task, service: Service | None) -> LogTarget:
     slot = f".{task.slot}" if task.slot else ""
     title = f"task {name}{slot} ({task.id[:12]}, {task.state})"
     return LogTarget("task", task.id, task.service_id, name, title)
+
+
+@dataclass(frozen=True)
+class LogSelection:
+    """What one log view follows: one target, or several merged (a stack's services)."""
+
+    title: str
+    targets: tuple[LogTarget, ...]
+
+
+def single(target: LogTarget) -> LogSelection:
+    return LogSelection(target.title, (target,))
+
+
+def stack_selection(stack_title: str, services: Iterable[Service]) -> LogSelection:
+    return LogSelection(f"stack {stack_title}", tuple(service_target(s) for s in services))

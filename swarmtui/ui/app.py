@@ -31,7 +31,7 @@ from swarmtui.ui.styles import stylesheet
 from swarmtui.ui.widgets.filter_bar import FilterBar
 from swarmtui.ui.widgets.log_search_bar import LogSearchBar
 from swarmtui.ui.widgets.log_view import LogView
-from swarmtui.ui.widgets.panes import NodesPane, ServicesPane, TasksPane
+from swarmtui.ui.widgets.panes import NodesPane, ServicesPane, StacksPane, TasksPane
 from swarmtui.ui.widgets.resource_table import ResourceTable
 from swarmtui.ui.widgets.virtual_table import VirtualTable
 
@@ -123,6 +123,7 @@ class SwarmTuiApp(SessionApp):
             ("panes", ResourceTable.BINDINGS),
             ("nodes", NodesPane.BINDINGS),
             ("services", ServicesPane.BINDINGS),
+            ("stacks", StacksPane.BINDINGS),
             ("tasks", TasksPane.BINDINGS),
             ("modals", OperationModal.BINDINGS),
             ("filter", FilterBar.BINDINGS),

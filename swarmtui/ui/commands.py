@@ -7,6 +7,7 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from swarmtui.display.stacks import summarize_stacks
 from swarmtui.ui.screens.main_screen import MainScreen
 from swarmtui.ui.session_access import allowed, session_of
 from swarmtui.ui.widgets.panes import ServicesPane, TasksPane
@@ -28,6 +29,11 @@ class SwarmCommands(Provider):
             ("Focus nodes", partial(main.action_focus_pane, "nodes"), ""),
             ("Focus services", partial(main.action_focus_pane, "services"), ""),
             ("Focus tasks", partial(main.action_focus_pane, "tasks"), ""),
+            (
+                "Stacks view",
+                partial(main.action_focus_pane, "stacks"),
+                "Every stack, enter for its services",
+            ),
             ("Quit", partial(self.app.run_action, "quit"), ""),
         ]
         entries += self._operation_entries(main)
@@ -39,6 +45,14 @@ class SwarmCommands(Provider):
                         f"node {node.hostname}",
                         partial(main.select_object, "nodes", node.id),
                         f"{node.role}, {node.status}",
+                    )
+                )
+            for stack in summarize_stacks(snapshot.services):
+                entries.append(
+                    (
+                        f"stack {stack.title}",
+                        partial(main.show_stack_services, stack.name),
+                        f"{stack.services} services, {stack.tasks_text} tasks",
                     )
                 )
             for service in snapshot.services:

@@ -80,13 +80,14 @@ def swarm_app_of(pilot: AppPilot) -> SwarmTuiApp:
 def main_painted(app: SwarmTuiApp, tasks: int = 2) -> bool:
     """The demo's first screenful is complete: every pane filled, header live, events on."""
     main = app.main_screen
-    if app.screen is not main or main.snapshot is None:
+    snapshot = main.snapshot
+    if app.screen is not main or snapshot is None:
         return False
     tasks_pane = main.query_one(TasksPane)
     header = header_text(app)
     return (
         main.query_one(NodesPane).row_count == 3
-        and main.query_one(ServicesPane).row_count == 3
+        and main.query_one(ServicesPane).row_count == len(snapshot.services) > 0
         and tasks_pane.row_count == tasks
         and bool(tasks_pane.scope_label)
         and f"● {LIVE}" in header
@@ -98,6 +99,17 @@ async def wait_main(pilot: AppPilot, tasks: int = 2) -> None:
     app = swarm_app_of(pilot)
     await wait_until(pilot, lambda: main_painted(app, tasks), "the main screen to be painted")
     await settle(pilot)
+
+
+async def refreshed(pilot: AppPilot) -> None:
+    """`r`, then wait until the session has fetched everything again and the screen had a
+    turn to show it."""
+    refresher = swarm_app_of(pilot).session.refresher
+    assert refresher is not None
+    before = refresher.last_success
+    await pilot.press("r")
+    await wait_until(pilot, lambda: refresher.last_success != before, "a refresh")
+    await pilot.pause()
 
 
 async def settle(pilot: AppPilot) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from helpers.demo_app import demo_app, swarm_app_of, wait_main
+from helpers.demo_app import refreshed as refresh_everything
 from helpers.pilot import AppPilot, wait_screen, wait_until
 from textual.binding import Binding
 from textual.command import CommandPalette
@@ -41,6 +42,9 @@ from swarmtui.ui.widgets.virtual_table import VirtualTable
 SIZE = (120, 40)
 WEB_ID = next(s["ID"] for s in SERVICES_JSON if s["Spec"]["Name"] == "web")
 WORKER2_ID = next(n["ID"] for n in NODES_JSON if n["Description"]["Hostname"] == "worker2")
+DEMO_SERVICES = len(SERVICES_JSON)
+# The tutorial's three services, without the demo's stacks: what the sort tests start from.
+TUTORIAL_SERVICES = [s for s in SERVICES_JSON if not s["Spec"]["Labels"]]
 
 
 # Binding ids: what the [keys] section of the config file refers to -------------------------
@@ -156,32 +160,32 @@ async def test_filter_substring_and_regex() -> None:
 
         await pilot.press("2")
         await type_filter(pilot, "WEB")  # case-insensitive substring
-        await wait_until(pilot, lambda: services.row_count == 1, "one service left")
-        assert visible_names(services) == ["web"]
+        await wait_until(pilot, lambda: services.row_count == 2, "two services left")
+        assert visible_names(services) == ["shop_web", "web"]
         assert bar.display and bar.has_focus
-        assert services.border_title == "[2] Services (1/3) /WEB"
+        assert services.border_title == f"[2] Services (2/{DEMO_SERVICES}) /WEB"
 
         await pilot.press("enter")  # keep the filter, back to the pane
         assert not bar.display
         assert services.has_focus
         assert services.filter_text == "WEB"
-        assert visible_names(services) == ["web"]
+        assert visible_names(services) == ["shop_web", "web"]
 
         await pilot.press("slash", "ctrl+u", *"^(web|monitor)$")  # a regex
         await wait_until(pilot, lambda: services.row_count == 2, "two services left")
         assert sorted(visible_names(services)) == ["monitor", "web"]
 
-        await pilot.press("ctrl+u", *"replicated")  # any column matches
-        await wait_until(pilot, lambda: services.row_count == 2, "the replicated services")
-        assert visible_names(services) == ["helloworld", "web"]
+        await pilot.press("ctrl+u", *"global")  # any column matches
+        await wait_until(pilot, lambda: services.row_count == 2, "the global services")
+        assert visible_names(services) == ["monitor", "monitoring_node-exporter"]
 
         await pilot.press("ctrl+u", *"web(")  # not a regex: matched literally
         await wait_until(pilot, lambda: services.row_count == 0, "no match")
 
         await pilot.press("escape")  # clears the filter and closes the bar
-        await wait_until(pilot, lambda: services.row_count == 3, "all services back")
+        await wait_until(pilot, lambda: services.row_count == DEMO_SERVICES, "all services back")
         assert services.filter_text == ""
-        assert services.border_title == "[2] Services (3)"
+        assert services.border_title == f"[2] Services ({DEMO_SERVICES})"
         assert services.has_focus and not bar.display
 
 
@@ -195,7 +199,7 @@ async def test_filter_applies_to_the_focused_pane() -> None:
         await type_filter(pilot, "worker")
         await wait_until(pilot, lambda: nodes.row_count == 2, "the workers")
         assert visible_names(nodes) == ["worker1", "worker2"]
-        assert services.row_count == 3
+        assert services.row_count == DEMO_SERVICES
         await pilot.press("enter")
         assert nodes.has_focus
 
@@ -205,18 +209,13 @@ async def test_filter_keeps_the_selection_through_refreshes() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await wait_main(pilot)
         services = app.main_screen.query_one(ServicesPane)
-        await pilot.press("2", "j", "j")
+        await pilot.press("2", "G")
         assert services.selected_key == WEB_ID
-        await type_filter(pilot, "e")  # helloworld and web
+        await type_filter(pilot, "web")  # shop_web and web
         await pilot.press("enter")
         await wait_until(pilot, lambda: services.row_count == 2, "two services")
         assert services.selected_key == WEB_ID
-        refresher = app.session.refresher
-        assert refresher is not None
-        before = refresher.last_success
-        await pilot.press("r")
-        await wait_until(pilot, lambda: refresher.last_success != before, "a refresh")
-        await pilot.pause()
+        await refresh_everything(pilot)
         assert services.selected_key == WEB_ID
 
 
@@ -324,11 +323,12 @@ async def test_palette_runs_actions() -> None:
 
 
 class ChangingDemo(DemoBackend):
-    """The demo cluster plus services a test adds and changes (the demo's own stay fixed)."""
+    """The tutorial's services of the demo cluster plus services a test adds and changes (the
+    demo's own stay fixed)."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.services_json: list[dict[str, Any]] = copy.deepcopy(SERVICES_JSON)
+        self.services_json: list[dict[str, Any]] = copy.deepcopy(TUTORIAL_SERVICES)
 
     def services(self) -> list[Service]:
         self._hit()
@@ -514,7 +514,7 @@ async def test_each_pane_keeps_its_own_sort() -> None:
 
 
 async def test_sort_values_are_computed_only_when_sorted_rows_change() -> None:
-    app = demo_app()
+    app = demo_app(ChangingDemo())
     async with app.run_test(size=SIZE) as pilot:
         await wait_main(pilot)
         screen = app.main_screen

@@ -76,13 +76,14 @@ def test_main_task_history(snap_compare: SnapCompare, size: tuple[int, int]) -> 
 @pytest.mark.parametrize("size", SIZES)
 def test_main_services_sorted(snap_compare: SnapCompare, size: tuple[int, int]) -> None:
     """`>` three times then `!`: services by REPLICAS, descending (title and header show it);
-    the cursor stays on helloworld, now last, and so do its tasks."""
+    the cursor stays on helloworld, now fourth (after 3/3 and the two 2/3), and so do its
+    tasks."""
 
     async def run(pilot: AppPilot) -> None:
         await wait_main(pilot)
         await pilot.press("2", ">", ">", ">", "!")
         services = swarm_app_of(pilot).main_screen.query_one(ServicesPane)
-        await wait_until(pilot, lambda: services.cursor_row == 2, "helloworld sorted last")
+        await wait_until(pilot, lambda: services.cursor_row == 3, "helloworld sorted fourth")
         await wait_main(pilot)
 
     check(snap_compare, demo_app(), size, run)
@@ -131,8 +132,8 @@ def test_inspect_node(snap_compare: SnapCompare, size: tuple[int, int]) -> None:
     async def run(pilot: AppPilot) -> None:
         await wait_main(pilot)
         await pilot.press("1")
-        # Focusing the nodes pane scopes the tasks pane to manager1 (2 tasks).
-        await wait_main(pilot)
+        # Focusing the nodes pane scopes the tasks pane to manager1 (3 tasks).
+        await wait_main(pilot, tasks=3)
         await pilot.press("enter")
         await inspect_loaded(pilot)
 
@@ -154,14 +155,14 @@ def test_help(snap_compare: SnapCompare, size: tuple[int, int]) -> None:
 
 @pytest.mark.parametrize("size", SIZES)
 def test_command_palette(snap_compare: SnapCompare, size: tuple[int, int]) -> None:
-    """`ctrl+p` and `web`: the service is offered as a jump target."""
+    """`ctrl+p` and `service helloworld`: the service is offered as a jump target."""
 
     async def run(pilot: AppPilot) -> None:
         await wait_main(pilot)
         await pilot.press("ctrl+p")
         await wait_screen(pilot, CommandPalette, "the palette")
         await settle(pilot)
-        await pilot.press(*"service web")
+        await pilot.press(*"service helloworld")
         app = swarm_app_of(pilot)
 
         def one_hit() -> bool:
@@ -174,7 +175,7 @@ def test_command_palette(snap_compare: SnapCompare, size: tuple[int, int]) -> No
             options = palette.query_one(OptionList)
             return options.option_count == 1 and options.highlighted == 0
 
-        await wait_until(pilot, one_hit, "a single hit for 'service web'")
+        await wait_until(pilot, one_hit, "a single hit for 'service helloworld'")
         await settle(pilot)
 
     check(snap_compare, demo_app(), size, run)

@@ -1,62 +1,59 @@
-"""Stacks in a real terminal: the deploy dialog typed in one write(), as a paste or an SSH
-link delivers it; the engine's state is asserted afterwards."""
+"""The stacks view in a real pseudo-terminal on the lab: `4`, a filter, the drill-down keys and
+`escape` written in ONE write(), as an SSH link or a paste delivers them."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-from helpers.pty_console import CTRL_P, ENTER, TAB, PtyConsole
+from helpers.pty_console import ENTER, ESC, PtyConsole
+from helpers.swarm import create_service, remove_services
 
 from swarmtui.adapters.docker.images import WORKLOAD_IMAGE
 from swarmtui.adapters.docker.lab import Lab
-from swarmtui.cli.main import main
-
-LABEL = "com.docker.stack.namespace"
+from swarmtui.display.stacks import STACK_LABEL
 
 
-def stack_services(client: Any, stack: str) -> list[str]:
-    services = client.api.services(filters={"label": [f"{LABEL}={stack}"]})
-    return sorted(s["Spec"]["Name"] for s in services)
+def stack_service(stack: str, name: str) -> dict[str, Any]:
+    return {
+        "Name": f"{stack}_{name}",
+        "Labels": {STACK_LABEL: stack},
+        "TaskTemplate": {"ContainerSpec": {"Image": WORKLOAD_IMAGE, "Args": ["sleep", "1d"]}},
+        "Mode": {"Replicated": {"Replicas": 1}},
+    }
 
 
-def wait_engine(probe: Any, what: str, timeout: float = 90.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not probe():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"the engine never reached: {what}")
-        time.sleep(0.25)
-
-
-@pytest.fixture
-def stack(lab_swarm: Lab, manager_client: Any, unique_name: str) -> Iterator[str]:
-    name = unique_name.replace("-", "")[:30]
-    yield name
-    main(["-H", lab_swarm.manager_url, "stack", "rm", name])
-    wait_engine(lambda: not stack_services(manager_client, name), f"{name} removed")
-
-
-def test_deploy_dialog_in_one_write(
-    lab_swarm: Lab, manager_client: Any, tmp_path: Path, stack: str
+def test_stack_drill_down_and_back_in_one_burst(
+    lab_swarm: Lab, tmp_path: Path, manager_client: Any, prefix: str
 ) -> None:
-    compose = tmp_path / "docker-stack.yml"
-    compose.write_text(
-        f"services:\n  api:\n    image: {WORKLOAD_IMAGE}\n    command: [sleep, '3600']\n"
-        f"    stop_grace_period: 1s\n  worker:\n    image: {WORKLOAD_IMAGE}\n"
-        "    command: [sleep, '3600']\n    stop_grace_period: 1s\n    deploy: {replicas: 2}\n"
-    )
+    stack = "-".join(prefix.split("-")[:2])  # t<run id>-<n>: short enough for the titles
+    try:
+        drill_down_and_back(lab_swarm, tmp_path, manager_client, stack)
+    finally:
+        remove_services(manager_client, f"{stack}_")
+
+
+def drill_down_and_back(lab_swarm: Lab, tmp_path: Path, manager_client: Any, stack: str) -> None:
+    web = create_service(manager_client, stack_service(stack, "web"))
+    db = create_service(manager_client, stack_service(stack, "db"))
     home = tmp_path / "home"
     home.mkdir()
-    with PtyConsole(["--host", lab_swarm.manager_url], home) as console:
-        console.wait_for("manager1", what="the nodes pane")
-        console.write(CTRL_P + "Deploy stack" + ENTER + str(compose) + TAB + stack + ENTER)
-        wait_engine(
-            lambda: stack_services(manager_client, stack) == [f"{stack}_api", f"{stack}_worker"],
-            "both services of the stack created",
-        )
-        console.wait_for("every service converged", what="the stack converged")
-    worker = manager_client.api.inspect_service(f"{stack}_worker")
-    assert worker["Spec"]["Mode"] == {"Replicated": {"Replicas": 2}}
+    with PtyConsole(["--host", lab_swarm.manager_url], home, cols=120, rows=40) as console:
+        console.wait_for(web[:12], what=f"{stack}_web in the services pane")
+        console.wait_for(db[:12], what=f"{stack}_db in the services pane")
+        # The stacks, filtered to ours; enter keeps the filter, enter drills down; j: the
+        # second service (its tasks below); 3: the tasks pane; escape: back up to the stack's
+        # services; escape: back up to the stacks.
+        console.write(f"4/^{stack}${ENTER}{ENTER}j3{ESC}{ESC}")
+
+        def back_at_the_stacks(screen: str) -> bool:
+            return (
+                "[4] Stacks (1/" in screen  # in the nodes' place, still filtered to ours
+                and "[1] Nodes" not in screen
+                and f"of stack {stack}" not in screen  # every service again
+                and f"Tasks (1) of service {stack}_web" in screen  # where the drill went
+                and "⏎ Services" in screen  # the stacks pane's footer: it has the focus
+                and "esc Back" not in " ".join(screen.split())
+            )
+
+        console.wait_for(back_at_the_stacks, what="the stacks after the drill-down and back")

@@ -19,6 +19,7 @@ from swarmtui.session.refresher import Refresher, RefreshTimings
 TIMINGS = RefreshTimings(poll_interval=2.0, resync_interval=45.0)
 HELLOWORLD = TaskScope(ScopeKind.SERVICE, SERVICES_JSON[0]["ID"], "helloworld")
 WORKER1 = TaskScope(ScopeKind.NODE, NODES_JSON[1]["ID"], "worker1")
+DEMO_SERVICE_NAMES = sorted(s["Spec"]["Name"] for s in SERVICES_JSON)  # the refresher's order
 
 
 class FakeClock:
@@ -110,7 +111,7 @@ def test_first_refresh_fetches_everything() -> None:
     assert snapshot is not None
     assert snapshot.engine.swarm_state == "active"
     assert [n.hostname for n in snapshot.nodes] == ["manager1", "worker1", "worker2"]
-    assert [s.name for s in snapshot.services] == ["helloworld", "monitor", "web"]
+    assert [s.name for s in snapshot.services] == DEMO_SERVICE_NAMES
     assert [t.slot for t in snapshot.tasks] == [1, 2]
     assert snapshot.task_scope == HELLOWORLD
     assert snapshot.endpoint == "tcp://127.0.0.1:2375"
@@ -146,7 +147,7 @@ def test_steady_poll_costs_at_most_two_requests(extra_services: int) -> None:
     refresher, clock = make(backend)
     refresher.set_scope(HELLOWORLD)
     first = refresher.refresh()
-    assert first is not None and len(first.services) == 3 + extra_services
+    assert first is not None and len(first.services) == len(SERVICES_JSON) + extra_services
     backend.take_calls()
     for poll in range(12):
         moved = poll % 3 == 2
@@ -353,7 +354,7 @@ def test_unchanged_data_publishes_no_snapshot() -> None:
     until_due(refresher, clock)
     changed = refresher.refresh()
     assert changed is not None
-    assert [s.name for s in changed.services] == ["extra-0000", "helloworld", "monitor", "web"]
+    assert [s.name for s in changed.services] == ["extra-0000", *DEMO_SERVICE_NAMES]
 
 
 def test_request_fetches_what_it_names() -> None:

@@ -1,4 +1,5 @@
-"""Live logs of a service (all its tasks, merged) or of one task: `L` in the panes."""
+"""Live logs of a service (all its tasks, merged), of one task, or of a stack (all its
+services' tasks, merged: one stream per service): `L` in the panes."""
 
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ from swarmtui.logs.log_follower import LogFollower
 from swarmtui.logs.log_format import format_lines
 from swarmtui.logs.log_line import LogLine
 from swarmtui.logs.log_parser import notice
-from swarmtui.logs.log_target import LogTarget
+from swarmtui.logs.log_target import LogSelection, LogTarget, single
 from swarmtui.logs.log_window import WINDOWS, LogWindow, window_named
+from swarmtui.logs.merged_batches import BatchMerger
 from swarmtui.logs.task_labels import TaskLabels
 from swarmtui.ui.gc_tuning import freeze_startup_objects
 from swarmtui.ui.session_access import SessionUser
@@ -50,12 +52,19 @@ class LogScreen(SessionUser, Screen[None]):
         *(_window_binding(str(index), window) for index, window in enumerate(WINDOWS)),
     ]
 
-    def __init__(self, target: LogTarget, capacity: int, window: LogWindow = WINDOWS[0]) -> None:
+    def __init__(
+        self,
+        target: LogTarget | LogSelection,
+        capacity: int,
+        window: LogWindow = WINDOWS[0],
+    ) -> None:
         super().__init__(classes="logs")
-        self.target = target
+        self.selection = single(target) if isinstance(target, LogTarget) else target
+        self.target = self.selection.targets[0]
         self.capacity = capacity
         self.window = window
-        self.follower: LogFollower | None = None
+        self.followers: list[LogFollower] = []
+        self._merger = BatchMerger(len(self.selection.targets))
         self.state = "connecting"
         self._status = ""
 
@@ -65,7 +74,7 @@ class LogScreen(SessionUser, Screen[None]):
 
     def compose(self) -> ComposeResult:
         view = LogView(self.capacity, id="log-view")
-        view.border_title = f"Logs: {self.target.title}"
+        view.border_title = f"Logs: {self.selection.title}"
         yield view
         bar = LogSearchBar()
         bar.display = False
@@ -92,38 +101,46 @@ class LogScreen(SessionUser, Screen[None]):
             self.state = "not connected"
             self._show_status()
             return
-        follower = LogFollower(
-            backend,
-            self.target,
-            self.window,
-            capacity=self.capacity,
-            wallclock_ns=self._now_ns,
-            backend_source=lambda: self.session.backend(),
-        )
-        self.follower = follower
-        self.state = follower.state
-        self.run_worker(
-            follower.run,
-            thread=True,
-            group="logs",
-            name=f"logs of {self.target.title}",
-            exit_on_error=False,
-        )
+        self._merger = BatchMerger(len(self.selection.targets))
+        for target in self.selection.targets:
+            follower = LogFollower(
+                backend,
+                target,
+                self.window,
+                capacity=self.capacity,
+                wallclock_ns=self._now_ns,
+                backend_source=lambda: self.session.backend(),
+            )
+            self.followers.append(follower)
+            self.run_worker(
+                follower.run,
+                thread=True,
+                group="logs",
+                name=f"logs of {target.title}",
+                exit_on_error=False,
+            )
+        self.state = self.followers[0].state if self.followers else "closed"
+
+    @property
+    def follower(self) -> LogFollower | None:
+        """The first (for one service or task: the only) stream's follower."""
+        return self.followers[0] if self.followers else None
 
     def stop(self) -> None:
-        """Close the stream: its socket or SSH channel now, its thread right after."""
-        follower, self.follower = self.follower, None
-        if follower is not None:
+        """Close the streams: their sockets or SSH channels now, their threads right after."""
+        followers, self.followers = self.followers, []
+        for follower in followers:
             follower.close()
 
     def on_unmount(self) -> None:
         self.stop()
 
     def _pull(self) -> None:
-        follower = self.follower
-        if follower is not None:
-            follower.follow_backend()
-            batch = follower.drain()
+        followers = self.followers
+        if followers:
+            for follower in followers:
+                follower.follow_backend()
+            batch = self._merger.merge([follower.drain() for follower in followers])
             if batch.labels is not None:
                 self.view.set_labels(batch.labels)
             self.view.append(batch.lines)
@@ -264,7 +281,7 @@ class LogScreen(SessionUser, Screen[None]):
     def action_save(self) -> None:
         model = self.view.model
         stamp = self.session.now().strftime("%Y%m%d-%H%M%S")
-        name = re.sub(r"[^A-Za-z0-9_.-]+", "-", self.target.title).strip("-")
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "-", self.selection.title).strip("-")
         path = Path.cwd() / f"swarmtui-logs-{name}-{stamp}.log"
         lines, labels = list(model.buffer), model.labels
         self.run_worker(

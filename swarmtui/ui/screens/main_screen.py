@@ -1,4 +1,9 @@
-"""The main screen: cluster header, nodes, services and tasks panes, filter bar."""
+"""The main screen: cluster header, nodes (or stacks), services and tasks panes, filter bar.
+
+The nodes and the stacks pane share the top-left place: `1` shows the nodes, `4` the stacks.
+`enter` on a stack shows its services in the services pane (and their tasks below, as for
+any service); `escape` goes back up: from the tasks to the services, from a stack's services
+to the stacks."""
 
 from __future__ import annotations
 
@@ -24,11 +29,11 @@ from swarmtui.ui.screens.journal_screen import JournalScreen
 from swarmtui.ui.session_access import SessionUser, allowed, guard
 from swarmtui.ui.widgets.cluster_header import ClusterHeader, data_age_text
 from swarmtui.ui.widgets.filter_bar import FilterBar
-from swarmtui.ui.widgets.panes import NodesPane, ServicesPane, TasksPane
+from swarmtui.ui.widgets.panes import NodesPane, ServicesPane, StacksPane, TasksPane
 from swarmtui.ui.widgets.resource_table import ResourceTable
 from swarmtui.ui.widgets.virtual_table import VirtualTable
 
-PANE_IDS = ("nodes", "services", "tasks")
+SIDE_PANE_IDS = ("nodes", "stacks")  # one place on screen: one of them is shown
 NARROW_WIDTH = 110
 AGE_CHECK_SECONDS = 1.0
 
@@ -39,6 +44,8 @@ class MainScreen(SessionUser, Screen[None]):
         Binding("1", "focus_pane('nodes')", "Nodes", show=False, id="focus_nodes"),
         Binding("2", "focus_pane('services')", "Services", show=False, id="focus_services"),
         Binding("3", "focus_pane('tasks')", "Tasks", show=False, id="focus_tasks"),
+        Binding("4", "focus_pane('stacks')", "Stacks", show=False, id="focus_stacks"),
+        Binding("escape", "back", "Back", id="back"),
         Binding("tab", "focus_next_pane(1)", "Next pane", show=False, id="next_pane"),
         Binding("shift+tab", "focus_next_pane(-1)", "Previous pane", show=False, id="prev_pane"),
         Binding("slash", "filter", "Filter", id="filter"),
@@ -60,6 +67,9 @@ class MainScreen(SessionUser, Screen[None]):
         with Vertical(id="panes"):
             with Horizontal(id="top-panes"):
                 yield NodesPane(id="nodes")
+                stacks = StacksPane(id="stacks")
+                stacks.display = False
+                yield stacks
                 yield ServicesPane(id="services")
             yield TasksPane(id="tasks")
         filter_bar = FilterBar()
@@ -93,12 +103,24 @@ class MainScreen(SessionUser, Screen[None]):
         return focused if isinstance(focused, ResourceTable) else None
 
     def action_focus_pane(self, name: str) -> None:
+        if name in SIDE_PANE_IDS:
+            self._show_side_pane(name)
         self.pane(name).focus()
 
+    def _show_side_pane(self, name: str) -> None:
+        for side in SIDE_PANE_IDS:
+            self.pane(side).display = side == name
+
+    @property
+    def pane_ids(self) -> tuple[str, ...]:
+        """The panes on screen, in `tab` order."""
+        side = next(name for name in SIDE_PANE_IDS if self.pane(name).display)
+        return (side, "services", "tasks")
+
     def action_focus_next_pane(self, step: int) -> None:
-        current = self.focused_pane
-        index = PANE_IDS.index(current.id) if current and current.id in PANE_IDS else 0
-        self.pane(PANE_IDS[(index + step) % len(PANE_IDS)]).focus()
+        current, order = self.focused_pane, self.pane_ids
+        index = order.index(current.id) if current and current.id in order else 0
+        self.pane(order[(index + step) % len(order)]).focus()
 
     def action_refresh(self) -> None:
         # Task ages ("Running 5 minutes ago") are computed when data changes; an idle
@@ -108,6 +130,8 @@ class MainScreen(SessionUser, Screen[None]):
         self.notify("Refreshing", timeout=1)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back":
+            return self._back_target() is not None  # shown only where it goes somewhere
         return allowed(self.app, action)
 
     def action_deploy_stack(self) -> None:
@@ -167,6 +191,7 @@ class MainScreen(SessionUser, Screen[None]):
         self.query_one(ClusterHeader).show_snapshot(snapshot)
         with self.app.batch_update():
             self.query_one(NodesPane).show_snapshot(snapshot, now)
+            self.query_one(StacksPane).show_snapshot(snapshot, now)
             self.query_one(ServicesPane).show_snapshot(snapshot, now)
             self._show_tasks(snapshot, now)
         if snapshot.task_scope is None:
@@ -212,6 +237,7 @@ class MainScreen(SessionUser, Screen[None]):
 
     @on(events.DescendantFocus)
     def _pane_focused(self, event: events.DescendantFocus) -> None:
+        self.refresh_bindings()  # `escape` goes back from some panes only
         pane = self.focused_pane
         if isinstance(pane, NodesPane | ServicesPane):
             self._set_scope_from(pane)
@@ -248,11 +274,55 @@ class MainScreen(SessionUser, Screen[None]):
         """Jump to an object: focus its pane and put the cursor on its row."""
         pane = self.pane(pane_name)
         pane.set_filter("")
-        pane.focus()
+        if isinstance(pane, ServicesPane):
+            pane.show_stack(None)
+        self.action_focus_pane(pane_name)
         try:
             pane.move_cursor(row=pane.get_row_index(object_id))
         except Exception:
             self.notify(f"{object_id[:12]} is not in the {pane_name} pane", severity="warning")
+
+    # Stacks -----------------------------------------------------------------------------
+
+    @on(StacksPane.Chosen)
+    def _stack_chosen(self, message: StacksPane.Chosen) -> None:
+        self.show_stack_services(message.stack)
+
+    def show_stack_services(self, stack: str) -> None:
+        """Drill down: the services of STACK, the first one selected, its tasks below."""
+        self._show_side_pane("stacks")
+        self.query_one(StacksPane).show_cursor_on(stack)
+        services = self.query_one(ServicesPane)
+        services.set_filter("")
+        services.show_stack(stack)
+        services.move_cursor(0)
+        services.focus()
+        self._set_scope_from(services)  # also when it had the focus already
+        self.refresh_bindings()
+
+    def _back_target(self) -> str | None:
+        """Where `escape` goes from the focused pane: up from a stack's services and tasks."""
+        focused = self.focused_pane
+        if self.query_one(ServicesPane).stack is None:
+            return None
+        if isinstance(focused, TasksPane):
+            return "services"
+        if isinstance(focused, ServicesPane):
+            return "stacks"
+        return None
+
+    def action_back(self) -> None:
+        target = self._back_target()
+        if target == "services":
+            self.pane("services").focus()
+        elif target == "stacks":
+            services = self.query_one(ServicesPane)
+            stack = services.stack
+            services.show_stack(None)
+            self.action_focus_pane("stacks")
+            if stack is not None:
+                self.query_one(StacksPane).show_cursor_on(stack)
+        self.refresh_bindings()
 
     # Filter -----------------------------------------------------------------------------
 

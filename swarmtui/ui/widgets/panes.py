@@ -7,10 +7,11 @@ and `check_action` says what the selected object allows.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
-from textual import events
+from textual import events, work
 from textual.binding import Binding, BindingType
 from textual.message import Message
 
@@ -21,24 +22,43 @@ from swarmtui.actions.operations import (
     rollback,
     scale_refusal,
 )
+from swarmtui.actions.stack_operations import remove_operation
+from swarmtui.core.errors import BackendError
 from swarmtui.core.models import ClusterSnapshot, Node, ScopeKind, Service, Task, TaskScope
+from swarmtui.core.search_pattern import search_pattern
 from swarmtui.display.columns import (
     NODE_COLUMNS,
     SERVICE_COLUMNS,
+    STACK_COLUMNS,
     TASK_COLUMNS,
     node_row,
     service_row,
+    stack_row,
     task_row,
 )
-from swarmtui.display.sorting import SERVICE_SORT_KEYS, TASK_SORT_KEYS, SortKey
-from swarmtui.logs.log_target import service_target, task_target
+from swarmtui.display.sorting import (
+    SERVICE_SORT_KEYS,
+    STACK_SORT_KEYS,
+    TASK_SORT_KEYS,
+    SortKey,
+)
+from swarmtui.display.stacks import (
+    NO_STACK,
+    services_of_stack,
+    split_stack_filter,
+    stack_name,
+    stack_title,
+    summarize_stacks,
+)
+from swarmtui.logs.log_target import service_target, stack_selection, task_target
 from swarmtui.ui.log_actions import LOGS_BINDING, open_logs
 from swarmtui.ui.modals.node_actions import NODE_BINDINGS, NodeMenu
 from swarmtui.ui.modals.operation_modal import ConfirmModal, ImageModal, LabelsModal, ScaleModal
+from swarmtui.ui.modals.stack_deploy_modal import StackDeployModal
 from swarmtui.ui.screens.create_service_screen import CreateServiceScreen
 from swarmtui.ui.screens.rollout_screen import RolloutScreen
-from swarmtui.ui.session_access import guard
-from swarmtui.ui.widgets.resource_table import ResourceTable, SortValues
+from swarmtui.ui.session_access import guard, session_of
+from swarmtui.ui.widgets.resource_table import ResourceTable, RowFilter, SortValues
 from swarmtui.ui.widgets.virtual_table import Row, VirtualTable
 
 
@@ -48,11 +68,17 @@ class SnapshotPane(ResourceTable):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.snapshot: ClusterSnapshot | None = None
+        self._shown_at: datetime | None = None
 
     def show_snapshot(self, snapshot: ClusterSnapshot, now: datetime) -> None:
-        self.snapshot = snapshot
+        self.snapshot, self._shown_at = snapshot, now
         self.show_rows(self.rows_from(snapshot, now), self._sort_values_of(snapshot))
         self.refresh_bindings()
+
+    def reshow(self) -> None:
+        """The same snapshot again, after what the pane keeps of it changed."""
+        if self.snapshot is not None and self._shown_at is not None:
+            self.show_snapshot(self.snapshot, self._shown_at)
 
     def _sort_values_of(self, snapshot: ClusterSnapshot) -> SortValues:
         return lambda column: self.sort_values_from(snapshot, column)
@@ -135,6 +161,7 @@ SERVICE_BINDINGS: list[BindingType] = [
     Binding("x", "remove_service", "Remove", id="remove_service"),
     Binding("c", "create_service", "Create", id="create_service"),
     Binding("o", "rollout", "Rollout", show=False, id="service_rollout"),
+    Binding("S", "cycle_stack", "Stack", show=False, id="services_stack_filter"),
 ]
 
 
@@ -145,8 +172,54 @@ class ServicesPane(SnapshotPane):
     TITLE = "[2] Services"
     KIND = "service"
 
+    def __init__(self, *, id: str | None = None) -> None:
+        self.stack: str | None = None  # only this stack's services (NO_STACK: outside any)
+        super().__init__(id=id)
+
     def rows_from(self, snapshot: ClusterSnapshot, now: datetime) -> list[Row]:
-        return [(s.id, service_row(s)) for s in snapshot.services]
+        services = snapshot.services
+        if self.stack is not None:
+            services = tuple(services_of_stack(services, self.stack))
+        return [(s.id, service_row(s)) for s in services]
+
+    # Stacks -----------------------------------------------------------------------------
+
+    def show_stack(self, stack: str | None) -> None:
+        """Only the services of STACK (NO_STACK: those outside stacks; None: all)."""
+        self.stack = stack
+        self.reshow()
+        self._update_title()
+
+    def action_cycle_stack(self) -> None:
+        """`S`: all services, then each stack's, then those outside stacks, then all."""
+        snapshot = self.snapshot
+        names = [s.name for s in summarize_stacks(snapshot.services)] if snapshot else []
+        choices: list[str | None] = [None, *names]
+        position = choices.index(self.stack) if self.stack in choices else 0
+        self.show_stack(choices[(position + 1) % len(choices)])
+
+    def row_filter(self, text: str) -> RowFilter:
+        """`stack:NAME` keeps the services of the stacks NAME matches; the rest as usual."""
+        stack_text, rest = split_stack_filter(text)
+        if stack_text is None:
+            return super().row_filter(text)
+        in_stack = search_pattern(stack_text)
+        rest_filter = super().row_filter(rest) if rest else None
+
+        def keep(row: Row) -> bool:
+            service = self.snapshot.service(row[0]) if self.snapshot else None
+            if service is None or not in_stack.search(stack_name(service)):
+                return False
+            return rest_filter is None or rest_filter(row)
+
+        return keep
+
+    def _update_title(self) -> None:
+        super()._update_title()
+        if self.stack == NO_STACK:
+            self.border_title = f"{self.border_title} outside stacks"
+        elif self.stack is not None:
+            self.border_title = f"{self.border_title} of stack {self.stack}"
 
     def sort_values_from(
         self, snapshot: ClusterSnapshot, column: str
@@ -216,6 +289,89 @@ class ServicesPane(SnapshotPane):
     def action_rollout(self) -> None:
         if service := self._chosen():
             self.app.push_screen(RolloutScreen(service))
+
+
+class StacksPane(SnapshotPane):
+    """`docker stack ls` and more: `enter` shows a stack's services in the services pane."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "choose", "Services", id="stack_services"),
+        Binding("L", "logs", "Logs", id="stack_logs"),
+        Binding("d", "deploy_stack", "Deploy", id="deploy_stack"),
+        Binding("x", "remove_stack", "Remove", id="remove_stack"),
+    ]
+    COLUMNS = STACK_COLUMNS
+    STYLED_COLUMNS = frozenset({"update"})
+    TITLE = "[4] Stacks"
+
+    @dataclass
+    class Chosen(Message):
+        """Show this stack's services (NO_STACK: the services outside stacks)."""
+
+        stack: str
+
+    def rows_from(self, snapshot: ClusterSnapshot, now: datetime) -> list[Row]:
+        return [(stack.name, stack_row(stack)) for stack in summarize_stacks(snapshot.services)]
+
+    def sort_values_from(
+        self, snapshot: ClusterSnapshot, column: str
+    ) -> Mapping[str, SortKey] | None:
+        value = STACK_SORT_KEYS.get(column)
+        if value is None:
+            return None
+        return {stack.name: value(stack) for stack in summarize_stacks(snapshot.services)}
+
+    def action_choose(self) -> None:
+        stack = self.selected_key
+        if stack is None:
+            self.notify("No stack to show.", severity="warning")
+            return
+        self.post_message(self.Chosen(stack))
+
+    def action_logs(self) -> None:
+        """The logs of every service of the stack, merged by time."""
+        stack, snapshot = self.selected_key, self.snapshot
+        selection = None
+        if stack is not None and snapshot is not None:
+            services = services_of_stack(snapshot.services, stack)
+            if services:
+                selection = stack_selection(stack_title(stack), services)
+        open_logs(self, selection, "stack")
+
+    def refusal(self, action: str) -> str | None:
+        if action == "remove_stack" and self.selected_key == NO_STACK:
+            return "Services outside any stack are removed one by one (services pane, x)."
+        return None
+
+    def action_deploy_stack(self) -> None:
+        """Deploy a stack; on a stack's row its name is filled in (an update)."""
+        if guard(self.app, "deploy_stack"):
+            stack = self.selected_key or NO_STACK
+            self.app.push_screen(StackDeployModal(name=stack))
+
+    def action_remove_stack(self) -> None:
+        stack = self.selected_key
+        if stack is None or not guard(self.app, "remove_stack"):
+            return
+        refusal = self.refusal("remove_stack")
+        if refusal is not None:
+            self.notify(refusal, severity="warning")
+            return
+        self._confirm_removal(stack)
+
+    @work(thread=True, exclusive=True, group="stack-removal")
+    def _confirm_removal(self, stack: str) -> None:
+        """What the stack is made of is looked up first: the confirmation names it all."""
+        try:
+            contents = session_of(self).inspect_stack(stack)
+        except BackendError as exc:
+            self.app.call_from_thread(self.notify, exc.message, severity="error")
+            return
+        self.app.call_from_thread(self.app.push_screen, ConfirmModal(remove_operation(contents)))
+
+    def show_cursor_on(self, stack: str) -> None:
+        if stack in self._index:
+            self.move_cursor(self.get_row_index(stack))
 
 
 class TasksPane(SnapshotPane):

@@ -25,6 +25,7 @@ from swarmtui.ui.widgets.virtual_table import Row, VirtualTable
 
 # column key -> {row key: sort key}, or None when the column sorts by its cell text
 SortValues = Callable[[str], Mapping[str, SortKey] | None]
+RowFilter = Callable[[Row], bool]
 
 SORT_BINDINGS: list[BindingType] = [
     Binding(">", "sort_next", "Sort next column", show=False, id="sort_next_column"),
@@ -37,6 +38,10 @@ DESCENDING_MARKS = ("↓", "▼")
 
 def _no_sort_values(column: str) -> None:
     return None
+
+
+def cells_matching(pattern: re.Pattern[str]) -> RowFilter:
+    return lambda row: any(pattern.search(cell) for cell in row[1])
 
 
 class ResourceTable(VirtualTable):
@@ -53,7 +58,7 @@ class ResourceTable(VirtualTable):
         self._sort_values: SortValues = _no_sort_values
         self.sort: SortOrder | None = None
         self.filter_text = ""
-        self._filter: re.Pattern[str] | None = None
+        self._filter: RowFilter | None = None
 
     def on_mount(self) -> None:
         self._update_title()
@@ -63,9 +68,13 @@ class ResourceTable(VirtualTable):
 
     def set_filter(self, text: str) -> None:
         self.filter_text = text
-        self._filter = search_pattern(text) if text else None
+        self._filter = self.row_filter(text) if text else None
         self.set_rows(self._visible(self._ordered))
         self._update_title()
+
+    def row_filter(self, text: str) -> RowFilter:
+        """What keeps a row for the filter TEXT: any cell matching it (see search_pattern)."""
+        return cells_matching(search_pattern(text))
 
     def show_rows(self, rows: list[Row], sort_values: SortValues | None = None) -> None:
         """Show ROWS (in the pane's own order). SORT_VALUES gives the real values behind
@@ -81,10 +90,10 @@ class ResourceTable(VirtualTable):
         self._update_title()
 
     def _visible(self, rows: list[Row]) -> list[Row]:
-        pattern = self._filter
-        if pattern is None:
+        keep = self._filter
+        if keep is None:
             return rows
-        return [row for row in rows if any(pattern.search(cell) for cell in row[1])]
+        return [row for row in rows if keep(row)]
 
     def restyle(self) -> None:
         """Re-colour state cells, e.g. after a theme change."""

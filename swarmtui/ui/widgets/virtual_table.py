@@ -181,8 +181,13 @@ class VirtualTable(ScrollView, can_focus=True):
         if 0 < line < self.size.height:
             self.refresh(Region(0, line, self.size.width, 1))
 
+    @property
+    def _lines_on_screen(self) -> int:
+        """Lines not covered by a scrollbar (a horizontal one hides the bottom line)."""
+        return self.scrollable_content_region.height
+
     def _scroll_to_cursor(self) -> None:
-        visible = max(1, self.size.height - 1)
+        visible = max(1, self._lines_on_screen - 1)
         top = int(self.scroll_offset.y)
         if self._cursor < top:
             self.scroll_to(y=self._cursor, animate=False)
@@ -196,10 +201,10 @@ class VirtualTable(ScrollView, can_focus=True):
         self.move_cursor(self._cursor + 1)
 
     def action_page_up(self) -> None:
-        self.move_cursor(self._cursor - max(1, self.size.height - 2))
+        self.move_cursor(self._cursor - max(1, self._lines_on_screen - 2))
 
     def action_page_down(self) -> None:
-        self.move_cursor(self._cursor + max(1, self.size.height - 2))
+        self.move_cursor(self._cursor + max(1, self._lines_on_screen - 2))
 
     def action_first(self) -> None:
         self.move_cursor(0)
