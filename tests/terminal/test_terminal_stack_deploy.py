@@ -60,3 +60,25 @@ def test_deploy_dialog_in_one_write(
         console.wait_for("every service converged", what="the stack converged")
     worker = manager_client.api.inspect_service(f"{stack}_worker")
     assert worker["Spec"]["Mode"] == {"Replicated": {"Replicas": 2}}
+
+
+def test_remove_from_the_stacks_view_in_one_write(
+    lab_swarm: Lab, manager_client: Any, tmp_path: Path, stack: str
+) -> None:
+    compose = tmp_path / "docker-stack.yml"
+    compose.write_text(
+        f"services:\n  api:\n    image: {WORKLOAD_IMAGE}\n    command: [sleep, '3600']\n"
+        "    stop_grace_period: 1s\n    networks: [back]\nnetworks:\n  back: {}\n"
+    )
+    assert main(["-H", lab_swarm.manager_url, "stack", "deploy", "-c", str(compose), stack]) == 0
+    home = tmp_path / "home"
+    home.mkdir()
+    with PtyConsole(["--host", lab_swarm.manager_url], home) as console:
+        console.wait_for(stack, what="the stack's service")
+        # `x` looks the stack up before it asks; TAB ENTER are meant for the confirmation.
+        console.write("4" + f"/^{stack}$" + ENTER + "x" + TAB + ENTER)
+        wait_engine(
+            lambda: not stack_services(manager_client, stack), "the stack's services removed"
+        )
+        label = {"label": [f"{LABEL}={stack}"]}
+        wait_engine(lambda: not manager_client.api.networks(filters=label), "its networks removed")

@@ -134,6 +134,12 @@ class MainScreen(SessionUser, Screen[None]):
             return self._back_target() is not None  # shown only where it goes somewhere
         return allowed(self.app, action)
 
+    @property
+    def busy(self) -> bool:
+        """Fetching what a confirmation will show (a stack's contents): the key gate holds
+        the keys typed after the one that asked, since they are meant for it."""
+        return self.query_one(StacksPane).looking_up
+
     def action_deploy_stack(self) -> None:
         if guard(self.app, "deploy_stack"):
             self.app.push_screen(StackDeployModal())

@@ -303,6 +303,7 @@ class StacksPane(SnapshotPane):
     COLUMNS = STACK_COLUMNS
     STYLED_COLUMNS = frozenset({"update"})
     TITLE = "[4] Stacks"
+    looking_up = False  # a stack's contents are being fetched for a confirmation
 
     @dataclass
     class Chosen(Message):
@@ -357,6 +358,7 @@ class StacksPane(SnapshotPane):
         if refusal is not None:
             self.notify(refusal, severity="warning")
             return
+        self.looking_up = True  # keys typed after `x` are meant for the confirmation
         self._confirm_removal(stack)
 
     @work(thread=True, exclusive=True, group="stack-removal")
@@ -365,9 +367,16 @@ class StacksPane(SnapshotPane):
         try:
             contents = session_of(self).inspect_stack(stack)
         except BackendError as exc:
-            self.app.call_from_thread(self.notify, exc.message, severity="error")
+            self.app.call_from_thread(self._looked_up, None, exc.message)
             return
-        self.app.call_from_thread(self.app.push_screen, ConfirmModal(remove_operation(contents)))
+        self.app.call_from_thread(self._looked_up, ConfirmModal(remove_operation(contents)), "")
+
+    def _looked_up(self, confirmation: ConfirmModal | None, error: str) -> None:
+        self.looking_up = False
+        if confirmation is None:
+            self.notify(error, severity="error")
+        else:
+            self.app.push_screen(confirmation)
 
     def show_cursor_on(self, stack: str) -> None:
         if stack in self._index:
