@@ -16,7 +16,7 @@ from benchmarks.failover_figure import failover
 from benchmarks.figures import Figure
 from benchmarks.fixture import ensure_fixture
 from benchmarks.logs_figure import log_flood
-from benchmarks.stack_figure import stack_deploy
+from benchmarks.stack_figure import stack_deploy, stacks_view
 from swarmtui.adapters.docker.engine_setup import engine_client
 from swarmtui.adapters.docker.lab import lab_down
 
@@ -61,6 +61,8 @@ def main(argv: list[str] | None = None) -> int:
         results.append(failover(ha_lab, int(size["failovers"]), log))
         log(results[-1].swarmtui)
         results.append(stack_deploy(small_url, 1 if args.smoke else runs, log))
+        log(results[-1].swarmtui)
+        results.append(stacks_view(lab.manager_url, runs))
         log(results[-1].swarmtui)
     finally:
         if not args.keep:

@@ -13,6 +13,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from benchmarks.figures import Figure, Log
 from swarmtui.adapters.docker.engine_setup import engine_client
@@ -132,3 +133,89 @@ def stack_deploy(manager_url: str, runs: int, log: Log, services: int = 20) -> F
         note="as a command, Python's start and imports (docker-py ~0.35 s) come first",
         raw={"swarmtui_s": ours, "cli_s": cli, "in_process_s": inside, "services": services},
     )
+
+
+def _relabelled(services: list[Any], stacks: int) -> list[Any]:
+    """SERVICES spread over STACKS stacks (their namespace label set in memory)."""
+    from dataclasses import replace
+
+    result = []
+    for index, service in enumerate(services):
+        raw = {**service.raw, "Spec": dict(service.raw.get("Spec", {}))}
+        raw["Spec"]["Labels"] = {
+            **(raw["Spec"].get("Labels") or {}),
+            LABEL: f"s{index % stacks:03d}",
+        }
+        result.append(replace(service, raw=raw))
+    return result
+
+
+async def _pane_seconds(
+    manager_url: str, stacks: int, runs: int
+) -> tuple[list[float], list[float], int, int]:
+    from dataclasses import replace
+
+    from swarmtui.adapters.docker.docker_backend import DockerBackend
+    from swarmtui.core.endpoints import Endpoint
+    from swarmtui.session.session import Session
+    from swarmtui.ui.app import SwarmTuiApp
+    from swarmtui.ui.widgets.panes import ServicesPane, StacksPane
+
+    backend = DockerBackend(Endpoint(manager_url, "bench"), timeout=120)
+    app = SwarmTuiApp(Session(lambda: backend))
+    stack_times: list[float] = []
+    service_times: list[float] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        deadline = time.monotonic() + 120
+        while app.main_screen.snapshot is None and time.monotonic() < deadline:
+            await pilot.pause(0.1)
+        await pilot.press("4")
+        before = backend.request_count
+        services = backend.services()
+        requests = backend.request_count - before
+        snapshot = app.main_screen.snapshot
+        assert snapshot is not None
+        snapshot = replace(snapshot, services=tuple(_relabelled(services, stacks)))
+        stacks_pane = app.main_screen.query_one(StacksPane)
+        services_pane = app.main_screen.query_one(ServicesPane)
+        for _ in range(runs):
+            for pane, times in ((stacks_pane, stack_times), (services_pane, service_times)):
+                started = time.perf_counter()
+                pane.show_snapshot(snapshot, app.session.now())
+                await pilot.pause()
+                times.append(time.perf_counter() - started)
+    return (
+        stack_times,
+        service_times,
+        requests,
+        len({s.raw["Spec"]["Labels"][LABEL] for s in snapshot.services}),
+    )
+
+
+def stacks_view(manager_url: str, runs: int, stacks: int = 100) -> Figure:
+    """Figure 10: the stacks pane over every service of the fixture spread in STACKS stacks,
+    beside the services pane showing the same services; both from one services list."""
+    import asyncio
+
+    stack_times, service_times, requests, rows = asyncio.run(
+        _pane_seconds(manager_url, stacks, runs)
+    )
+    ours, main = statistics.median(stack_times), statistics.median(service_times)
+    cli = docker_cli_seconds(manager_url, "stack", "ls")
+    return Figure(
+        f"10. Stacks view, {rows} stacks: rows from the polled services, painted",
+        f"{ours * 1000:.0f} ms, 0 requests of its own",
+        f"{cli * 1000:.0f} ms (docker stack ls)",
+        "no slower than the services pane with the same services; no request per stack",
+        ours <= max(main, 0.001) * 1.5,
+        note=f"services pane, same services: {main * 1000:.0f} ms; one services list: "
+        f"{requests} request(s)",
+        raw={"stacks_s": stack_times, "services_s": service_times, "requests": requests},
+    )
+
+
+def docker_cli_seconds(manager_url: str, *args: str) -> float:
+    env = dict(os.environ, DOCKER_HOST=manager_url)
+    started = time.perf_counter()
+    subprocess.run(["docker", *args], env=env, check=True, capture_output=True)
+    return time.perf_counter() - started
