@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -30,7 +31,8 @@ from swarmtui.ports import ClusterBackend
 from swarmtui.session.session import Session
 from swarmtui.ui.app import SwarmTuiApp
 from swarmtui.ui.modals.create_machine_dialog import CreateMachineDialog
-from swarmtui.ui.modals.operation_modal import ScaleModal
+from swarmtui.ui.modals.operation_modal import ConfirmModal, ScaleModal
+from swarmtui.ui.modals.stack_deploy_modal import StackDeployModal
 from swarmtui.ui.screens.create_service_screen import CreateServiceScreen
 from swarmtui.ui.screens.help_screen import HelpScreen
 from swarmtui.ui.screens.init_swarm_screen import InitSwarmScreen
@@ -41,12 +43,13 @@ from swarmtui.ui.screens.machines_screen import MachinesScreen
 from swarmtui.ui.screens.problem_screen import ProblemScreen
 from swarmtui.ui.screens.rollout_screen import RolloutScreen
 from swarmtui.ui.widgets.cluster_header import LIVE, ClusterHeader
-from swarmtui.ui.widgets.panes import TasksPane
+from swarmtui.ui.widgets.panes import StacksPane, TasksPane
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = REPO / "screenshots"
 ENDPOINT = "tcp://127.0.0.1:2375"
 TIMEOUT = 30.0
+STACK_FILE = "tests/data/stacks/corpus/wordpress/docker-stack.yml"
 HELLOWORLD_LOG_LINES = 90  # the demo's fixed lines: 30 for each of helloworld's three tasks
 
 AppPilot = Pilot[None]
@@ -226,6 +229,35 @@ async def journal(pilot: AppPilot, app: SwarmTuiApp) -> None:
     app.clear_notifications()  # the operations' toasts are not the subject
 
 
+async def stacks(pilot: AppPilot, app: SwarmTuiApp) -> None:
+    await main_screen(pilot, app)
+    await pilot.press("4")
+    await wait_for(pilot, lambda: app.main_screen.query_one(StacksPane).has_focus, "stacks")
+
+
+async def stack_deploy(pilot: AppPilot, app: SwarmTuiApp) -> None:
+    """`d` in the stacks view, a corpus file typed (relative to the repository, so the shot
+    is the same everywhere), enter: the demo records the deploy and reports each object."""
+    await stacks(pilot, app)
+    os.chdir(REPO)
+    await pilot.press("d")
+    await wait_for(pilot, lambda: isinstance(app.screen, StackDeployModal), "the dialog")
+    await pilot.press("ctrl+u", *STACK_FILE, "tab", "ctrl+u", *"blog", "enter")
+    await wait_for(
+        pilot,
+        lambda: "every service converged" in static_text(app, "#stack-progress"),
+        "the deploy progress",
+    )
+
+
+async def stack_remove(pilot: AppPilot, app: SwarmTuiApp) -> None:
+    await stacks(pilot, app)
+    pane = app.main_screen.query_one(StacksPane)
+    pane.show_cursor_on("shop")
+    await pilot.press("x")
+    await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), "the confirmation")
+
+
 def unreachable() -> DemoBackend:
     return DemoBackend(
         fail_with=BackendError(
@@ -250,6 +282,9 @@ SHOTS = (
     Shot("machines", (120, 40), DemoBackend, machines, machines=True),
     Shot("machine-install-docker", (120, 40), DemoBackend, machine_install_docker, machines=True),
     Shot("journal", (120, 40), DemoBackend, journal),
+    Shot("stacks", (120, 40), DemoBackend, stacks),
+    Shot("stack-deploy", (120, 40), DemoBackend, stack_deploy),
+    Shot("stack-remove", (120, 40), DemoBackend, stack_remove),
 )
 
 

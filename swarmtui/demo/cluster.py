@@ -306,6 +306,7 @@ class DemoMutator:
     def __init__(self) -> None:
         self.calls: list[tuple[str, tuple[object, ...]]] = []
         self.retries = 0
+        self.created: dict[tuple[str, str], str] = {}  # (kind, name) -> id
 
     def _record(self, name: str, *args: object) -> None:
         self.calls.append((name, args))
@@ -365,7 +366,11 @@ class DemoMutator:
         return []
 
     def find(self, kind: NamedObjectKind, name: str) -> dict[str, Any] | None:
-        return None
+        """What this console created in the demo (secrets and configs of a stack deploy)."""
+        created = self.created.get((kind, name))
+        if created is None:
+            return None
+        return {"ID": created, "Version": {"Index": 1}, "Name": name, "Spec": {"Name": name}}
 
     def create_network(self, name: str, body: dict[str, Any]) -> str:
         self._record("create_network", name, body)
@@ -373,7 +378,9 @@ class DemoMutator:
 
     def create_object(self, kind: Literal["secret", "config"], spec: dict[str, Any]) -> str:
         self._record("create_object", kind, spec.get("Name"))  # never the data
-        return "n3w0bject000000000000001"
+        object_id = f"n3w0bject{len(self.created):015d}"
+        self.created[(kind, str(spec.get("Name")))] = object_id
+        return object_id
 
     def update_object(
         self, kind: Literal["secret", "config"], object_id: str, version: int, spec: dict[str, Any]

@@ -26,6 +26,9 @@ EXPECTED = {
     "machines.svg": "Machines",
     "machine-install-docker.svg": "Install&#160;Docker",
     "journal.svg": "Action&#160;journal",
+    "stacks.svg": "[4]&#160;Stacks",
+    "stack-deploy.svg": "created&#160;service&#160;blog_wordpress",
+    "stack-remove.svg": "docker&#160;stack&#160;rm&#160;shop",
 }
 
 

@@ -178,6 +178,11 @@ class StackDeployModal(OperationModal):
             )
             self.app.call_from_thread(self._show_convergence, [*lines, verdict])
             if state.converged or state.failed:
+                outcome = "deployed; converged" if state.converged else "deployed; not converged"
+                self.app.call_from_thread(
+                    self.query_one("#modal-error", Static).update,
+                    Text(f"{outcome} (enter or esc closes)"),
+                )
                 return
             self._wait(CONVERGENCE_POLL)
 
