@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.figures import Figure, Log
+from benchmarks.figures import Figure, Log, docker_cli
 from swarmtui.adapters.docker.engine_setup import engine_client
 from swarmtui.adapters.docker.images import WORKLOAD_IMAGE
 
@@ -201,7 +201,7 @@ def stacks_view(manager_url: str, runs: int, stacks: int = 100) -> Figure:
         _pane_seconds(manager_url, stacks, runs)
     )
     ours, main = statistics.median(stack_times), statistics.median(service_times)
-    cli = docker_cli_seconds(manager_url, "stack", "ls")
+    cli = docker_cli(manager_url, "stack", "ls")
     return Figure(
         f"10. Stacks view, {rows} stacks: rows from the polled services, painted",
         f"{ours * 1000:.0f} ms, 0 requests of its own",
@@ -212,10 +212,3 @@ def stacks_view(manager_url: str, runs: int, stacks: int = 100) -> Figure:
         f"{requests} request(s)",
         raw={"stacks_s": stack_times, "services_s": service_times, "requests": requests},
     )
-
-
-def docker_cli_seconds(manager_url: str, *args: str) -> float:
-    env = dict(os.environ, DOCKER_HOST=manager_url)
-    started = time.perf_counter()
-    subprocess.run(["docker", *args], env=env, check=True, capture_output=True)
-    return time.perf_counter() - started

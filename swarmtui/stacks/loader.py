@@ -13,18 +13,18 @@ from typing import Any
 
 from swarmtui.stacks.compose_file import ComposeFile, ComposeFileError, load_compose_file
 from swarmtui.stacks.env_file import EnvFileError, read_env_file
+from swarmtui.stacks.key_problem import KeyProblem
 from swarmtui.stacks.merge import merge_files
 from swarmtui.stacks.naming import image_problem, stack_name_problem
-from swarmtui.stacks.normalize import NormalizeProblem, normalize_file
+from swarmtui.stacks.normalize import normalize_file
 from swarmtui.stacks.objects import (
-    ObjectProblem,
     file_object_plans,
     network_plans,
     used_networks,
 )
 from swarmtui.stacks.plan import StackPlan, StackSource
-from swarmtui.stacks.schema import SchemaProblem, cast_interpolated, validate
-from swarmtui.stacks.service_spec import SpecProblem, service_spec
+from swarmtui.stacks.schema import cast_interpolated, validate
+from swarmtui.stacks.service_spec import service_spec
 
 # What `docker stack deploy` refuses outright, with its reasons.
 FORBIDDEN = {
@@ -113,7 +113,7 @@ def load_stack(source: StackSource, environ: Mapping[str, str] | None = None) ->
                 merged["secrets"],
                 merged["configs"],
             )
-        except SpecProblem as exc:
+        except KeyProblem as exc:
             raise _locate(files, exc.where, where, exc.message) from None
     networks, external_networks = network_plans(
         stack, merged["networks"], used_networks(merged["services"])
@@ -121,7 +121,7 @@ def load_stack(source: StackSource, environ: Mapping[str, str] | None = None) ->
     try:
         secrets = file_object_plans("secret", stack, merged["secrets"], _used(merged, "secrets"))
         configs = file_object_plans("config", stack, merged["configs"], _used(merged, "configs"))
-    except ObjectProblem as exc:
+    except KeyProblem as exc:
         raise _locate(files, exc.where, exc.where, exc.message) from None
     origins = {
         (kind, name): _origin(files, f"{section}.{key}")
@@ -155,11 +155,11 @@ def _checked(file: ComposeFile, working_dir: Path, env: Mapping[str, str]) -> di
     try:
         data = cast_interpolated(data)
         validate(data)
-    except SchemaProblem as exc:
+    except KeyProblem as exc:
         raise file.error(exc.where, exc.message) from None
     try:
         return normalize_file(data, working_dir, env)
-    except NormalizeProblem as exc:
+    except KeyProblem as exc:
         raise file.error(exc.where, exc.message) from None
 
 

@@ -6,16 +6,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from swarmtui.stacks.go_json import omit_empty
+from swarmtui.stacks.key_problem import KeyProblem
 from swarmtui.stacks.naming import NAMESPACE_LABEL, scope
 
 Spec = dict[str, Any]
-
-
-class MountProblem(ValueError):
-    def __init__(self, where: str, message: str) -> None:
-        super().__init__(f"{where}: {message}")
-        self.where = where
-        self.message = message
 
 
 def service_mounts(
@@ -42,23 +37,23 @@ def _mount(
     others = {"bind", "volume", "tmpfs"} - {kind}
     for option in sorted(others):
         if volume.get(option) is not None:
-            raise MountProblem(where, f"{option} options are incompatible with type {kind}")
+            raise KeyProblem(where, f"{option} options are incompatible with type {kind}")
     if kind == "volume":
         _named_volume(mount, volume, stack_volumes, stack, where)
     elif kind == "bind":
         if not volume.get("source"):
-            raise MountProblem(where, "invalid bind source, source cannot be empty")
+            raise KeyProblem(where, "invalid bind source, source cannot be empty")
         if volume.get("bind") is not None:
-            mount["BindOptions"] = _omit_empty(
+            mount["BindOptions"] = omit_empty(
                 {"Propagation": volume["bind"].get("propagation", "")}
             )
     elif kind == "tmpfs":
         if volume.get("source"):
-            raise MountProblem(where, "invalid tmpfs source, source must be empty")
+            raise KeyProblem(where, "invalid tmpfs source, source must be empty")
         if volume.get("tmpfs") is not None:
-            mount["TmpfsOptions"] = _omit_empty({"SizeBytes": volume["tmpfs"].get("size", 0)})
+            mount["TmpfsOptions"] = omit_empty({"SizeBytes": volume["tmpfs"].get("size", 0)})
     else:
-        raise MountProblem(where, f"unsupported mount type {kind!r} (volume, bind or tmpfs)")
+        raise KeyProblem(where, f"unsupported mount type {kind!r} (volume, bind or tmpfs)")
     return mount
 
 
@@ -69,7 +64,7 @@ def _named_volume(
     if not source:
         return  # an anonymous volume
     if source not in stack_volumes:
-        raise MountProblem(where, f"undefined volume {source!r} (declare it under volumes:)")
+        raise KeyProblem(where, f"undefined volume {source!r} (declare it under volumes:)")
     declared = stack_volumes[source] or {}
     options: Spec = {}
     if (volume.get("volume") or {}).get("nocopy"):
@@ -78,12 +73,7 @@ def _named_volume(
     if not declared.get("external"):
         options["Labels"] = {**(declared.get("labels") or {}), NAMESPACE_LABEL: stack}
         if declared.get("driver") or declared.get("driver_opts") is not None:
-            options["DriverConfig"] = _omit_empty(
+            options["DriverConfig"] = omit_empty(
                 {"Name": declared.get("driver", ""), "Options": declared.get("driver_opts")}
             )
     mount["VolumeOptions"] = options
-
-
-def _omit_empty(spec: Spec) -> Spec:
-    """SPEC without the zero values Go's `omitempty` leaves out of the JSON."""
-    return {key: value for key, value in spec.items() if value not in (None, "", 0, False, {}, [])}

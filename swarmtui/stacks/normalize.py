@@ -16,18 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from swarmtui.stacks.env_file import EnvFileError, read_service_env_file
+from swarmtui.stacks.key_problem import KeyProblem
 from swarmtui.stacks.ports import PortError, parse_ports
 from swarmtui.stacks.values import go_string
 
 SECTIONS = ("networks", "volumes", "secrets", "configs")
 PROPAGATIONS = frozenset({"private", "rprivate", "shared", "rshared", "slave", "rslave"})
-
-
-class NormalizeProblem(ValueError):
-    def __init__(self, where: str, message: str) -> None:
-        super().__init__(f"{where}: {message}")
-        self.where = where
-        self.message = message
 
 
 def normalize_file(
@@ -67,7 +61,7 @@ def normalize_service(
         try:
             out["ports"] = parse_ports(out["ports"], f"{where}.ports")
         except PortError as exc:
-            raise NormalizeProblem(exc.where, exc.message) from None
+            raise KeyProblem(exc.where, exc.message) from None
     if "volumes" in out:
         out["volumes"] = [
             _service_volume(v, f"{where}.volumes.{i}", working_dir, env)
@@ -125,7 +119,7 @@ def _command(value: Any, where: str) -> list[str]:
     try:
         return shlex.split(value)
     except ValueError as exc:
-        raise NormalizeProblem(where, f"cannot split {value!r} into words: {exc}") from None
+        raise KeyProblem(where, f"cannot split {value!r} into words: {exc}") from None
 
 
 def _hosts(value: Any) -> list[str]:
@@ -157,7 +151,7 @@ def _environment(
         try:
             file_values.update(read_service_env_file(path, env))
         except EnvFileError as exc:
-            raise NormalizeProblem(f"{where}.env_file", str(exc)) from None
+            raise KeyProblem(f"{where}.env_file", str(exc)) from None
     for values in (file_values, mapping(service.get("environment", {}), allow_none=True)):
         for key, value in values.items():
             if (value is None or value == "") and key in env:
@@ -174,7 +168,7 @@ def _service_volume(
     if volume.get("type") == "bind":
         source = volume.get("source") or ""
         if not source:
-            raise NormalizeProblem(where, "a bind mount needs a source")
+            raise KeyProblem(where, "a bind mount needs a source")
         if source.startswith("~") and "HOME" in env:
             source = source.replace("~", env["HOME"], 1)
         volume["source"] = str(_absolute(working_dir, source))
@@ -185,12 +179,12 @@ def parse_volume(spec: str, where: str) -> dict[str, Any]:
     """A short volume: `[SOURCE:]TARGET[:OPTIONS]`; a source starting with `.`, `/` or `~` is
     a bind mount, any other a named volume; options ro, rw, nocopy, a propagation."""
     if not spec:
-        raise NormalizeProblem(where, "an empty volume")
+        raise KeyProblem(where, "an empty volume")
     parts = spec.split(":")
     if any(part == "" for part in parts):
-        raise NormalizeProblem(where, f"{spec!r}: empty section between colons")
+        raise KeyProblem(where, f"{spec!r}: empty section between colons")
     if len(parts) > 3:
-        raise NormalizeProblem(where, f"{spec!r}: too many colons")
+        raise KeyProblem(where, f"{spec!r}: too many colons")
     volume: dict[str, Any] = {}
     if len(parts) == 1:
         volume["target"] = parts[0]
@@ -230,7 +224,7 @@ def _normalize_object(
         out["external"] = True
         if external.get("name"):
             if out.get("name"):
-                raise NormalizeProblem(
+                raise KeyProblem(
                     f"{section}.{name}",
                     "external.name and name conflict; only use name",
                 )
@@ -239,7 +233,7 @@ def _normalize_object(
         if section == "volumes":
             for key in ("driver", "driver_opts", "labels"):
                 if out.get(key):
-                    raise NormalizeProblem(
+                    raise KeyProblem(
                         f"{section}.{name}", f'"external" and "{key}" cannot both be set'
                     )
         out.setdefault("name", name)
@@ -247,10 +241,10 @@ def _normalize_object(
             out["name"] = name
     elif section in ("secrets", "configs") and out.get("driver"):
         if out.get("file"):
-            raise NormalizeProblem(f"{section}.{name}", "driver and file conflict; only use driver")
+            raise KeyProblem(f"{section}.{name}", "driver and file conflict; only use driver")
     elif section in ("secrets", "configs"):
         if "file" not in out:
-            raise NormalizeProblem(f"{section}.{name}", "needs a file (or external: true)")
+            raise KeyProblem(f"{section}.{name}", "needs a file (or external: true)")
         out["file"] = str(_absolute(working_dir, str(out["file"])))
     return out
 

@@ -9,16 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from swarmtui.stacks.key_problem import KeyProblem
 from swarmtui.stacks.naming import DEFAULT_NETWORK, NAMESPACE_LABEL, scope
 
 Spec = dict[str, Any]
-
-
-class ObjectProblem(ValueError):
-    def __init__(self, where: str, message: str) -> None:
-        super().__init__(f"{where}: {message}")
-        self.where = where
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -116,4 +110,4 @@ def _read_base64(path: Path, where: str) -> str:
     try:
         return base64.b64encode(path.read_bytes()).decode("ascii")
     except OSError as exc:
-        raise ObjectProblem(where, f"cannot read {path}: {exc.strerror or exc}") from None
+        raise KeyProblem(where, f"cannot read {path}: {exc.strerror or exc}") from None

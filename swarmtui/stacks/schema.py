@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from swarmtui.stacks.key_problem import KeyProblem
 from swarmtui.stacks.values import (
     ValueProblem,
     as_bool,
@@ -22,13 +23,6 @@ from swarmtui.stacks.values import (
     parse_duration,
     parse_size,
 )
-
-
-class SchemaProblem(ValueError):
-    def __init__(self, where: str, message: str) -> None:
-        super().__init__(f"{where}: {message}" if where else message)
-        self.where = where
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -440,7 +434,7 @@ def cast_interpolated(tree: Any, path: tuple[str, ...] = ()) -> Any:
             try:
                 return cast(tree)
             except ValueProblem as exc:
-                raise SchemaProblem(".".join(path), str(exc)) from None
+                raise KeyProblem(".".join(path), str(exc)) from None
     return tree
 
 
@@ -454,18 +448,18 @@ def _cast_for(path: tuple[str, ...]) -> Callable[[str], Any] | None:
 
 
 def validate(data: Any, shape: Shape = COMPOSE_FILE, where: str = "") -> None:
-    """Raise SchemaProblem for the first place where DATA does not fit SHAPE."""
+    """Raise KeyProblem for the first place where DATA does not fit SHAPE."""
     if isinstance(shape, Kind):
         if not shape.accepts(data):
-            raise SchemaProblem(where, f"must be {shape.name}, not {_describe(data)}")
+            raise KeyProblem(where, f"must be {shape.name}, not {_describe(data)}")
         if shape.check is not None:
             try:
                 shape.check(data)
             except ValueProblem as exc:
-                raise SchemaProblem(where, str(exc)) from None
+                raise KeyProblem(where, str(exc)) from None
     elif isinstance(shape, ListOf):
         if not isinstance(data, list):
-            raise SchemaProblem(where, f"must be a list, not {_describe(data)}")
+            raise KeyProblem(where, f"must be a list, not {_describe(data)}")
         for i, item in enumerate(data):
             validate(item, shape.item, _join(where, str(i)))
     elif isinstance(shape, Obj):
@@ -476,7 +470,7 @@ def validate(data: Any, shape: Shape = COMPOSE_FILE, where: str = "") -> None:
 
 def _validate_mapping(data: Any, shape: Obj, where: str) -> None:
     if not isinstance(data, dict):
-        raise SchemaProblem(where, f"must be a mapping, not {_describe(data)}")
+        raise KeyProblem(where, f"must be a mapping, not {_describe(data)}")
     for key, value in data.items():
         name = str(key)
         inner = _join(where, name)
@@ -486,20 +480,20 @@ def _validate_mapping(data: Any, shape: Obj, where: str) -> None:
             continue
         elif shape.values is not None:
             if shape.key_pattern and not re.match(shape.key_pattern, name):
-                raise SchemaProblem(inner, f"{name!r} is not a valid name")
+                raise KeyProblem(inner, f"{name!r} is not a valid name")
             validate(value, shape.values, inner)
         else:
             known = ", ".join(sorted(shape.keys))
-            raise SchemaProblem(inner, f"unknown key {name!r} (allowed here: {known})")
+            raise KeyProblem(inner, f"unknown key {name!r} (allowed here: {known})")
     for key in shape.required:
         if key not in data:
-            raise SchemaProblem(where, f"{key!r} is required")
+            raise KeyProblem(where, f"{key!r} is required")
 
 
 def _validate_one_of(data: Any, shape: OneOf, where: str) -> None:
     fits = [option for option in shape.options if _kind_matches(data, option)]
     if not fits:
-        raise SchemaProblem(where, f"must be {shape.name}, not {_describe(data)}")
+        raise KeyProblem(where, f"must be {shape.name}, not {_describe(data)}")
     validate(data, fits[0], where)  # the option of the right kind says what is wrong inside
 
 

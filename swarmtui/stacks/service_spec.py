@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from swarmtui.stacks.mounts import MountProblem, _omit_empty, service_mounts
+from swarmtui.stacks.go_json import omit_empty
+from swarmtui.stacks.key_problem import KeyProblem
+from swarmtui.stacks.mounts import service_mounts
 from swarmtui.stacks.naming import (
     DEFAULT_NETWORK,
     IMAGE_LABEL,
@@ -22,13 +24,6 @@ RESTART_CONDITIONS = ("none", "on-failure", "any")
 MODES = ("replicated", "global", "replicated-job", "global-job")
 
 
-class SpecProblem(ValueError):
-    def __init__(self, where: str, message: str) -> None:
-        super().__init__(f"{where}: {message}")
-        self.where = where
-        self.message = message
-
-
 def service_spec(
     stack: str,
     name: str,
@@ -40,12 +35,9 @@ def service_spec(
 ) -> Spec:
     where = f"services.{name}"
     deploy = service.get("deploy") or {}
-    try:
-        mounts = service_mounts(
-            service.get("volumes") or [], declared_volumes, stack, f"{where}.volumes"
-        )
-    except MountProblem as exc:
-        raise SpecProblem(exc.where, exc.message) from None
+    mounts = service_mounts(
+        service.get("volumes") or [], declared_volumes, stack, f"{where}.volumes"
+    )
     try:
         container = _container_spec(
             stack, name, service, mounts, declared_secrets, declared_configs, where
@@ -59,7 +51,7 @@ def service_spec(
         template["Networks"] = _networks(stack, name, service, declared_networks, where)
         if service.get("logging") is not None:
             logging = service["logging"]
-            template["LogDriver"] = _omit_empty(
+            template["LogDriver"] = omit_empty(
                 {"Name": logging.get("driver", ""), "Options": logging.get("options")}
             )
         template["ForceUpdate"] = 0
@@ -79,7 +71,7 @@ def service_spec(
             spec["RollbackConfig"] = _update_config(deploy["rollback_config"])
         spec["EndpointSpec"] = _endpoint(deploy, service.get("ports") or [], f"{where}.deploy")
     except ValueProblem as exc:  # the schema checked shapes; a few values are read only here
-        raise SpecProblem(where, str(exc)) from None
+        raise KeyProblem(where, str(exc)) from None
     return spec
 
 
@@ -134,10 +126,10 @@ def _container_spec(
     if service.get("healthcheck") is not None:
         container["Healthcheck"] = _healthcheck(service["healthcheck"], f"{where}.healthcheck")
     if service.get("dns") or service.get("dns_search"):
-        container["DNSConfig"] = _omit_empty(
+        container["DNSConfig"] = omit_empty(
             {"Nameservers": service.get("dns"), "Search": service.get("dns_search")}
         )
-    kept = _omit_empty(container)
+    kept = omit_empty(container)
     for pointer in ("Init", "StopGracePeriod"):  # pointers in Go: false and 0 are sent too
         if container.get(pointer) is not None:
             kept[pointer] = container[pointer]
@@ -155,7 +147,7 @@ def _file_references(
     for i, reference in enumerate(references):
         source = str(reference.get("source", ""))
         if source not in declared:
-            raise SpecProblem(
+            raise KeyProblem(
                 f"{where}.{i}", f"undefined {kind} {source!r} (declare it under {kind}s:)"
             )
         entry = declared[source] or {}
@@ -178,7 +170,7 @@ def _file_references(
 def _healthcheck(check: Mapping[str, Any], where: str) -> Spec:
     if check.get("disable"):
         if check.get("test"):
-            raise SpecProblem(where, "test and disable cannot both be set")
+            raise KeyProblem(where, "test and disable cannot both be set")
         return {"Test": ["NONE"]}
     spec: Spec = {"Test": check.get("test")}
     for key, field in (
@@ -191,14 +183,14 @@ def _healthcheck(check: Mapping[str, Any], where: str) -> Spec:
             spec[field] = parse_duration(check[key])
     if check.get("retries") is not None:
         spec["Retries"] = int(check["retries"])
-    return _omit_empty(spec)
+    return omit_empty(spec)
 
 
 def _resources(resources: Mapping[str, Any], where: str) -> Spec:
     spec: Spec = {}
     limits = resources.get("limits")
     if limits is not None:
-        spec["Limits"] = _omit_empty(
+        spec["Limits"] = omit_empty(
             {
                 "NanoCPUs": parse_cpus(limits["cpus"]) if limits.get("cpus") else 0,
                 "MemoryBytes": parse_size(limits["memory"]) if limits.get("memory") else 0,
@@ -217,7 +209,7 @@ def _resources(resources: Mapping[str, Any], where: str) -> Spec:
             for entry in reservations.get("generic_resources") or []
             if entry.get("discrete_resource_spec") is not None
         ]
-        spec["Reservations"] = _omit_empty(
+        spec["Reservations"] = omit_empty(
             {
                 "NanoCPUs": parse_cpus(reservations["cpus"]) if reservations.get("cpus") else 0,
                 "MemoryBytes": parse_size(reservations["memory"])
@@ -236,7 +228,7 @@ def _restart_policy(
     if policy is not None:
         condition = policy.get("condition", "")
         if condition and condition not in RESTART_CONDITIONS:
-            raise SpecProblem(
+            raise KeyProblem(
                 f"{where}.deploy.restart_policy.condition",
                 f"{condition!r} is not a restart condition: {', '.join(RESTART_CONDITIONS)}",
             )
@@ -254,17 +246,17 @@ def _restart_policy(
     if name in ("", "no"):
         return None
     if name in ("always", "unless-stopped"):
-        return _omit_empty({"Condition": "any", "MaxAttempts": attempts})
+        return omit_empty({"Condition": "any", "MaxAttempts": attempts})
     if name == "on-failure":
-        return _omit_empty({"Condition": "on-failure", "MaxAttempts": attempts})
-    raise SpecProblem(
+        return omit_empty({"Condition": "on-failure", "MaxAttempts": attempts})
+    raise KeyProblem(
         f"{where}.restart",
         f"{restart!r} is not a restart policy: no, always, on-failure, unless-stopped",
     )
 
 
 def _placement(placement: Mapping[str, Any]) -> Spec:
-    return _omit_empty(
+    return omit_empty(
         {
             "Constraints": placement.get("constraints"),
             "Preferences": [
@@ -283,7 +275,7 @@ def _networks(
     result = []
     for network, config in attached.items():
         if network not in declared and network != DEFAULT_NETWORK:
-            raise SpecProblem(
+            raise KeyProblem(
                 f"{where}.networks.{network}",
                 f"undefined network {network!r} (declare it under networks:)",
             )
@@ -292,7 +284,7 @@ def _networks(
         if is_user_defined_network(target):
             aliases.append(name)
         result.append(
-            _omit_empty(
+            omit_empty(
                 {
                     "Target": target,
                     "Aliases": aliases,
@@ -307,16 +299,16 @@ def _mode(deploy: Mapping[str, Any], where: str) -> Spec:
     mode = deploy.get("mode") or "replicated"
     replicas = deploy.get("replicas")
     if mode not in MODES:
-        raise SpecProblem(f"{where}.mode", f"{mode!r} is not a mode: {', '.join(MODES)}")
+        raise KeyProblem(f"{where}.mode", f"{mode!r} is not a mode: {', '.join(MODES)}")
     if mode in ("global", "global-job"):
         if replicas is not None:
-            raise SpecProblem(
+            raise KeyProblem(
                 f"{where}.replicas",
                 "replicas can only be used with replicated or replicated-job mode",
             )
         return {"Global": {}} if mode == "global" else {"GlobalJob": {}}
     if replicas is not None and replicas < 0:
-        raise SpecProblem(f"{where}.replicas", f"{replicas} is not a number of replicas")
+        raise KeyProblem(f"{where}.replicas", f"{replicas} is not a number of replicas")
     if mode == "replicated-job":
         job: Spec = {}
         if replicas is not None:
@@ -342,11 +334,11 @@ def _update_config(config: Mapping[str, Any]) -> Spec:
 def _endpoint(deploy: Mapping[str, Any], ports: list[PortConfig], where: str) -> Spec:
     mode = str(deploy.get("endpoint_mode") or "").lower()
     if mode and mode not in ("vip", "dnsrr"):
-        raise SpecProblem(
+        raise KeyProblem(
             f"{where}.endpoint_mode", f"{mode!r} is not an endpoint mode: vip or dnsrr"
         )
     ordered = sorted(ports, key=lambda p: (p.published or 0, p.target, p.protocol, p.mode))
-    return _omit_empty({"Mode": mode, "Ports": [port.engine_spec() for port in ordered]})
+    return omit_empty({"Mode": mode, "Ports": [port.engine_spec() for port in ordered]})
 
 
 def _ulimits(ulimits: Mapping[str, Mapping[str, int]]) -> list[Spec]:
