@@ -31,15 +31,15 @@ async def test_deploy_dialog_checks_the_file_and_deploys(tmp_path: Path) -> None
         await pilot.press(*str(tmp_path / "nope.yml"))
         await wait_until(pilot, lambda: "cannot read" in shown("#modal-error"), "file error")
         await pilot.press(*(["backspace"] * len("nope.yml")), *"docker-stack.yml")
-        await pilot.press("tab", *"shop")
-        command = f"docker stack deploy -c {stack_file} --resolve-image never shop"
+        await pilot.press("tab", *"blog")
+        command = f"docker stack deploy -c {stack_file} --resolve-image never blog"
         await wait_until(pilot, lambda: command in shown("#modal-command"), "the command")
         assert "1 services, 1 networks" in shown("#modal-error")
         await pilot.press("enter")
         await wait_until(
             pilot, lambda: "every service converged" in shown("#stack-progress"), "convergence"
         )
-        assert "created service shop_web" in shown("#stack-progress")
+        assert "created service blog_web" in shown("#stack-progress")
         calls = [name for name, _ in backend.mutator().calls]
         assert calls == ["create_network", "create_service"]
         assert app.session.journal.entries[-1].command == command
