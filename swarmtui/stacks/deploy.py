@@ -52,13 +52,17 @@ class StackReport:
 class StackFailed(BackendError):
     """A deploy or remove that stopped half way; REPORT says what was done before."""
 
-    def __init__(self, report: StackReport, step: str, message: str) -> None:
+    def __init__(
+        self, report: StackReport, step: str, message: str, not_done: list[str] | None = None
+    ) -> None:
         done = ", ".join(s.text() for s in report.steps if s.action != "failed") or "nothing"
-        super().__init__(
-            ProblemKind.ENGINE_ERROR,
-            f"{step} failed: {message}. Done before the failure: {done}.",
-        )
+        text = f"{step} failed: {message}. Done before the failure: {done}."
+        if not_done:
+            text += f" Not done: {', '.join(not_done)}."
+        super().__init__(ProblemKind.ENGINE_ERROR, text)
         self.report = report
+        self.step = step
+        self.reason = message
 
 
 Progress = Callable[[StackStep], None]
@@ -76,7 +80,31 @@ def deploy_stack(
     resolve_image: str = "always",
     progress: Progress = _quiet,
 ) -> StackReport:
+    """Apply PLAN; a failure half way names what was done and what was not."""
     report = StackReport(plan.stack)
+    try:
+        return _deploy(plan, engine, report, prune, resolve_image, progress)
+    except StackFailed as failed:
+        done = {(s.kind, s.name) for s in report.steps}
+        not_done = [f"{kind} {name}" for kind, name in planned(plan) if (kind, name) not in done]
+        raise StackFailed(report, failed.step, failed.reason, not_done) from failed.__cause__
+
+
+def planned(plan: StackPlan) -> list[tuple[str, str]]:
+    """(kind, name) of every object a deploy of PLAN creates or updates, in its order."""
+    objects = [("network", network.name) for network in plan.networks]
+    objects += [(o.kind, o.name) for o in plan.secrets + plan.configs if not o.external]
+    return objects + [("service", plan.services[key]["Name"]) for key in sorted(plan.services)]
+
+
+def _deploy(
+    plan: StackPlan,
+    engine: Mutator,
+    report: StackReport,
+    prune: bool,
+    resolve_image: str,
+    progress: Progress,
+) -> StackReport:
 
     def step(action: str, kind: str, name: str, detail: str = "") -> None:
         done = StackStep(action, kind, name, detail)
