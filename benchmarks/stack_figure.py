@@ -84,39 +84,12 @@ def stack_deploy(manager_url: str, runs: int, log: Log, services: int = 20) -> F
     with tempfile.TemporaryDirectory(prefix="swarmtui-bench-stack-") as tmp:
         path = Path(tmp) / "docker-stack.yml"
         path.write_text(stack_file(services))
+        deploy = ["stack", "deploy", "--resolve-image", "never", "-c", str(path)]
+        swarmtui = [sys.executable, "-m", "swarmtui", "-H", manager_url]
         for run in range(runs):
-            cli.append(
-                _timed(
-                    [
-                        "docker",
-                        "stack",
-                        "deploy",
-                        "--resolve-image",
-                        "never",
-                        "-c",
-                        str(path),
-                        "benchcli",
-                    ],
-                    env,
-                )
-            )
+            cli.append(_timed(["docker", *deploy, "benchcli"], env))
             _remove_and_wait(manager_url, "benchcli")
-            swarmtui = [sys.executable, "-m", "swarmtui", "-H", manager_url]
-            ours.append(
-                _timed(
-                    [
-                        *swarmtui,
-                        "stack",
-                        "deploy",
-                        "--resolve-image",
-                        "never",
-                        "-c",
-                        str(path),
-                        "benchst",
-                    ],
-                    env,
-                )
-            )
+            ours.append(_timed([*swarmtui, *deploy, "benchst"], env))
             _remove_and_wait(manager_url, "benchst")
             inside.append(_in_process_deploy(manager_url, path, "benchin"))
             _remove_and_wait(manager_url, "benchin")

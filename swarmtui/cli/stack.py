@@ -154,7 +154,7 @@ def _wait_converged(session: Session, stack: str, timeout: float = 600.0) -> int
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        state = session.read(lambda backend: stack_services_converged(stack, backend))
+        state = stack_services_converged(stack, session.read(lambda b: b.services()))
         if state.failed:
             say(f"error: {state.failed}")
             return 1

@@ -137,8 +137,9 @@ def _deploy(
     for obj in plan.secrets + plan.configs:
         if not obj.external:
             _put_file_object(report, engine, obj, step)
+    object_ids: dict[tuple[str, str], str] = {}
     for key in sorted(plan.services):
-        spec = _with_object_ids(plan.services[key], engine)
+        spec = _with_object_ids(plan.services[key], engine, object_ids)
         name = spec["Name"]
         if name in existing:
             service_id = existing[name]["ID"]
@@ -226,7 +227,9 @@ def _pinned(spec: Spec, engine: Mutator) -> Spec:
     return result
 
 
-def _with_object_ids(spec: Spec, engine: Mutator) -> Spec:
+def _with_object_ids(spec: Spec, engine: Mutator, known: dict[tuple[str, str], str]) -> Spec:
+    """SPEC with the ids of the secrets and configs it names; each is looked up once per
+    deploy (KNOWN keeps them), however many services use it."""
     result = copy.deepcopy(spec)
     container = result["TaskTemplate"]["ContainerSpec"]
     kinds: tuple[tuple[Literal["secret", "config"], str], ...] = (
@@ -236,13 +239,12 @@ def _with_object_ids(spec: Spec, engine: Mutator) -> Spec:
     for kind, field_name in kinds:
         for reference in container.get(field_name, []):
             name = reference[f"{kind.capitalize()}Name"]
-            found = engine.find(kind, name)
-            if found is None:
-                raise BackendError(
-                    ProblemKind.ENGINE_ERROR,
-                    f"{kind} {name!r} not found",
-                )
-            reference[f"{kind.capitalize()}ID"] = found["ID"]
+            if (kind, name) not in known:
+                found = engine.find(kind, name)
+                if found is None:
+                    raise BackendError(ProblemKind.ENGINE_ERROR, f"{kind} {name!r} not found")
+                known[kind, name] = found["ID"]
+            reference[f"{kind.capitalize()}ID"] = known[kind, name]
     return result
 
 

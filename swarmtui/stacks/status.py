@@ -59,8 +59,9 @@ class Convergence:
     failed: str = ""
 
 
-def stack_services_converged(stack: str, backend: ClusterBackend) -> Convergence:
-    mine = [s for s in backend.services() if stack_of(s) == stack]
+def stack_services_converged(stack: str, services: list[Service]) -> Convergence:
+    """Whether STACK's services (among SERVICES, as polled) converged, or why they cannot."""
+    mine = [s for s in services if stack_of(s) == stack]
     for service in mine:
         if service.update_state in ("paused", "rollback_completed", "rollback_paused"):
             return Convergence(False, f"the update of {service.name} ended {service.update_state}")

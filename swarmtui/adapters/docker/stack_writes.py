@@ -28,18 +28,12 @@ _LIST_PATHS = {
 class StackWrites:
     """Mixed into the docker Mutations: uses its API client, guard and retrying update."""
 
+    # Provided by Mutations: the API client, the error classifier and the retrying update.
     _api: docker.APIClient
-
-    def _guard(self, call: Callable[[], Any]) -> Any:
-        raise NotImplementedError
-
-    def _update_with_retry(
-        self,
-        inspect: Callable[[], Spec],
-        post: Callable[[Spec, int], Any],
-        edit: Callable[[Spec], None],
-    ) -> None:
-        raise NotImplementedError
+    _guard: Callable[[Callable[[], Any]], Any]
+    _update_with_retry: Callable[
+        [Callable[[], Spec], Callable[[Spec, int], Any], Callable[[Spec], None]], None
+    ]
 
     def _list(self, kind: StackObjectKind, filters: dict[str, list[str]]) -> list[Spec]:
         def call() -> list[Spec]:

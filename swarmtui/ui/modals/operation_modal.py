@@ -67,15 +67,20 @@ class OperationModal(ModalScreen[bool]):
 
     @work(thread=True, exclusive=True, group="operation")
     def _execute(self, operation: Operation) -> None:
+        if self.run_operation(operation):
+            self.app.call_from_thread(self.dismiss, True)
+
+    def run_operation(self, operation: Operation) -> bool:
+        """Execute OPERATION (on a worker thread); a failure is shown in the modal."""
         try:
             session_of(self).execute(operation)
         except (BackendError, OperationRefused) as exc:
             self.app.call_from_thread(self.show_error, str(exc))
-            return
+            return False
         except Exception as exc:  # never a traceback: say what failed
             self.app.call_from_thread(self.show_error, f"{type(exc).__name__}: {exc}")
-            return
-        self.app.call_from_thread(self.dismiss, True)
+            return False
+        return True
 
 
 class ConfirmModal(OperationModal):

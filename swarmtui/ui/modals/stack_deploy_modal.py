@@ -19,7 +19,7 @@ from textual.containers import Horizontal
 from textual.suggester import Suggester
 from textual.widgets import Checkbox, Input, Label, Static
 
-from swarmtui.actions.operations import Operation, OperationRefused
+from swarmtui.actions.operations import Operation
 from swarmtui.actions.stack_operations import deploy_operation
 from swarmtui.core.errors import BackendError
 from swarmtui.core.models import Service
@@ -144,17 +144,9 @@ class StackDeployModal(OperationModal):
 
     @work(thread=True, exclusive=True, group="operation")
     def _deploy(self, operation: Operation, stack: str) -> None:
-        session = session_of(self)
-        try:
-            session.execute(operation)
-        except (BackendError, OperationRefused) as exc:
-            self.app.call_from_thread(self.show_error, str(exc))
-            return
-        except Exception as exc:  # never a traceback: say what failed
-            self.app.call_from_thread(self.show_error, f"{type(exc).__name__}: {exc}")
-            return
-        self.app.call_from_thread(self._deployed)
-        self._watch_convergence(stack)
+        if self.run_operation(operation):
+            self.app.call_from_thread(self._deployed)
+            self._watch_convergence(stack)
 
     def _deployed(self) -> None:
         self.running = False
@@ -168,7 +160,7 @@ class StackDeployModal(OperationModal):
         while self.is_attached:
             try:
                 services = session.read(lambda backend: backend.services())
-                state = session.read(lambda backend: stack_services_converged(stack, backend))
+                state = stack_services_converged(stack, services)
             except BackendError as exc:
                 self.app.call_from_thread(self.show_error, str(exc))
                 return
