@@ -200,6 +200,17 @@ def refuse_task(
         raise ExecRefused(f"Task {name} has no container yet.")
 
 
+def shell_candidates(service_name: str, tasks: list[Task] | tuple[Task, ...]) -> list[Task]:
+    """The tasks of a service a shell can be opened in (`e` on a service picks one), by
+    slot; ExecRefused when there is none."""
+    candidates = [
+        t for t in tasks if t.state == "running" and t.desired_state == "running" and t.container_id
+    ]
+    if not candidates:
+        raise ExecRefused(f"Service {service_name} has no running task to open a shell in.")
+    return sorted(candidates, key=lambda t: (t.slot is None, t.slot or 0, t.node_id, t.id))
+
+
 def refuse_node(node: Node) -> None:
     if node.status != "ready":
         raise ExecRefused(

@@ -22,6 +22,7 @@ from swarmtui.nodes.exec_plan import (
     plan_node_shell,
     plan_task_exec,
     shell_after_probe,
+    shell_candidates,
 )
 from swarmtui.nodes.routes import NodeRoute
 
@@ -248,6 +249,21 @@ def test_one_plan_per_route_best_first() -> None:
     assert raised.value.message.startswith("No way to reach")
     with pytest.raises(ExecRefused):
         exec_plans(task("failed"), node(), (ADDRESS,), SH)
+
+
+def test_a_service_offers_its_running_tasks_by_slot() -> None:
+    two = replace(task(), id="t2", slot=2)
+    one = replace(task(), id="t1", slot=1)
+    stopping = replace(task("running", "shutdown"), id="t3", slot=3)
+    failed = replace(task("failed", "shutdown"), id="t4", slot=1)
+    starting = replace(task("starting", container=""), id="t5", slot=5)
+    assert shell_candidates("web", [two, stopping, failed, one, starting]) == [one, two]
+    global_a = replace(task(), id="ga", slot=None, node_id="n2")
+    global_b = replace(task(), id="gb", slot=None, node_id="n1")
+    assert shell_candidates("agent", (global_a, global_b)) == [global_b, global_a]
+    with pytest.raises(ExecRefused) as raised:
+        shell_candidates("web", [failed, starting])
+    assert raised.value.message == "Service web has no running task to open a shell in."
 
 
 # Masking -------------------------------------------------------------------------------
