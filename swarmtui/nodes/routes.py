@@ -101,11 +101,15 @@ def node_routes(
 
 
 def machines_of(node: Node, machines: Iterable[MachineRecord]) -> list[MachineRecord]:
-    """The machine records that are NODE: by node id, then by name, then by address."""
-    records = list(machines)
+    """The machine records that are NODE: by node id, then by name, then by address.
+
+    A record holding another node id (a machine now in another swarm, or another node of
+    this one) is not NODE, whatever its name or address.
+    """
+    records = [r for r in machines if r.extra.get("node_id", node.id) == node.id]
     hostname = node.hostname.lower()
     address = host_only(node.address)
-    by_id = [r for r in records if node.id and r.extra.get("node_id") == node.id]
+    by_id = [r for r in records if node.id and "node_id" in r.extra]
     by_name = [r for r in records if hostname and r.name.lower() == hostname]
     by_address = [
         r for r in records if address not in _NO_ADDRESS and host_only(r.address) == address

@@ -143,6 +143,12 @@ def test_machines_match_by_node_id_then_name_then_address() -> None:
     assert machines_of(node(), [dind("worker1", "10.0.0.21")]) == [dind("worker1", "10.0.0.21")]
 
 
+def test_a_machine_that_joined_as_another_node_is_not_this_one() -> None:
+    elsewhere = dind("worker1", "10.0.0.21", node_id="nodeid-of-another-swarm")
+    assert machines_of(node(), [elsewhere]) == []
+    assert [r.kind for r in node_routes(node(), [elsewhere])] == ["address-ssh"]
+
+
 def test_a_node_without_an_address_matches_no_machine_by_address() -> None:
     assert machines_of(node("x", ""), [dind("y", "")]) == []
     assert machines_of(node("x", "0.0.0.0"), [dind("y", "0.0.0.0")]) == []
