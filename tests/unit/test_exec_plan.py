@@ -6,6 +6,7 @@ import shlex
 from dataclasses import replace
 
 import pytest
+from helpers.models import TASK, make_node, make_task
 
 from swarmtui.core.models import Node, Task
 from swarmtui.core.node_access import SshDestination
@@ -26,45 +27,19 @@ from swarmtui.nodes.exec_plan import (
 )
 from swarmtui.nodes.routes import NodeRoute
 
-CONTAINER = "3f2a9c1b7d4e" + "0" * 52
+CONTAINER = TASK.container_id
 SHORT = CONTAINER[:12]
 
 
 def task(state: str = "running", desired: str = "running", container: str = CONTAINER) -> Task:
-    return Task(
-        id="taskid0123456789",
-        service_id="svc",
-        slot=1,
-        node_id="nodeid-worker1",
-        desired_state=desired,
-        state=state,
-        message="",
-        error="",
-        image="nginx:1.27",
-        created_at=None,
-        state_since=None,
-        exit_code=0 if state == "complete" else None,
-        container_id=container,
+    exit_code = 0 if state == "complete" else None
+    return make_task(
+        state=state, desired_state=desired, container_id=container, exit_code=exit_code
     )
 
 
-def node(status: str = "ready", hostname: str = "worker1", address: str = "10.0.0.21") -> Node:
-    return Node(
-        id="nodeid-worker1",
-        hostname=hostname,
-        role="worker",
-        status=status,
-        availability="active",
-        manager_status="",
-        engine_version="27.0.0",
-        address=address,
-        labels=(),
-        platform="linux/x86_64",
-        cpus=2.0,
-        memory_bytes=2**30,
-        created_at=None,
-        updated_at=None,
-    )
+def node(status: str = "ready") -> Node:
+    return make_node(status=status)
 
 
 SSH_WORKER1 = NodeRoute("ssh", "mapped", "[nodes] 'worker1'", ssh=SshDestination("worker1"))

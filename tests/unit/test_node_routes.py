@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from helpers.models import make_node
+
 from swarmtui.core.config import parse_config
 from swarmtui.core.models import Node
 from swarmtui.core.node_access import NodeMapping, SshDestination
@@ -20,23 +22,7 @@ def node(
     *,
     is_self: bool = False,
 ) -> Node:
-    return Node(
-        id=node_id,
-        hostname=hostname,
-        role="worker",
-        status="ready",
-        availability="active",
-        manager_status="",
-        engine_version="27.0.0",
-        address=address,
-        labels=(),
-        platform="linux/x86_64",
-        cpus=2.0,
-        memory_bytes=2**30,
-        created_at=None,
-        updated_at=None,
-        is_self=is_self,
-    )
+    return make_node(hostname=hostname, address=address, id=node_id, is_self=is_self)
 
 
 def dind(
