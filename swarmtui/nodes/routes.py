@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Literal
 from urllib.parse import urlsplit
 
 from swarmtui.core.models import Node
@@ -70,10 +70,9 @@ class NodeRoute:
         return self.kind in ("ssh", "address-ssh")
 
 
-class MachineSource(Protocol):
-    """Where the machine records come from (MachineStore has this shape)."""
-
-    def list(self) -> list[MachineRecord]: ...
+# Where the machine records come from: MachineStore.list, or MachineManager.machines (the
+# store's records and a lab's nodes).
+MachineSource = Callable[[], list[MachineRecord]]
 
 
 def node_routes(
@@ -201,11 +200,17 @@ class NodeAccess:
     def routes(self, node: Node) -> tuple[NodeRoute, ...]:
         return node_routes(node, self._records(), self._mappings, self._connected_endpoint())
 
+    def routes_of(self, nodes: Iterable[Node]) -> dict[str, tuple[NodeRoute, ...]]:
+        """The routes of every node by node id, the records read once (the nodes pane)."""
+        records = self._records()
+        endpoint = self._connected_endpoint()
+        return {n.id: node_routes(n, records, self._mappings, endpoint) for n in nodes}
+
     def _records(self) -> list[MachineRecord]:
         if self._machines is None:
             return []
         try:
-            records = self._machines.list()
+            records = self._machines()
         except MachineError as exc:
             self.store_problem = exc.message
             return []

@@ -198,7 +198,7 @@ def test_a_password_in_an_engine_url_is_never_shown() -> None:
 
 def test_node_access_reads_the_store_at_each_call() -> None:
     store = FakeStore([dind("worker1", "10.0.0.21")])
-    access = NodeAccess(store, NODES, lambda: "unix:///var/run/docker.sock")
+    access = NodeAccess(store.list, NODES, lambda: "unix:///var/run/docker.sock")
     assert [r.kind for r in access.routes(node())] == ["dind", "ssh", "address-ssh"]
     store.records = [dind("worker1", "10.0.0.21", url="tcp://127.0.0.1:40000")]
     assert access.routes(node())[0].engine_url == "tcp://127.0.0.1:40000"
@@ -207,10 +207,21 @@ def test_node_access_reads_the_store_at_each_call() -> None:
     assert access.routes(me)[0].engine_url == "unix:///var/run/docker.sock"
 
 
+def test_node_access_reads_the_store_once_for_the_whole_pane() -> None:
+    store = FakeStore([dind("worker1", "10.0.0.21"), dind("worker2", "10.0.0.22")])
+    access = NodeAccess(store.list, NODES)
+    nodes = [node(), node("worker2", "10.0.0.22", "nodeid-worker2"), node("db-1", "", "n-db")]
+    routes = access.routes_of(nodes)
+    assert store.reads == 1
+    assert [r.label for r in routes["nodeid-worker1"]] == ["dind", "mapped", "ssh 10.0.0.21"]
+    assert [r.label for r in routes["nodeid-worker2"]] == ["dind", "mapped", "ssh 10.0.0.22"]
+    assert [r.label for r in routes["n-db"]] == ["context"]
+
+
 def test_node_access_without_a_store_or_with_a_damaged_one() -> None:
     assert [r.kind for r in NodeAccess(None, NODES).routes(node())] == ["ssh", "address-ssh"]
     store = FakeStore([], error="The machine store is damaged")
-    access = NodeAccess(store, NODES)
+    access = NodeAccess(store.list, NODES)
     assert [r.kind for r in access.routes(node())] == ["ssh", "address-ssh"]
     assert access.store_problem == "The machine store is damaged"
     store.error = ""
@@ -221,6 +232,6 @@ def test_node_access_without_a_store_or_with_a_damaged_one() -> None:
 def test_node_access_reads_a_real_store(tmp_path: Path) -> None:
     store = MachineStore(tmp_path / "machines.json")
     store.add(ssh_machine("worker1", "10.0.0.21", ssh_host="10.0.0.21"))
-    [route, *_] = NodeAccess(store).routes(node())
+    [route, *_] = NodeAccess(store.list).routes(node())
     assert route.label == "ssh worker1"
     assert route.ssh is not None and route.ssh.login == "admin@10.0.0.21"
