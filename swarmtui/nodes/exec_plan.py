@@ -117,6 +117,15 @@ class ExecPlan:
         return ("sudo -n " if self.route.sudo else "") + shlex.join(self.docker_argv)
 
     @property
+    def remote_probe(self) -> str:
+        """Over SSH, the line that runs BASH_PROBE in the container without a tty (its
+        answer goes to shell_after_probe); "" for an engine route."""
+        if not self.route.over_ssh:
+            return ""
+        line = shlex.join(("docker", "exec", self.container_id[:SHORT_ID], *BASH_PROBE))
+        return ("sudo -n " if self.route.sudo else "") + line
+
+    @property
     def display(self) -> str:
         """The equivalent command line, shown and journalled."""
         route = self.route
@@ -293,7 +302,11 @@ def plan_node_shell(
     allow_in_read_only: bool = False,
 ) -> NodeShellPlan:
     """A shell on NODE: over the first SSH route, or in its dind container. A docker context
-    or the manager's API reach the engine, not the host: they are passed over."""
+    or the manager's API reach the engine, not the host: they are passed over.
+
+    SHELL: choose_shell(typed) without the configured command (that one is for containers);
+    over SSH an auto shell is the user's login shell.
+    """
     if read_only and not allow_in_read_only:
         raise ExecRefused(READ_ONLY_EXEC_MESSAGE)
     usable = [r for r in routes if r.over_ssh or (r.kind == "dind" and r.machine_container)]
