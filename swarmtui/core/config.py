@@ -1,4 +1,5 @@
-"""The user's TOML config: key remapping, refresh interval, theme, read-only."""
+"""The user's TOML config: key remapping, refresh interval, theme, read-only, and how to
+reach the nodes' engines for a shell (`[nodes]`, `[exec]`, see core/node_access)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,14 @@ import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from swarmtui.core.node_access import (
+    DestinationError,
+    ExecSettings,
+    NodeMapping,
+    parse_exec_table,
+    parse_nodes_table,
+)
 
 DEFAULT_THEME = "textual-dark"
 
@@ -23,6 +32,9 @@ class Config:
     read_only: bool = False
     path: Path | None = None
     log_buffer_lines: int = 10_000  # lines a log view keeps (a ring buffer)
+    nodes: tuple[NodeMapping, ...] = ()  # [nodes]: node hostname or pattern -> destination
+    exec: ExecSettings = field(default_factory=ExecSettings)
+    allow_exec_in_read_only: bool = False  # k9s refuses shells in read-only mode too
 
 
 def config_dir() -> Path:
@@ -75,7 +87,18 @@ def parse_config(data: dict[str, object], path: Path | None = None) -> Config:
         or not 100 <= log_buffer_lines <= 1_000_000
     ):
         raise ConfigError("log_buffer_lines must be a whole number between 100 and 1000000")
+    allow_exec = data.get("allow_exec_in_read_only", False)
+    if not isinstance(allow_exec, bool):
+        raise ConfigError("allow_exec_in_read_only must be true or false")
+    try:
+        nodes = parse_nodes_table(data.get("nodes", {}))
+        exec_settings = parse_exec_table(data.get("exec", {}))
+    except DestinationError as exc:
+        raise ConfigError(str(exc)) from exc
     return Config(
+        nodes=nodes,
+        exec=exec_settings,
+        allow_exec_in_read_only=allow_exec,
         log_buffer_lines=log_buffer_lines,
         refresh_interval=float(interval),
         read_only=read_only,

@@ -4,7 +4,8 @@
 - docker (docker-py, the engine API) only under swarmtui/adapters/docker/;
 - paramiko (SSH) only under swarmtui/adapters/ssh/ (docker-py uses it on its own for ssh://);
 - each folder imports only the swarmtui folders below it (FOLDER_MAY_IMPORT): the UI never
-  imports an adapter or the demo, the core imports nothing;
+  imports an adapter or the demo, the core imports nothing, swarmtui/nodes (routes to a
+  node's engine, exec plans) only the core and the machine records;
 - only swarmtui/session/ writes: calls `.mutator()` or `.init_swarm()` on a backend.
 
 Every import counts, also one inside a function or under `if TYPE_CHECKING:`.
@@ -39,13 +40,14 @@ FOLDER_MAY_IMPORT: dict[str, set[str]] = {
     "actions": CORE | {"ports", "machines", "stacks"},
     "machines": CORE | {"ports", "actions"},
     "stacks": CORE | {"ports"},
-    "session": CORE | {"ports", "actions", "machines", "logs", "stacks"},
-    "adapters/docker": CORE | {"ports", "logs", "machines", "actions", "session"},
-    "adapters/ssh": CORE | {"machines", "actions"},
+    "nodes": CORE | {"machines"},
+    "session": CORE | {"ports", "actions", "machines", "logs", "stacks", "nodes"},
+    "adapters/docker": CORE | {"ports", "logs", "machines", "actions", "session", "nodes"},
+    "adapters/ssh": CORE | {"machines", "actions", "nodes"},
     "demo": CORE | {"ports", "logs", "machines", "actions"},
-    "ui": CORE | {"ports", "logs", "machines", "actions", "session", "display", "stacks"},
+    "ui": CORE | {"ports", "logs", "machines", "actions", "session", "display", "stacks", "nodes"},
     "cli": CORE
-    | {"ports", "logs", "machines", "actions", "session", "stacks"}
+    | {"ports", "logs", "machines", "actions", "session", "stacks", "nodes"}
     | {"adapters/docker", "adapters/ssh"}
     | {"ui", "demo"},
     "adapters": set(),  # its __init__.py
@@ -218,6 +220,8 @@ def test_violations_are_detected(relative: str, source: str, library: str) -> No
         ("ui/app.py", "from swarmtui.demo.cluster import DemoBackend", "demo"),
         ("core/models.py", "from swarmtui.display.columns import node_row", "display"),
         ("session/loops.py", "import swarmtui.ui.app", "ui"),
+        ("nodes/routes.py", "from swarmtui.session.session import Session", "session"),
+        ("nodes/exec_plan.py", "from swarmtui.adapters.ssh import ssh_driver", "adapters/ssh"),
         ("machines/manager.py", "cluster.mutator().join_tokens()", "writes"),
         ("ui/screens/join_screen.py", "backend.mutator().leave_swarm(True)", "writes"),
         ("ui/screens/init.py", "session.backend().init_swarm('')", "writes"),
@@ -255,6 +259,9 @@ CORE_MODULES = (
     "swarmtui.core.errors",
     "swarmtui.display.inspect_text",
     "swarmtui.core.mapping",
+    "swarmtui.core.node_access",
+    "swarmtui.nodes.routes",
+    "swarmtui.nodes.exec_plan",
 )
 
 
