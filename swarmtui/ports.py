@@ -166,3 +166,63 @@ class Mutator(Protocol):
         """IMAGE pinned to its digest by asking its registry (through the engine); None when
         the registry cannot be reached or does not know it."""
         ...
+
+
+# A node's own engine: a shell in a task needs the engine of the node the task runs on.
+
+
+class ShellStream(Protocol):
+    """A running shell with a terminal: bytes both ways, the window's size, how it ended."""
+
+    def fileno(self) -> int:
+        """What `select` waits on for output."""
+        ...
+
+    def read(self) -> bytes:
+        """What the shell wrote since the last read (without blocking once `select` said
+        so); b"" when the shell ended or the connection dropped."""
+        ...
+
+    def buffered(self) -> bool:
+        """Output already read off the connection (a TLS record) that `select` cannot see."""
+        ...
+
+    def write(self, data: bytes) -> None: ...
+
+    def resize(self, columns: int, rows: int) -> None: ...
+
+    def exit_status(self) -> int | None:
+        """The shell's exit status once it ended; None when the connection dropped first."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class NodeConnection(Protocol):
+    """One node's engine (or host), reached through one route: what a shell needs."""
+
+    @property
+    def description(self) -> str:
+        """Where it leads, safe to show: "dind engine tcp://127.0.0.1:32771", "ssh root@w1"."""
+        ...
+
+    def container_running(self, container_id: str) -> bool | None:
+        """Whether the container runs there; None when that engine does not know it."""
+        ...
+
+    def run_in_container(self, container_id: str, argv: tuple[str, ...]) -> tuple[int, str]:
+        """Run ARGV in the container without a terminal: (exit status, output)."""
+        ...
+
+    def open_container_shell(
+        self, container_id: str, argv: tuple[str, ...], columns: int, rows: int, term: str
+    ) -> ShellStream: ...
+
+    def open_host_shell(
+        self, argv: tuple[str, ...], columns: int, rows: int, term: str
+    ) -> ShellStream:
+        """A shell on the node itself (its host over SSH, or in its dind container); an
+        empty ARGV: the login shell."""
+        ...
+
+    def close(self) -> None: ...

@@ -22,7 +22,7 @@ from swarmtui.core.errors import BackendError, ProblemKind
 
 if TYPE_CHECKING:
     from swarmtui.machines.cluster_access import ClusterAccess
-    from swarmtui.machines.service import MachineService
+    from swarmtui.machines.manager import ConnectedMachineService
 
 
 def _tls_options(args: argparse.Namespace) -> TlsOptions | None:
@@ -71,7 +71,7 @@ def embedded_default(lab_name: str) -> list[Endpoint]:
 
 def console_machines(
     cluster: Callable[[], ClusterAccess | None], lab: str = DEFAULT_LAB
-) -> MachineService | None:
+) -> ConnectedMachineService | None:
     """The machines view's engine: the store and both drivers, plus the nodes of lab LAB,
     joining through the swarm CLUSTER reaches (the session's). None when the drivers cannot
     load here."""
@@ -121,6 +121,7 @@ def run_console(args: argparse.Namespace) -> int:
         return 1
 
     from swarmtui.adapters.docker.docker_backend import DockerBackend, connect
+    from swarmtui.cli.node_connector import console_node_access, open_node
     from swarmtui.session.failover import FailoverPlan
     from swarmtui.session.session import Session
     from swarmtui.ui.app import SwarmTuiApp
@@ -132,6 +133,9 @@ def run_console(args: argparse.Namespace) -> int:
         startup_error=startup_error,
         failover=FailoverPlan(endpoints, DockerBackend),
     )
-    session.machines = console_machines(session.cluster_access, args.lab)
+    machines = console_machines(session.cluster_access, args.lab)
+    session.machines = machines
+    records = machines.manager.machines if machines is not None else None
+    session.enable_shells(console_node_access(session, records), open_node)
     SwarmTuiApp(session).run()
     return 0

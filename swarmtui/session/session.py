@@ -24,12 +24,14 @@ from swarmtui.core.models import ClusterSnapshot, TaskScope
 from swarmtui.machines.cluster_access import ClusterAccess
 from swarmtui.machines.model import MachineError
 from swarmtui.machines.service import MachineService
+from swarmtui.nodes.routes import NodeAccess
 from swarmtui.ports import ClusterBackend
 from swarmtui.session.cluster_access import BackendAccess
 from swarmtui.session.failover import Failover, FailoverPlan, ManagerDirectory, electing_error
 from swarmtui.session.loops import EventPump, run_poll_loop
 from swarmtui.session.model import ManagerSwitched, SessionModel
 from swarmtui.session.refresher import Refresher, RefreshTimings
+from swarmtui.session.shells import NodeConnector, Shells
 from swarmtui.stacks.deploy import StackContents, stack_contents
 from swarmtui.stacks.export import LiveStack, live_services, live_stack
 
@@ -93,6 +95,9 @@ class Session:
         # None: no machine management in this console (the demo without machines, tests).
         # A real one reaches the swarm through this session's `cluster_access`.
         self.machines = machines
+        # Shells in tasks and on nodes, through the nodes' own engines: see enable_shells.
+        self.node_access: NodeAccess | None = None
+        self.shells = Shells(self.config, self.journal, self.now, None, None)
 
     # Clock and state ----------------------------------------------------------------------
 
@@ -308,6 +313,11 @@ class Session:
         self.journal.record(self.now(), command, True, "ok")
         self.refresh_now()
         return result
+
+    def enable_shells(self, access: NodeAccess, connect: NodeConnector) -> None:
+        """Open shells in tasks and on nodes: ACCESS gives a node's routes, CONNECT opens one."""
+        self.node_access = access
+        self.shells = Shells(self.config, self.journal, self.now, access, connect)
 
     def cluster_access(self) -> ClusterAccess | None:
         """How machine work reaches the swarm; None while no manager is connected."""

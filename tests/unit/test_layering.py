@@ -5,7 +5,8 @@
 - paramiko (SSH) only under swarmtui/adapters/ssh/ (docker-py uses it on its own for ssh://);
 - each folder imports only the swarmtui folders below it (FOLDER_MAY_IMPORT): the UI never
   imports an adapter or the demo, the core imports nothing, swarmtui/nodes (routes to a
-  node's engine, exec plans) only the core and the machine records;
+  node's engine, exec plans, the terminal relay) only the core, the ports and the machine
+  records;
 - only swarmtui/session/ writes: calls `.mutator()` or `.init_swarm()` on a backend.
 
 Every import counts, also one inside a function or under `if TYPE_CHECKING:`.
@@ -40,7 +41,7 @@ FOLDER_MAY_IMPORT: dict[str, set[str]] = {
     "actions": CORE | {"ports", "machines", "stacks"},
     "machines": CORE | {"ports", "actions"},
     "stacks": CORE | {"ports"},
-    "nodes": CORE | {"machines"},
+    "nodes": CORE | {"ports", "machines"},
     "session": CORE | {"ports", "actions", "machines", "logs", "stacks", "nodes"},
     "adapters/docker": CORE | {"ports", "logs", "machines", "actions", "session", "nodes"},
     "adapters/ssh": CORE | {"machines", "actions", "nodes"},

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from swarmtui.adapters.docker.docker_backend import _tls_config
+from swarmtui.adapters.docker.docker_backend import tls_config
 from swarmtui.cli.console import _tls_options
 from swarmtui.cli.main import build_parser
 from swarmtui.core.endpoints import TlsOptions, resolve_endpoints
@@ -39,7 +39,7 @@ def test_tls_flags_always_verify(flags: list[str], tmp_path: Path) -> None:
     options = _tls_options(args)
     assert options is not None and options.verify
     endpoints = resolve_endpoints(args.host, None, options, env={})
-    config = _tls_config(endpoints[0])
+    config = tls_config(endpoints[0])
     assert not isinstance(config, bool) and config.verify
 
 
@@ -54,11 +54,11 @@ def test_tls_verification_on_by_default(tmp_path: Path) -> None:
     }
     (endpoint,) = resolve_endpoints(env=env)
     assert endpoint.tls is not None and endpoint.tls.verify
-    config = _tls_config(endpoint)
+    config = tls_config(endpoint)
     assert not isinstance(config, bool) and config.verify
     # without any TLS option, tcp:// is plain (as the docker CLI): nothing to verify
     (plain,) = resolve_endpoints(["tcp://10.0.0.1:2375"], env={})
-    assert plain.tls is None and _tls_config(plain) is False
+    assert plain.tls is None and tls_config(plain) is False
 
 
 def test_context_skips_verification_only_when_it_says_so(tmp_path: Path) -> None:

@@ -59,7 +59,7 @@ class DockerBackend:
                 version="auto",
                 # tcp: fail fast on a dead manager (failover), wait long for a slow answer
                 timeout=(CONNECT_TIMEOUT, timeout) if endpoint.scheme == "tcp" else timeout,
-                tls=_tls_config(endpoint),
+                tls=tls_config(endpoint),
             )
         except Exception as exc:
             raise classify(exc, endpoint.display) from exc
@@ -79,6 +79,11 @@ class DockerBackend:
     def _count_request(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
         with self._lock:
             self._requests += 1
+
+    @property
+    def endpoint_url(self) -> str:
+        """The engine's URL as connected (a password included: never shown)."""
+        return self._endpoint.url
 
     @property
     def endpoint_display(self) -> str:
@@ -207,7 +212,7 @@ class DockerBackend:
         self._api.close()
 
 
-def _tls_config(endpoint: Endpoint) -> docker.tls.TLSConfig | bool:
+def tls_config(endpoint: Endpoint) -> docker.tls.TLSConfig | bool:
     if endpoint.scheme != "tcp" or endpoint.tls is None:
         return False
     tls = endpoint.tls
