@@ -24,8 +24,10 @@ from swarmtui.nodes.routes import NodeRoute
 
 ShellSource = Literal["typed", "config", "auto"]
 # Run (without a tty) in the container before the shell, while the console still owns the
-# terminal: exit 0 with a path = bash is there; 1 = no bash, use sh; 126/127 = no sh either.
-BASH_PROBE = ("sh", "-c", "command -v bash")
+# terminal: exit 0 with a path = bash is there; exit 0 and nothing = no bash, use sh;
+# 126/127 = no sh either (busybox's `command -v` itself answers 127 for a missing bash, so
+# the probe turns every answer of its own into 0).
+BASH_PROBE = ("sh", "-c", "command -v bash || true")
 # What the auto shell is before the probe answered: the same choice made by sh itself.
 SHELL_PICKER = ("sh", "-c", "command -v bash >/dev/null && exec bash || exec sh")
 _EXEC_NOT_FOUND = (126, 127)

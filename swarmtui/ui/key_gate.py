@@ -60,6 +60,12 @@ class KeyGate:
             self._draining = asyncio.create_task(self._drain())
         return True
 
+    def take_pending(self) -> list[events.Event]:
+        """The keys still waiting, taken away: for a shell that opened under them."""
+        taken = list(self._pending)
+        self._pending.clear()
+        return taken
+
     @property
     def idle(self) -> bool:
         """No key waits or is being handed on."""

@@ -11,7 +11,10 @@ from textual.app import App
 from textual.message_pump import MessagePump
 
 from swarmtui.actions import read_only
+from swarmtui.nodes.relay import RelayEnd
 from swarmtui.session.session import Session
+from swarmtui.session.shells import OpenedShell
+from swarmtui.ui.terminal_handover import hand_terminal
 
 
 class SessionApp(App[None]):
@@ -20,6 +23,10 @@ class SessionApp(App[None]):
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
+
+    def hand_terminal(self, shell: OpenedShell, typed_ahead: bytes) -> RelayEnd:
+        """Give the terminal to SHELL until it ends (tests without a terminal replace it)."""
+        return hand_terminal(self, shell, typed_ahead)
 
 
 def session_of(node: MessagePump) -> Session:

@@ -58,6 +58,17 @@ from swarmtui.ui.modals.stack_deploy_modal import StackDeployModal
 from swarmtui.ui.screens.create_service_screen import CreateServiceScreen
 from swarmtui.ui.screens.rollout_screen import RolloutScreen
 from swarmtui.ui.session_access import guard, session_of
+from swarmtui.ui.shell_actions import (
+    NODE_SHELL_BINDING,
+    SERVICE_SHELL_BINDINGS,
+    SHELL_BINDINGS,
+    node_refusal,
+    open_node_shell,
+    open_service_shell,
+    open_task_shell,
+    read_only_refusal,
+    task_refusal,
+)
 from swarmtui.ui.widgets.resource_table import ResourceTable, RowFilter, SortValues
 from swarmtui.ui.widgets.virtual_table import Row, VirtualTable
 
@@ -120,7 +131,7 @@ class SnapshotPane(ResourceTable):
 
 
 class NodesPane(SnapshotPane):
-    BINDINGS: ClassVar[list[BindingType]] = NODE_BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = [*NODE_BINDINGS, NODE_SHELL_BINDING]
     COLUMNS = NODE_COLUMNS
     STYLED_COLUMNS = frozenset({"status", "availability", "manager"})
     TITLE = "[1] Nodes"
@@ -137,6 +148,14 @@ class NodesPane(SnapshotPane):
     def selected_node(self) -> Node | None:
         key = self.selected_key
         return self.snapshot.node(key) if self.snapshot and key else None
+
+    def refusal(self, action: str) -> str | None:
+        if action == "node_shell":
+            return node_refusal(session_of(self), self.selected_node)
+        return None
+
+    def action_node_shell(self) -> None:
+        open_node_shell(self, self.selected_node)
 
     def action_node_menu(self) -> None:
         node = self.selected_node
@@ -166,7 +185,11 @@ SERVICE_BINDINGS: list[BindingType] = [
 
 
 class ServicesPane(SnapshotPane):
-    BINDINGS: ClassVar[list[BindingType]] = [*SERVICE_BINDINGS, LOGS_BINDING]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *SERVICE_BINDINGS,
+        LOGS_BINDING,
+        *SERVICE_SHELL_BINDINGS,
+    ]
     COLUMNS = SERVICE_COLUMNS
     STYLED_COLUMNS = frozenset()
     TITLE = "[2] Services"
@@ -240,7 +263,15 @@ class ServicesPane(SnapshotPane):
         service = self.selected_service
         if action == "scale" and service is not None:
             return scale_refusal(service)  # global services and jobs do not scale
+        if action in ("shell", "shell_command"):
+            return read_only_refusal(session_of(self))
         return None
+
+    def action_shell(self) -> None:
+        open_service_shell(self, self.selected_service, self.snapshot, ask=False)
+
+    def action_shell_command(self) -> None:
+        open_service_shell(self, self.selected_service, self.snapshot, ask=True)
 
     def _chosen(self) -> Service | None:
         service = self.selected_service
@@ -387,6 +418,7 @@ class TasksPane(SnapshotPane):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "toggle_history", "History", id="toggle_task_history"),
         LOGS_BINDING,
+        *SHELL_BINDINGS,
     ]
     COLUMNS = TASK_COLUMNS
     STYLED_COLUMNS = frozenset({"desired", "current"})
@@ -416,6 +448,17 @@ class TasksPane(SnapshotPane):
         if self.snapshot is None or key is None:
             return None
         return next((t for t in self.snapshot.tasks if t.id == key), None)
+
+    def refusal(self, action: str) -> str | None:
+        if action in ("shell", "shell_command") and self.snapshot is not None:
+            return task_refusal(session_of(self), self.selected_task, self.snapshot)
+        return None
+
+    def action_shell(self) -> None:
+        open_task_shell(self, self.selected_task, self.snapshot, ask=False)
+
+    def action_shell_command(self) -> None:
+        open_task_shell(self, self.selected_task, self.snapshot, ask=True)
 
     def action_logs(self) -> None:
         task, snapshot = self.selected_task, self.snapshot
