@@ -62,9 +62,7 @@ class PtyConsole:
             "XDG_DATA_HOME": str(home / ".local" / "share"),
             "TERM": term,
             "LANG": "C.UTF-8",
-            "COLUMNS": str(cols),
-            "LINES": str(rows),
-        }
+        }  # no COLUMNS/LINES: they would pin the size and hide a resize from the console
         pid, fd = pty.fork()
         if pid == 0:  # the child: size the terminal before the console reads it
             fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
@@ -108,6 +106,14 @@ class PtyConsole:
         data = keys.encode()
         written = os.write(self.fd, data)
         assert written == len(data), f"short write: {written} of {len(data)} bytes"
+
+    def resize(self, cols: int, rows: int) -> None:
+        """Resize the terminal as a window manager would: the kernel signals SIGWINCH to
+        whatever runs in it (the console, or a shell it handed the terminal to)."""
+        with self._lock:
+            self._screen.resize(rows, cols)
+            self.cols, self.rows = cols, rows
+        fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
 
     def text(self) -> str:
         with self._lock:

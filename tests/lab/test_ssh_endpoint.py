@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.lab_ssh import keyscan, remove_key
 
 from swarmtui.adapters.docker.docker_backend import connect
 from swarmtui.adapters.docker.engine_setup import ensure_tools
@@ -20,8 +21,6 @@ from swarmtui.adapters.docker.lab import Lab, LabNode, lab_add_ssh_key
 from swarmtui.core.endpoints import Endpoint
 from swarmtui.core.errors import BackendError, ProblemKind
 from swarmtui.core.models import SwarmEvent
-
-KEYSCAN_TIMEOUT = 30.0
 
 
 def log(message: str) -> None:
@@ -37,32 +36,6 @@ class SshSetup:
     @property
     def url(self) -> str:
         return f"ssh://root@{self.node.address}"
-
-
-def keyscan(address: str) -> str:
-    """The node's host keys in known_hosts format (sshd may still be starting)."""
-    deadline = time.monotonic() + KEYSCAN_TIMEOUT
-    while True:
-        done = subprocess.run(
-            ["ssh-keyscan", "-T", "5", address],
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=30,
-        )
-        lines = [line for line in done.stdout.splitlines() if line and not line.startswith("#")]
-        if lines:
-            return "\n".join(lines) + "\n"
-        if time.monotonic() > deadline:
-            pytest.fail(f"ssh-keyscan {address} found no host key: {done.stderr.strip()}")
-        time.sleep(0.5)
-
-
-def remove_key(engine: Any, lab: Lab, public_key: str) -> None:
-    script = 'f=/root/.ssh/authorized_keys; grep -vxF "$1" "$f" > "$f.new"; mv "$f.new" "$f"'
-    for node in lab.nodes:
-        container = engine.containers.get(node.container_id)
-        container.exec_run(["sh", "-c", script, "sh", public_key])
 
 
 @pytest.fixture(scope="module")
