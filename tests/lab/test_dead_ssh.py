@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.lab_ssh import keyscan
 from helpers.pilot import wait_until
-from test_ssh_endpoint import keyscan
 
 from swarmtui.adapters.docker.docker_backend import connect
 from swarmtui.adapters.docker.lab import lab_add_ssh_key, lab_down, lab_up
