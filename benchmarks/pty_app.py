@@ -1,5 +1,6 @@
 """swarmtui running in a real pseudo-terminal: bytes are counted at the pty, as a terminal
-(or an SSH session) would receive them."""
+(or an SSH session) would receive them. Other programs too (`ssh -t`, `docker exec -it`), to
+time them the same way beside it."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import sys
 import termios
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 ANSI_RE = re.compile(
     rb"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>78]|\x1b\][^\x07]*\x07"
@@ -22,19 +23,39 @@ ANSI_RE = re.compile(
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
+def _take_terminal() -> None:
+    """In the child, after setsid: the pty on stdin becomes its controlling terminal (as a
+    login gives one), so `ssh -t`, `docker -it` and the console's shells see a real one."""
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
 class PtyApp:
-    def __init__(self, args: Sequence[str], cols: int = 120, rows: int = 40) -> None:
+    """ARGS for `python -m swarmtui`, or PROGRAM (a whole command line) run instead; ENV is
+    laid over the current environment."""
+
+    def __init__(
+        self,
+        args: Sequence[str] = (),
+        cols: int = 120,
+        rows: int = 40,
+        *,
+        program: Sequence[str] = (),
+        env: Mapping[str, str] | None = None,
+    ) -> None:
         self.master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
-        env = dict(os.environ, TERM="xterm-256color", COLORTERM="", PYTHONUNBUFFERED="1")
+        environment = dict(os.environ, TERM="xterm-256color", COLORTERM="", PYTHONUNBUFFERED="1")
+        environment.update(env or {})
+        argv = list(program) or [sys.executable, "-m", "swarmtui", *args]
         self.started = time.monotonic()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "swarmtui", *args],
+            argv,
             stdin=slave,
             stdout=slave,
             stderr=slave,
-            env=env,
+            env=environment,
             start_new_session=True,
+            preexec_fn=_take_terminal,
             close_fds=True,
         )
         os.close(slave)
@@ -67,8 +88,13 @@ class PtyApp:
             data = b"".join(d for t, d in self._chunks if t >= start)
         return ANSI_RE.sub(b"", data).decode("utf-8", "replace")
 
-    def wait_for(self, text: str, since: float, timeout: float) -> float | None:
-        """Monotonic time of the first output chunk after SINCE that completes TEXT."""
+    def wait_for(self, text: str | re.Pattern[str], since: float, timeout: float) -> float | None:
+        """Monotonic time of the first output chunk after SINCE that completes TEXT (or a
+        match of the pattern TEXT), escape sequences left out."""
+
+        def found(seen: str) -> bool:
+            return bool(text.search(seen)) if isinstance(text, re.Pattern) else text in seen
+
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             with self._lock:
@@ -76,7 +102,7 @@ class PtyApp:
             seen = b""
             for stamp, data in chunks:
                 seen += data
-                if text in ANSI_RE.sub(b"", seen).decode("utf-8", "replace"):
+                if found(ANSI_RE.sub(b"", seen).decode("utf-8", "replace")):
                     return stamp
             time.sleep(0.01)
         return None

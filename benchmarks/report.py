@@ -48,13 +48,24 @@ def markdown(figures: list[Figure], context: dict[str, str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def figure_number(figure: Figure) -> int:
+    """The number a figure's name starts with ("11. Shell ..." -> 11), for the table's order."""
+    number = figure.name.split(".", 1)[0]
+    return int(number) if number.isdigit() else 0
+
+
 def write(figures: list[Figure], context: dict[str, str], directory: Path = RESULTS) -> Path:
+    """A run of every figure is also the latest of its mode; a run of some (context
+    "figures": "11") is written beside them, named after them."""
     directory.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    base = directory / f"{stamp}-{context['mode']}"
+    chosen = context.get("figures", "")
+    tail = f"-figures-{chosen.replace(',', '-')}" if chosen else ""
+    base = directory / f"{stamp}-{context['mode']}{tail}"
     payload = {"context": context, "figures": [asdict(f) for f in figures]}
     base.with_suffix(".json").write_text(json.dumps(payload, indent=2))
     table = markdown(figures, context)
     base.with_suffix(".md").write_text(table)
-    (directory / f"latest-{context['mode']}.md").write_text(table)
+    if not chosen:
+        (directory / f"latest-{context['mode']}.md").write_text(table)
     return base.with_suffix(".md")

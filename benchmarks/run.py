@@ -1,14 +1,18 @@
-"""Run the benchmarks: `python -m benchmarks.run [--smoke] [--keep]`.
+"""Run the benchmarks: `python -m benchmarks.run [--smoke] [--keep] [--only N,N] [--labs PREFIX]`.
 
-Builds (or reuses) its own lab swarm and scale fixture, prints a table comparing swarmtui
-with the docker CLI, and writes JSON and markdown to benchmarks/results/.
+Builds (or reuses) its own lab swarms and scale fixture, prints a table comparing swarmtui
+with the docker CLI, and writes JSON and markdown to benchmarks/results/. `--only` measures
+the figures named (by number) and brings up only the labs they need; its results are
+written beside the others, not as the latest of the mode.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 
 from benchmarks import figures, report
@@ -16,16 +20,31 @@ from benchmarks.failover_figure import failover
 from benchmarks.figures import Figure
 from benchmarks.fixture import ensure_fixture
 from benchmarks.logs_figure import log_flood
+from benchmarks.shell_figure import shell_prompt
 from benchmarks.stack_figure import stack_deploy, stacks_view
 from swarmtui.adapters.docker.engine_setup import engine_client
 from swarmtui.adapters.docker.lab import lab_down
 
 FULL = {"services": 1000, "tasks": 10_000, "runs": 5, "idle": 60.0, "flood": 10.0, "failovers": 5}
 SMOKE = {"services": 10, "tasks": 100, "runs": 3, "idle": 10.0, "flood": 3.0, "failovers": 1}
+FIGURES = frozenset(range(1, 12))
 
 
 def log(message: str) -> None:
     print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def figure_numbers(text: str) -> frozenset[int]:
+    try:
+        chosen = frozenset(int(part) for part in text.split(",") if part.strip())
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r}: figure numbers, e.g. 11 or 3,4,7") from exc
+    unknown = sorted(chosen - FIGURES)
+    if not chosen or unknown:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: figures are numbered {min(FIGURES)} to {max(FIGURES)}"
+        )
+    return chosen
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,52 +52,85 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--smoke", action="store_true", help="small and quick (CI)")
     parser.add_argument("--keep", action="store_true", help="keep the labs for the next run")
     parser.add_argument("--results", type=Path, default=report.RESULTS)
+    parser.add_argument(
+        "--only", type=figure_numbers, metavar="N,N", help="measure only these figures"
+    )
+    parser.add_argument(
+        "--labs", default="swarmtui-bench", metavar="PREFIX", help="name prefix of the labs"
+    )
     args = parser.parse_args(argv)
     size = SMOKE if args.smoke else FULL
     mode = "smoke" if args.smoke else "full"
     services, tasks, runs = int(size["services"]), int(size["tasks"]), int(size["runs"])
-    big_lab, small_lab = f"swarmtui-bench-{mode}", f"swarmtui-bench-{mode}-small"
-    ha_lab = f"swarmtui-bench-{mode}-ha"
+    wanted = args.only or FIGURES
+    prefix = f"{args.labs}-{mode}"
+    used: list[str] = []  # the labs this run brought up (or reused), removed unless --keep
+
+    def lab_named(name: str) -> str:
+        if name not in used:
+            used.append(name)
+        return name
+
+    @cache
+    def big_url() -> str:
+        lab, created_s = ensure_fixture(lab_named(prefix), services, tasks, log)
+        log(f"fixture ready ({created_s:.0f} s spent creating)")
+        return lab.manager_url
+
+    @cache
+    def small_url() -> str:
+        if services <= 10:
+            return big_url()
+        small, _ = ensure_fixture(lab_named(f"{prefix}-small"), 10, 100, log, workers=0)
+        return small.manager_url
+
+    steps: list[tuple[frozenset[int], Callable[[], list[Figure]]]] = [
+        (
+            frozenset({1}),
+            lambda: [figures.steady_requests(small_url(), big_url(), 10, services)],
+        ),
+        (frozenset({2}), lambda: [figures.full_refresh(big_url(), runs)]),
+        (
+            frozenset({3, 4, 7}),
+            lambda: list(figures.change_to_screen(big_url(), runs, size["idle"])),
+        ),
+        (frozenset({5}), lambda: [figures.first_paint_local_socket(log, runs)]),
+        (frozenset({6}), lambda: [log_flood(big_url(), float(size["flood"]))]),
+        (
+            frozenset({8}),
+            lambda: [failover(lab_named(f"{prefix}-ha"), int(size["failovers"]), log)],
+        ),
+        (
+            frozenset({9}),
+            lambda: [stack_deploy(small_url(), 1 if args.smoke else runs, log)],
+        ),
+        (frozenset({10}), lambda: [stacks_view(big_url(), runs)]),
+        (frozenset({11}), lambda: [shell_prompt(lab_named(f"{prefix}-shell"), runs, log)]),
+    ]
     results: list[Figure] = []
     try:
-        lab, created_s = ensure_fixture(big_lab, services, tasks, log)
-        log(f"fixture ready ({created_s:.0f} s spent creating)")
-        small_url = lab.manager_url
-        if services > 10:
-            small, _ = ensure_fixture(small_lab, 10, 100, log, workers=0)
-            small_url = small.manager_url
-        results.append(figures.steady_requests(small_url, lab.manager_url, 10, services))
-        log(results[-1].swarmtui)
-        results.append(figures.full_refresh(lab.manager_url, runs))
-        log(results[-1].swarmtui)
-        change, idle, memory = figures.change_to_screen(lab.manager_url, runs, size["idle"])
-        results += [change, idle, memory]
-        log(f"{change.swarmtui}; {idle.swarmtui}; {memory.swarmtui}")
-        results.append(figures.first_paint_local_socket(log, runs))
-        log(results[-1].swarmtui)
-        results.append(log_flood(lab.manager_url, float(size["flood"])))
-        log(results[-1].swarmtui)
-        results.append(failover(ha_lab, int(size["failovers"]), log))
-        log(results[-1].swarmtui)
-        results.append(stack_deploy(small_url, 1 if args.smoke else runs, log))
-        log(results[-1].swarmtui)
-        results.append(stacks_view(lab.manager_url, runs))
-        log(results[-1].swarmtui)
+        for numbers, step in steps:
+            if numbers & wanted:
+                measured = step()
+                results += measured
+                log("; ".join(f.swarmtui for f in measured))
     finally:
         if not args.keep:
-            for name in (big_lab, small_lab, ha_lab):
+            for name in used:
                 lab_down(name)
+    scale = {"services": str(services), "tasks": str(tasks)} if prefix in used else {}
     client = engine_client()
     context = {
         "mode": mode,
         "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "services": str(services),
-        "tasks": str(tasks),
+        **scale,  # only when the scale fixture was measured
         "engine": str(client.version()["Version"]),
         **report.machine(),
     }
     client.close()
-    results.sort(key=lambda f: f.name)
+    if args.only:
+        context["figures"] = ",".join(str(n) for n in sorted(wanted))
+    results.sort(key=report.figure_number)
     path = report.write(results, context, args.results)
     print(report.markdown(results, context))
     log(f"written to {path}")

@@ -20,18 +20,21 @@ def test_benchmark_smoke_mode(engine: Any, tmp_path: Path) -> None:
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=900,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "| figure | swarmtui | docker CLI | target | met |" in result.stdout
     data = json.loads(next(tmp_path.glob("*-smoke.json")).read_text())
     figures = {f["name"].split(".")[0]: f for f in data["figures"]}
-    assert set(figures) == {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10"}
+    assert set(figures) == {str(n) for n in range(1, 12)}
     assert figures["6"]["raw"]["lines_per_s"] > 0
     assert figures["1"]["raw"]["small"] == figures["1"]["raw"]["big"] <= 2
     assert all(latency < 10 for latency in figures["3"]["raw"]["latencies_s"])
     assert figures["5"]["raw"]["swarmtui_s"][0] < 15
     assert len(figures["8"]["raw"]["times_s"]) == 1
     assert len(figures["9"]["raw"]["in_process_s"]) == 1
-    for lab in ("swarmtui-bench-smoke", "swarmtui-bench-smoke-small", "swarmtui-bench-smoke-ha"):
-        assert lab_status(lab) is None, lab
+    shell = figures["11"]["raw"]
+    assert len(shell["dind"]["prompt"]) == len(shell["ssh"]["prompt"]) == 3 + 1
+    assert len(shell["cli_engine_s"]) == len(shell["cli_ssh_s"]) == 3
+    for lab in ("", "-small", "-ha", "-shell"):
+        assert lab_status(f"swarmtui-bench-smoke{lab}") is None, lab
