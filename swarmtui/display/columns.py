@@ -25,6 +25,7 @@ NODE_COLUMNS = (
     Column("availability", "AVAILABILITY"),
     Column("manager", "MANAGER STATUS"),
     Column("engine", "ENGINE VERSION"),
+    Column("reach", "SHELL VIA"),  # how `e`/`S` reach the node's engine (checked lazily)
 )
 SERVICE_COLUMNS = (
     Column("id", "ID", 12, sortable=False),
@@ -68,7 +69,7 @@ def humanize_age(then: datetime | None, now: datetime) -> str:
     return f"{seconds} seconds ago" if seconds != 1 else "1 second ago"
 
 
-def node_row(node: Node) -> tuple[str, ...]:
+def node_row(node: Node, reach: str = "") -> tuple[str, ...]:
     marker = " *" if node.is_self else ""
     return (
         node.id[:12] + marker,
@@ -77,6 +78,7 @@ def node_row(node: Node) -> tuple[str, ...]:
         node.availability.capitalize(),
         node.manager_status,
         node.engine_version,
+        reach,
     )
 
 

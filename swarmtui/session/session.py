@@ -30,6 +30,7 @@ from swarmtui.session.cluster_access import BackendAccess
 from swarmtui.session.failover import Failover, FailoverPlan, ManagerDirectory, electing_error
 from swarmtui.session.loops import EventPump, run_poll_loop
 from swarmtui.session.model import ManagerSwitched, SessionModel
+from swarmtui.session.node_reach import NodeReachability
 from swarmtui.session.refresher import Refresher, RefreshTimings
 from swarmtui.session.shells import NodeConnector, Shells
 from swarmtui.stacks.deploy import StackContents, stack_contents
@@ -98,6 +99,7 @@ class Session:
         # Shells in tasks and on nodes, through the nodes' own engines: see enable_shells.
         self.node_access: NodeAccess | None = None
         self.shells = Shells(self.config, self.journal, self.now, None, None)
+        self.reachability: NodeReachability | None = None
 
     # Clock and state ----------------------------------------------------------------------
 
@@ -318,6 +320,7 @@ class Session:
         """Open shells in tasks and on nodes: ACCESS gives a node's routes, CONNECT opens one."""
         self.node_access = access
         self.shells = Shells(self.config, self.journal, self.now, access, connect)
+        self.reachability = NodeReachability(access, connect)
 
     def cluster_access(self) -> ClusterAccess | None:
         """How machine work reaches the swarm; None while no manager is connected."""

@@ -68,9 +68,19 @@ def test_rows_match_their_columns() -> None:
 
 
 def test_node_rows() -> None:
-    rows = [node_row(n) for n in demo_snapshot().nodes]
-    assert rows[0] == ("m1n0de000000 *", "manager1", "Ready", "Active", "Leader", "20.10.24+dfsg1")
-    assert rows[1] == ("w1n0de000000", "worker1", "Ready", "Active", "", "20.10.24+dfsg1")
+    nodes = demo_snapshot().nodes
+    rows = [node_row(n) for n in nodes]
+    assert rows[0] == (
+        "m1n0de000000 *",
+        "manager1",
+        "Ready",
+        "Active",
+        "Leader",
+        "20.10.24+dfsg1",
+        "",
+    )
+    assert rows[1] == ("w1n0de000000", "worker1", "Ready", "Active", "", "20.10.24+dfsg1", "")
+    assert node_row(nodes[1], "ssh worker1")[-1] == "ssh worker1"  # how a shell gets there
 
 
 def test_service_rows() -> None:

@@ -126,6 +126,7 @@ class MainScreen(SessionUser, Screen[None]):
         # Task ages ("Running 5 minutes ago") are computed when data changes; an idle
         # console does not redraw them every minute. `r` brings them up to date too.
         self.session.refresh_now()
+        self.query_one(NodesPane).recheck_reach()
         self.refresh_task_ages(self.session.now())
         self.notify("Refreshing", timeout=1)
 

@@ -137,8 +137,49 @@ class NodesPane(SnapshotPane):
     TITLE = "[1] Nodes"
     KIND = "node"
 
+    def __init__(self, *, id: str | None = None) -> None:
+        self.checking_reach = False
+        super().__init__(id=id)
+
+    def show_snapshot(self, snapshot: ClusterSnapshot, now: datetime) -> None:
+        super().show_snapshot(snapshot, now)
+        reachability = session_of(self).reachability
+        if reachability is not None and not self.checking_reach:
+            unchecked = reachability.unchecked(snapshot.nodes)
+            if unchecked:
+                self.checking_reach = True
+                self._check_reach(unchecked)
+
     def rows_from(self, snapshot: ClusterSnapshot, now: datetime) -> list[Row]:
-        return [(n.id, node_row(n)) for n in snapshot.nodes]
+        reachability = session_of(self).reachability
+        if reachability is None:
+            return [(n.id, node_row(n)) for n in snapshot.nodes]
+        rows: list[Row] = []
+        for node in snapshot.nodes:
+            reach = reachability.known(node.id)
+            rows.append((node.id, node_row(node, reach.text if reach else "…")))
+        return rows
+
+    @work(thread=True, exclusive=True, group="node-reach")
+    def _check_reach(self, nodes: list[Node]) -> None:
+        """Open each node's first answering route (off the UI thread; never polled)."""
+        reachability = session_of(self).reachability
+        try:
+            if reachability is not None:
+                reachability.check(nodes)
+        finally:
+            self.app.call_from_thread(self._reach_checked)
+
+    def _reach_checked(self) -> None:
+        self.checking_reach = False
+        self.reshow()
+
+    def recheck_reach(self) -> None:
+        """`r`: every node's route is checked again."""
+        reachability = session_of(self).reachability
+        if reachability is not None and not self.checking_reach:
+            reachability.forget()
+            self.reshow()
 
     def scope_for(self, key: str) -> TaskScope | None:
         node = self.snapshot.node(key) if self.snapshot else None
