@@ -12,8 +12,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+
+from swarmtui.core.models import Task
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,45 @@ class ContainerUsage:
     memory_limit: int
     cpu_percent: float | None = None
     reading: CpuReading | None = None
+
+
+@dataclass(frozen=True)
+class TaskUsage:
+    task_id: str
+    node_id: str
+    cpu_percent: float | None  # None until two readings of an engine were compared
+    memory_used: int
+    memory_limit: int
+    cpu_history: tuple[float, ...] = ()
+    memory_history: tuple[int, ...] = ()
+
+    @property
+    def memory_percent(self) -> float | None:
+        if self.memory_limit <= 0:
+            return None
+        return self.memory_used / self.memory_limit * 100.0
+
+
+@dataclass(frozen=True)
+class NodeUsage:
+    """The sum over the node's running tasks; COMPLETE when every one of them has figures."""
+
+    node_id: str
+    tasks_running: int
+    cpu_percent: float
+    memory_used: int
+    complete: bool
+
+
+@dataclass(frozen=True)
+class UsageReport:
+    tasks: Mapping[str, TaskUsage] = field(default_factory=dict)
+    nodes: Mapping[str, NodeUsage] = field(default_factory=dict)
+    problems: Mapping[str, str] = field(default_factory=dict)  # node id -> why no figures
+    running: tuple[Task, ...] = ()  # the swarm's running tasks, when they were read
+
+    def task(self, task_id: str) -> TaskUsage | None:
+        return self.tasks.get(task_id)
 
 
 def cpu_percent(previous: CpuReading, current: CpuReading) -> float | None:

@@ -1,15 +1,21 @@
-"""What the usage sampler publishes: each sampled task's CPU and memory with its recent
-history, each node's totals, and why a node has no figures. Pure: built from the readings
-of one round and the histories kept so far."""
+"""What the usage sampler is asked for and publishes (a UsageReport of core.usage): built
+from the readings of one round and the histories kept so far. Pure."""
 
 from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from swarmtui.core.models import Task
-from swarmtui.core.usage import ContainerUsage, CpuReading, cpu_percent
+from swarmtui.core.usage import (
+    ContainerUsage,
+    CpuReading,
+    NodeUsage,
+    TaskUsage,
+    UsageReport,
+    cpu_percent,
+)
 
 HISTORY_SAMPLES = 90  # three minutes at one sample every two seconds
 FORGET_AFTER = 300.0  # seconds: a task not sampled that long loses its history
@@ -50,45 +56,6 @@ def combined(demands: Iterable[UsageDemand]) -> UsageDemand:
 def is_sampled(task: Task) -> bool:
     """A task whose container runs: the only ones with figures."""
     return task.state == "running" and bool(task.container_id)
-
-
-@dataclass(frozen=True)
-class TaskUsage:
-    task_id: str
-    node_id: str
-    cpu_percent: float | None  # None until two readings of an engine were compared
-    memory_used: int
-    memory_limit: int
-    cpu_history: tuple[float, ...] = ()
-    memory_history: tuple[int, ...] = ()
-
-    @property
-    def memory_percent(self) -> float | None:
-        if self.memory_limit <= 0:
-            return None
-        return self.memory_used / self.memory_limit * 100.0
-
-
-@dataclass(frozen=True)
-class NodeUsage:
-    """The sum over the node's running tasks; COMPLETE when every one of them has figures."""
-
-    node_id: str
-    tasks_running: int
-    cpu_percent: float
-    memory_used: int
-    complete: bool
-
-
-@dataclass(frozen=True)
-class UsageReport:
-    tasks: Mapping[str, TaskUsage] = field(default_factory=dict)
-    nodes: Mapping[str, NodeUsage] = field(default_factory=dict)
-    problems: Mapping[str, str] = field(default_factory=dict)  # node id -> why no figures
-    running: tuple[Task, ...] = ()  # the swarm's running tasks, when they were read
-
-    def task(self, task_id: str) -> TaskUsage | None:
-        return self.tasks.get(task_id)
 
 
 @dataclass(frozen=True)
@@ -158,7 +125,6 @@ def node_totals(
             len(tasks),
             sum(u.cpu_percent or 0.0 for u in figures),
             sum(u.memory_used for u in figures),
-            complete=len(figures) == len(tasks)
-            and all(u.cpu_percent is not None for u in figures),
+            complete=len(figures) == len(tasks) and all(u.cpu_percent is not None for u in figures),
         )
     return totals

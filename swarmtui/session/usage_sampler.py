@@ -10,6 +10,7 @@ host-key prompt: a node whose key is not confirmed yet just has no figures.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -18,16 +19,14 @@ from dataclasses import dataclass
 
 from swarmtui.core.errors import BackendError
 from swarmtui.core.models import Node, Task
-from swarmtui.core.usage import ContainerUsage
+from swarmtui.core.usage import ContainerUsage, TaskUsage, UsageReport
 from swarmtui.machines.model import HostKeyUnknown, MachineError
 from swarmtui.nodes.routes import NodeAccess
 from swarmtui.ports import NodeConnection
 from swarmtui.session.shells import NodeConnector
 from swarmtui.session.usage_report import (
-    TaskUsage,
     UsageDemand,
     UsageHistory,
-    UsageReport,
     UsageSampled,
     combined,
     is_sampled,
@@ -306,10 +305,8 @@ def _close_all(states: Iterable[_NodeState]) -> None:
 
 
 def _close_quietly(connection: NodeConnection) -> None:
-    try:
+    with contextlib.suppress(Exception):
         connection.close()
-    except Exception:
-        pass
 
 
 def _reason(exc: BaseException) -> str:

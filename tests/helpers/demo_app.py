@@ -16,7 +16,9 @@ from helpers.pilot import AppPilot, fill, header_text, running, wait_screen, wai
 from swarmtui.core.config import Config
 from swarmtui.core.errors import BackendError
 from swarmtui.demo.cluster import DEMO_NOW, DemoBackend
+from swarmtui.demo.usage import demo_connect
 from swarmtui.machines.service import MachineService
+from swarmtui.nodes.routes import NodeAccess
 from swarmtui.ports import ClusterBackend
 from swarmtui.session.session import Session
 from swarmtui.ui.app import SwarmTuiApp
@@ -46,16 +48,17 @@ def demo_app(
     def connect() -> ClusterBackend:
         return demo
 
-    return SwarmTuiApp(
-        Session(
-            connect,
-            config or Config(path=None),
-            endpoint_label=DEMO_ENDPOINT,
-            clock=lambda: DEMO_NOW,
-            startup_error=startup_error,
-            machines=machines,
-        )
+    session = Session(
+        connect,
+        config or Config(path=None),
+        endpoint_label=DEMO_ENDPOINT,
+        clock=lambda: DEMO_NOW,
+        startup_error=startup_error,
+        machines=machines,
     )
+    # Every demo node is "reached" through the demo's deterministic usage figures.
+    session.enable_node_access(NodeAccess(None), demo_connect)
+    return SwarmTuiApp(session)
 
 
 @asynccontextmanager

@@ -97,7 +97,7 @@ class Fixture:
         assert route.ssh is not None
         host = route.ssh.host
         if host in self.unknown_keys:
-            raise HostKeyUnknown(host, 22, "ssh-ed25519", "SHA256:xyz")
+            raise HostKeyUnknown(host, "SHA256:xyz", "ssh-ed25519")
         if host in self.refuse:
             raise BackendError(ProblemKind.UNREACHABLE, f"{host} refused")
         connection = FakeConnection(host, self.log)
