@@ -6,6 +6,7 @@ with a deadline; none relies on a fixed sleep being long enough.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
@@ -145,3 +146,14 @@ async def open_machine_dialog(pilot: AppPilot, **values: str) -> CreateMachineDi
         fill(dialog, **{name: value})
         await pilot.pause()
     return dialog
+
+
+async def sample_usage(pilot: AppPilot, rounds: int = 1) -> None:
+    """ROUNDS of the usage sampler driven by the test, not by its thread (set
+    `session.usage.background = False` first): the figures are the demo's n-th ones,
+    whatever the machine's speed."""
+    usage = swarm_app_of(pilot).session.usage
+    for _ in range(rounds):
+        await asyncio.to_thread(usage.sample)
+        await pilot.pause()
+    await settle(pilot)
