@@ -3,8 +3,11 @@ top view, and nothing is sampled while no usage is on screen."""
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
 from helpers.demo_app import running_demo, sample_usage, settle
-from helpers.pilot import AppPilot, wait_screen, wait_until
+from helpers.pilot import wait_screen, wait_until
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
 from swarmtui.demo.cluster import NODES_JSON
@@ -137,23 +140,18 @@ async def test_the_top_view_lists_the_swarm_by_cpu_then_memory_in_place() -> Non
         top = await wait_screen(pilot, TopScreen)
         assert app.session.usage.demand.whole_swarm
         table: DataTable[object] = top.query_one("#top-table", DataTable)
-        added: list[object] = []
-        add_row = table.add_row
-
-        def counting_add_row(*cells: object, **options: object) -> object:
-            added.append(options.get("key"))
-            return add_row(*cells, **options)  # type: ignore[arg-type]
-
-        table.add_row = counting_add_row  # type: ignore[method-assign]
-        await sample_usage(pilot, 3)
+        with patch.object(table, "add_row", wraps=table.add_row) as add_row:
+            await sample_usage(pilot, 3)
         report = app.session.usage.last_report
         assert report is not None
         running = [t for t in report.running if t.state == "running"]
         assert table.row_count == len(running) == 10
-        assert len(added) == 10  # three rounds, each row added once, then updated in place
+        assert add_row.call_count == 10  # three rounds: each row added once, then updated
 
         def order() -> list[str]:
-            return [str(table.coordinate_to_cell_key((i, 0)).row_key.value) for i in range(10)]
+            return [
+                str(table.coordinate_to_cell_key(Coordinate(i, 0)).row_key.value) for i in range(10)
+            ]
 
         cpu = [report.tasks[k].cpu_percent or 0.0 for k in order()]
         assert cpu == sorted(cpu, reverse=True)
