@@ -17,11 +17,28 @@ from benchmarks.figures import Figure
 from benchmarks.fixture import ensure_fixture
 from benchmarks.logs_figure import log_flood
 from benchmarks.stack_figure import stack_deploy, stacks_view
+from benchmarks.usage_figure import usage_refresh
 from swarmtui.adapters.docker.engine_setup import engine_client
 from swarmtui.adapters.docker.lab import lab_down
 
-FULL = {"services": 1000, "tasks": 10_000, "runs": 5, "idle": 60.0, "flood": 10.0, "failovers": 5}
-SMOKE = {"services": 10, "tasks": 100, "runs": 3, "idle": 10.0, "flood": 3.0, "failovers": 1}
+FULL = {
+    "services": 1000,
+    "tasks": 10_000,
+    "runs": 5,
+    "idle": 60.0,
+    "flood": 10.0,
+    "failovers": 5,
+    "usage_tasks": 50,
+}
+SMOKE = {
+    "services": 10,
+    "tasks": 100,
+    "runs": 3,
+    "idle": 10.0,
+    "flood": 3.0,
+    "failovers": 1,
+    "usage_tasks": 10,
+}
 
 
 def log(message: str) -> None:
@@ -63,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
         results.append(stack_deploy(small_url, 1 if args.smoke else runs, log))
         log(results[-1].swarmtui)
         results.append(stacks_view(lab.manager_url, runs))
+        log(results[-1].swarmtui)
+        results.append(usage_refresh(big_lab, int(size["usage_tasks"]), runs, log))
         log(results[-1].swarmtui)
     finally:
         if not args.keep:

@@ -26,12 +26,14 @@ def test_benchmark_smoke_mode(engine: Any, tmp_path: Path) -> None:
     assert "| figure | swarmtui | docker CLI | target | met |" in result.stdout
     data = json.loads(next(tmp_path.glob("*-smoke.json")).read_text())
     figures = {f["name"].split(".")[0]: f for f in data["figures"]}
-    assert set(figures) == {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10"}
+    assert set(figures) == {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11"}
     assert figures["6"]["raw"]["lines_per_s"] > 0
     assert figures["1"]["raw"]["small"] == figures["1"]["raw"]["big"] <= 2
     assert all(latency < 10 for latency in figures["3"]["raw"]["latencies_s"])
     assert figures["5"]["raw"]["swarmtui_s"][0] < 15
     assert len(figures["8"]["raw"]["times_s"]) == 1
     assert len(figures["9"]["raw"]["in_process_s"]) == 1
+    usage = figures["11"]["raw"]
+    assert usage["requests"] == [usage["tasks"]] * len(usage["requests"])  # one per row
     for lab in ("swarmtui-bench-smoke", "swarmtui-bench-smoke-small", "swarmtui-bench-smoke-ha"):
         assert lab_status(lab) is None, lab

@@ -26,9 +26,11 @@ from swarmtui.nodes.routes import NodeRoute
 
 CONNECT_TIMEOUT = 5.0
 PROBE_TIMEOUT = 20.0
-# One-shot stats of a node's containers asked this many at a time: the engine reads each
-# container's cgroup files; a few in flight hide the round trips without crowding it.
-STATS_IN_FLIGHT = 4
+# One-shot stats of a node's containers asked this many at a time. The engine answers a
+# one-shot request with the next reading of its stats collector, which reads every container
+# once a second: requests sent together are answered together, within that second, however
+# many there are; sent a few at a time they would wait a second per batch.
+STATS_IN_FLIGHT = 32
 
 
 class EngineNodeConnection:
@@ -121,6 +123,7 @@ def _open(endpoint: Endpoint, label: str) -> Any:
             version="auto",
             timeout=PROBE_TIMEOUT,
             tls=tls_config(endpoint),
+            max_pool_size=STATS_IN_FLIGHT,
         )
     except Exception as exc:
         raise classify(exc, f"{label} engine {mask_secrets(endpoint.display)}") from exc
