@@ -29,6 +29,8 @@ EXPECTED = {
     "stacks.svg": "[4]&#160;Stacks",
     "stack-deploy.svg": "created&#160;service&#160;blog_wordpress",
     "stack-remove.svg": "docker&#160;stack&#160;rm&#160;shop",
+    "usage.svg": "CPU&#160;%",
+    "top.svg": "10&#160;running&#160;tasks&#160;on&#160;3&#160;nodes",
 }
 
 
