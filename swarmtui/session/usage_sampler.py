@@ -117,11 +117,12 @@ class UsageSampler:
                 self._demands[owner] = demand
             if before == self._demands.get(owner):
                 return
-            start = self.background and self._thread is None and bool(self._demands)
-            if start:
-                self._thread = threading.Thread(target=self._run, name="usage", daemon=True)
-        if start:
-            self._thread.start()  # type: ignore[union-attr]
+            thread = None
+            if self.background and self._thread is None and self._demands:
+                thread = threading.Thread(target=self._run, name="usage", daemon=True)
+                self._thread = thread
+        if thread is not None:
+            thread.start()
         self._wake.set()
 
     @property

@@ -13,6 +13,7 @@ from textual.widgets import DataTable
 from swarmtui.demo.cluster import NODES_JSON
 from swarmtui.display.usage import PENDING
 from swarmtui.ui.app import SwarmTuiApp
+from swarmtui.ui.screens.help_screen import HelpScreen
 from swarmtui.ui.screens.journal_screen import JournalScreen
 from swarmtui.ui.screens.top_screen import TopScreen
 from swarmtui.ui.widgets.panes import NodesPane, TasksPane
@@ -166,3 +167,16 @@ async def test_the_top_view_lists_the_swarm_by_cpu_then_memory_in_place() -> Non
         await pilot.press("escape")
         await wait_until(pilot, lambda: app.screen is app.main_screen, "the main screen")
         assert app.session.usage.demand.empty
+
+
+async def test_usage_goes_on_under_a_modal() -> None:
+    async with running_demo() as (app, pilot):
+        manual(app)
+        usage = app.session.usage
+        await pilot.press("U")
+        await settle(pilot)
+        wanted = usage.demand
+        await pilot.press("question_mark")
+        await wait_screen(pilot, HelpScreen)
+        await pilot.pause(1.5)  # the view check runs every second
+        assert usage.demand == wanted

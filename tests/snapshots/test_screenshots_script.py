@@ -46,13 +46,14 @@ def render(out: Path, *names: str) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-# The shots in four runs of the script, so that parallel workers share the work; the first
+# The shots in five runs of the script, so that parallel workers share the work; the first
 # run also renders main-80x24 a second time to show the output is deterministic.
 GROUPS = [
     pytest.param(("main-80x24", "main-120x40", "inspect-service", "help", "init-swarm"), id="a"),
     pytest.param(("unreachable", "logs-service", "create-service", "scale"), id="b"),
     pytest.param(("rollout", "machines", "machine-install-docker", "journal"), id="c"),
     pytest.param(("stacks", "stack-deploy", "stack-remove"), id="d"),
+    pytest.param(("usage", "top"), id="e"),
 ]
 
 

@@ -54,6 +54,16 @@ USAGE_BINDINGS = [
 ]
 
 
+def on_screen(screen: Screen[None]) -> bool:
+    """Whether SCREEN is seen: on top, or under modal screens only."""
+    for above in reversed(screen.app.screen_stack):
+        if above is screen:
+            return True
+        if not above.is_modal:
+            return False
+    return False
+
+
 class MainScreen(SessionUser, Screen[None]):
     AUTO_FOCUS = "#services"  # never the nodes pane first: its focus would scope the tasks
     BINDINGS = [
@@ -216,7 +226,7 @@ class MainScreen(SessionUser, Screen[None]):
 
     def want_usage(self) -> None:
         """Tell the sampler what the panes show now (nothing while another screen is on top)."""
-        if not self.usage_shown or not self.is_current:
+        if not self.usage_shown or not on_screen(self):
             self._withdraw_usage()
             return
         usage = self.session.usage
@@ -239,7 +249,7 @@ class MainScreen(SessionUser, Screen[None]):
 
     def on_screen_suspend(self) -> None:
         if self.usage_shown:
-            self._withdraw_usage()
+            self.want_usage()  # still shown under a modal; nothing under another screen
 
     def on_screen_resume(self) -> None:
         if self.usage_shown:

@@ -38,6 +38,7 @@ from swarmtui.display.usage import (
 from swarmtui.session.usage_report import UsageDemand, UsageSampled
 from swarmtui.session.usage_sampler import INTERVAL
 from swarmtui.ui.messages import UsageUpdated
+from swarmtui.ui.screens.main_screen import on_screen
 from swarmtui.ui.session_access import SessionUser
 
 OWNER = "top"
@@ -140,13 +141,15 @@ class TopScreen(SessionUser, Screen[None]):
         self.session.usage.want(OWNER, None)
 
     def on_screen_suspend(self) -> None:
-        self.session.usage.want(OWNER, None)
+        self._want()
 
     def on_screen_resume(self) -> None:
         self._want()
 
     def _want(self) -> None:
-        self.session.usage.want(OWNER, UsageDemand(whole_swarm=True))
+        """The whole swarm while the view is on screen (under a modal too), else nothing."""
+        shown = on_screen(self)
+        self.session.usage.want(OWNER, UsageDemand(whole_swarm=True) if shown else None)
 
     def _sampled(self, change: UsageSampled) -> None:
         """From the sampler's thread."""
