@@ -109,6 +109,12 @@ class PtyConsole:
         written = os.write(self.fd, data)
         assert written == len(data), f"short write: {written} of {len(data)} bytes"
 
+    @property
+    def bytes_read(self) -> int:
+        """Bytes the console wrote to the terminal so far."""
+        with self._lock:
+            return self._bytes_read
+
     def text(self) -> str:
         with self._lock:
             return "\n".join(self._screen.display)

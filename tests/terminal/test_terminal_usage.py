@@ -5,6 +5,7 @@ worker's own engine (the lab's nodes are the console's machines: `--lab`)."""
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,8 @@ from swarmtui.adapters.docker.images import WORKLOAD_IMAGE
 from swarmtui.adapters.docker.lab import Lab
 
 FIGURE = re.compile(r"\d+\.\d%")
+QUIET_SETTLE = 3.0  # the last round's repaint and a footer refresh
+QUIET_SECONDS = 6.0
 BUSY = "while :; do :; done"
 
 
@@ -80,3 +83,8 @@ def test_usage_columns_and_the_top_view(
             lambda s: "[1] Nodes" in s and "CPU %" not in s and "TASKS" not in s,
             what="the main screen without usage columns",
         )
+        # Usage off: as idle as before it was on (no sampling, no repaint).
+        time.sleep(QUIET_SETTLE)
+        before = console.bytes_read
+        time.sleep(QUIET_SECONDS)
+        assert console.bytes_read == before, "the console kept writing after usage went off"
