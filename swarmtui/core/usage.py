@@ -77,6 +77,7 @@ class UsageReport:
     nodes: Mapping[str, NodeUsage] = field(default_factory=dict)
     problems: Mapping[str, str] = field(default_factory=dict)  # node id -> why no figures
     running: tuple[Task, ...] = ()  # the swarm's running tasks, when they were read
+    listed: bool = False  # whether they were read this round (the top view waits for it)
 
     def task(self, task_id: str) -> TaskUsage | None:
         return self.tasks.get(task_id)

@@ -222,7 +222,9 @@ class UsageSampler:
         self._history.forget_old(now)
         total_nodes = set(nodes) if demand.whole_swarm else set(demand.node_ids)
         self._count(rounds=1)
-        return UsageReport(usages, node_totals(total_nodes, running, usages), problems, running)
+        totals = node_totals(total_nodes, running, usages)
+        listed = demand.needs_task_list() and "" not in problems
+        return UsageReport(usages, totals, problems, running, listed)
 
     def _sample_node(
         self, node: Node | None, node_id: str, tasks: list[Task], now: float

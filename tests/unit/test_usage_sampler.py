@@ -210,6 +210,7 @@ def test_the_top_view_samples_the_whole_swarm() -> None:
     assert report is not None
     assert fixture.containers_asked() == 400 and len(fixture.log) == 4
     assert len(report.running) == 400 and set(report.nodes) == set(NODES)
+    assert report.listed
 
 
 def test_demands_of_several_owners_are_merged() -> None:
@@ -297,6 +298,7 @@ def test_a_failing_task_list_still_samples_the_rows() -> None:
     report = sampler.tick()
     assert report is not None and SWARM[0].id in report.tasks
     assert report.problems[""] == "manager gone"
+    assert not report.listed  # the top view keeps its rows
 
 
 def wait_for(condition: Callable[[], bool], timeout: float = 20.0) -> None:

@@ -106,6 +106,7 @@ class TopScreen(SessionUser, Screen[None]):
         self._shown: dict[str, dict[str, object]] = {}  # task id -> column -> cell
         self._unsubscribe: Callable[[], None] | None = None
         self.widths = column_widths(0)
+        self._entries: list[TopEntry] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(id="top-box") as box:
@@ -131,7 +132,7 @@ class TopScreen(SessionUser, Screen[None]):
         table.focus()
         usage = self.session.usage
         self._unsubscribe = usage.subscribe(self._sampled)
-        if usage.last_report is not None and usage.last_report.running:
+        if usage.last_report is not None and usage.last_report.listed:
             self.show_report(usage.last_report)
         self._want()
 
@@ -157,8 +158,13 @@ class TopScreen(SessionUser, Screen[None]):
 
     @on(UsageUpdated)
     def _usage_updated(self, message: UsageUpdated) -> None:
-        if self.is_mounted and message.report.running:
-            self.show_report(message.report)
+        report = message.report
+        if not self.is_mounted:
+            return
+        if report.listed:
+            self.show_report(report)
+        elif "" in report.problems:  # the manager did not list the tasks: rows kept, said why
+            self._show_summary(self._entries, report)
 
     # Rows -------------------------------------------------------------------------------
 
@@ -167,6 +173,7 @@ class TopScreen(SessionUser, Screen[None]):
         table: DataTable[object] = self.query_one("#top-table", DataTable)
         selected = self.selected_task_id
         entries = top_entries(report, self.session.model.snapshot)
+        self._entries = entries
         with self.app.batch_update():
             for entry in entries:
                 self._show_entry(table, entry)
@@ -229,7 +236,7 @@ class TopScreen(SessionUser, Screen[None]):
         snapshot = self.session.model.snapshot
         for node_id, problem in sorted(report.problems.items()):
             node = snapshot.node(node_id) if snapshot is not None and node_id else None
-            where = node.hostname if node is not None else (node_id[:12] or "manager")
+            where = node.hostname if node is not None else (node_id[:12] or "the manager")
             text.append(f"\n{where}: no figures ({problem})", style="italic")
         self.query_one("#top-summary", Static).update(text)
 
