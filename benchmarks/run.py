@@ -22,12 +22,29 @@ from benchmarks.fixture import ensure_fixture
 from benchmarks.logs_figure import log_flood
 from benchmarks.shell_figure import shell_prompt
 from benchmarks.stack_figure import stack_deploy, stacks_view
+from benchmarks.usage_figure import usage_refresh
 from swarmtui.adapters.docker.engine_setup import engine_client
 from swarmtui.adapters.docker.lab import lab_down
 
-FULL = {"services": 1000, "tasks": 10_000, "runs": 5, "idle": 60.0, "flood": 10.0, "failovers": 5}
-SMOKE = {"services": 10, "tasks": 100, "runs": 3, "idle": 10.0, "flood": 3.0, "failovers": 1}
-FIGURES = frozenset(range(1, 12))
+FULL = {
+    "services": 1000,
+    "tasks": 10_000,
+    "runs": 5,
+    "idle": 60.0,
+    "flood": 10.0,
+    "failovers": 5,
+    "usage_tasks": 50,
+}
+SMOKE = {
+    "services": 10,
+    "tasks": 100,
+    "runs": 3,
+    "idle": 10.0,
+    "flood": 3.0,
+    "failovers": 1,
+    "usage_tasks": 10,
+}
+FIGURES = frozenset(range(1, 13))
 
 
 def log(message: str) -> None:
@@ -84,6 +101,10 @@ def main(argv: list[str] | None = None) -> int:
         small, _ = ensure_fixture(lab_named(f"{prefix}-small"), 10, 100, log, workers=0)
         return small.manager_url
 
+    def usage_on_the_fixture() -> Figure:
+        big_url()  # the scale fixture's lab, its workers running the tasks sampled
+        return usage_refresh(prefix, int(size["usage_tasks"]), runs, log)
+
     steps: list[tuple[frozenset[int], Callable[[], list[Figure]]]] = [
         (
             frozenset({1}),
@@ -106,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         ),
         (frozenset({10}), lambda: [stacks_view(big_url(), runs)]),
         (frozenset({11}), lambda: [shell_prompt(lab_named(f"{prefix}-shell"), runs, log)]),
+        (frozenset({12}), lambda: [usage_on_the_fixture()]),
     ]
     results: list[Figure] = []
     try:

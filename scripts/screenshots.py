@@ -26,7 +26,9 @@ from swarmtui.core.config import Config
 from swarmtui.core.errors import BackendError, ProblemKind
 from swarmtui.demo.cluster import DEMO_NOW, SERVICES_JSON, DemoBackend
 from swarmtui.demo.machines import NO_DOCKER_HOST, DemoMachineService
+from swarmtui.demo.usage import demo_connect
 from swarmtui.machines.model import DockerMissing
+from swarmtui.nodes.routes import NodeAccess
 from swarmtui.ports import ClusterBackend
 from swarmtui.session.session import Session
 from swarmtui.ui.app import SwarmTuiApp
@@ -42,6 +44,7 @@ from swarmtui.ui.screens.log_screen import LogScreen
 from swarmtui.ui.screens.machines_screen import MachinesScreen
 from swarmtui.ui.screens.problem_screen import ProblemScreen
 from swarmtui.ui.screens.rollout_screen import RolloutScreen
+from swarmtui.ui.screens.top_screen import TopScreen
 from swarmtui.ui.widgets.cluster_header import LIVE, ClusterHeader
 from swarmtui.ui.widgets.panes import StacksPane, TasksPane
 
@@ -258,6 +261,27 @@ async def stack_remove(pilot: AppPilot, app: SwarmTuiApp) -> None:
     await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), "the confirmation")
 
 
+async def sampled(app: SwarmTuiApp, pilot: AppPilot, rounds: int) -> None:
+    """ROUNDS of the usage sampler, driven here (its thread is off): the same figures on
+    every run."""
+    for _ in range(rounds):
+        await asyncio.to_thread(app.session.usage.sample)
+        await pilot.pause()
+
+
+async def usage_columns(pilot: AppPilot, app: SwarmTuiApp) -> None:
+    await main_screen(pilot, app)
+    await pilot.press("U")
+    await sampled(app, pilot, 2)
+
+
+async def top_view(pilot: AppPilot, app: SwarmTuiApp) -> None:
+    await main_screen(pilot, app)
+    await pilot.press("t")
+    await wait_for(pilot, lambda: isinstance(app.screen, TopScreen), "the top view")
+    await sampled(app, pilot, 40)
+
+
 def unreachable() -> DemoBackend:
     return DemoBackend(
         fail_with=BackendError(
@@ -285,6 +309,8 @@ SHOTS = (
     Shot("stacks", (120, 40), DemoBackend, stacks),
     Shot("stack-deploy", (120, 40), DemoBackend, stack_deploy),
     Shot("stack-remove", (120, 40), DemoBackend, stack_remove),
+    Shot("usage", (120, 40), DemoBackend, usage_columns),
+    Shot("top", (120, 40), DemoBackend, top_view),
 )
 
 
@@ -294,15 +320,16 @@ async def render(shot: Shot, out: Path) -> Path:
     def connect() -> ClusterBackend:
         return backend
 
-    app = SwarmTuiApp(
-        Session(
-            connect,
-            Config(),
-            endpoint_label=ENDPOINT,
-            clock=lambda: DEMO_NOW,
-            machines=DemoMachineService() if shot.machines else None,
-        )
+    session = Session(
+        connect,
+        Config(),
+        endpoint_label=ENDPOINT,
+        clock=lambda: DEMO_NOW,
+        machines=DemoMachineService() if shot.machines else None,
     )
+    session.enable_node_access(NodeAccess(None), demo_connect)  # the demo's usage figures
+    session.usage.background = False
+    app = SwarmTuiApp(session)
     async with app.run_test(size=shot.size) as pilot:
         await shot.steps(pilot, app)
         for field in app.screen.query(Input):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from swarmtui.core.models import EngineInfo, Node, Service, SwarmEvent, Task, TaskScope
+from swarmtui.core.usage import ContainerUsage
 from swarmtui.logs.log_line import LogLine
 from swarmtui.logs.log_target import LogKind
 
@@ -71,6 +72,11 @@ class ClusterBackend(Protocol):
     def services(self) -> list[Service]: ...
 
     def tasks(self, scope: TaskScope) -> list[Task]: ...
+
+    def running_tasks(self) -> list[Task]:
+        """The tasks of the whole swarm that should run (desired state running), one request:
+        what the resource view and the nodes' usage totals sample."""
+        ...
 
     def inspect(self, kind: ObjectKind, object_id: str) -> dict[str, Any]: ...
 
@@ -223,6 +229,11 @@ class NodeConnection(Protocol):
     ) -> ShellStream:
         """A shell on the node itself (its host over SSH, or in its dind container); an
         empty ARGV: the login shell."""
+        ...
+
+    def container_usage(self, container_ids: tuple[str, ...]) -> dict[str, ContainerUsage]:
+        """CPU and memory of the CONTAINER_IDS running there, by id; a container that is
+        gone or not running is left out. Raises when the node itself does not answer."""
         ...
 
     def close(self) -> None: ...

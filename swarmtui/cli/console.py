@@ -136,6 +136,6 @@ def run_console(args: argparse.Namespace) -> int:
     machines = console_machines(session.cluster_access, args.lab)
     session.machines = machines
     records = machines.manager.machines if machines is not None else None
-    session.enable_shells(console_node_access(session, records), open_node)
+    session.enable_node_access(console_node_access(session, records), open_node)
     SwarmTuiApp(session).run()
     return 0

@@ -32,6 +32,11 @@ def _ts(minutes_ago: float) -> str:
     return (DEMO_NOW - timedelta(minutes=minutes_ago)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def demo_container_id(task_id: str) -> str:
+    """The container of a running demo task: 64 hex digits made from its id."""
+    return task_id.encode().hex()[:64].ljust(64, "0")
+
+
 def _node(node_id: str, hostname: str, role: str, addr: str, leader: bool = False) -> Any:
     data: dict[str, Any] = {
         "ID": node_id,
@@ -98,8 +103,8 @@ def _task(
     if state == "failed":
         status["Err"] = "task: non-zero exit (1)"
         status["ContainerStatus"] = {"ExitCode": 1, "ContainerID": "c0ffee" * 10}
-    elif state == "running":  # a container to open a shell in (the demo's are made up)
-        status["ContainerStatus"] = {"ContainerID": (task_id * 3)[:64], "ExitCode": 0}
+    elif state == "running":
+        status["ContainerStatus"] = {"ContainerID": demo_container_id(task_id)}
     return {
         "ID": task_id,
         "ServiceID": service_id,
@@ -464,6 +469,10 @@ class DemoBackend:
         key = "ServiceID" if scope.kind.value == "service" else "NodeID"
         tasks = [task_from_json(t) for t in TASKS_JSON if t[key] == scope.object_id]
         return tasks if scope.history else [t for t in tasks if t.is_current]
+
+    def running_tasks(self) -> list[Task]:
+        self._hit()
+        return [task_from_json(t) for t in TASKS_JSON if t["DesiredState"] == "running"]
 
     def inspect(self, kind: ObjectKind, object_id: str) -> dict[str, Any]:
         self._hit()

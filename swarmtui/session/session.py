@@ -20,7 +20,7 @@ from swarmtui.actions.read_only import refuse_when_read_only
 from swarmtui.core.addresses import default_advertise_address
 from swarmtui.core.config import Config
 from swarmtui.core.errors import BackendError, ProblemKind
-from swarmtui.core.models import ClusterSnapshot, TaskScope
+from swarmtui.core.models import ClusterSnapshot, Node, Task, TaskScope
 from swarmtui.machines.cluster_access import ClusterAccess
 from swarmtui.machines.model import MachineError
 from swarmtui.machines.service import MachineService
@@ -33,6 +33,7 @@ from swarmtui.session.model import ManagerSwitched, SessionModel
 from swarmtui.session.node_reach import NodeReachability
 from swarmtui.session.refresher import Refresher, RefreshTimings
 from swarmtui.session.shells import NodeConnector, Shells
+from swarmtui.session.usage_sampler import UsageSampler
 from swarmtui.stacks.deploy import StackContents, stack_contents
 from swarmtui.stacks.export import LiveStack, live_services, live_stack
 
@@ -96,10 +97,13 @@ class Session:
         # None: no machine management in this console (the demo without machines, tests).
         # A real one reaches the swarm through this session's `cluster_access`.
         self.machines = machines
-        # Shells in tasks and on nodes, through the nodes' own engines: see enable_shells.
+        # Shells in tasks and on nodes, and their CPU and memory, through the nodes' own
+        # engines: see enable_node_access.
         self.node_access: NodeAccess | None = None
+        self.node_connector: NodeConnector | None = None
         self.shells = Shells(self.config, self.journal, self.now, None, None)
         self.reachability: NodeReachability | None = None
+        self.usage = UsageSampler(self._known_nodes, self._running_tasks)
 
     # Clock and state ----------------------------------------------------------------------
 
@@ -185,8 +189,10 @@ class Session:
         ]
 
     def close(self) -> None:
-        """End the sync loops and close the connection; `connect` may open it again."""
+        """End the sync loops, the usage sampling and the connection; `connect` may open it
+        again (the screens then ask for usage again)."""
         self._stop.set()
+        self.usage.close()
         if self._refresher is not None:
             self._refresher.wake()  # the poll loop may sleep up to resync_interval
         if self._pump is not None:
@@ -316,11 +322,21 @@ class Session:
         self.refresh_now()
         return result
 
-    def enable_shells(self, access: NodeAccess, connect: NodeConnector) -> None:
-        """Open shells in tasks and on nodes: ACCESS gives a node's routes, CONNECT opens one."""
+    def enable_node_access(self, access: NodeAccess, connect: NodeConnector) -> None:
+        """Reach the nodes' own engines, for shells in tasks and on nodes and for the tasks'
+        CPU and memory: ACCESS gives a node's routes, CONNECT opens one."""
         self.node_access = access
+        self.node_connector = connect
         self.shells = Shells(self.config, self.journal, self.now, access, connect)
         self.reachability = NodeReachability(access, connect)
+        self.usage.enable(access, connect)
+
+    def _known_nodes(self) -> dict[str, Node]:
+        snapshot = self.model.snapshot
+        return {n.id: n for n in snapshot.nodes} if snapshot is not None else {}
+
+    def _running_tasks(self) -> list[Task]:
+        return self.backend().running_tasks()
 
     def cluster_access(self) -> ClusterAccess | None:
         """How machine work reaches the swarm; None while no manager is connected."""

@@ -4,9 +4,11 @@ session's sync loops on worker threads."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from textual import events, on, work
 from textual.app import App
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 from swarmtui.core.errors import BackendError
 from swarmtui.session.session import Connected, NeedsSwarm, Session, Unavailable
@@ -23,9 +25,10 @@ from swarmtui.ui.screens.join_screen import JoinTokensScreen
 from swarmtui.ui.screens.journal_screen import JournalScreen
 from swarmtui.ui.screens.log_screen import LogScreen
 from swarmtui.ui.screens.machines_screen import MachinesScreen
-from swarmtui.ui.screens.main_screen import MainScreen
+from swarmtui.ui.screens.main_screen import USAGE_BINDINGS, MainScreen
 from swarmtui.ui.screens.problem_screen import ProblemScreen
 from swarmtui.ui.screens.rollout_screen import RolloutScreen
+from swarmtui.ui.screens.top_screen import TopScreen
 from swarmtui.ui.session_access import SessionApp
 from swarmtui.ui.styles import stylesheet
 from swarmtui.ui.widgets.filter_bar import FilterBar
@@ -116,9 +119,9 @@ class SwarmTuiApp(SessionApp):
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
-        groups = [
+        groups: list[tuple[str, Iterable[BindingType]]] = [
             ("global", self.BINDINGS),
-            ("main", MainScreen.BINDINGS),
+            ("main", [b for b in MainScreen.BINDINGS if b not in USAGE_BINDINGS]),
             ("panes", VirtualTable.BINDINGS),
             ("panes", ResourceTable.BINDINGS),
             ("nodes", NodesPane.BINDINGS),
@@ -140,6 +143,8 @@ class SwarmTuiApp(SessionApp):
             ("journal", JournalScreen.BINDINGS),
             ("machines", MachinesScreen.BINDINGS),
             ("create machine", CreateMachineDialog.BINDINGS),
+            ("main", USAGE_BINDINGS),  # later than the main screen's first keys
+            ("top", TopScreen.BINDINGS),
         ]
         config = self.session.config
         rows = binding_rows(groups, dict(config.keys))

@@ -12,6 +12,7 @@ from textual.message import Message
 
 from swarmtui.core.errors import BackendError
 from swarmtui.core.models import ClusterSnapshot
+from swarmtui.core.usage import UsageReport
 from swarmtui.session.model import ManagerSwitched, SessionChange, SnapshotChanged, SyncChanged
 
 
@@ -41,6 +42,16 @@ class ManagerChanged(Message):
     old: str
     new: str
     electing: bool
+
+
+@dataclass
+class UsageUpdated(Message):
+    """A round of the usage sampler ended (from its thread)."""
+
+    report: UsageReport
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, UsageUpdated)
 
 
 @dataclass

@@ -6,6 +6,7 @@ with a deadline; none relies on a fixed sleep being long enough.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
@@ -16,7 +17,9 @@ from helpers.pilot import AppPilot, fill, header_text, running, wait_screen, wai
 from swarmtui.core.config import Config
 from swarmtui.core.errors import BackendError
 from swarmtui.demo.cluster import DEMO_NOW, DemoBackend
+from swarmtui.demo.usage import demo_connect
 from swarmtui.machines.service import MachineService
+from swarmtui.nodes.routes import NodeAccess
 from swarmtui.ports import ClusterBackend
 from swarmtui.session.session import Session
 from swarmtui.ui.app import SwarmTuiApp
@@ -46,16 +49,17 @@ def demo_app(
     def connect() -> ClusterBackend:
         return demo
 
-    return SwarmTuiApp(
-        Session(
-            connect,
-            config or Config(path=None),
-            endpoint_label=DEMO_ENDPOINT,
-            clock=lambda: DEMO_NOW,
-            startup_error=startup_error,
-            machines=machines,
-        )
+    session = Session(
+        connect,
+        config or Config(path=None),
+        endpoint_label=DEMO_ENDPOINT,
+        clock=lambda: DEMO_NOW,
+        startup_error=startup_error,
+        machines=machines,
     )
+    # Every demo node is "reached" through the demo's deterministic usage figures.
+    session.enable_node_access(NodeAccess(None), demo_connect)
+    return SwarmTuiApp(session)
 
 
 @asynccontextmanager
@@ -142,3 +146,14 @@ async def open_machine_dialog(pilot: AppPilot, **values: str) -> CreateMachineDi
         fill(dialog, **{name: value})
         await pilot.pause()
     return dialog
+
+
+async def sample_usage(pilot: AppPilot, rounds: int = 1) -> None:
+    """ROUNDS of the usage sampler driven by the test, not by its thread (set
+    `session.usage.background = False` first): the figures are the demo's n-th ones,
+    whatever the machine's speed."""
+    usage = swarm_app_of(pilot).session.usage
+    for _ in range(rounds):
+        await asyncio.to_thread(usage.sample)
+        await pilot.pause()
+    await settle(pilot)

@@ -6,6 +6,7 @@ import threading
 from dataclasses import dataclass, field
 
 from swarmtui.core.errors import BackendError, ProblemKind
+from swarmtui.core.usage import ContainerUsage
 from swarmtui.nodes.routes import NodeRoute
 
 
@@ -66,6 +67,10 @@ class FakeConnection:
     ) -> FakeStream:
         self.calls.append(("host", argv))
         return FakeStream()
+
+    def container_usage(self, container_ids: tuple[str, ...]) -> dict[str, ContainerUsage]:
+        self.calls.append(("usage", container_ids))
+        return {}
 
     def close(self) -> None:
         self.closed = True

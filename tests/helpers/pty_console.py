@@ -115,6 +115,12 @@ class PtyConsole:
             self.cols, self.rows = cols, rows
         fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
 
+    @property
+    def bytes_read(self) -> int:
+        """Bytes the console wrote to the terminal so far."""
+        with self._lock:
+            return self._bytes_read
+
     def text(self) -> str:
         with self._lock:
             return "\n".join(self._screen.display)

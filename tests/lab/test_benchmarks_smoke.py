@@ -26,7 +26,7 @@ def test_benchmark_smoke_mode(engine: Any, tmp_path: Path) -> None:
     assert "| figure | swarmtui | docker CLI | target | met |" in result.stdout
     data = json.loads(next(tmp_path.glob("*-smoke.json")).read_text())
     figures = {f["name"].split(".")[0]: f for f in data["figures"]}
-    assert set(figures) == {str(n) for n in range(1, 12)}
+    assert set(figures) == {str(n) for n in range(1, 13)}
     assert figures["6"]["raw"]["lines_per_s"] > 0
     assert figures["1"]["raw"]["small"] == figures["1"]["raw"]["big"] <= 2
     assert all(latency < 10 for latency in figures["3"]["raw"]["latencies_s"])
@@ -36,5 +36,7 @@ def test_benchmark_smoke_mode(engine: Any, tmp_path: Path) -> None:
     shell = figures["11"]["raw"]
     assert len(shell["dind"]["prompt"]) == len(shell["ssh"]["prompt"]) == 3 + 1
     assert len(shell["cli_engine_s"]) == len(shell["cli_ssh_s"]) == 3
+    usage = figures["12"]["raw"]
+    assert usage["requests"] == [usage["tasks"]] * len(usage["requests"])  # one per row
     for lab in ("", "-small", "-ha", "-shell"):
         assert lab_status(f"swarmtui-bench-smoke{lab}") is None, lab

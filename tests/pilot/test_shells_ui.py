@@ -42,7 +42,7 @@ class Terminal:
 def with_shells(
     app: SwarmTuiApp, connect: Callable[[NodeRoute, tuple[str, ...]], object], end: RelayEnd
 ) -> Terminal:
-    app.session.enable_shells(NodeAccess(None, (EVERY_NODE,)), connect)  # type: ignore[arg-type]
+    app.session.enable_node_access(NodeAccess(None, (EVERY_NODE,)), connect)  # type: ignore[arg-type]
     terminal = Terminal(end)
     app.hand_terminal = terminal  # type: ignore[method-assign]
     return terminal

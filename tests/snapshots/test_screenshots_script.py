@@ -29,6 +29,8 @@ EXPECTED = {
     "stacks.svg": "[4]&#160;Stacks",
     "stack-deploy.svg": "created&#160;service&#160;blog_wordpress",
     "stack-remove.svg": "docker&#160;stack&#160;rm&#160;shop",
+    "usage.svg": "CPU&#160;%",
+    "top.svg": "10&#160;running&#160;tasks&#160;on&#160;3&#160;nodes",
 }
 
 
@@ -44,13 +46,14 @@ def render(out: Path, *names: str) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-# The shots in four runs of the script, so that parallel workers share the work; the first
+# The shots in five runs of the script, so that parallel workers share the work; the first
 # run also renders main-80x24 a second time to show the output is deterministic.
 GROUPS = [
     pytest.param(("main-80x24", "main-120x40", "inspect-service", "help", "init-swarm"), id="a"),
     pytest.param(("unreachable", "logs-service", "create-service", "scale"), id="b"),
     pytest.param(("rollout", "machines", "machine-install-docker", "journal"), id="c"),
     pytest.param(("stacks", "stack-deploy", "stack-remove"), id="d"),
+    pytest.param(("usage", "top"), id="e"),
 ]
 
 

@@ -169,6 +169,12 @@ class DockerBackend:
                 return []
             raise
 
+    def running_tasks(self) -> list[Task]:
+        filters = json.dumps({"desired-state": ["running"]})
+        return self._get_mapped(
+            "/tasks", {"filters": filters}, lambda data: [task_from_json(t) for t in data]
+        )
+
     def inspect(self, kind: ObjectKind, object_id: str) -> dict[str, Any]:
         method = {"node": "inspect_node", "service": "inspect_service", "task": "inspect_task"}
         result: dict[str, Any] = self._call(method[kind], object_id)

@@ -8,6 +8,7 @@ machine's published engine, a docker context).
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import docker
@@ -20,10 +21,16 @@ from swarmtui.adapters.docker.exec_stream import EngineShellStream
 from swarmtui.core.endpoints import Endpoint, EndpointError, context_endpoint
 from swarmtui.core.errors import BackendError, ProblemKind
 from swarmtui.core.secrets import mask_secrets
+from swarmtui.core.usage import ContainerUsage, usage_from_stats
 from swarmtui.nodes.routes import NodeRoute
 
 CONNECT_TIMEOUT = 5.0
 PROBE_TIMEOUT = 20.0
+# One-shot stats of a node's containers asked this many at a time. The engine answers a
+# one-shot request with the next reading of its stats collector, which reads every container
+# once a second: requests sent together are answered together, within that second, however
+# many there are; sent a few at a time they would wait a second per batch.
+STATS_IN_FLIGHT = 32
 
 
 class EngineNodeConnection:
@@ -68,6 +75,34 @@ class EngineNodeConnection:
         stream.also_close(local)
         return stream
 
+    def container_usage(self, container_ids: tuple[str, ...]) -> dict[str, ContainerUsage]:
+        if not container_ids:
+            return {}
+        workers = min(STATS_IN_FLIGHT, len(container_ids))
+        with ThreadPoolExecutor(workers, thread_name_prefix="stats") as pool:
+            answers = list(pool.map(self._one_shot_stats, container_ids))
+        usages: dict[str, ContainerUsage] = {}
+        failures: list[BaseException] = []
+        for container_id, answer in zip(container_ids, answers, strict=True):
+            if isinstance(answer, ContainerUsage):
+                usages[container_id] = answer
+            elif isinstance(answer, BaseException):
+                failures.append(answer)
+        if len(failures) == len(container_ids):  # no answer at all: the engine is unreachable
+            raise classify(failures[0], self.description) from failures[0]
+        return usages
+
+    def _one_shot_stats(self, container_id: str) -> ContainerUsage | BaseException | None:
+        """The container's usage; None when the engine says it is gone or not running; the
+        exception when the engine did not answer (the node is unreachable)."""
+        try:
+            stats = self._api.stats(container_id, stream=False, one_shot=True)
+        except docker.errors.APIError:
+            return None
+        except Exception as exc:
+            return exc
+        return usage_from_stats(container_id, stats) if isinstance(stats, dict) else None
+
     def close(self) -> None:
         self._api.close()
 
@@ -88,6 +123,7 @@ def _open(endpoint: Endpoint, label: str) -> Any:
             version="auto",
             timeout=PROBE_TIMEOUT,
             tls=tls_config(endpoint),
+            max_pool_size=STATS_IN_FLIGHT,
         )
     except Exception as exc:
         raise classify(exc, f"{label} engine {mask_secrets(endpoint.display)}") from exc

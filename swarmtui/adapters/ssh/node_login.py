@@ -20,10 +20,12 @@ from swarmtui.adapters.ssh.ssh_connection import (
     SshTarget,
     connect,
 )
+from swarmtui.core.usage import ContainerUsage, by_requested_id, usage_from_cli_output
 from swarmtui.machines.model import MachineError
 from swarmtui.nodes.routes import NodeRoute
 
 DOCKER_TIMEOUT = 30.0
+STATS_FORMAT = "{{json .}}"
 READ_SIZE = 65536
 STATUS_WAIT_SECONDS = 2.0
 
@@ -67,6 +69,23 @@ class SshNodeConnection:
         line = self._sudo + shlex.join(("docker", "exec", container_id, *argv))
         result = self._session.run(line, timeout=DOCKER_TIMEOUT)
         return result.code, result.stdout + result.stderr
+
+    def container_usage(self, container_ids: tuple[str, ...]) -> dict[str, ContainerUsage]:
+        """One `docker stats --no-stream` on the node for all of them. It prints the
+        containers it found even when another one is gone (and then fails)."""
+        if not container_ids:
+            return {}
+        argv = ("docker", "stats", "--no-stream", "--no-trunc", "--format", STATS_FORMAT)
+        line = self._sudo + shlex.join((*argv, *container_ids))
+        result = self._session.run(line, timeout=DOCKER_TIMEOUT)
+        found = usage_from_cli_output(result.stdout)
+        if result.code != 0 and not found and "no such container" not in result.stderr.lower():
+            raise MachineError(
+                f"`docker stats` failed on {self.description}: "
+                f"{(result.stderr or result.stdout).strip() or f'exit status {result.code}'}",
+                "Check that docker runs on the node and that the SSH user may use it.",
+            )
+        return by_requested_id(found, container_ids)
 
     def open_container_shell(
         self, container_id: str, argv: tuple[str, ...], columns: int, rows: int, term: str

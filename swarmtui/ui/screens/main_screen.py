@@ -15,13 +15,22 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Input
 
 from swarmtui.core.errors import ProblemKind
 from swarmtui.core.models import ClusterSnapshot, TaskScope
+from swarmtui.core.usage import UsageReport
 from swarmtui.ports import ObjectKind
 from swarmtui.session.model import SessionChange
-from swarmtui.ui.messages import ManagerChanged, SnapshotUpdated, SyncStateUpdated, message_for
+from swarmtui.session.usage_report import UsageSampled
+from swarmtui.ui.messages import (
+    ManagerChanged,
+    SnapshotUpdated,
+    SyncStateUpdated,
+    UsageUpdated,
+    message_for,
+)
 from swarmtui.ui.modals.stack_deploy_modal import StackDeployModal
 from swarmtui.ui.screens.inspect_screen import InspectScreen
 from swarmtui.ui.screens.join_screen import JoinTokensScreen, manager_address
@@ -36,6 +45,23 @@ from swarmtui.ui.widgets.virtual_table import VirtualTable
 SIDE_PANE_IDS = ("nodes", "stacks")  # one place on screen: one of them is shown
 NARROW_WIDTH = 110
 AGE_CHECK_SECONDS = 1.0
+# While the usage columns are shown, what is in view (scrolled, filtered, sorted) is looked
+# at this often to tell the sampler; nothing runs while they are hidden.
+USAGE_VIEW_CHECK_SECONDS = 1.0
+USAGE_BINDINGS = [
+    Binding("U", "toggle_usage", "Usage", show=False, id="toggle_usage"),
+    Binding("t", "top", "Top", show=False, id="top"),
+]
+
+
+def on_screen(screen: Screen[None]) -> bool:
+    """Whether SCREEN is seen: on top, or under modal screens only."""
+    for above in reversed(screen.app.screen_stack):
+        if above is screen:
+            return True
+        if not above.is_modal:
+            return False
+    return False
 
 
 class MainScreen(SessionUser, Screen[None]):
@@ -53,6 +79,7 @@ class MainScreen(SessionUser, Screen[None]):
         Binding("T", "join_tokens", "Join tokens", show=False, id="join_tokens"),
         Binding("J", "journal", "Journal", show=False, id="journal"),
         Binding("M", "machines", "Machines", show=False, id="machines"),
+        *USAGE_BINDINGS,
     ]
 
     def __init__(self) -> None:
@@ -61,6 +88,9 @@ class MainScreen(SessionUser, Screen[None]):
         self._filter_target: ResourceTable | None = None
         self._scope_source: ResourceTable | None = None
         self._unsubscribe: Callable[[], None] | None = None
+        self.usage_shown = False
+        self._usage_unsubscribe: Callable[[], None] | None = None
+        self._usage_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield ClusterHeader()
@@ -84,6 +114,7 @@ class MainScreen(SessionUser, Screen[None]):
     def on_unmount(self) -> None:
         if self._unsubscribe is not None:
             self._unsubscribe()
+        self._stop_usage()
 
     def _session_changed(self, change: SessionChange) -> None:
         """From the session's threads: handled on this screen's own."""
@@ -160,6 +191,77 @@ class MainScreen(SessionUser, Screen[None]):
 
         self.app.push_screen(MachinesScreen())
 
+    # Usage ------------------------------------------------------------------------------
+
+    def action_toggle_usage(self) -> None:
+        """`U`: CPU and memory columns in the tasks pane, totals in the nodes pane."""
+        self.usage_shown = not self.usage_shown
+        for pane in (self.query_one(NodesPane), self.query_one(TasksPane)):
+            pane.show_usage(self.usage_shown)
+        if not self.usage_shown:
+            self._stop_usage()
+            return
+        usage = self.session.usage
+        if not usage.available:
+            self.notify("No access to the nodes' engines here: no usage figures.", timeout=6)
+        if self._usage_unsubscribe is None:
+            self._usage_unsubscribe = usage.subscribe(self._usage_sampled)
+        if usage.last_report is not None:
+            self._show_usage(usage.last_report)
+        self._usage_timer = self.set_interval(USAGE_VIEW_CHECK_SECONDS, self.want_usage)
+        self.want_usage()
+
+    def _stop_usage(self) -> None:
+        if self._usage_timer is not None:
+            self._usage_timer.stop()
+            self._usage_timer = None
+        if self._usage_unsubscribe is not None:
+            self._usage_unsubscribe()
+            self._usage_unsubscribe = None
+        self._withdraw_usage()
+
+    def _withdraw_usage(self) -> None:
+        usage = self.session.usage
+        usage.want("tasks", None)
+        usage.want("nodes", None)
+
+    def want_usage(self) -> None:
+        """Tell the sampler what the panes show now (nothing while another screen is on top)."""
+        if not self.usage_shown or not on_screen(self):
+            self._withdraw_usage()
+            return
+        usage = self.session.usage
+        usage.want("tasks", self.query_one(TasksPane).usage_demand())
+        usage.want("nodes", self.query_one(NodesPane).usage_demand())
+
+    def _usage_sampled(self, change: UsageSampled) -> None:
+        """From the sampler's thread."""
+        self.post_message(UsageUpdated(change.report))
+
+    @on(UsageUpdated)
+    def _usage_updated(self, message: UsageUpdated) -> None:
+        if self.usage_shown and self.app.is_running:
+            self._show_usage(message.report)
+
+    def _show_usage(self, report: UsageReport) -> None:
+        with self.app.batch_update():
+            for pane in (self.query_one(NodesPane), self.query_one(TasksPane)):
+                pane.set_usage(report)
+
+    def on_screen_suspend(self) -> None:
+        if self.usage_shown:
+            self.want_usage()  # still shown under a modal; nothing under another screen
+
+    def on_screen_resume(self) -> None:
+        if self.usage_shown:
+            self.want_usage()
+
+    def action_top(self) -> None:
+        """`t`: the tasks of the whole swarm by CPU or memory."""
+        from swarmtui.ui.screens.top_screen import TopScreen
+
+        self.app.push_screen(TopScreen())
+
     # Session ----------------------------------------------------------------------------
 
     @on(SnapshotUpdated)
@@ -203,6 +305,8 @@ class MainScreen(SessionUser, Screen[None]):
             self._show_tasks(snapshot, now)
         if snapshot.task_scope is None:
             self._choose_scope()
+        if self.usage_shown:
+            self.want_usage()
 
     def refresh_task_ages(self, now: datetime) -> None:
         if self.snapshot is not None:

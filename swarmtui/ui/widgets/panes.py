@@ -26,11 +26,13 @@ from swarmtui.actions.stack_operations import remove_operation
 from swarmtui.core.errors import BackendError
 from swarmtui.core.models import ClusterSnapshot, Node, ScopeKind, Service, Task, TaskScope
 from swarmtui.core.search_pattern import search_pattern
+from swarmtui.core.usage import UsageReport
 from swarmtui.display.columns import (
     NODE_COLUMNS,
     SERVICE_COLUMNS,
     STACK_COLUMNS,
     TASK_COLUMNS,
+    Column,
     node_row,
     service_row,
     stack_row,
@@ -50,7 +52,18 @@ from swarmtui.display.stacks import (
     stack_title,
     summarize_stacks,
 )
+from swarmtui.display.usage import (
+    NODE_USAGE_COLUMNS,
+    TASK_USAGE_COLUMNS,
+    node_usage_cells,
+    node_usage_key,
+    task_usage_cells,
+    task_usage_key,
+    with_cells,
+    with_usage_columns,
+)
 from swarmtui.logs.log_target import service_target, stack_selection, task_target
+from swarmtui.session.usage_report import UsageDemand, is_sampled
 from swarmtui.ui.log_actions import LOGS_BINDING, open_logs
 from swarmtui.ui.modals.node_actions import NODE_BINDINGS, NodeMenu
 from swarmtui.ui.modals.operation_modal import ConfirmModal, ImageModal, LabelsModal, ScaleModal
@@ -74,12 +87,45 @@ from swarmtui.ui.widgets.virtual_table import Row, VirtualTable
 
 
 class SnapshotPane(ResourceTable):
-    """A pane fed from cluster snapshots."""
+    """A pane fed from cluster snapshots; the nodes and tasks panes also show live usage
+    (USAGE_COLUMNS after the column USAGE_AFTER) while it is switched on."""
+
+    USAGE_COLUMNS: ClassVar[tuple[Column, ...]] = ()
+    USAGE_AFTER = ""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.snapshot: ClusterSnapshot | None = None
         self._shown_at: datetime | None = None
+        self.usage_shown = False
+        self.usage: UsageReport | None = None
+
+    # Usage ------------------------------------------------------------------------------
+
+    def show_usage(self, shown: bool) -> None:
+        """Add (or take away) the usage columns."""
+        if shown == self.usage_shown:
+            return
+        self.usage_shown = shown
+        base = type(self).COLUMNS
+        columns = with_usage_columns(base, self.USAGE_COLUMNS, self.USAGE_AFTER) if shown else base
+        self.set_columns(columns)
+        self.reshow()
+
+    def set_usage(self, report: UsageReport | None) -> None:
+        self.usage = report
+        if self.usage_shown:
+            self.reshow()
+
+    def with_usage(self, cells: tuple[str, ...], usage: tuple[str, ...]) -> tuple[str, ...]:
+        if not self.usage_shown:
+            return cells
+        after = next(i for i, c in enumerate(type(self).COLUMNS) if c.key == self.USAGE_AFTER)
+        return with_cells(cells, usage, after)
+
+    def usage_demand(self) -> UsageDemand | None:
+        """What the pane shows and wants figures for; None while the columns are off."""
+        return None
 
     def show_snapshot(self, snapshot: ClusterSnapshot, now: datetime) -> None:
         self.snapshot, self._shown_at = snapshot, now
@@ -136,6 +182,8 @@ class NodesPane(SnapshotPane):
     STYLED_COLUMNS = frozenset({"status", "availability", "manager"})
     TITLE = "[1] Nodes"
     KIND = "node"
+    USAGE_COLUMNS = NODE_USAGE_COLUMNS
+    USAGE_AFTER = "hostname"
 
     def __init__(self, *, id: str | None = None) -> None:
         self.checking_reach = False
@@ -152,12 +200,12 @@ class NodesPane(SnapshotPane):
 
     def rows_from(self, snapshot: ClusterSnapshot, now: datetime) -> list[Row]:
         reachability = session_of(self).reachability
-        if reachability is None:
-            return [(n.id, node_row(n)) for n in snapshot.nodes]
         rows: list[Row] = []
         for node in snapshot.nodes:
-            reach = reachability.known(node.id)
-            rows.append((node.id, node_row(node, reach.text if reach else "…")))
+            reach = reachability.known(node.id) if reachability is not None else None
+            via = "" if reachability is None else (reach.text if reach else "…")
+            cells = self.with_usage(node_row(node, via), node_usage_cells(node, self.usage))
+            rows.append((node.id, cells))
         return rows
 
     @work(thread=True, exclusive=True, group="node-reach")
@@ -180,6 +228,19 @@ class NodesPane(SnapshotPane):
         if reachability is not None and not self.checking_reach:
             reachability.forget()
             self.reshow()
+
+    def sort_values_from(
+        self, snapshot: ClusterSnapshot, column: str
+    ) -> Mapping[str, SortKey] | None:
+        if column not in {c.key for c in NODE_USAGE_COLUMNS}:
+            return None
+        totals = self.usage.nodes if self.usage is not None else {}
+        return {n.id: node_usage_key(totals.get(n.id), column) for n in snapshot.nodes}
+
+    def usage_demand(self) -> UsageDemand | None:
+        if not self.usage_shown or not self.display:
+            return None
+        return UsageDemand(node_ids=frozenset(self.keys_on_screen()))
 
     def scope_for(self, key: str) -> TaskScope | None:
         node = self.snapshot.node(key) if self.snapshot else None
@@ -465,6 +526,8 @@ class TasksPane(SnapshotPane):
     STYLED_COLUMNS = frozenset({"desired", "current"})
     TITLE = "[3] Tasks"
     KIND = "task"
+    USAGE_COLUMNS = TASK_USAGE_COLUMNS
+    USAGE_AFTER = "name"
 
     def __init__(self, *, id: str | None = None) -> None:
         self.history = False
@@ -475,13 +538,32 @@ class TasksPane(SnapshotPane):
         tasks = snapshot.tasks
         if not self.history:
             tasks = tuple(t for t in tasks if t.is_current)
-        return [(t.id, task_row(t, snapshot, now)) for t in tasks]
+        return [
+            (t.id, self.with_usage(task_row(t, snapshot, now), task_usage_cells(t, self.usage)))
+            for t in tasks
+        ]
 
     def sort_values_from(
         self, snapshot: ClusterSnapshot, column: str
     ) -> Mapping[str, SortKey] | None:
+        if column in {c.key for c in TASK_USAGE_COLUMNS}:
+            usage = self.usage
+            return {
+                t.id: task_usage_key(usage.task(t.id) if usage else None, column)
+                for t in snapshot.tasks
+            }
         value = TASK_SORT_KEYS.get(column)
         return None if value is None else {t.id: value(t) for t in snapshot.tasks}
+
+    def usage_demand(self) -> UsageDemand | None:
+        """The running tasks in view; all the pane's rows while sorted by CPU or memory (the
+        order needs every figure)."""
+        snapshot = self.snapshot
+        if not self.usage_shown or snapshot is None:
+            return None
+        sorted_by_usage = self.sort is not None and self.sort.column in ("cpu", "memory")
+        keys = {key for key, _ in self._ordered} if sorted_by_usage else set(self.keys_on_screen())
+        return UsageDemand(tasks=tuple(t for t in snapshot.tasks if t.id in keys and is_sampled(t)))
 
     @property
     def selected_task(self) -> Task | None:

@@ -4,13 +4,13 @@ titled with counts and the sort."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
 
 from swarmtui.core.search_pattern import search_pattern
-from swarmtui.display.columns import state_style
+from swarmtui.display.columns import Column, state_style
 from swarmtui.display.sorting import (
     UNKNOWN,
     SortKey,
@@ -100,6 +100,15 @@ class ResourceTable(VirtualTable):
         self.refresh()
 
     # Sorting ----------------------------------------------------------------------------
+
+    def set_columns(self, columns: Sequence[Column]) -> None:
+        """Other columns (then show_rows): a sort on a column that went away is dropped."""
+        if self.sort is not None and all(c.key != self.sort.column for c in columns):
+            self.sort = None
+        super().set_columns(columns)
+        self._all_rows, self._ordered = [], []
+        self.set_labels([c.label + self._mark(c.key, 1) for c in self.COLUMNS])
+        self._update_title()
 
     @property
     def sortable_columns(self) -> list[str]:

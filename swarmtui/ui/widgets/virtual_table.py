@@ -137,6 +137,21 @@ class VirtualTable(ScrollView, can_focus=True):
         if self.selected_key != selected and self.selected_key is not None:
             self.post_message(self.RowHighlighted(self, self.selected_key))
 
+    def set_columns(self, columns: Sequence[Column]) -> None:
+        """Show COLUMNS from now on. Rows with as many cells must follow at once (set_rows,
+        in the same turn of the event loop, before any repaint); the cursor then stays on
+        its row."""
+        self.COLUMNS = tuple(columns)
+        self._labels = [c.label for c in self.COLUMNS]
+        self._styled = [c.key in self.STYLED_COLUMNS for c in self.COLUMNS]
+        self.refresh()
+
+    def keys_on_screen(self) -> list[str]:
+        """The keys of the rows in view now."""
+        top = int(self.scroll_offset.y)
+        lines = max(0, self._lines_on_screen - 1)  # the header takes a line
+        return [key for key, _ in self._table_rows[top : top + lines]]
+
     def set_labels(self, labels: Sequence[str]) -> None:
         """New header labels (one per column), e.g. with a sort mark; redrawn with the rows."""
         self._labels = list(labels)
