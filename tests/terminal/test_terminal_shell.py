@@ -78,6 +78,19 @@ def test_a_shell_in_a_task_on_a_worker(
     args = ["--host", lab_swarm.manager_url, "--lab", lab_swarm.name]
     with PtyConsole(args, home, cols=100, rows=30) as console:
         console.wait_for(service_id[:12], what="the service in the services pane")
+        # The nodes pane says how a shell reaches each node: the manager in use for its
+        # own node, the lab's published engines for the workers.
+        console.wait_for(
+            lambda text: all(
+                any(name in line and via in line for line in text.splitlines())
+                for name, via in (
+                    ("manager1", "connected"),
+                    ("worker1", "dind"),
+                    ("worker2", "dind"),
+                )
+            ),
+            what="SHELL VIA for every lab node",
+        )
         # Filter the services to ours (its tasks show below), focus the tasks, open a shell,
         # and type the first command before the shell is even there: one burst.
         console.write(f"/{pinned}-sh{ENTER}3")
@@ -137,6 +150,13 @@ def test_a_shell_over_ssh_after_the_host_key_is_confirmed(
     known_hosts = ssh_home / ".local" / "share" / "swarmtui" / "known_hosts"
     with PtyConsole(["--host", lab_swarm.manager_url], ssh_home, cols=100, rows=30) as console:
         console.wait_for(service_id[:12], what="the service in the services pane")
+        # Its route is known, its host key not yet trusted: the nodes pane says so.
+        console.wait_for(
+            lambda text: any(
+                SSH_WORKER in line and "mapped (new key)" in line for line in text.splitlines()
+            ),
+            what="worker2 reached through its [nodes] entry, the key still to confirm",
+        )
         console.write(f"/{pinned}-ssh{ENTER}3")
         console.wait_for(task_id[:12], what="the task in the tasks pane")
         console.write("e")
