@@ -35,7 +35,7 @@ def test_a_new_host_key_is_shown_not_trusted() -> None:
         accepted.append(accept)
         raise HostKeyUnknown("w1.example", "SHA256:x", "ssh-ed25519")
 
-    reach = NodeReachability(NodeAccess(None, (MAPPED,)), unknown)  # type: ignore[arg-type]
+    reach = NodeReachability(NodeAccess(None, (MAPPED,)), unknown)
     (found,) = reach.check([WORKER]).values()
     assert (found.state, found.text) == ("key", "mapped (new key)")
     assert accepted == [()]
