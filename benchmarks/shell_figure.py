@@ -35,7 +35,13 @@ from benchmarks.pty_app import PtyApp
 from swarmtui.adapters.docker.docker_backend import DockerBackend
 from swarmtui.adapters.docker.engine_setup import engine_client
 from swarmtui.adapters.docker.images import WORKLOAD_IMAGE
-from swarmtui.adapters.docker.lab import Lab, LabNode, lab_add_ssh_key, lab_up
+from swarmtui.adapters.docker.lab import (
+    Lab,
+    LabNode,
+    lab_add_ssh_key,
+    lab_node_host_keys,
+    lab_up,
+)
 from swarmtui.core.endpoints import Endpoint
 
 WORKER = "worker1"
@@ -106,25 +112,6 @@ def _start_service(manager_url: str) -> tuple[str, str]:
     raise TimeoutError(f"{SERVICE} did not run on {WORKER} within 120 s")
 
 
-def _keyscan(address: str, timeout: float = 60) -> str:
-    """The node's host keys as known_hosts lines (sshd may still be starting)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        done = subprocess.run(
-            ["ssh-keyscan", "-T", "5", address],
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=30,
-        )
-        lines = [line for line in done.stdout.splitlines() if line and not line.startswith("#")]
-        if lines:
-            return "\n".join(lines) + "\n"
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"ssh-keyscan {address} found no host key: {done.stderr.strip()}")
-        time.sleep(0.5)
-
-
 def _prepare(lab: Lab, tmp: Path) -> ShellBench:
     worker = next(n for n in lab.nodes if n.name == WORKER)
     task_id, container = _start_service(lab.manager_url)
@@ -138,7 +125,7 @@ def _prepare(lab: Lab, tmp: Path) -> ShellBench:
         capture_output=True,
     )
     lab_add_ssh_key(lab.name, key.with_suffix(".pub").read_text())
-    host_keys = _keyscan(worker.address)
+    host_keys = lab_node_host_keys(worker.address)
     known_hosts = tmp / "known_hosts"
     known_hosts.write_text(host_keys)
     config = ssh_home / ".config" / "swarmtui" / "config.toml"

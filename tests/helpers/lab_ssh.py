@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 import subprocess
-import time
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from swarmtui.adapters.docker.lab import Lab
-
-KEYSCAN_TIMEOUT = 30.0
 
 
 def new_key(path: Path, comment: str = "swarmtui-test") -> str:
@@ -22,25 +17,6 @@ def new_key(path: Path, comment: str = "swarmtui-test") -> str:
         capture_output=True,
     )
     return path.with_suffix(".pub").read_text().strip()
-
-
-def keyscan(address: str) -> str:
-    """The node's host keys in known_hosts format (sshd may still be starting)."""
-    deadline = time.monotonic() + KEYSCAN_TIMEOUT
-    while True:
-        done = subprocess.run(
-            ["ssh-keyscan", "-T", "5", address],
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=30,
-        )
-        lines = [line for line in done.stdout.splitlines() if line and not line.startswith("#")]
-        if lines:
-            return "\n".join(lines) + "\n"
-        if time.monotonic() > deadline:
-            pytest.fail(f"ssh-keyscan {address} found no host key: {done.stderr.strip()}")
-        time.sleep(0.5)
 
 
 def fingerprints(known_hosts: str) -> set[str]:

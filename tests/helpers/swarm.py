@@ -149,3 +149,15 @@ def _set_availability(api: Any, node_id: str, availability: str) -> None:
     node = api.inspect_node(node_id)
     spec = {**node["Spec"], "Availability": availability}
     api.update_node(node_id, node["Version"]["Index"], spec)
+
+
+def pinned_service(name: str, node: str, image: str = WORKLOAD_IMAGE) -> Spec:
+    """One replica of IMAGE sleeping on the node named NODE."""
+    return {
+        "Name": name,
+        "TaskTemplate": {
+            "ContainerSpec": {"Image": image, "Command": ["sleep", "1d"]},
+            "Placement": {"Constraints": [f"node.hostname=={node}"]},
+        },
+        "Mode": {"Replicated": {"Replicas": 1}},
+    }

@@ -11,11 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers.lab_ssh import keyscan
 from helpers.pilot import wait_until
 
 from swarmtui.adapters.docker.docker_backend import connect
-from swarmtui.adapters.docker.lab import lab_add_ssh_key, lab_down, lab_up
+from swarmtui.adapters.docker.lab import lab_add_ssh_key, lab_down, lab_node_host_keys, lab_up
 from swarmtui.core.config import Config
 from swarmtui.core.endpoints import Endpoint
 from swarmtui.core.errors import ProblemKind
@@ -44,7 +43,7 @@ def frozen_ssh_engine(
         lab = lab_up(name, managers=1, workers=0, sshd=True)
         lab_add_ssh_key(name, key.with_suffix(".pub").read_text())
         node = lab.managers[0]
-        (ssh_dir / "known_hosts").write_text(keyscan(node.address))
+        (ssh_dir / "known_hosts").write_text(lab_node_host_keys(node.address))
         monkeypatch.setenv("HOME", str(tmp_path))
         monkeypatch.delenv("SSH_AUTH_SOCK", raising=False)
         container = engine.containers.get(node.container_id)

@@ -16,7 +16,6 @@ import resource
 import select
 import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.lab_ssh import new_key
 from helpers.pilot import AppPilot, running, select_row, swarm_app, wait_until
 from helpers.swarm import create_service, running_tasks
 from helpers.waiting import wait_for
@@ -35,7 +35,7 @@ from textual.worker import WorkerState
 from swarmtui.adapters.docker.docker_backend import DockerBackend, connect
 from swarmtui.adapters.docker.engine_setup import ensure_tools
 from swarmtui.adapters.docker.images import WORKLOAD_IMAGE
-from swarmtui.adapters.docker.lab import Lab, lab_add_ssh_key
+from swarmtui.adapters.docker.lab import Lab, lab_add_ssh_key, lab_node_host_keys
 from swarmtui.adapters.docker.log_stream import LogStream
 from swarmtui.core.endpoints import Endpoint
 from swarmtui.logs.log_follower import LogFollower
@@ -569,30 +569,12 @@ def ssh_url(lab_swarm: Lab, engine: Any, tmp_path_factory: pytest.TempPathFactor
     home = tmp_path_factory.mktemp("logs-ssh-home")
     ssh_dir = home / ".ssh"
     ssh_dir.mkdir(mode=0o700)
-    key = ssh_dir / "id_ed25519"
-    subprocess.run(
-        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "swarmtui-logs", "-f", str(key)],
-        check=True,
-        capture_output=True,
-    )
-    public_key = key.with_suffix(".pub").read_text().strip()
+    public_key = new_key(ssh_dir / "id_ed25519", "swarmtui-logs")
     node = lab_swarm.managers[0]
     lab_add_ssh_key(lab_swarm.name, public_key)
     patch = pytest.MonkeyPatch()
     try:
-
-        def scan() -> str | None:
-            done = subprocess.run(
-                ["ssh-keyscan", "-T", "5", node.address],
-                capture_output=True,
-                text=True,
-                check=False,
-                timeout=30,
-            )
-            lines = [x for x in done.stdout.splitlines() if x and not x.startswith("#")]
-            return "\n".join(lines) + "\n" if lines else None
-
-        (ssh_dir / "known_hosts").write_text(wait_for(scan, 30, "the manager's ssh host key"))
+        (ssh_dir / "known_hosts").write_text(lab_node_host_keys(node.address))
         patch.setenv("HOME", str(home))
         patch.delenv("SSH_AUTH_SOCK", raising=False)
         patch.delenv("DOCKER_CONFIG", raising=False)

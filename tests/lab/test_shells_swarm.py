@@ -13,7 +13,7 @@ from typing import Any
 
 import docker
 import pytest
-from helpers.swarm import create_service, remove_services
+from helpers.swarm import create_service, pinned_service, remove_services
 from helpers.waiting import wait_for
 
 from swarmtui.actions.journal import Journal
@@ -32,17 +32,6 @@ from swarmtui.session.shells import Shells, TerminalSpec
 
 NO_SHELL_IMAGE = "swarmtui-noshell:1"
 TERMINAL = TerminalSpec(80, 24, "xterm")
-
-
-def pinned(name: str, node: str, image: str = WORKLOAD_IMAGE) -> dict[str, Any]:
-    return {
-        "Name": name,
-        "TaskTemplate": {
-            "ContainerSpec": {"Image": image, "Command": ["/bin/sleep", "1d"]},
-            "Placement": {"Constraints": [f"node.hostname=={node}"]},
-        },
-        "Mode": {"Replicated": {"Replicas": 1}},
-    }
 
 
 @pytest.fixture
@@ -86,7 +75,7 @@ def test_read_only_refuses_unless_allowed(
 ) -> None:
     try:
         task, node = running_task(
-            backend, create_service(manager_client, pinned(f"{prefix}-ro", "worker1"))
+            backend, create_service(manager_client, pinned_service(f"{prefix}-ro", "worker1"))
         )
         read_only = shells(lab_swarm, Config(read_only=True))
         assert "Read-only mode" in refusal(read_only, task, node)
@@ -101,7 +90,7 @@ def test_a_container_gone_since_the_list_was_read(
     lab_swarm: Lab, backend: DockerBackend, manager_client: Any, prefix: str
 ) -> None:
     try:
-        service_id = create_service(manager_client, pinned(f"{prefix}-gone", "worker1"))
+        service_id = create_service(manager_client, pinned_service(f"{prefix}-gone", "worker1"))
         task, node = running_task(backend, service_id)
         manager_client.api.remove_service(service_id)
         worker = next(n for n in lab_swarm.nodes if n.name == "worker1")
@@ -128,7 +117,7 @@ def test_a_node_that_cannot_be_reached(
 ) -> None:
     try:
         task, node = running_task(
-            backend, create_service(manager_client, pinned(f"{prefix}-far", "worker1"))
+            backend, create_service(manager_client, pinned_service(f"{prefix}-far", "worker1"))
         )
         # Not the lab's routes: a [nodes] entry leading nowhere (nothing listens on port 1
         # of loopback) and an address where no sshd listens: both tried, both said.
@@ -148,7 +137,7 @@ def test_an_image_without_a_shell(
     build_no_shell_image(engine)
     lab_load(lab_swarm.name, NO_SHELL_IMAGE)
     try:
-        service = pinned(f"{prefix}-nosh", "worker2", NO_SHELL_IMAGE)
+        service = pinned_service(f"{prefix}-nosh", "worker2", NO_SHELL_IMAGE)
         task, node = running_task(backend, create_service(manager_client, service))
         tried = shells(lab_swarm)
         message = refusal(tried, task, node)

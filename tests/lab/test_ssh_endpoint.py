@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers.lab_ssh import keyscan, remove_key
+from helpers.lab_ssh import remove_key
 
 from swarmtui.adapters.docker.docker_backend import connect
 from swarmtui.adapters.docker.engine_setup import ensure_tools
 from swarmtui.adapters.docker.images import WORKLOAD_IMAGE
-from swarmtui.adapters.docker.lab import Lab, LabNode, lab_add_ssh_key
+from swarmtui.adapters.docker.lab import Lab, LabNode, lab_add_ssh_key, lab_node_host_keys
 from swarmtui.core.endpoints import Endpoint
 from swarmtui.core.errors import BackendError, ProblemKind
 from swarmtui.core.models import SwarmEvent
@@ -56,7 +56,7 @@ def ssh_setup(
     node = lab_swarm.managers[0]
     lab_add_ssh_key(lab_swarm.name, public_key)
     try:
-        known = keyscan(node.address)
+        known = lab_node_host_keys(node.address)
         (ssh_dir / "known_hosts").write_text(known)
         yield SshSetup(home, node, known)
     finally:

@@ -15,26 +15,14 @@ from typing import Any
 
 import docker
 import pytest
-from helpers.lab_ssh import fingerprints, keyscan, new_key, remove_key
+from helpers.lab_ssh import fingerprints, new_key, remove_key
 from helpers.pty_console import ENTER, ESC, PtyConsole
-from helpers.swarm import create_service, remove_services
+from helpers.swarm import create_service, pinned_service, remove_services
 from helpers.waiting import wait_for
 
-from swarmtui.adapters.docker.images import WORKLOAD_IMAGE
-from swarmtui.adapters.docker.lab import Lab, LabNode, lab_add_ssh_key
+from swarmtui.adapters.docker.lab import Lab, LabNode, lab_add_ssh_key, lab_node_host_keys
 
 WORKER = "worker1"
-
-
-def pinned_service(name: str, node: str, image: str = WORKLOAD_IMAGE) -> dict[str, Any]:
-    return {
-        "Name": name,
-        "TaskTemplate": {
-            "ContainerSpec": {"Image": image, "Command": ["sleep", "1d"]},
-            "Placement": {"Constraints": [f"node.hostname=={node}"]},
-        },
-        "Mode": {"Replicated": {"Replicas": 1}},
-    }
 
 
 def running_container(manager: Any, service_id: str) -> tuple[str, str]:
@@ -146,7 +134,7 @@ def test_a_shell_over_ssh_after_the_host_key_is_confirmed(
     service_id = create_service(manager_client, pinned_service(f"{pinned}-ssh", SSH_WORKER))
     task_id, container = running_container(manager_client, service_id)
     node = node_named(lab_swarm, SSH_WORKER)
-    expected = fingerprints(keyscan(node.address))
+    expected = fingerprints(lab_node_host_keys(node.address))
     known_hosts = ssh_home / ".local" / "share" / "swarmtui" / "known_hosts"
     with PtyConsole(["--host", lab_swarm.manager_url], ssh_home, cols=100, rows=30) as console:
         console.wait_for(service_id[:12], what="the service in the services pane")

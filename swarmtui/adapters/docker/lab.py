@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import subprocess
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -164,6 +165,26 @@ def lab_load(name: str, image: str) -> None:
     if lab is None:
         raise LabError(f"no lab named {name}")
     _load_images([n for n in lab.nodes if n.api_url], [image], force=True)
+
+
+def lab_node_host_keys(address: str, timeout: float = 60.0) -> str:
+    """A node's SSH host keys as known_hosts lines, by ssh-keyscan (for sshd=True labs; sshd
+    may still be starting)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        done = subprocess.run(
+            ["ssh-keyscan", "-T", "5", address],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=30,
+        )
+        lines = [line for line in done.stdout.splitlines() if line and not line.startswith("#")]
+        if lines:
+            return "\n".join(lines) + "\n"
+        if time.monotonic() > deadline:
+            raise LabError(f"ssh-keyscan {address} found no host key: {done.stderr.strip()}")
+        time.sleep(0.5)
 
 
 def lab_add_ssh_key(name: str, public_key: str) -> None:
