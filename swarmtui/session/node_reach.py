@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Literal
 
@@ -18,6 +19,7 @@ from swarmtui.nodes.routes import NodeAccess, NodeRoute
 from swarmtui.session.shells import NodeConnector
 
 ReachState = Literal["ok", "key", "failed", "none"]
+PARALLEL_CHECKS = 8  # a slow or silent node does not hold up the others
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,9 @@ class NodeReachability:
         """Try each node's routes, best first, until one opens; the results are kept."""
         wanted = list(nodes)
         routes = self._access.routes_of(wanted)
-        found = {node.id: self._check_one(node, routes.get(node.id, ())) for node in wanted}
+        with ThreadPoolExecutor(max_workers=PARALLEL_CHECKS) as pool:
+            checked = pool.map(lambda n: self._check_one(n, routes.get(n.id, ())), wanted)
+            found = {node.id: reach for node, reach in zip(wanted, checked, strict=True)}
         with self._lock:
             self._results.update(found)
         return found
