@@ -121,7 +121,7 @@ def run_console(args: argparse.Namespace) -> int:
         return 1
 
     from swarmtui.adapters.docker.docker_backend import DockerBackend, connect
-    from swarmtui.cli.node_connector import console_node_access, open_node
+    from swarmtui.cli.node_connector import console_node_access
     from swarmtui.session.failover import FailoverPlan
     from swarmtui.session.session import Session
     from swarmtui.ui.app import SwarmTuiApp
@@ -136,6 +136,6 @@ def run_console(args: argparse.Namespace) -> int:
     machines = console_machines(session.cluster_access, args.lab)
     session.machines = machines
     records = machines.manager.machines if machines is not None else None
-    session.enable_node_access(console_node_access(session, records), open_node)
+    session.enable_node_access(*console_node_access(session, records))
     SwarmTuiApp(session).run()
     return 0

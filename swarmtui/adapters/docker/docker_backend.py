@@ -81,9 +81,9 @@ class DockerBackend:
             self._requests += 1
 
     @property
-    def endpoint_url(self) -> str:
-        """The engine's URL as connected (a password included: never shown)."""
-        return self._endpoint.url
+    def endpoint(self) -> Endpoint:
+        """The engine as connected (a password included in its URL: never shown)."""
+        return self._endpoint
 
     @property
     def endpoint_display(self) -> str:

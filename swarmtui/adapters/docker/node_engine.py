@@ -37,9 +37,16 @@ class EngineNodeConnection:
     """The engine at a route's URL or docker context; a dind node's own container is reached
     on the local engine, where the dind machines run."""
 
-    def __init__(self, route: NodeRoute, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        route: NodeRoute,
+        env: dict[str, str] | None = None,
+        endpoint: Endpoint | None = None,
+    ) -> None:
+        """ENDPOINT: the engine as the console reached it (its TLS files included), for the
+        route to the manager in use."""
         self._route = route
-        self._endpoint = _endpoint_of(route, os.environ if env is None else env)
+        self._endpoint = endpoint or _endpoint_of(route, os.environ if env is None else env)
         self._api = _open(self._endpoint, route.label)
 
     @property
