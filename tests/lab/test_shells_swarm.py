@@ -147,6 +147,7 @@ def test_an_image_without_a_shell(
         opened.close()
     finally:
         remove_services(manager_client, prefix)
+        engine.images.remove(NO_SHELL_IMAGE, force=True)  # the lab's nodes go with the lab
 
 
 def build_no_shell_image(engine: Any) -> None:
@@ -163,4 +164,11 @@ def build_no_shell_image(engine: Any) -> None:
         info.size = len(data)
         tar.addfile(info, io.BytesIO(data))
     context.seek(0)
-    engine.images.build(fileobj=context, custom_context=True, tag=NO_SHELL_IMAGE, pull=False)
+    engine.images.build(
+        fileobj=context,
+        custom_context=True,
+        tag=NO_SHELL_IMAGE,
+        pull=False,
+        rm=True,  # no build container left behind, also when the build fails
+        forcerm=True,
+    )
