@@ -85,6 +85,9 @@ def test_a_shell_in_a_task_on_a_worker(
         console.wait_for(task_id[:12], what="the task in the tasks pane")
         console.write(f"e echo typed-ahead-$((6*7)){ENTER}")
         console.wait_for("typed-ahead-42", what="the typed-ahead command's answer")
+        engine_url = node_named(lab_swarm, WORKER).api_url
+        banner = f"[swarmtui] shell in {pinned}-sh.1 on {WORKER}: docker -H {engine_url} exec -it"
+        assert banner in "".join(console.text().splitlines())  # shown before the shell, wrapped
         console.write(f"hostname; cat /proc/1/cmdline | tr '\\0' ' '; echo{ENTER}")
         console.wait_for(f"\n{hostname}", what=f"the container's hostname {hostname}")
         console.wait_for(cmdline, what=f"the container's main process {cmdline!r}")
