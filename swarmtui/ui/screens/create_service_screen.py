@@ -29,6 +29,7 @@ from swarmtui.actions.validation import InputError
 from swarmtui.ui.modals.form_modal import FormField, FormModal
 from swarmtui.ui.session_access import guard
 from swarmtui.ui.widgets.key_footer import KeyFooter
+from swarmtui.ui.widgets.text_update import update_text
 
 FORM_FIELDS: tuple[FormField, ...] = (
     ("image", "Image", "swarmtui-workload:1"),
@@ -103,7 +104,7 @@ class CreateServiceScreen(FormModal):
         except InputError as exc:
             preview = Text("$ docker service create …  ")
             preview.append(f"({exc.message})", style="dim")
-            self.query_one("#modal-command", Static).update(preview)
+            update_text(self.query_one("#modal-command", Static), preview)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self._clear_error(event.input)
