@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from helpers.contexts import switchable_demo_app, use_docker_config
-from helpers.demo_app import SIZES, SnapCompare, demo_app, settle, wait_main
+from helpers.demo_app import SIZES, SnapCompare, demo_app, settle, swarm_app_of, wait_main
 from helpers.pilot import AppPilot, wait_screen, wait_until
 
 from swarmtui.demo.cluster import SERVICES_JSON
@@ -43,7 +43,7 @@ def test_events_of_a_service_filtered(snap_compare: SnapCompare, size: tuple[int
 
     async def run(pilot: AppPilot) -> None:
         await wait_main(pilot)
-        pilot.app.main_screen.select_object("services", SERVICES_JSON[1]["ID"])
+        swarm_app_of(pilot).main_screen.select_object("services", SERVICES_JSON[1]["ID"])
         await open_events(pilot, 3)
         await pilot.press("slash", *"replicas")
         screen = pilot.app.screen
