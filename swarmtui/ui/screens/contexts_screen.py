@@ -35,6 +35,12 @@ class ContextsScreen(SessionUser, Screen[None]):
     def __init__(self) -> None:
         super().__init__(classes="contexts")
         self.choices: list[ContextChoice] = []
+        self.loaded = False
+
+    @property
+    def busy(self) -> bool:
+        """Reading the contexts: keys typed ahead (`down enter`) wait for the list."""
+        return not self.loaded
 
     def compose(self) -> ComposeResult:
         with Vertical(id="contexts-box") as box:
@@ -58,6 +64,7 @@ class ContextsScreen(SessionUser, Screen[None]):
 
     def _show(self, choices: list[ContextChoice]) -> None:
         self.choices = choices
+        self.loaded = True
         session = self.session
         table: DataTable[Text] = self.query_one("#contexts-table", DataTable)
         table.clear()
