@@ -68,12 +68,13 @@ class EventPump:
         self,
         refresher: Refresher,
         on_state: Callable[[bool], None],
-        record: Callable[[SwarmEvent], bool] = lambda event: True,
+        record: Callable[[SwarmEvent], bool] | None = None,
         last_recorded: Callable[[], int | None] = lambda: None,
     ) -> None:
         self._refresher = refresher
         self._on_state = on_state
-        self._record = record
+        self._keeps_history = record is not None  # else: live events for the refresher only
+        self._record = record or (lambda event: True)
         self._last_recorded = last_recorded
         self._stream: EventStream | None = None
         self._lock = threading.Lock()
@@ -108,7 +109,7 @@ class EventPump:
                     stop.wait(EVENT_RECONNECT_DELAY)
 
     def _subscribe(self, backend: ClusterBackend, stop: threading.Event) -> EventStream:
-        if self._last_recorded() is None:
+        if self._keeps_history and self._last_recorded() is None:
             history = backend.subscribe_events(since=HISTORY_SINCE, until=f"{time.time():.9f}")
             with self._lock:
                 self._stream = history
