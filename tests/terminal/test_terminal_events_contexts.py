@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from helpers.contexts import write_docker_context
-from helpers.pty_console import ENTER, ESC, UP, PtyConsole
+from helpers.pty_console import DOWN, ENTER, ESC, UP, PtyConsole
 from helpers.swarm import ping_service
 from helpers.waiting import wait_for
 
@@ -46,8 +46,9 @@ def test_events_filter_and_context_picker(
         console.write(ESC)
         console.wait_for("[1] Nodes", what="the main screen")
         # The picker opens on the one in use (the lab's manager, a machine of the console:
-        # `--lab`, listed after the docker contexts), up to lab-direct, enter: one burst.
-        console.write(f"C{UP}{ENTER}")
+        # `--lab`, listed after the docker contexts); to the top (default), one down to
+        # lab-direct, enter: one burst.
+        console.write(f"C{UP}{UP}{DOWN}{ENTER}")
         console.wait_for(
             lambda s: "context lab-direct" in s and direct in s and "● live" in s,
             timeout=90,
