@@ -12,12 +12,13 @@ from textual.command import CommandList
 from textual.widgets import DataTable
 
 from swarmtui.core.config import Config
-from swarmtui.demo.cluster import SERVICES_JSON
+from swarmtui.demo.cluster import NODES_JSON, SERVICES_JSON
 from swarmtui.ui.app import SwarmTuiApp
 from swarmtui.ui.screens.contexts_screen import ContextsScreen
 from swarmtui.ui.screens.events_screen import EventsScreen
 
 WEB = SERVICES_JSON[1]["ID"]
+HELLOWORLD = SERVICES_JSON[0]["ID"]
 DEMO_EVENTS = 10
 
 
@@ -106,3 +107,21 @@ async def test_c_lists_contexts_and_switches(
         await wait_main(pilot)
         ring = app.session.model.events  # emptied by the switch, the new swarm's history read
         await wait_until(pilot, lambda: len(ring.events()) == DEMO_EVENTS, "its events")
+
+
+async def test_v_on_a_node_and_on_a_task() -> None:
+    """A node's own events; a task's are its service's."""
+    async with running_demo() as (app, pilot):
+        main = app.main_screen
+        main.select_object("nodes", NODES_JSON[2]["ID"])
+        await pilot.press("V")
+        screen = await wait_screen(pilot, EventsScreen)
+        await wait_until(pilot, lambda: len(screen.rows) == 2, "worker2's events")
+        assert objects(screen) == ["node worker2"] * 2
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is main, "the main screen")
+        main.select_object("services", HELLOWORLD)
+        await pilot.press("3", "V")
+        screen = await wait_screen(pilot, EventsScreen)
+        assert screen.actor_id == HELLOWORLD
+        await wait_until(pilot, lambda: objects(screen) == ["service helloworld"], "its service")
