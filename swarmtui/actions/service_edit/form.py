@@ -15,6 +15,7 @@ from typing import Any
 from swarmtui.actions.service_edit.spec_tree import CONTAINER, PLACEMENT, Spec, lookup, object_at
 from swarmtui.actions.service_edit.units import cpus_text, duration_text, memory_text
 from swarmtui.actions.service_form import ServiceFormInput
+from swarmtui.ports import Mutator
 
 MODE_NAMES = {
     "Replicated": "replicated",
@@ -207,3 +208,12 @@ def _cpus(nanos: int | None) -> str:
 
 def _memory(amount: int | None) -> str:
     return memory_text(amount) if amount else ""
+
+
+def swarm_names(mutator: Mutator) -> SwarmNames:
+    """Network names by id, secret and config ids by name: three list requests."""
+    return SwarmNames(
+        networks={n["Id"]: n.get("Name", "") for n in mutator.listed("network") if "Id" in n},
+        secrets={s["Spec"]["Name"]: s["ID"] for s in mutator.listed("secret")},
+        configs={c["Spec"]["Name"]: c["ID"] for c in mutator.listed("config")},
+    )

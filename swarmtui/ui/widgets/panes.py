@@ -70,6 +70,7 @@ from swarmtui.ui.modals.operation_modal import ConfirmModal, ImageModal, LabelsM
 from swarmtui.ui.modals.stack_deploy_modal import StackDeployModal
 from swarmtui.ui.screens.create_service_screen import CreateServiceScreen
 from swarmtui.ui.screens.rollout_screen import RolloutScreen
+from swarmtui.ui.service_edit_actions import open_service_edit
 from swarmtui.ui.session_access import guard, session_of
 from swarmtui.ui.shell_actions import (
     NODE_SHELL_BINDING,
@@ -283,6 +284,7 @@ SERVICE_BINDINGS: list[BindingType] = [
     Binding("c", "create_service", "Create", id="create_service"),
     Binding("o", "rollout", "Rollout", show=False, id="service_rollout"),
     Binding("S", "cycle_stack", "Stack", show=False, id="services_stack_filter"),
+    Binding("E", "edit_service", "Edit", show=False, id="edit_service"),
 ]
 
 
@@ -365,15 +367,12 @@ class ServicesPane(SnapshotPane):
         service = self.selected_service
         if action == "scale" and service is not None:
             return scale_refusal(service)  # global services and jobs do not scale
-        if action in ("shell", "shell_command"):
+        if action == "shell":
             return read_only_refusal(session_of(self))
         return None
 
     def action_shell(self) -> None:
         open_service_shell(self, self.selected_service, self.snapshot, ask=False)
-
-    def action_shell_command(self) -> None:
-        open_service_shell(self, self.selected_service, self.snapshot, ask=True)
 
     def _chosen(self) -> Service | None:
         service = self.selected_service
@@ -422,6 +421,10 @@ class ServicesPane(SnapshotPane):
     def action_rollout(self) -> None:
         if service := self._chosen():
             self.app.push_screen(RolloutScreen(service))
+
+    def action_edit_service(self) -> None:
+        if service := self._chosen():
+            open_service_edit(self, service)
 
 
 class StacksPane(SnapshotPane):
