@@ -34,7 +34,12 @@ def read_for_edit(opener: MessagePump, service_id: str) -> tuple[Inspected, Swar
     return inspected, session.swarm_names()
 
 
-def open_service_edit(opener: Widget, service: Service | None) -> None:
+def open_service_edit(
+    opener: Widget, service: Service | None, loaded: Callable[[], object] = lambda: None
+) -> None:
+    """Read SERVICE's spec (on a worker) and open the form; LOADED runs on the UI thread once
+    the form is open or the read failed (the pane is busy until then: keys typed after `E`
+    wait for the form)."""
     if service is None:
         opener.notify("Select a service first.", severity="warning")
         return
@@ -42,13 +47,21 @@ def open_service_edit(opener: Widget, service: Service | None) -> None:
         return
     app = opener.app
 
+    def failed(message: str) -> None:
+        loaded()
+        app.notify(message, severity="error", timeout=8)
+
+    def show(inspected: Inspected, names: SwarmNames) -> None:
+        _show_form(opener, service, inspected, names)
+        loaded()
+
     def load() -> None:
         try:
             inspected, names = read_for_edit(opener, service.id)
         except BackendError as exc:
-            app.call_from_thread(app.notify, exc.message, severity="error", timeout=8)
+            app.call_from_thread(failed, exc.message)
             return
-        app.call_from_thread(_show_form, opener, service, inspected, names)
+        app.call_from_thread(show, inspected, names)
 
     opener.run_worker(load, thread=True, group="service-edit", exclusive=True)
 

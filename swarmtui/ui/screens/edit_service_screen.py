@@ -136,8 +136,12 @@ class EditServiceScreen(CreateServiceScreen):
         self.start(operation)
 
     def action_edit_yaml(self) -> None:
-        if self.running:
-            return
+        if not self.running:
+            # Not inside the key's own handling: the terminal is handed over from the app's
+            # loop, as for a shell, so the keys typed after the editor reach the console.
+            self.app.call_later(self._edit_yaml)
+
+    def _edit_yaml(self) -> None:
         problem = edit_spec_yaml(
             self, self.service, self.inspected, self.names, on_saved=lambda: self.dismiss(True)
         )

@@ -301,6 +301,7 @@ class ServicesPane(SnapshotPane):
 
     def __init__(self, *, id: str | None = None) -> None:
         self.stack: str | None = None  # only this stack's services (NO_STACK: outside any)
+        self.loading_edit = False  # `E`: the spec is being read for the edit form
         super().__init__(id=id)
 
     def rows_from(self, snapshot: ClusterSnapshot, now: datetime) -> list[Row]:
@@ -424,7 +425,8 @@ class ServicesPane(SnapshotPane):
 
     def action_edit_service(self) -> None:
         if service := self._chosen():
-            open_service_edit(self, service)
+            self.loading_edit = True
+            open_service_edit(self, service, lambda: setattr(self, "loading_edit", False))
 
 
 class StacksPane(SnapshotPane):
