@@ -100,27 +100,19 @@ async def test_E_opens_the_form_prefilled_and_saves_only_the_changed_fields() ->
         assert "Service web updated." in notifications(app)
 
 
-async def test_an_invalid_port_is_shown_at_the_field_and_nothing_is_sent() -> None:
+async def test_an_untouched_form_or_an_invalid_port_sends_nothing() -> None:
     backend = DemoBackend()
     posted = posted_specs(backend)
     async with running_demo(backend) as (app, pilot):
         screen = await open_edit(pilot, app)
+        await pilot.press("ctrl+s")
+        await wait_modal_error(pilot, app, "Nothing changed")
         await pilot.click("#field-ports")
         await pilot.press(*"99999:80", "ctrl+s")
         error = await wait_modal_error(pilot, app, "Published ports")
         assert "99999" in error
         assert app.focused is screen.query_one("#field-ports")
         assert posted == [] and not app.session.journal.entries
-
-
-async def test_saving_an_untouched_form_sends_nothing() -> None:
-    backend = DemoBackend()
-    posted = posted_specs(backend)
-    async with running_demo(backend) as (app, pilot):
-        await open_edit(pilot, app)
-        await pilot.press("ctrl+s")
-        await wait_modal_error(pilot, app, "Nothing changed")
-        assert posted == []
 
 
 async def test_read_only_mode_refuses_the_edit() -> None:
@@ -132,25 +124,7 @@ async def test_read_only_mode_refuses_the_edit() -> None:
         assert not any(isinstance(s, EditServiceScreen) for s in app.screen_stack)
 
 
-async def test_ctrl_e_edits_the_spec_as_yaml_and_asks_before_posting() -> None:
-    backend = DemoBackend()
-    posted = posted_specs(backend)
-    async with running_demo(backend) as (app, pilot):
-        await open_edit(pilot, app)
-        with editor(app, lambda text: text.replace("Replicas: 3", "Replicas: 5")) as shown:
-            await pilot.press("ctrl+e")
-            confirm = await wait_screen(pilot, ConfirmModal, "the confirmation")
-        assert shown[0].startswith("# The spec of service web")
-        assert confirm.operation.command == "docker service update --replicas 5 web"
-        assert "Mode.Replicated.Replicas" in confirm.operation.warning
-        await press_confirm(pilot, app)
-        await wait_until(pilot, lambda: app.screen is app.main_screen, "back on the main screen")
-        expected = copy.deepcopy(WEB["Spec"])
-        expected["Mode"]["Replicated"]["Replicas"] = 5
-        assert posted == [expected]
-
-
-async def test_bad_yaml_or_a_bad_value_from_the_editor_changes_nothing() -> None:
+async def test_ctrl_e_refuses_bad_yaml_then_edits_the_spec_and_asks_before_posting() -> None:
     backend = DemoBackend()
     posted = posted_specs(backend)
     async with running_demo(backend) as (app, pilot):
@@ -164,6 +138,17 @@ async def test_bad_yaml_or_a_bad_value_from_the_editor_changes_nothing() -> None
             await wait_modal_error(pilot, app, "99999")
         assert isinstance(app.screen, EditServiceScreen)
         assert posted == [] and not app.session.journal.entries
+        with editor(app, lambda text: text.replace("Replicas: 3", "Replicas: 5")) as shown:
+            await pilot.press("ctrl+e")
+            confirm = await wait_screen(pilot, ConfirmModal, "the confirmation")
+        assert shown[0].startswith("# The spec of service web")
+        assert confirm.operation.command == "docker service update --replicas 5 web"
+        assert "Mode.Replicated.Replicas" in confirm.operation.warning
+        await press_confirm(pilot, app)
+        await wait_until(pilot, lambda: app.screen is app.main_screen, "back on the main screen")
+        expected = copy.deepcopy(WEB["Spec"])
+        expected["Mode"]["Replicated"]["Replicas"] = 5
+        assert posted == [expected]
 
 
 BAD_PORTS = "EndpointSpec:\n  Ports:\n  - TargetPort: 80\n    PublishedPort: 99999\n"
