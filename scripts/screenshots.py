@@ -37,6 +37,7 @@ from swarmtui.ui.modals.operation_modal import ConfirmModal, ScaleModal
 from swarmtui.ui.modals.stack_deploy_modal import StackDeployModal
 from swarmtui.ui.screens.create_service_screen import CreateServiceScreen
 from swarmtui.ui.screens.edit_service_screen import EditServiceScreen
+from swarmtui.ui.screens.events_screen import EventsScreen
 from swarmtui.ui.screens.help_screen import HelpScreen
 from swarmtui.ui.screens.init_swarm_screen import InitSwarmScreen
 from swarmtui.ui.screens.inspect_screen import InspectScreen
@@ -294,6 +295,20 @@ async def top_view(pilot: AppPilot, app: SwarmTuiApp) -> None:
     await sampled(app, pilot, 40)
 
 
+async def events_view(pilot: AppPilot, app: SwarmTuiApp) -> None:
+    """`V` on the main screen, then `x`: every event the demo engine held."""
+    await main_screen(pilot, app)
+    await pilot.press("V", "x")
+
+    def listed() -> bool:
+        screen = app.screen
+        return (
+            isinstance(screen, EventsScreen) and screen.actor_id is None and len(screen.rows) == 10
+        )
+
+    await wait_for(pilot, listed, "the events")
+
+
 def unreachable() -> DemoBackend:
     return DemoBackend(
         fail_with=BackendError(
@@ -324,6 +339,7 @@ SHOTS = (
     Shot("stack-remove", (120, 40), DemoBackend, stack_remove),
     Shot("usage", (120, 40), DemoBackend, usage_columns),
     Shot("top", (120, 40), DemoBackend, top_view),
+    Shot("events", (120, 40), DemoBackend, events_view),
 )
 
 

@@ -80,7 +80,10 @@ class ClusterBackend(Protocol):
 
     def inspect(self, kind: ObjectKind, object_id: str) -> dict[str, Any]: ...
 
-    def subscribe_events(self) -> EventStream: ...
+    def subscribe_events(self, since: str | None = None, until: str | None = None) -> EventStream:
+        """Swarm-scoped events; SINCE/UNTIL (engine timestamps, `seconds[.nanos]`) replay
+        what the engine still holds; with UNTIL the stream ends once that time is past."""
+        ...
 
     def open_logs(
         self,

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from swarmtui.cli.output import DEFAULT_LAB, say
 from swarmtui.core.config import Config, ConfigError, load_config
+from swarmtui.core.contexts import startup_context_name
 from swarmtui.core.endpoints import (
     DEFAULT_SOCKET_URL,
     Endpoint,
@@ -133,9 +134,11 @@ def run_console(args: argparse.Namespace) -> int:
         startup_error=startup_error,
         failover=FailoverPlan(endpoints, DockerBackend),
     )
+    session.context_name = startup_context_name(endpoints)
     machines = console_machines(session.cluster_access, args.lab)
     session.machines = machines
     records = machines.manager.machines if machines is not None else None
+    session.machine_records = records
     session.enable_node_access(*console_node_access(session, records))
     SwarmTuiApp(session).run()
     return 0

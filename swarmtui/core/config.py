@@ -35,6 +35,9 @@ class Config:
     nodes: tuple[NodeMapping, ...] = ()  # [nodes]: node hostname or pattern -> destination
     exec: ExecSettings = field(default_factory=ExecSettings)
     allow_exec_in_read_only: bool = False  # k9s refuses shells in read-only mode too
+    # [contexts.NAME] read_only = true: read-only while connected to that context (a docker
+    # context's name, a config host's URL, "machine NAME")
+    read_only_contexts: tuple[str, ...] = ()
 
 
 def config_dir() -> Path:
@@ -90,6 +93,7 @@ def parse_config(data: dict[str, object], path: Path | None = None) -> Config:
     allow_exec = data.get("allow_exec_in_read_only", False)
     if not isinstance(allow_exec, bool):
         raise ConfigError("allow_exec_in_read_only must be true or false")
+    read_only_contexts = parse_contexts_table(data.get("contexts", {}))
     try:
         nodes = parse_nodes_table(data.get("nodes", {}))
         exec_settings = parse_exec_table(data.get("exec", {}))
@@ -106,4 +110,21 @@ def parse_config(data: dict[str, object], path: Path | None = None) -> Config:
         keys=dict(keys),
         hosts=tuple(hosts),
         path=path,
+        read_only_contexts=read_only_contexts,
     )
+
+
+def parse_contexts_table(table: object) -> tuple[str, ...]:
+    """The contexts `[contexts.NAME] read_only = true` makes read-only."""
+    if not isinstance(table, dict):
+        raise ConfigError('[contexts] holds one table per context: [contexts."prod"]')
+    names = []
+    for name, settings in table.items():
+        if not isinstance(settings, dict) or set(settings) - {"read_only"}:
+            raise ConfigError(f'[contexts."{name}"] takes only read_only = true or false')
+        read_only = settings.get("read_only", False)
+        if not isinstance(read_only, bool):
+            raise ConfigError(f'[contexts."{name}"] read_only must be true or false')
+        if read_only:
+            names.append(str(name))
+    return tuple(names)

@@ -94,7 +94,7 @@ def docker_config_dir(env: Mapping[str, str]) -> Path:
     return Path(configured) if configured else Path.home() / ".docker"
 
 
-def _current_context_name(env: Mapping[str, str]) -> str | None:
+def current_context_name(env: Mapping[str, str]) -> str | None:
     if env.get("DOCKER_CONTEXT"):
         return env["DOCKER_CONTEXT"]
     config_file = docker_config_dir(env) / "config.json"
@@ -159,7 +159,7 @@ def resolve_endpoints(
                 client_key=os.path.join(cert_dir, "key.pem"),
             )
         return [Endpoint(parse_endpoint_url(environ["DOCKER_HOST"]), "DOCKER_HOST", env_tls)]
-    name = _current_context_name(environ)
+    name = current_context_name(environ)
     if name and name != "default":
         return [context_endpoint(name, environ)]
     return [Endpoint(DEFAULT_SOCKET_URL, "default")]

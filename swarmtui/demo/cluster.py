@@ -15,6 +15,7 @@ from typing import Any, Literal
 from swarmtui.core.errors import BackendError, ProblemKind
 from swarmtui.core.mapping import node_from_json, service_from_json, task_from_json
 from swarmtui.core.models import EngineInfo, Node, Service, SwarmEvent, Task, TaskScope
+from swarmtui.demo.events import DemoEventHistory, demo_events
 from swarmtui.demo.logs import DemoLogStream, demo_lines
 from swarmtui.logs.log_target import LogKind
 from swarmtui.ports import (
@@ -480,8 +481,15 @@ class DemoBackend:
         found: dict[str, Any] = next(o for o in source if o["ID"] == object_id)
         return found
 
-    def subscribe_events(self) -> _QuietEvents:
-        return _QuietEvents()
+    def subscribe_events(
+        self, since: str | None = None, until: str | None = None
+    ) -> _QuietEvents | DemoEventHistory:
+        if until is None:
+            return _QuietEvents()
+        nodes = [f"{n['ID']}:{n['Description']['Hostname']}" for n in NODES_JSON]
+        services = [f"{s['ID']}:{s['Spec']['Name']}" for s in SERVICES_JSON]
+        events = demo_events(DEMO_NOW, nodes, services)
+        return DemoEventHistory(events, float(since or 0), float(until))
 
     def open_logs(
         self,

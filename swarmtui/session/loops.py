@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from collections.abc import Callable
 
 from swarmtui.core.errors import BackendError, ProblemKind
-from swarmtui.core.models import ClusterSnapshot
-from swarmtui.ports import EventStream
+from swarmtui.core.models import ClusterSnapshot, SwarmEvent
+from swarmtui.ports import ClusterBackend, EventStream
 from swarmtui.session.refresher import Refresher
 
 ERROR_BACKOFF = 3.0
 QUORUM_BACKOFF = 5.0
 ELECTION_BACKOFF = 1.0  # a leader is expected any moment: look again soon
 EVENT_RECONNECT_DELAY = 2.0
+HISTORY_SINCE = "1"  # the engine replays what it still holds (its last 256 events)
 
 
 def run_poll_loop(
@@ -55,11 +57,25 @@ def run_poll_loop(
 
 
 class EventPump:
-    """Feeds swarm events to the refresher; reconnects (and resyncs) when the stream drops."""
+    """Feeds swarm events to the refresher; reconnects (and resyncs) when the stream drops.
 
-    def __init__(self, refresher: Refresher, on_state: Callable[[bool], None]) -> None:
+    RECORD keeps every event for the events view and says whether it is new: when it
+    holds none yet, the history the engine still holds is read first (up to now, for the
+    record only), then the stream follows from the last event recorded, so a reconnection
+    also recovers what happened while it was down."""
+
+    def __init__(
+        self,
+        refresher: Refresher,
+        on_state: Callable[[bool], None],
+        record: Callable[[SwarmEvent], bool] | None = None,
+        last_recorded: Callable[[], int | None] = lambda: None,
+    ) -> None:
         self._refresher = refresher
         self._on_state = on_state
+        self._keeps_history = record is not None  # else: live events for the refresher only
+        self._record = record or (lambda event: True)
+        self._last_recorded = last_recorded
         self._stream: EventStream | None = None
         self._lock = threading.Lock()
         self._resubscribe_now = False
@@ -67,7 +83,7 @@ class EventPump:
     def run(self, stop: threading.Event) -> None:
         while not stop.is_set():
             try:
-                stream = self._refresher.backend.subscribe_events()
+                stream = self._subscribe(self._refresher.backend, stop)
             except Exception:
                 self._on_state(False)
                 stop.wait(EVENT_RECONNECT_DELAY)
@@ -81,7 +97,8 @@ class EventPump:
             self._refresher.request()  # events since the drop are lost: resync everything
             try:
                 for event in stream:
-                    self._refresher.note_event(event)
+                    if self._record(event):
+                        self._refresher.note_event(event)
             except Exception:
                 pass
             with self._lock:
@@ -90,6 +107,19 @@ class EventPump:
                 self._on_state(False)
                 if not now:
                     stop.wait(EVENT_RECONNECT_DELAY)
+
+    def _subscribe(self, backend: ClusterBackend, stop: threading.Event) -> EventStream:
+        if self._keeps_history and self._last_recorded() is None:
+            history = backend.subscribe_events(since=HISTORY_SINCE, until=f"{time.time():.9f}")
+            with self._lock:
+                self._stream = history
+            for event in history:  # ends by itself once `until` is past
+                if stop.is_set():
+                    break
+                self._record(event)
+            history.close()
+        last = self._last_recorded()
+        return backend.subscribe_events(since=None if last is None else engine_time(last))
 
     def reconnect(self) -> None:
         """Drop the current stream: run() subscribes again, at once, on the refresher's
@@ -115,3 +145,9 @@ def _backoff(error: BackendError) -> float:
 
 def _unexpected(exc: Exception) -> BackendError:
     return BackendError(ProblemKind.ENGINE_ERROR, f"{type(exc).__name__}: {exc}")
+
+
+def engine_time(time_nano: int) -> str:
+    """An event's time as the events API's `since` takes it: seconds.nanoseconds."""
+    seconds, nanos = divmod(time_nano, 1_000_000_000)
+    return f"{seconds}.{nanos:09d}"

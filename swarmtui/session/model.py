@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from swarmtui.core.errors import BackendError
 from swarmtui.core.models import ClusterSnapshot
+from swarmtui.session.event_ring import EventRing
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class SessionModel:
         self._snapshot: ClusterSnapshot | None = None
         self._error: BackendError | None = None
         self._events_connected = False
+        self.events = EventRing()  # the recent swarm events, for the events view
 
     @property
     def snapshot(self) -> ClusterSnapshot | None:

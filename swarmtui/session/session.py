@@ -8,6 +8,8 @@ keep the journal. Nothing here knows about Textual.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -20,9 +22,13 @@ from swarmtui.actions.read_only import refuse_when_read_only
 from swarmtui.actions.service_edit.form import SwarmNames, swarm_names
 from swarmtui.core.addresses import default_advertise_address
 from swarmtui.core.config import Config
+from swarmtui.core.contexts import ContextChoice, config_host_choices, docker_contexts
+from swarmtui.core.endpoints import Endpoint
 from swarmtui.core.errors import BackendError, ProblemKind
 from swarmtui.core.models import ClusterSnapshot, Node, Task, TaskScope
 from swarmtui.machines.cluster_access import ClusterAccess
+from swarmtui.machines.contexts import machine_choices
+from swarmtui.machines.model import MachineRecord
 from swarmtui.machines.service import MachineService
 from swarmtui.nodes.routes import NodeAccess
 from swarmtui.ports import ClusterBackend
@@ -105,6 +111,10 @@ class Session:
         self.shells = Shells(self.config, self.journal, self.now, None, None)
         self.reachability: NodeReachability | None = None
         self.usage = UsageSampler(self._known_nodes, self._running_tasks)
+        # The context the header names ("" when started on a host given by flag or config);
+        # see `switch_to`. The machines whose swarms the context picker offers.
+        self.context_name = ""
+        self.machine_records: Callable[[], list[MachineRecord]] | None = None
 
     # Clock and state ----------------------------------------------------------------------
 
@@ -113,7 +123,10 @@ class Session:
 
     @property
     def read_only(self) -> bool:
-        return self.config.read_only
+        config = self.config
+        return config.read_only or (
+            bool(self.context_name) and self.context_name in config.read_only_contexts
+        )
 
     @property
     def connected(self) -> bool:
@@ -163,7 +176,13 @@ class Session:
             )
         timings = RefreshTimings(poll_interval=self.config.refresh_interval)
         self._refresher = Refresher(backend, timings, wallclock=self._clock)
-        self._pump = EventPump(self._refresher, self.model.set_events_connected)
+        events = self.model.events
+        self._pump = EventPump(
+            self._refresher,
+            self.model.set_events_connected,
+            events.add,
+            lambda: events.last_time_nano,
+        )
         if self._failover_plan is not None:
             self._directory = ManagerDirectory(self._failover_plan.endpoints)
             self._failover = Failover(
@@ -218,6 +237,38 @@ class Session:
         finally:
             backend.close()
         return info.swarm_state == "active" and info.is_manager
+
+    # Contexts ---------------------------------------------------------------------------
+
+    def contexts(self) -> list[ContextChoice]:
+        """Where the console can switch to (blocking: reads files, the machine store)."""
+        choices = docker_contexts(os.environ) + config_host_choices(self.config.hosts)
+        if self.machine_records is not None:
+            # A broken machine store must not hide the contexts.
+            with contextlib.suppress(Exception):
+                choices += machine_choices(self.machine_records())
+        return choices
+
+    @property
+    def can_switch(self) -> bool:
+        return self._failover_plan is not None
+
+    def switch_to(self, endpoint: Endpoint, name: str) -> None:
+        """Talk to ENDPOINT (the context NAME) from now on: the sync stops here; `connect`
+        then opens the new one (the console stays up). Its events are not the old swarm's.
+        """
+        plan = self._failover_plan
+        if plan is None:
+            raise OperationRefused("This console cannot connect elsewhere.")
+        self.close()
+        opener = plan.open_backend
+        self._connector = lambda: opener(endpoint)
+        self._failover_plan = FailoverPlan([endpoint], opener)
+        self._directory = None
+        self._failover = None
+        self.endpoint_label = endpoint.display
+        self.context_name = name
+        self.model.events.clear()
 
     # Sync control -----------------------------------------------------------------------
 

@@ -17,8 +17,10 @@ from swarmtui.ui.key_gate import KeyGate
 from swarmtui.ui.messages import ReconnectRequested
 from swarmtui.ui.modals.create_machine_dialog import CreateMachineDialog
 from swarmtui.ui.modals.operation_modal import OperationModal
+from swarmtui.ui.screens.contexts_screen import ContextsScreen
 from swarmtui.ui.screens.create_service_screen import CreateServiceScreen
 from swarmtui.ui.screens.edit_service_screen import EditServiceScreen
+from swarmtui.ui.screens.events_screen import EventsScreen
 from swarmtui.ui.screens.help_screen import HelpScreen, binding_rows
 from swarmtui.ui.screens.init_swarm_screen import InitSwarmScreen
 from swarmtui.ui.screens.inspect_screen import InspectScreen
@@ -147,6 +149,8 @@ class SwarmTuiApp(SessionApp):
             ("create machine", CreateMachineDialog.BINDINGS),
             ("main", USAGE_BINDINGS),  # later than the main screen's first keys
             ("top", TopScreen.BINDINGS),
+            ("events", EventsScreen.BINDINGS),
+            ("contexts", ContextsScreen.BINDINGS),
         ]
         config = self.session.config
         rows = binding_rows(groups, dict(config.keys))

@@ -35,6 +35,13 @@ class SwarmCommands(Provider):
                 "Every stack, enter for its services",
             ),
             ("Quit", partial(self.app.run_action, "quit"), ""),
+            (":events  Events", partial(main.action_events, True), "The swarm's events (V)"),
+            (
+                ":events  Events of the selected object",
+                main.action_events,
+                "The selected node's or service's events",
+            ),
+            (":ctx  Contexts", main.action_contexts, "Switch to another swarm (C)"),
         ]
         entries += self._operation_entries(main)
         snapshot = main.snapshot

@@ -180,9 +180,11 @@ class DockerBackend:
         result: dict[str, Any] = self._call(method[kind], object_id)
         return result
 
-    def subscribe_events(self) -> EventSubscription:
+    def subscribe_events(
+        self, since: str | None = None, until: str | None = None
+    ) -> EventSubscription:
         try:
-            return EventSubscription(self._api)
+            return EventSubscription(self._api, since, until)
         except Exception as exc:
             raise classify(exc, self._endpoint.display) from exc
 

@@ -21,10 +21,14 @@ class EventSubscription:
     """`GET /events` for swarm events, one JSON object a line; iterates until the engine ends
     the stream or close() is called (from any thread, on unix, tcp and ssh)."""
 
-    def __init__(self, api: docker.APIClient, since: int | None = None) -> None:
+    def __init__(
+        self, api: docker.APIClient, since: str | None = None, until: str | None = None
+    ) -> None:
         params: dict[str, Any] = {"filters": json.dumps({"scope": ["swarm"]})}
         if since is not None:
             params["since"] = since
+        if until is not None:
+            params["until"] = until
         self._response = get(
             api, engine_url(api, "/events"), params=params, stream=True, timeout=NO_TIMEOUT
         )

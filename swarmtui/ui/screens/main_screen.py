@@ -81,6 +81,8 @@ class MainScreen(SessionUser, Screen[None]):
         Binding("J", "journal", "Journal", show=False, id="journal"),
         Binding("M", "machines", "Machines", show=False, id="machines"),
         *USAGE_BINDINGS,
+        Binding("V", "events", "Events", show=False, id="events"),
+        Binding("C", "contexts", "Contexts", show=False, id="contexts"),
     ]
 
     def __init__(self) -> None:
@@ -290,6 +292,7 @@ class MainScreen(SessionUser, Screen[None]):
         error = session.model.error
         electing = error is not None and error.kind is ProblemKind.ELECTING
         header = self.query_one(ClusterHeader)
+        header.show_context(session.context_name)
         header.show_state(
             text, session.model.events_connected, error.message if error else "", electing=electing
         )
@@ -466,3 +469,38 @@ class MainScreen(SessionUser, Screen[None]):
         bar.display = False
         if self._filter_target is not None:
             self._filter_target.focus()
+
+    # Events and contexts ----------------------------------------------------------------
+
+    def selected_object(self) -> tuple[str, str] | None:
+        """(id, label) of the node or service selected in the focused pane; a task's
+        service. None when no pane with a selection has the focus."""
+        pane, snapshot = self.focused_pane, self.snapshot
+        key = pane.selected_key if pane is not None else None
+        if pane is None or key is None or snapshot is None:
+            return None
+        if pane.KIND == "task":
+            task = next((t for t in snapshot.tasks if t.id == key), None)
+            if task is None:
+                return None
+            key = task.service_id
+            return key, self._object_title("service", key)
+        if pane.KIND in ("node", "service"):
+            return key, self._object_title(pane.KIND, key)
+        return None
+
+    def action_events(self, whole_swarm: bool = False) -> None:
+        """`V`: the swarm's events, only the selected object's when one is selected."""
+        from swarmtui.ui.screens.events_screen import EventsScreen
+
+        chosen = None if whole_swarm else self.selected_object()
+        if chosen is None:
+            self.app.push_screen(EventsScreen())
+        else:
+            self.app.push_screen(EventsScreen(*chosen))
+
+    def action_contexts(self) -> None:
+        """`C`: docker contexts, configured hosts and machines' swarms; enter switches."""
+        from swarmtui.ui.screens.contexts_screen import ContextsScreen
+
+        self.app.push_screen(ContextsScreen())

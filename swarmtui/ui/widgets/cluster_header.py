@@ -33,6 +33,12 @@ class ClusterHeader(Static):
         # The manager in use: the snapshot's until a failover names another (the snapshot
         # keeps the dead one's data until the new manager answers).
         self._endpoint = ""
+        self._context_name = ""  # the context's name, when the console knows one
+
+    def show_context(self, name: str) -> None:
+        if name != self._context_name:
+            self._context_name = name
+            self._render_header()
 
     def show_snapshot(self, snapshot: ClusterSnapshot) -> None:
         self._snapshot = snapshot
@@ -77,7 +83,10 @@ class ClusterHeader(Static):
         text.append(f"  leader {leader}\n")
         versions = sorted({n.engine_version for n in snap.nodes if n.engine_version})
         text.append(f"Engine {', '.join(versions) or snap.engine.server_version}")
-        text.append(f" (API {snap.engine.api_version})  {self._endpoint or snap.endpoint}  ")
+        text.append(f" (API {snap.engine.api_version})  ")
+        if self._context_name:
+            text.append(f"context {self._context_name} ", style="bold")
+        text.append(f"{self._endpoint or snap.endpoint}  ")
         if self._switched_from and self._switched_from != self._endpoint:
             text.append(f"(failover from {self._switched_from})  ", style=self._var("warning"))
         if self._electing:
