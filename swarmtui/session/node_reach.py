@@ -16,6 +16,7 @@ from swarmtui.core.errors import BackendError
 from swarmtui.core.models import Node
 from swarmtui.machines.model import HostKeyUnknown, MachineError
 from swarmtui.nodes.routes import NodeAccess, NodeRoute
+from swarmtui.session.failures import failure_text
 from swarmtui.session.shells import NodeConnector
 
 ReachState = Literal["ok", "key", "failed", "none"]
@@ -67,13 +68,13 @@ class NodeReachability:
         wanted = list(nodes)
         routes = self._access.routes_of(wanted)
         with ThreadPoolExecutor(max_workers=PARALLEL_CHECKS) as pool:
-            checked = pool.map(lambda n: self._check_one(n, routes.get(n.id, ())), wanted)
+            checked = pool.map(lambda n: self._check_one(routes.get(n.id, ())), wanted)
             found = {node.id: reach for node, reach in zip(wanted, checked, strict=True)}
         with self._lock:
             self._results.update(found)
         return found
 
-    def _check_one(self, node: Node, routes: tuple[NodeRoute, ...]) -> NodeReach:
+    def _check_one(self, routes: tuple[NodeRoute, ...]) -> NodeReach:
         last = NodeReach("none")
         for route in routes:
             try:
@@ -81,8 +82,7 @@ class NodeReachability:
             except HostKeyUnknown as exc:
                 return NodeReach("key", route.label, exc.message)
             except (BackendError, MachineError, OSError) as exc:
-                detail = exc.message if isinstance(exc, BackendError | MachineError) else str(exc)
-                last = NodeReach("failed", route.label, detail)
+                last = NodeReach("failed", route.label, failure_text(exc))
                 continue
             connection.close()
             return NodeReach("ok", route.label)

@@ -22,12 +22,12 @@ from swarmtui.core.config import Config
 from swarmtui.core.errors import BackendError, ProblemKind
 from swarmtui.core.models import ClusterSnapshot, Node, Task, TaskScope
 from swarmtui.machines.cluster_access import ClusterAccess
-from swarmtui.machines.model import MachineError
 from swarmtui.machines.service import MachineService
 from swarmtui.nodes.routes import NodeAccess
 from swarmtui.ports import ClusterBackend
 from swarmtui.session.cluster_access import BackendAccess
 from swarmtui.session.failover import Failover, FailoverPlan, ManagerDirectory, electing_error
+from swarmtui.session.failures import failure_text
 from swarmtui.session.loops import EventPump, run_poll_loop
 from swarmtui.session.model import ManagerSwitched, SessionModel
 from swarmtui.session.node_reach import NodeReachability
@@ -316,7 +316,7 @@ class Session:
             result = task(service)
         except Exception as exc:
             if not asks(exc):
-                self.journal.record(self.now(), command, False, _failure_text(exc))
+                self.journal.record(self.now(), command, False, failure_text(exc))
             raise
         self.journal.record(self.now(), command, True, "ok")
         self.refresh_now()
@@ -341,9 +341,3 @@ class Session:
     def cluster_access(self) -> ClusterAccess | None:
         """How machine work reaches the swarm; None while no manager is connected."""
         return self._access if self.connected else None
-
-
-def _failure_text(exc: Exception) -> str:
-    if isinstance(exc, MachineError | BackendError):
-        return exc.message
-    return f"{type(exc).__name__}: {exc}"

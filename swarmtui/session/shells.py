@@ -30,6 +30,7 @@ from swarmtui.nodes.exec_plan import (
 from swarmtui.nodes.relay import RelayEnd
 from swarmtui.nodes.routes import NodeAccess, NodeRoute
 from swarmtui.ports import NodeConnection, ShellStream
+from swarmtui.session.failures import failure_text
 
 # Opens ROUTE; the fingerprints the user confirmed for SSH hosts seen for the first time.
 NodeConnector = Callable[[NodeRoute, tuple[str, ...]], NodeConnection]
@@ -103,7 +104,7 @@ class Shells:
             except HostKeyUnknown:
                 raise
             except (BackendError, MachineError, OSError) as exc:
-                failures.append(f"{plan.route.label}: {_reason(exc)}")
+                failures.append(f"{plan.route.label}: {failure_text(exc)}")
                 continue
             try:
                 return self._start_in_task(plan, connection, terminal)
@@ -137,7 +138,7 @@ class Shells:
             self._journal.record(self._now(), plan.journal_text, False, exc.message)
             raise
         except (BackendError, MachineError, OSError) as exc:
-            message = f"Cannot open a shell in {where}: {_reason(exc)}"
+            message = f"Cannot open a shell in {where}: {failure_text(exc)}"
             self._journal.record(self._now(), plan.journal_text, False, message)
             raise ExecRefused(message) from exc
         return OpenedShell(plan.node, where, plan.journal_text, stream, connection)
@@ -171,7 +172,7 @@ class Shells:
         except HostKeyUnknown:
             raise
         except (BackendError, MachineError, OSError) as exc:
-            message = f"Cannot reach node {plan.node} ({plan.route.label}): {_reason(exc)}"
+            message = f"Cannot reach node {plan.node} ({plan.route.label}): {failure_text(exc)}"
             self._journal.record(self._now(), plan.journal_text, False, message)
             raise ExecRefused(message) from exc
         try:
@@ -180,7 +181,7 @@ class Shells:
             )
         except (BackendError, MachineError, OSError) as exc:
             connection.close()
-            message = f"Cannot open a shell on node {plan.node}: {_reason(exc)}"
+            message = f"Cannot open a shell on node {plan.node}: {failure_text(exc)}"
             self._journal.record(self._now(), plan.journal_text, False, message)
             raise ExecRefused(message) from exc
         return OpenedShell(plan.node, f"node {plan.node}", plan.journal_text, stream, connection)
@@ -204,9 +205,3 @@ class Shells:
         if self._access is None or self._connect is None:
             raise ExecRefused("Shells are not available in this console (no node access).")
         return self._access, self._connect
-
-
-def _reason(exc: BaseException) -> str:
-    if isinstance(exc, BackendError | MachineError):
-        return exc.message
-    return f"{type(exc).__name__}: {exc}"

@@ -17,12 +17,12 @@ from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from swarmtui.core.errors import BackendError
 from swarmtui.core.models import Node, Task
 from swarmtui.core.usage import ContainerUsage, TaskUsage, UsageReport
-from swarmtui.machines.model import HostKeyUnknown, MachineError
+from swarmtui.machines.model import HostKeyUnknown
 from swarmtui.nodes.routes import NodeAccess
 from swarmtui.ports import NodeConnection
+from swarmtui.session.failures import failure_text
 from swarmtui.session.shells import NodeConnector
 from swarmtui.session.usage_report import (
     UsageDemand,
@@ -197,7 +197,7 @@ class UsageSampler:
             try:
                 running = tuple(self._running_tasks())
             except Exception as exc:
-                problems[""] = _reason(exc)
+                problems[""] = failure_text(exc)
             self._count(task_lists=1)
         targets = {t.id: t for t in demand.tasks if is_sampled(t)}
         for task in running:
@@ -240,7 +240,7 @@ class UsageSampler:
         try:
             found: dict[str, ContainerUsage] = connection.container_usage(ids)
         except Exception as exc:
-            self._drop(node_id, now, f"{connection.description}: {_reason(exc)}")
+            self._drop(node_id, now, f"{connection.description}: {failure_text(exc)}")
             return {}, self._states[node_id].problem
         figures = {
             t.id: self._history.record(t, found[t.container_id], now)
@@ -268,7 +268,7 @@ class UsageSampler:
                 failures.append(f"{route.label}: host key not confirmed yet")
                 continue
             except Exception as exc:
-                failures.append(f"{route.label}: {_reason(exc)}")
+                failures.append(f"{route.label}: {failure_text(exc)}")
                 continue
             state.failed_at, state.problem = None, ""
             return state.connection, ""
@@ -310,9 +310,3 @@ def _close_all(states: Iterable[_NodeState]) -> None:
 def _close_quietly(connection: NodeConnection) -> None:
     with contextlib.suppress(Exception):
         connection.close()
-
-
-def _reason(exc: BaseException) -> str:
-    if isinstance(exc, BackendError | MachineError):
-        return exc.message
-    return f"{type(exc).__name__}: {exc}"

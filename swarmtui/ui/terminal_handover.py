@@ -24,7 +24,10 @@ def hand_terminal(app: App[Any], shell: OpenedShell, typed_ahead: bytes) -> Rela
     stdout = sys.__stdout__.fileno() if sys.__stdout__ else 1
     try:
         with app.suspend():
-            banner = f"[swarmtui] shell in {shell.what}: exit or ctrl+d returns to the console\r\n"
+            banner = (
+                f"[swarmtui] shell in {shell.what}: {shell.command}\r\n"
+                "[swarmtui] exit or ctrl+d returns to the console\r\n"
+            )
             os.write(stdout, banner.encode())
             if typed_ahead:
                 shell.stream.write(typed_ahead)

@@ -73,62 +73,53 @@ def refusal(shells: Shells, task: Task, node: Node | None) -> str:
 def test_read_only_refuses_unless_allowed(
     lab_swarm: Lab, backend: DockerBackend, manager_client: Any, prefix: str
 ) -> None:
-    try:
-        task, node = running_task(
-            backend, create_service(manager_client, pinned_service(f"{prefix}-ro", "worker1"))
-        )
-        read_only = shells(lab_swarm, Config(read_only=True))
-        assert "Read-only mode" in refusal(read_only, task, node)
-        allowed = shells(lab_swarm, Config(read_only=True, allow_exec_in_read_only=True))
-        opened = allowed.in_task(task, node, "the-task", "true", TERMINAL)
-        opened.close()
-    finally:
-        remove_services(manager_client, prefix)
+    task, node = running_task(
+        backend, create_service(manager_client, pinned_service(f"{prefix}-ro", "worker1"))
+    )
+    read_only = shells(lab_swarm, Config(read_only=True))
+    assert "Read-only mode" in refusal(read_only, task, node)
+    allowed = shells(lab_swarm, Config(read_only=True, allow_exec_in_read_only=True))
+    opened = allowed.in_task(task, node, "the-task", "true", TERMINAL)
+    opened.close()
 
 
 def test_a_container_gone_since_the_list_was_read(
     lab_swarm: Lab, backend: DockerBackend, manager_client: Any, prefix: str
 ) -> None:
+    service_id = create_service(manager_client, pinned_service(f"{prefix}-gone", "worker1"))
+    task, node = running_task(backend, service_id)
+    manager_client.api.remove_service(service_id)
+    worker = next(n for n in lab_swarm.nodes if n.name == "worker1")
+    worker_engine = docker.APIClient(base_url=worker.api_url)
     try:
-        service_id = create_service(manager_client, pinned_service(f"{prefix}-gone", "worker1"))
-        task, node = running_task(backend, service_id)
-        manager_client.api.remove_service(service_id)
-        worker = next(n for n in lab_swarm.nodes if n.name == "worker1")
-        worker_engine = docker.APIClient(base_url=worker.api_url)
-        try:
-            wait_for(
-                lambda: not worker_engine.containers(all=True, filters={"id": task.container_id}),
-                120,
-                "the container removed",
-            )
-        finally:
-            worker_engine.close()
-        journal = Journal()
-        message = refusal(shells(lab_swarm, journal=journal), task, node)
-        assert "is gone from worker1" in message
-        (entry,) = journal.entries
-        assert not entry.ok and task.container_id[:12] in entry.command
+        wait_for(
+            lambda: not worker_engine.containers(all=True, filters={"id": task.container_id}),
+            120,
+            "the container removed",
+        )
     finally:
-        remove_services(manager_client, prefix)
+        worker_engine.close()
+    journal = Journal()
+    message = refusal(shells(lab_swarm, journal=journal), task, node)
+    assert "is gone from worker1" in message
+    (entry,) = journal.entries
+    assert not entry.ok and task.container_id[:12] in entry.command
 
 
 def test_a_node_that_cannot_be_reached(
     lab_swarm: Lab, backend: DockerBackend, manager_client: Any, prefix: str
 ) -> None:
-    try:
-        task, node = running_task(
-            backend, create_service(manager_client, pinned_service(f"{prefix}-far", "worker1"))
-        )
-        # Not the lab's routes: a [nodes] entry leading nowhere (nothing listens on port 1
-        # of loopback) and an address where no sshd listens: both tried, both said.
-        mapping = NodeMapping("worker1", SshDestination("127.0.0.1", "root", 1))
-        config = Config(nodes=(mapping,))
-        far = replace(node, address="127.0.0.3")
-        message = refusal(shells(lab_swarm, config, lab_routes=False), task, far)
-        assert message.startswith("Cannot reach the engine of worker1: mapped:")
-        assert "ssh 127.0.0.3:" in message
-    finally:
-        remove_services(manager_client, prefix)
+    task, node = running_task(
+        backend, create_service(manager_client, pinned_service(f"{prefix}-far", "worker1"))
+    )
+    # Not the lab's routes: a [nodes] entry leading nowhere (nothing listens on port 1
+    # of loopback) and an address where no sshd listens: both tried, both said.
+    mapping = NodeMapping("worker1", SshDestination("127.0.0.1", "root", 1))
+    config = Config(nodes=(mapping,))
+    far = replace(node, address="127.0.0.3")
+    message = refusal(shells(lab_swarm, config, lab_routes=False), task, far)
+    assert message.startswith("Cannot reach the engine of worker1: mapped:")
+    assert "ssh 127.0.0.3:" in message
 
 
 def test_an_image_without_a_shell(
@@ -146,7 +137,8 @@ def test_an_image_without_a_shell(
         opened = tried.in_task(task, node, "the-task", "/bin/sleep 0", TERMINAL)
         opened.close()
     finally:
-        remove_services(manager_client, prefix)
+        remove_services(manager_client, prefix)  # before the image they run
+        engine.images.remove(NO_SHELL_IMAGE, force=True)  # the lab's nodes go with the lab
 
 
 def build_no_shell_image(engine: Any) -> None:
@@ -163,4 +155,11 @@ def build_no_shell_image(engine: Any) -> None:
         info.size = len(data)
         tar.addfile(info, io.BytesIO(data))
     context.seek(0)
-    engine.images.build(fileobj=context, custom_context=True, tag=NO_SHELL_IMAGE, pull=False)
+    engine.images.build(
+        fileobj=context,
+        custom_context=True,
+        tag=NO_SHELL_IMAGE,
+        pull=False,
+        rm=True,  # no build container left behind, also when the build fails
+        forcerm=True,
+    )

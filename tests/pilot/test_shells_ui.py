@@ -177,3 +177,19 @@ async def test_refusals_are_said_before_anything_opens(read_only: bool) -> None:
         await wait_until(pilot, lambda: any(expected in n for n in notifications(app)), expected)
         assert app.screen is app.main_screen
         assert not any(c.calls for c in connect.opened)  # nothing asked of any node
+
+
+async def test_E_asks_for_the_command_to_run() -> None:
+    async with running_demo() as (app, pilot):
+        connect = Connector()
+        terminal = with_shells(app, connect, RelayEnd(0))
+        await shell_on_task(pilot, app, SHOP_WEB_1)  # `e`: closes at once, the shell done
+        await wait_until(pilot, lambda: terminal.shells, "the first shell")
+        await wait_until(pilot, lambda: app.screen is app.main_screen, "the console back")
+        await pilot.press("E")
+        await wait_screen(pilot, ShellModal, "the command prompt")
+        await pilot.press(*"psql -U app", "enter")
+        await wait_until(pilot, lambda: len(terminal.shells) == 2, "the second shell")
+        assert terminal.shells[1][0].command.endswith(" psql -U app")
+        shell_calls = [args for c in connect.opened for kind, args in c.calls if kind == "shell"]
+        assert repr(shell_calls[-1]).startswith("(('psql', '-U', 'app'), ")  # argv, then size

@@ -17,7 +17,7 @@ import docker
 import pytest
 from helpers.lab_ssh import fingerprints, new_key, remove_key
 from helpers.pty_console import ENTER, ESC, PtyConsole
-from helpers.swarm import create_service, pinned_service, remove_services
+from helpers.swarm import create_service, pinned_service
 from helpers.waiting import wait_for
 
 from swarmtui.adapters.docker.lab import Lab, LabNode, lab_add_ssh_key, lab_node_host_keys
@@ -43,16 +43,10 @@ def node_named(lab: Lab, name: str) -> LabNode:
     return next(n for n in lab.nodes if n.name == name)
 
 
-@pytest.fixture
-def pinned(manager_client: Any, prefix: str) -> Iterator[str]:
-    yield prefix
-    remove_services(manager_client, prefix)
-
-
 def test_a_shell_in_a_task_on_a_worker(
-    lab_swarm: Lab, tmp_path: Path, manager_client: Any, pinned: str
+    lab_swarm: Lab, tmp_path: Path, manager_client: Any, prefix: str
 ) -> None:
-    service_id = create_service(manager_client, pinned_service(f"{pinned}-sh", WORKER))
+    service_id = create_service(manager_client, pinned_service(f"{prefix}-sh", WORKER))
     task_id, container = running_container(manager_client, service_id)
     worker_engine = docker.APIClient(base_url=node_named(lab_swarm, WORKER).api_url)
     try:
@@ -81,10 +75,13 @@ def test_a_shell_in_a_task_on_a_worker(
         )
         # Filter the services to ours (its tasks show below), focus the tasks, open a shell,
         # and type the first command before the shell is even there: one burst.
-        console.write(f"/{pinned}-sh{ENTER}3")
+        console.write(f"/{prefix}-sh{ENTER}3")
         console.wait_for(task_id[:12], what="the task in the tasks pane")
         console.write(f"e echo typed-ahead-$((6*7)){ENTER}")
         console.wait_for("typed-ahead-42", what="the typed-ahead command's answer")
+        engine_url = node_named(lab_swarm, WORKER).api_url
+        banner = f"[swarmtui] shell in {prefix}-sh.1 on {WORKER}: docker -H {engine_url} exec -it"
+        assert banner in "".join(console.text().splitlines())  # shown before the shell, wrapped
         console.write(f"hostname; cat /proc/1/cmdline | tr '\\0' ' '; echo{ENTER}")
         console.wait_for(f"\n{hostname}", what=f"the container's hostname {hostname}")
         console.wait_for(cmdline, what=f"the container's main process {cmdline!r}")
@@ -129,9 +126,9 @@ def ssh_home(engine: Any, lab_swarm: Lab, tmp_path: Path) -> Iterator[Path]:
 
 
 def test_a_shell_over_ssh_after_the_host_key_is_confirmed(
-    engine: Any, lab_swarm: Lab, manager_client: Any, pinned: str, ssh_home: Path
+    engine: Any, lab_swarm: Lab, manager_client: Any, prefix: str, ssh_home: Path
 ) -> None:
-    service_id = create_service(manager_client, pinned_service(f"{pinned}-ssh", SSH_WORKER))
+    service_id = create_service(manager_client, pinned_service(f"{prefix}-ssh", SSH_WORKER))
     task_id, container = running_container(manager_client, service_id)
     node = node_named(lab_swarm, SSH_WORKER)
     expected = fingerprints(lab_node_host_keys(node.address))
@@ -145,7 +142,7 @@ def test_a_shell_over_ssh_after_the_host_key_is_confirmed(
             ),
             what="worker2 reached through its [nodes] entry, the key still to confirm",
         )
-        console.write(f"/{pinned}-ssh{ENTER}3")
+        console.write(f"/{prefix}-ssh{ENTER}3")
         console.wait_for(task_id[:12], what="the task in the tasks pane")
         console.write("e")
         screen = console.wait_for("Trust this host key", what="the host key question")

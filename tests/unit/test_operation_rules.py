@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from helpers.models import make_node
 
 from swarmtui.actions.operations import (
     Operation,
@@ -38,21 +39,13 @@ from swarmtui.demo.cluster import DemoMutator
 
 
 def node(hostname: str, role: str = "worker", status: str = "ready", node_id: str = "") -> Node:
-    return Node(
+    return make_node(
         id=node_id or f"id-{hostname}",
         hostname=hostname,
         role=role,
         status=status,
-        availability="active",
         manager_status="Reachable" if role == "manager" else "",
-        engine_version="27.0.0",
         address="10.0.0.1",
-        labels=(),
-        platform="linux/x86_64",
-        cpus=2.0,
-        memory_bytes=2**30,
-        created_at=None,
-        updated_at=None,
     )
 
 

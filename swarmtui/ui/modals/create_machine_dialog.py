@@ -18,7 +18,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Footer, Input, Log, Select, Static
+from textual.widgets import Button, Input, Log, Select, Static
 
 from swarmtui.actions.machine_form import (
     DRIVERS,
@@ -39,6 +39,7 @@ from swarmtui.ui.modals.form_modal import FormField, FormModal
 from swarmtui.ui.modals.machine_modal import MachineModal, failure
 from swarmtui.ui.modals.machine_task_modal import machine_error_text
 from swarmtui.ui.session_access import guard
+from swarmtui.ui.widgets.key_footer import KeyFooter
 
 COMMON_FIELDS: tuple[FormField, ...] = (
     ("driver", "Driver", DRIVERS),
@@ -90,7 +91,7 @@ class CreateMachineDialog(FormModal, MachineModal):
             yield self.step_log()
             yield Static(Text(""), id="modal-command")
             yield Static(Text(""), id="modal-error")
-        yield Footer(show_command_palette=False)
+        yield KeyFooter(show_command_palette=False)
 
     def _rows(self, specs: tuple[FormField, ...]) -> ComposeResult:
         for spec in specs:

@@ -18,6 +18,7 @@ from swarmtui.core.errors import BackendError
 from swarmtui.core.models import Node, Service
 from swarmtui.core.secrets import mask_secrets
 from swarmtui.ui.session_access import session_of
+from swarmtui.ui.widgets.text_update import update_text
 
 
 class OperationModal(ModalScreen[bool]):
@@ -47,7 +48,7 @@ class OperationModal(ModalScreen[bool]):
 
     def show_command(self, command: str) -> None:
         shown = f"$ {mask_secrets(command)}" if command else ""
-        self.query_one("#modal-command", Static).update(Text(shown))
+        update_text(self.query_one("#modal-command", Static), Text(shown))
 
     def show_error(self, message: str) -> None:
         self.running = False

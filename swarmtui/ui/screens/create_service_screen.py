@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Select, Static
+from textual.widgets import Input, Select, Static
 
 from swarmtui.actions.operations import create_service
 from swarmtui.actions.service_form import (
@@ -28,6 +28,8 @@ from swarmtui.actions.service_form import (
 from swarmtui.actions.validation import InputError
 from swarmtui.ui.modals.form_modal import FormField, FormModal
 from swarmtui.ui.session_access import guard
+from swarmtui.ui.widgets.key_footer import KeyFooter
+from swarmtui.ui.widgets.text_update import update_text
 
 FORM_FIELDS: tuple[FormField, ...] = (
     ("image", "Image", "swarmtui-workload:1"),
@@ -85,7 +87,7 @@ class CreateServiceScreen(FormModal):
                     yield error
             yield Static(Text(""), id="modal-command")
             yield Static(Text(""), id="modal-error")
-        yield Footer(show_command_palette=False)
+        yield KeyFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#field-image", Input).focus()
@@ -102,7 +104,7 @@ class CreateServiceScreen(FormModal):
         except InputError as exc:
             preview = Text("$ docker service create …  ")
             preview.append(f"({exc.message})", style="dim")
-            self.query_one("#modal-command", Static).update(preview)
+            update_text(self.query_one("#modal-command", Static), preview)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self._clear_error(event.input)

@@ -8,12 +8,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from swarmtui.actions.operations import OperationRefused, init_swarm_command
 from swarmtui.core.errors import BackendError
 from swarmtui.ui.messages import ReconnectRequested
 from swarmtui.ui.session_access import session_of
+from swarmtui.ui.widgets.key_footer import KeyFooter
 
 
 class InitSwarmScreen(Screen[None]):
@@ -45,7 +46,7 @@ class InitSwarmScreen(Screen[None]):
             yield Static(
                 Text("enter: init swarm   ctrl+r: re-check   ctrl+q: quit"), id="init-keys"
             )
-        yield Footer(show_command_palette=False)
+        yield KeyFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         self._show_command(self.default_address)

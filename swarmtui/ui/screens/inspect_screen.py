@@ -11,12 +11,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from swarmtui.core.errors import BackendError
 from swarmtui.display.inspect_text import node_pretty, service_pretty, task_pretty
 from swarmtui.ports import ObjectKind
 from swarmtui.ui.session_access import session_of
+from swarmtui.ui.widgets.key_footer import KeyFooter
 
 PRETTY = {"node": node_pretty, "service": service_pretty, "task": task_pretty}
 
@@ -41,7 +42,7 @@ class InspectScreen(Screen[None]):
         with VerticalScroll(id="inspect-body") as body:
             body.border_title = f"Inspect {self.heading}"
             yield Static(Text("loading…"), id="inspect-text")
-        yield Footer(show_command_palette=False)
+        yield KeyFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#inspect-body").focus()

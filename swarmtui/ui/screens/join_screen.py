@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from swarmtui.actions.operations import join_command, leave_swarm, rotate_token
 from swarmtui.core.errors import BackendError
@@ -20,6 +20,7 @@ from swarmtui.core.models import ClusterSnapshot
 from swarmtui.core.secrets import mask_secrets
 from swarmtui.ui.modals.operation_modal import ConfirmModal
 from swarmtui.ui.session_access import SessionUser, allowed, guard
+from swarmtui.ui.widgets.key_footer import KeyFooter
 
 ROLES = ("worker", "manager")
 KEYS_HINT = (
@@ -69,7 +70,7 @@ class JoinTokensScreen(SessionUser, ModalScreen[None]):
                 yield Static(Text("loading…"), id=f"join-{role}", classes="join-command")
             yield Static(Text(KEYS_HINT), id="join-keys")
             yield Static(Text(""), id="modal-error")
-        yield Footer(show_command_palette=False)
+        yield KeyFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         self._load()

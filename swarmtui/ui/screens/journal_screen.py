@@ -14,10 +14,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from swarmtui.actions.journal import JournalEntry
 from swarmtui.ui.session_access import SessionUser
+from swarmtui.ui.widgets.key_footer import KeyFooter
 
 COLUMNS = ("TIME (UTC)", "RESULT", "COMMAND", "MESSAGE")
 RELOAD_SECONDS = 1.0
@@ -50,7 +51,7 @@ class JournalScreen(SessionUser, Screen[None]):
             table: DataTable[Text] = DataTable(cursor_type="row", id="journal-table")
             yield table
             yield Static(Text(""), id="journal-status")
-        yield Footer(show_command_palette=False)
+        yield KeyFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         table = self.query_one("#journal-table", DataTable)

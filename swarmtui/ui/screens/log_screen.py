@@ -9,7 +9,7 @@ from pathlib import Path
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from swarmtui.core.errors import BackendError
 from swarmtui.logs.log_follower import LogFollower
@@ -22,6 +22,7 @@ from swarmtui.logs.merged_batches import BatchMerger
 from swarmtui.logs.task_labels import TaskLabels
 from swarmtui.ui.gc_tuning import freeze_startup_objects
 from swarmtui.ui.session_access import SessionUser
+from swarmtui.ui.widgets.key_footer import KeyFooter
 from swarmtui.ui.widgets.log_search_bar import LogSearchBar
 from swarmtui.ui.widgets.log_view import LogView
 
@@ -80,7 +81,7 @@ class LogScreen(SessionUser, Screen[None]):
         bar.display = False
         yield bar
         yield Static("", id="log-status")
-        yield Footer(show_command_palette=False)
+        yield KeyFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         freeze_startup_objects()

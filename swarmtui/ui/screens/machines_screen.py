@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from swarmtui.actions.machine_form import (
     join_command,
@@ -24,6 +24,7 @@ from swarmtui.machines.service import MachineService
 from swarmtui.ui.modals.create_machine_dialog import CreateMachineDialog
 from swarmtui.ui.modals.machine_task_modal import MachineChoice, MachineTaskModal
 from swarmtui.ui.session_access import SessionUser, allowed, guard
+from swarmtui.ui.widgets.key_footer import KeyFooter
 
 COLUMNS = ("NAME", "DRIVER", "ADDRESS", "ROLE", "STATE", "ENGINE", "SWARM", "MESSAGE")
 REFRESH_SECONDS = 3.0
@@ -67,7 +68,7 @@ class MachinesScreen(SessionUser, Screen[None]):
             table: DataTable[Text] = DataTable(cursor_type="row", id="machines-table")
             yield table
             yield Static(Text("loading…"), id="machines-status")
-        yield Footer(show_command_palette=False)
+        yield KeyFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         table = self.query_one("#machines-table", DataTable)

@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 
 from swarmtui.core.errors import ProblemKind
 from swarmtui.core.models import ClusterSnapshot, TaskScope
@@ -38,6 +38,7 @@ from swarmtui.ui.screens.journal_screen import JournalScreen
 from swarmtui.ui.session_access import SessionUser, allowed, guard
 from swarmtui.ui.widgets.cluster_header import ClusterHeader, data_age_text
 from swarmtui.ui.widgets.filter_bar import FilterBar
+from swarmtui.ui.widgets.key_footer import KeyFooter
 from swarmtui.ui.widgets.panes import NodesPane, ServicesPane, StacksPane, TasksPane
 from swarmtui.ui.widgets.resource_table import ResourceTable
 from swarmtui.ui.widgets.virtual_table import VirtualTable
@@ -105,7 +106,7 @@ class MainScreen(SessionUser, Screen[None]):
         filter_bar = FilterBar()
         filter_bar.display = False
         yield filter_bar
-        yield Footer(show_command_palette=False)
+        yield KeyFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         self._unsubscribe = self.session.model.subscribe(self._session_changed)

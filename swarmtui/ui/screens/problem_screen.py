@@ -8,11 +8,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from swarmtui.core.errors import BackendError, ProblemKind
 from swarmtui.ui.messages import ReconnectRequested
 from swarmtui.ui.session_access import session_of
+from swarmtui.ui.widgets.key_footer import KeyFooter
 
 AUTO_RETRY = (ProblemKind.UNREACHABLE, ProblemKind.QUORUM_LOST)
 AUTO_RETRY_SECONDS = 3.0
@@ -49,7 +50,7 @@ class ProblemScreen(Screen[None]):
             if self.error.hint:
                 yield Static(Text(self.error.hint), id="problem-hint")
             yield Static(Text(self._next_step()), id="problem-next")
-        yield Footer(show_command_palette=False)
+        yield KeyFooter(show_command_palette=False)
 
     def _next_step(self) -> str:
         if self.error.kind is ProblemKind.MALFORMED_ENDPOINT:

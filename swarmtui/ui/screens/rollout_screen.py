@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from swarmtui.actions.operations import rollback
 from swarmtui.core.errors import BackendError
@@ -24,6 +24,7 @@ from swarmtui.display.columns import humanize_age, state_style
 from swarmtui.display.rollout import Rollout, RolloutTask, SlotRollout, rollout_from_json
 from swarmtui.ui.modals.operation_modal import ConfirmModal
 from swarmtui.ui.session_access import SessionUser, allowed, guard
+from swarmtui.ui.widgets.key_footer import KeyFooter
 
 POLL_SECONDS = 1.0
 COLUMNS = ("SLOT", "OLD TASK", "NEW TASK", "FAILURES")
@@ -48,7 +49,7 @@ class RolloutScreen(SessionUser, Screen[None]):
             table: DataTable[Text] = DataTable(cursor_type="row", id="rollout-slots")
             yield table
             yield Static(Text(""), id="rollout-failures")
-        yield Footer(show_command_palette=False)
+        yield KeyFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         table = self.query_one("#rollout-slots", DataTable)

@@ -22,7 +22,7 @@ from textual.color import Color
 from textual.containers import Horizontal, Vertical
 from textual.renderables.sparkline import Sparkline as SparklineRenderable
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Sparkline, Static
+from textual.widgets import DataTable, Label, Sparkline, Static
 
 from swarmtui.core.usage import TaskUsage, UsageReport
 from swarmtui.display.usage import (
@@ -40,6 +40,7 @@ from swarmtui.session.usage_sampler import INTERVAL
 from swarmtui.ui.messages import UsageUpdated
 from swarmtui.ui.screens.main_screen import on_screen
 from swarmtui.ui.session_access import SessionUser
+from swarmtui.ui.widgets.key_footer import KeyFooter
 
 OWNER = "top"
 SORTS = ("cpu", "memory")
@@ -122,7 +123,7 @@ class TopScreen(SessionUser, Screen[None]):
                 with Horizontal(classes="top-chart"):
                     yield Label("MEM", classes="top-chart-label")
                     yield Sparkline([], id="top-memory")
-        yield Footer(show_command_palette=False)
+        yield KeyFooter(show_command_palette=False)
 
     def on_mount(self) -> None:
         table = self.query_one("#top-table", DataTable)
