@@ -4,6 +4,7 @@ service_not_converging. Pure functions of the snapshot's models and the optional
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from swarmtui.core.models import Node, Service, Task
 from swarmtui.diagnosis.constraints import failing, parse_constraints
@@ -22,6 +23,8 @@ from swarmtui.diagnosis.task_spec import placement_constraints
 
 # swarmkit orchestrator/constraintenforcer: a label changed under a running task
 ENFORCER_ERROR = "assigned node no longer meets constraints"
+# a service below its replica count for this long after its last change is stalled
+STALL_SECONDS = 30.0
 FAILED_STATES = frozenset(("rejected", "failed", "orphaned"))
 _NODE_GONE = frozenset(("down", "unknown", "disconnected"))
 _ON_NODE_STATES = frozenset(("assigned", "accepted", "preparing", "ready", "starting", "running"))
@@ -118,6 +121,21 @@ def service_not_converging(service: Service, tasks: Iterable[Task]) -> bool:
     )
 
 
+def service_stalled(service: Service, now: datetime) -> bool:
+    """The services pane's mark, from the service alone (the pane does not hold every
+    service's tasks): fewer tasks run than it wants for longer than STALL_SECONDS since it
+    last changed, and no rollout is under way; or its rollout is paused."""
+    if service.update_state in ("paused", "rollback_paused"):
+        return True
+    running, wanted = service.replicas_running, service.replicas_desired
+    if service.mode.endswith("job") or running is None or wanted is None or running >= wanted:
+        return False
+    if service.update_state in ("updating", "rollback_started"):
+        return False
+    changed = service.updated_at or service.created_at
+    return changed is None or (now - changed).total_seconds() > STALL_SECONDS
+
+
 def _of_present_spec(task: Task, service: Service) -> bool:
     if task.is_current:
         return True
@@ -133,4 +151,5 @@ __all__ = [
     "explain",
     "needs_explanation",
     "service_not_converging",
+    "service_stalled",
 ]

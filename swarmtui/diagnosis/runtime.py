@@ -29,6 +29,7 @@ MISSING = re.compile(
     r"\b(secret|config|network) (\S+) not found|No such network: (\S+)", re.IGNORECASE
 )
 SIGKILL_EXIT = 137
+STOPPED_ON_PURPOSE = frozenset(("shutdown", "remove"))
 HEALTH_PROBES_SHOWN = 3
 LOG_LINES_SHOWN = 10
 
@@ -125,6 +126,8 @@ def explain_exit(task: Task, node: Node | None, extra: ExtraFacts) -> Explanatio
     code = exit_code_of(task)
     if code is None or (code == 0 and task.state != "failed"):
         return None
+    if not task.error and task.desired_state in STOPPED_ON_PURPOSE:
+        return None  # the swarm stopped it (drain, scale, update): its exit code says nothing
     state = extra.container_state
     if UNHEALTHY in task.error or _health_status(state) == "unhealthy":
         return _explain_unhealthy(task, node, code, state)

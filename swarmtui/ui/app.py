@@ -29,6 +29,7 @@ from swarmtui.ui.screens.main_screen import USAGE_BINDINGS, MainScreen
 from swarmtui.ui.screens.problem_screen import ProblemScreen
 from swarmtui.ui.screens.rollout_screen import RolloutScreen
 from swarmtui.ui.screens.top_screen import TopScreen
+from swarmtui.ui.screens.why_screen import WhyScreen
 from swarmtui.ui.session_access import SessionApp
 from swarmtui.ui.styles import stylesheet
 from swarmtui.ui.widgets.filter_bar import FilterBar
@@ -145,6 +146,7 @@ class SwarmTuiApp(SessionApp):
             ("create machine", CreateMachineDialog.BINDINGS),
             ("main", USAGE_BINDINGS),  # later than the main screen's first keys
             ("top", TopScreen.BINDINGS),
+            ("why", WhyScreen.BINDINGS),
         ]
         config = self.session.config
         rows = binding_rows(groups, dict(config.keys))

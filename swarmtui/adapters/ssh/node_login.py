@@ -9,8 +9,10 @@ confirmed.
 from __future__ import annotations
 
 import contextlib
+import json
 import shlex
 from collections.abc import Iterable
+from typing import Any
 
 import paramiko
 
@@ -64,6 +66,20 @@ class SshNodeConnection:
                 "Check that docker runs on the node and that the SSH user may use it.",
             )
         return result.stdout.strip() == "true"
+
+    def container_state(self, container_id: str) -> dict[str, Any] | None:
+        line = f"{self._sudo}docker inspect -f '{{{{json .State}}}}' {shlex.quote(container_id)}"
+        result = self._session.run(line, timeout=DOCKER_TIMEOUT)
+        if result.code != 0:
+            if "no such" in (result.stderr + result.stdout).lower():
+                return None
+            raise MachineError(
+                f"`docker inspect` failed on {self.description}: "
+                f"{(result.stderr or result.stdout).strip() or f'exit status {result.code}'}",
+                "Check that docker runs on the node and that the SSH user may use it.",
+            )
+        state = json.loads(result.stdout or "{}")
+        return state if isinstance(state, dict) else {}
 
     def run_in_container(self, container_id: str, argv: tuple[str, ...]) -> tuple[int, str]:
         line = self._sudo + shlex.join(("docker", "exec", container_id, *argv))
