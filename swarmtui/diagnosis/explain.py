@@ -54,7 +54,9 @@ def explain(
     node = next((n for n in nodes if n.id == task.node_id), None) if task.node_id else None
     verdict = scheduler_verdict(task.error)
     if verdict is not None:
-        return explain_scheduling(task, service, nodes, extra, verdict)
+        # a global service's task is made for one node: the scheduler looks at that one only
+        candidates = (node,) if node is not None else nodes
+        return explain_scheduling(task, service, candidates, extra, verdict)
     if ENFORCER_ERROR in task.error:
         return _explain_enforcer(task, node)
     for found in (

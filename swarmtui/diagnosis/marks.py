@@ -1,6 +1,7 @@
 """The marks of the tasks and services panes: a task that has an explanation (`w` says
-why), a service whose tasks do not converge. A suffix to the NAME cell, so the columns
-stay as they are."""
+why), a service whose tasks do not converge. A suffix to the cell that tells it (a task's
+CURRENT STATE, a service's REPLICAS), narrower than their headers in most rows: the
+columns keep their widths."""
 
 from __future__ import annotations
 
@@ -10,13 +11,13 @@ from swarmtui.core.models import ClusterSnapshot, Service, Task
 from swarmtui.diagnosis.explain import needs_explanation, service_stalled
 
 MARK = " !"
-NAME_CELL = 1  # NAME in TASK_COLUMNS and SERVICE_COLUMNS
 
 
-def marked(cells: tuple[str, ...], mark: bool) -> tuple[str, ...]:
+def marked(cells: tuple[str, ...], position: int, mark: bool) -> tuple[str, ...]:
+    """CELLS with the mark after the one at POSITION when MARK."""
     if not mark:
         return cells
-    return (*cells[:NAME_CELL], cells[NAME_CELL] + MARK, *cells[NAME_CELL + 1 :])
+    return (*cells[:position], cells[position] + MARK, *cells[position + 1 :])
 
 
 def task_marked(task: Task, snapshot: ClusterSnapshot) -> bool:

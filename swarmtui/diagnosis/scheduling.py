@@ -110,7 +110,9 @@ def _headline(
     total = len(verdicts)
     count = _count(lead, verdicts, in_message)
     eligible = [v for v in verdicts if Filter.CONSTRAINTS not in v.failed]
-    if count == total and total:
+    if task.node_id and total == 1:  # a global service's task: its own node only
+        of_nodes = verdicts[0].node.hostname or task.node_id[:12]
+    elif count == total and total:
         of_nodes = "every node"
     elif (
         lead is not Filter.CONSTRAINTS

@@ -54,7 +54,7 @@ async def test_w_on_a_failed_task_explains_the_exit() -> None:
 
 async def test_w_on_a_pending_task_explains_the_scheduler() -> None:
     async with running_demo() as (app, pilot):
-        await select_row(pilot, app, "services", NODE_EXPORTER, "monitoring_node-exporter" + MARK)
+        await select_row(pilot, app, "services", NODE_EXPORTER, "monitoring_node-exporter")
         await select_row(pilot, app, "tasks", PENDING_EXPORTER, PENDING_EXPORTER[:12])
         await pilot.press("w")
         screen = await explained(pilot)
@@ -83,13 +83,13 @@ async def test_the_panes_mark_what_has_an_explanation() -> None:
         await pilot.press("3", "a")  # helloworld's tasks, the first service's
         tasks = pane(app, "tasks")
         await wait_until(pilot, lambda: tasks.row_count == 3, "helloworld's task history")
-        names = {key: tasks.get_cell(key, "name").plain for key in tasks.keys_on_screen()}
-        assert names[FAILED_HELLOWORLD_2].endswith(MARK)
-        assert not names[RUNNING_HELLOWORLD_1].endswith(MARK)
+        states = {key: tasks.get_cell(key, "current").plain for key in tasks.keys_on_screen()}
+        assert states[FAILED_HELLOWORLD_2] == "Failed 4 minutes ago" + MARK
+        assert not states[RUNNING_HELLOWORLD_1].endswith(MARK)
         services = pane(app, "services")
         marked = {
-            services.get_cell(key, "name").plain.removesuffix(MARK)
+            services.get_cell(key, "name").plain
             for key in services.keys_on_screen()
-            if services.get_cell(key, "name").plain.endswith(MARK)
+            if services.get_cell(key, "replicas").plain.endswith(MARK)
         }
         assert marked == {"monitoring_node-exporter"}  # its update paused; web still rolls

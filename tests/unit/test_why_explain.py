@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from helpers.engine_json import GIB, node, service, task
 
 from swarmtui.core.models import Node, Task
@@ -13,6 +15,7 @@ from swarmtui.diagnosis.explain import (
     explain,
     needs_explanation,
     service_not_converging,
+    service_stalled,
 )
 from swarmtui.diagnosis.scheduler import Filter, scheduler_verdict
 
@@ -105,6 +108,33 @@ def test_not_enough_memory_anywhere() -> None:
     assert found.cause is Cause.RESOURCES
     assert found.headline == "Not enough free room to reserve 3 GiB on every node."
     assert "  memory free 2 GiB of 2 GiB, asked 3 GiB" in found.evidence
+
+
+def test_a_global_task_is_judged_on_its_own_node_only() -> None:
+    small = node("lab-worker-2", memory=1 * GIB)
+    stuck = task(
+        state="pending",
+        message="pending task scheduling",
+        error="no suitable node (insufficient resources on 1 node)",
+        node_id=small.id,
+        reserve_memory=3 * GIB // 2,
+    )
+    found = sure(explain(stuck, service(mode="global"), (MANAGER, small), ExtraFacts(())))
+    assert found.cause is Cause.RESOURCES
+    assert "lab-worker-2" in text(found) and "lab-manager-1" not in text(found)
+    assert found.headline == "Not enough free room to reserve 1.5 GiB on lab-worker-2."
+
+
+def test_service_stalled_without_its_tasks() -> None:
+    changed = service(replicas=3, running=1).updated_at
+    assert changed is not None
+    soon, later = changed + timedelta(seconds=5), changed + timedelta(minutes=5)
+    assert not service_stalled(service(replicas=3, running=1), soon)
+    assert service_stalled(service(replicas=3, running=1), later)
+    assert not service_stalled(service(replicas=3, running=3), later)
+    assert not service_stalled(service(replicas=3, running=1, update_state="updating"), later)
+    assert service_stalled(service(replicas=3, running=3, update_state="paused"), soon)
+    assert not service_stalled(service(mode="replicated-job", running=0), later)
 
 
 def test_free_room_counts_the_reservations_of_tasks_held_on_the_node() -> None:

@@ -88,6 +88,10 @@ from swarmtui.ui.shell_actions import (
 from swarmtui.ui.widgets.resource_table import ResourceTable, RowFilter, SortValues
 from swarmtui.ui.widgets.virtual_table import Row, VirtualTable
 
+# where the marks of swarmtui.diagnosis.marks go
+_REPLICAS = next(i for i, c in enumerate(SERVICE_COLUMNS) if c.key == "replicas")
+_CURRENT = next(i for i, c in enumerate(TASK_COLUMNS) if c.key == "current")
+
 
 class SnapshotPane(ResourceTable):
     """A pane fed from cluster snapshots; the nodes and tasks panes also show live usage
@@ -308,7 +312,7 @@ class ServicesPane(SnapshotPane):
         services = snapshot.services
         if self.stack is not None:
             services = tuple(services_of_stack(services, self.stack))
-        return [(s.id, marked(service_row(s), service_marked(s, now))) for s in services]
+        return [(s.id, marked(service_row(s), _REPLICAS, service_marked(s, now))) for s in services]
 
     # Stacks -----------------------------------------------------------------------------
 
@@ -546,7 +550,7 @@ class TasksPane(SnapshotPane):
             (
                 t.id,
                 self.with_usage(
-                    marked(task_row(t, snapshot, now), task_marked(t, snapshot)),
+                    marked(task_row(t, snapshot, now), _CURRENT, task_marked(t, snapshot)),
                     task_usage_cells(t, self.usage),
                 ),
             )
@@ -606,7 +610,11 @@ class TasksPane(SnapshotPane):
         if task is None or snapshot is None:
             self.notify("Select a task first.", severity="warning")
             return
-        self.app.push_screen(WhyScreen(task, task_name(task, snapshot)))
+        node = snapshot.node(task.node_id)
+        title = task_name(task, snapshot)
+        if not task.slot and node is not None:  # a global service's task: by its node
+            title = title.removesuffix(task.node_id) + node.hostname
+        self.app.push_screen(WhyScreen(task, title))
 
     def action_toggle_history(self) -> None:
         self.history = not self.history
