@@ -240,6 +240,59 @@ def test_a_drained_node(
     assert "drained" in moved.explanation.headline
 
 
+def test_a_down_node(
+    backend: DockerBackend,
+    access: NodeAccess,
+    engine: Any,
+    lab_swarm: Lab,
+    manager_client: Any,
+    prefix: str,
+) -> None:
+    """The only node the constraints allow stops answering (its dind container paused):
+    the task held there and its replacement both say the node is down; the node's engine
+    is given up on after the time box, not waited for."""
+    victim = next(n for n in lab_swarm.workers if n.name == "worker1")
+    pinned = {"Constraints": ["node.hostname == worker1"]}
+    service_id = create_service(manager_client, spec(f"{prefix}-pinned", Placement=pinned))
+    wait_for(
+        lambda: any(t.state == "running" for t in tasks_of(backend, service_id)),
+        WAIT,
+        "the pinned task to run",
+        step=0.5,
+    )
+    container = engine.containers.get(victim.container_id)
+    container.pause()
+    try:
+        wait_for(
+            lambda: any(n.hostname == "worker1" and n.status == "down" for n in backend.nodes()),
+            WAIT,
+            "worker1 to be down",
+            step=1.0,
+        )
+        pending = wait_for(
+            explained(backend, access, service_id, pending_with_reason),
+            WAIT,
+            "the replacement task to pend",
+            step=1.0,
+        )
+        held = explained(backend, access, service_id, lambda t: t.container_id != "")()
+    finally:
+        container.unpause()
+    wait_for(
+        lambda: any(n.hostname == "worker1" and n.status == "ready" for n in backend.nodes()),
+        WAIT,
+        "worker1 back",
+        step=1.0,
+    )
+    assert pending.explanation is not None, pending
+    assert pending.explanation.cause is Cause.NODE_UNAVAILABLE, pending.explanation
+    assert "worker1 (worker, down, active)" in evidence(pending)
+    assert held is not None and held.explanation is not None, held
+    assert held.explanation.cause is Cause.NODE_UNAVAILABLE, held.explanation
+    assert "worker1 is down" in held.explanation.headline
+    assert any(line.startswith("container state on worker1") for line in held.not_known)
+
+
 @contextlib.contextmanager
 def node_availability(client: Any, hostname: str, availability: str) -> Iterator[None]:
     node = next(n for n in client.api.nodes() if n["Description"]["Hostname"] == hostname)
