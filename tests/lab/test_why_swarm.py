@@ -10,23 +10,29 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import docker.errors
 import pytest
+from helpers.lab_ssh import new_key, remove_key
 from helpers.swarm import create_service, post_json
 from helpers.waiting import wait_for
 
 from swarmtui.adapters.docker.docker_backend import DockerBackend
 from swarmtui.adapters.docker.images import WORKLOAD_IMAGE
-from swarmtui.adapters.docker.lab import Lab
+from swarmtui.adapters.docker.lab import Lab, lab_add_ssh_key
 from swarmtui.adapters.docker.lab_machines import LabNodes
+from swarmtui.adapters.ssh.node_login import SshNodeConnection
+from swarmtui.adapters.ssh.ssh_connection import SshTarget, connect
 from swarmtui.cli.node_connector import open_node
 from swarmtui.core.endpoints import Endpoint
 from swarmtui.core.mapping import task_from_json
 from swarmtui.core.models import Task
+from swarmtui.core.node_access import NodeMapping, SshDestination
 from swarmtui.diagnosis.explain import needs_explanation
 from swarmtui.diagnosis.explanation import Cause
+from swarmtui.machines.model import HostKeyUnknown
 from swarmtui.nodes.routes import NodeAccess
 from swarmtui.session.why import TaskDiagnosis, diagnose
 
@@ -212,19 +218,25 @@ def test_each_cause_on_real_tasks(
         assert needs_explanation(task), cause
 
 
+def pinned_running(backend: DockerBackend, client: Any, name: str, hostname: str) -> str:
+    """A service of one task that may run on HOSTNAME only, once it runs there."""
+    pinned = {"Constraints": [f"node.hostname == {hostname}"]}
+    service_id = create_service(client, spec(name, Placement=pinned))
+    wait_for(
+        lambda: any(t.state == "running" for t in tasks_of(backend, service_id)),
+        WAIT,
+        f"the task pinned to {hostname} to run",
+        step=0.5,
+    )
+    return service_id
+
+
 def test_a_drained_node(
     backend: DockerBackend, access: NodeAccess, manager_client: Any, prefix: str
 ) -> None:
     """The only node the constraints allow is drained: the task moved off it says so, and
     its replacement pends for want of an available node."""
-    pinned = {"Constraints": ["node.hostname == worker2"]}
-    service_id = create_service(manager_client, spec(f"{prefix}-pinned", Placement=pinned))
-    wait_for(
-        lambda: any(t.state == "running" for t in tasks_of(backend, service_id)),
-        WAIT,
-        "the pinned task to run",
-        step=0.5,
-    )
+    service_id = pinned_running(backend, manager_client, f"{prefix}-pinned", "worker2")
     with node_availability(manager_client, "worker2", "drain"):
         pending = wait_for(
             explained(backend, access, service_id, pending_with_reason),
@@ -252,14 +264,7 @@ def test_a_down_node(
     the task held there and its replacement both say the node is down; the node's engine
     is given up on after the time box, not waited for."""
     victim = next(n for n in lab_swarm.workers if n.name == "worker1")
-    pinned = {"Constraints": ["node.hostname == worker1"]}
-    service_id = create_service(manager_client, spec(f"{prefix}-pinned", Placement=pinned))
-    wait_for(
-        lambda: any(t.state == "running" for t in tasks_of(backend, service_id)),
-        WAIT,
-        "the pinned task to run",
-        step=0.5,
-    )
+    service_id = pinned_running(backend, manager_client, f"{prefix}-pinned", "worker1")
     container = engine.containers.get(victim.container_id)
     container.pause()
     try:
@@ -365,3 +370,50 @@ def test_a_missing_secret(
     assert diagnosis.explanation is not None
     assert diagnosis.explanation.cause is Cause.MISSING_OBJECT, diagnosis.explanation
     assert f"secret {prefix}-s1" in diagnosis.explanation.headline
+
+
+def test_the_ssh_route_reads_the_container_state(
+    backend: DockerBackend,
+    engine: Any,
+    lab_swarm: Lab,
+    home: Path,
+    manager_client: Any,
+    prefix: str,
+) -> None:
+    """A node reached over SSH (a [nodes] mapping, host key confirmed): `docker inspect` on
+    the node gives the container's state, and the explanation has it."""
+    public_key = new_key(home / "why_key", "swarmtui-why")
+    lab_add_ssh_key(lab_swarm.name, public_key)
+    try:
+        body = spec(
+            f"{prefix}-exit",
+            ["sh", "-c", "exit 5"],
+            RestartPolicy=NO_RESTART,
+            Placement={"Constraints": ["node.hostname == worker1"]},
+        )
+        service_id = create_service(manager_client, body)
+        task = wait_for(
+            lambda: next((t for t in tasks_of(backend, service_id) if ended(t)), None),
+            WAIT,
+            "the task to exit",
+            step=0.5,
+        )
+        node = next(n for n in backend.nodes() if n.id == task.node_id)
+        destination = SshDestination(node.address, "root", key_path=str(home / "why_key"))
+        access = NodeAccess(None, (NodeMapping("worker1", destination),))
+        target = SshTarget(node.address, "root", 22, str(home / "why_key"))
+        with pytest.raises(HostKeyUnknown) as unknown:
+            connect(target)
+        connect(target, accept_fingerprints=[unknown.value.fingerprint]).close()  # the user's yes
+        connection = SshNodeConnection(access.routes(node)[0])
+        try:
+            state = connection.container_state(task.container_id)
+            assert state is not None and state["ExitCode"] == 5 and state["OOMKilled"] is False
+            assert connection.container_state("no-such-container") is None
+        finally:
+            connection.close()
+        found = diagnose(backend, task, None, tuple(backend.nodes()), access, open_node)
+    finally:
+        remove_key(engine, lab_swarm, public_key)
+    assert found.explanation is not None and not found.not_known, found
+    assert "OOM-killed: no (the node's container state)" in evidence(found)
