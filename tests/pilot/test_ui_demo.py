@@ -496,7 +496,7 @@ async def test_each_pane_keeps_its_own_sort() -> None:
         assert tasks.border_title == "[3] Tasks (7) ↑CURRENT STATE of service web +history"
         states = [str(tasks.get_cell(r.value, "current")) for r in tasks.rows]
         assert states == [
-            "Failed 3 minutes ago",
+            "Failed 3 minutes ago !",  # marked: `w` explains it
             "Pending 1 minute ago",
             "Running 20 minutes ago",
             "Running 20 minutes ago",

@@ -48,8 +48,11 @@ def test_w_explains_a_task_that_exited(
     args = ["--host", lab_swarm.manager_url, "--lab", lab_swarm.name]
     with PtyConsole(args, home, cols=120, rows=40) as console:
         console.wait_for(name[:20], what=f"{name} in the services pane")
-        # its row, its tasks with the history (the failed one), then why: one burst
-        console.write(f"2/^{name}${ENTER}3aw")
+        # its row and its tasks with the history (the failed one): one burst; then `w` once
+        # the task is listed (the tasks pane fills after the scope changed, not per key)
+        console.write(f"2/^{name}${ENTER}3a")
+        console.wait_for("Failed", timeout=60, what="the failed task in the tasks pane")
+        console.write("w")
         console.wait_for(
             lambda s: "exited with code 7" in s and "last-words-here" in s,
             timeout=90,
