@@ -32,6 +32,7 @@ EXPECTED = {
     "stack-remove.svg": "docker&#160;stack&#160;rm&#160;shop",
     "usage.svg": "CPU&#160;%",
     "top.svg": "10&#160;running&#160;tasks&#160;on&#160;3&#160;nodes",
+    "why-task.svg": "exited&#160;with&#160;code&#160;1",
 }
 
 
@@ -65,6 +66,7 @@ GROUPS = [
     pytest.param(("rollout", "machines", "machine-install-docker", "journal"), id="c"),
     pytest.param(("stacks", "stack-deploy", "stack-remove"), id="d"),
     pytest.param(("usage", "top", "edit-service"), id="e"),
+    pytest.param(("why-task",), id="f"),
 ]
 
 
