@@ -47,6 +47,7 @@ from swarmtui.ui.screens.machines_screen import MachinesScreen
 from swarmtui.ui.screens.problem_screen import ProblemScreen
 from swarmtui.ui.screens.rollout_screen import RolloutScreen
 from swarmtui.ui.screens.top_screen import TopScreen
+from swarmtui.ui.screens.why_screen import WhyScreen
 from swarmtui.ui.widgets.cluster_header import LIVE, ClusterHeader
 from swarmtui.ui.widgets.panes import StacksPane, TasksPane
 
@@ -309,6 +310,20 @@ async def events_view(pilot: AppPilot, app: SwarmTuiApp) -> None:
     await wait_for(pilot, listed, "the events")
 
 
+async def why_task(pilot: AppPilot, app: SwarmTuiApp) -> None:
+    await main_screen(pilot, app)
+    await pilot.press("3", "a")  # helloworld's tasks with the history: the failed one last
+    tasks = app.main_screen.pane("tasks")
+    await wait_for(pilot, lambda: tasks.row_count == 3, "helloworld's task history")
+    await pilot.press("G", "w")
+
+    def explained() -> bool:
+        screen = app.screen
+        return isinstance(screen, WhyScreen) and screen.diagnosis is not None
+
+    await wait_for(pilot, explained, "the why view")
+
+
 def unreachable() -> DemoBackend:
     return DemoBackend(
         fail_with=BackendError(
@@ -340,6 +355,7 @@ SHOTS = (
     Shot("usage", (120, 40), DemoBackend, usage_columns),
     Shot("top", (120, 40), DemoBackend, top_view),
     Shot("events", (120, 40), DemoBackend, events_view),
+    Shot("why-task", (120, 40), DemoBackend, why_task),
 )
 
 

@@ -239,4 +239,9 @@ class NodeConnection(Protocol):
         gone or not running is left out. Raises when the node itself does not answer."""
         ...
 
+    def container_state(self, container_id: str) -> dict[str, Any] | None:
+        """The container's `State` there (ExitCode, OOMKilled, Health with its probe log);
+        None when that engine does not know it."""
+        ...
+
     def close(self) -> None: ...

@@ -270,6 +270,10 @@ TASKS_JSON += [
     _task("16t4k5q8r2w4z00000000016", _NODE_EXPORTER, 0, _WORKER1, "running", 8),
     _task("17t4k5q8r2w4z00000000017", _NODE_EXPORTER, 0, _WORKER2, "pending", 8),
 ]
+# The paused update of node-exporter asked for more memory than worker2 has: its new task
+# waits for the scheduler (what `w` explains in the demo).
+TASKS_JSON[-1]["Status"]["Err"] = "no suitable node (insufficient resources on 1 node)"
+TASKS_JSON[-1]["Spec"]["Resources"] = {"Reservations": {"MemoryBytes": 32 * 2**30}}
 
 # web: slots 1 and 2 run the new image; slot 3's first new task failed, its retry is pending.
 _WEB = "w3b000000000000000000002"

@@ -5,6 +5,7 @@ a repeating wave, so the n-th round always shows the same figures."""
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from swarmtui.core.errors import BackendError, ProblemKind
 from swarmtui.core.usage import ContainerUsage
@@ -64,6 +65,12 @@ class DemoNodeConnection:
 
     def container_running(self, container_id: str) -> bool | None:
         return container_id in _BY_CONTAINER or None
+
+    def container_state(self, container_id: str) -> dict[str, Any] | None:
+        """A running task's container runs; the failed ones exited by themselves."""
+        if container_id in _BY_CONTAINER:
+            return {"Status": "running", "Running": True, "ExitCode": 0, "OOMKilled": False}
+        return {"Status": "exited", "Running": False, "ExitCode": 1, "OOMKilled": False}
 
     def run_in_container(self, container_id: str, argv: tuple[str, ...]) -> tuple[int, str]:
         raise _no_shells()

@@ -41,6 +41,7 @@ from swarmtui.session.node_reach import NodeReachability
 from swarmtui.session.refresher import Refresher, RefreshTimings
 from swarmtui.session.shells import NodeConnector, Shells
 from swarmtui.session.usage_sampler import UsageSampler
+from swarmtui.session.why import TaskDiagnosis, diagnose
 from swarmtui.stacks.deploy import StackContents, stack_contents
 from swarmtui.stacks.export import LiveStack, live_services, live_stack
 
@@ -393,6 +394,13 @@ class Session:
 
     def _running_tasks(self) -> list[Task]:
         return self.backend().running_tasks()
+
+    def diagnose_task(self, task: Task) -> TaskDiagnosis:
+        """Why TASK is not running, with the facts beyond the snapshot (worker thread)."""
+        snapshot = self.model.snapshot
+        nodes = snapshot.nodes if snapshot is not None else ()
+        service = snapshot.service(task.service_id) if snapshot is not None else None
+        return diagnose(self.backend(), task, service, nodes, self.node_access, self.node_connector)
 
     def cluster_access(self) -> ClusterAccess | None:
         """How machine work reaches the swarm; None while no manager is connected."""

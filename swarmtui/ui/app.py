@@ -32,6 +32,7 @@ from swarmtui.ui.screens.main_screen import USAGE_BINDINGS, MainScreen
 from swarmtui.ui.screens.problem_screen import ProblemScreen
 from swarmtui.ui.screens.rollout_screen import RolloutScreen
 from swarmtui.ui.screens.top_screen import TopScreen
+from swarmtui.ui.screens.why_screen import WhyScreen
 from swarmtui.ui.session_access import SessionApp
 from swarmtui.ui.styles import stylesheet
 from swarmtui.ui.widgets.filter_bar import FilterBar
@@ -151,6 +152,7 @@ class SwarmTuiApp(SessionApp):
             ("top", TopScreen.BINDINGS),
             ("events", EventsScreen.BINDINGS),
             ("contexts", ContextsScreen.BINDINGS),
+            ("why", WhyScreen.BINDINGS),
         ]
         config = self.session.config
         rows = binding_rows(groups, dict(config.keys))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from typing import Any
 
 from swarmtui.core.errors import BackendError, ProblemKind
 from swarmtui.core.usage import ContainerUsage
@@ -71,6 +72,10 @@ class FakeConnection:
     def container_usage(self, container_ids: tuple[str, ...]) -> dict[str, ContainerUsage]:
         self.calls.append(("usage", container_ids))
         return {}
+
+    def container_state(self, container_id: str) -> dict[str, Any] | None:
+        self.calls.append(("state", container_id))
+        return {"Running": bool(self.running)}
 
     def close(self) -> None:
         self.closed = True

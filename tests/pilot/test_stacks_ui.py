@@ -10,6 +10,7 @@ from textual.command import CommandPalette
 from textual.widgets import OptionList
 
 from swarmtui.demo.cluster import SERVICES_JSON, DemoBackend
+from swarmtui.diagnosis.marks import MARK
 from swarmtui.display.stacks import NO_STACK
 from swarmtui.ui.app import SwarmTuiApp
 from swarmtui.ui.modals.operation_modal import ConfirmModal, ScaleModal
@@ -23,7 +24,7 @@ ALL_SERVICES = len(SERVICES_JSON)
 
 
 def names(pane: ResourceTable, column: str = "name") -> list[str]:
-    return [pane.get_cell(row.value, column).plain for row in pane.rows]
+    return [pane.get_cell(row.value, column).plain.removesuffix(MARK) for row in pane.rows]
 
 
 def panes(app: SwarmTuiApp) -> tuple[StacksPane, ServicesPane, TasksPane]:

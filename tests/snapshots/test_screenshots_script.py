@@ -33,6 +33,7 @@ EXPECTED = {
     "usage.svg": "CPU&#160;%",
     "top.svg": "10&#160;running&#160;tasks&#160;on&#160;3&#160;nodes",
     "events.svg": "replicas&#160;2→3",
+    "why-task.svg": "exited&#160;with&#160;code&#160;1",
 }
 
 
@@ -67,6 +68,7 @@ GROUPS = [
     pytest.param(("stacks", "stack-deploy", "stack-remove"), id="d"),
     pytest.param(("usage", "top", "edit-service"), id="e"),
     pytest.param(("events",), id="f"),
+    pytest.param(("why-task",), id="g"),
 ]
 
 

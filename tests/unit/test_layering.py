@@ -42,13 +42,16 @@ FOLDER_MAY_IMPORT: dict[str, set[str]] = {
     "machines": CORE | {"ports", "actions"},
     "stacks": CORE | {"ports"},
     "nodes": CORE | {"ports", "machines"},
-    "session": CORE | {"ports", "actions", "machines", "logs", "stacks", "nodes"},
+    "diagnosis": CORE,
+    "session": CORE | {"ports", "actions", "machines", "logs", "stacks", "nodes", "diagnosis"},
     "adapters/docker": CORE | {"ports", "logs", "machines", "actions", "session", "nodes"},
     "adapters/ssh": CORE | {"machines", "actions", "nodes"},
     "demo": CORE | {"ports", "logs", "machines", "actions"},
-    "ui": CORE | {"ports", "logs", "machines", "actions", "session", "display", "stacks", "nodes"},
+    "ui": CORE
+    | {"ports", "logs", "machines", "actions", "session", "display", "stacks", "nodes"}
+    | {"diagnosis"},
     "cli": CORE
-    | {"ports", "logs", "machines", "actions", "session", "stacks", "nodes"}
+    | {"ports", "logs", "machines", "actions", "session", "stacks", "nodes", "diagnosis"}
     | {"adapters/docker", "adapters/ssh"}
     | {"ui", "demo"},
     "adapters": set(),  # its __init__.py
@@ -223,6 +226,7 @@ def test_violations_are_detected(relative: str, source: str, library: str) -> No
         ("session/loops.py", "import swarmtui.ui.app", "ui"),
         ("nodes/routes.py", "from swarmtui.session.session import Session", "session"),
         ("nodes/exec_plan.py", "from swarmtui.adapters.ssh import ssh_driver", "adapters/ssh"),
+        ("diagnosis/explain.py", "from swarmtui.session.session import Session", "session"),
         ("machines/manager.py", "cluster.mutator().join_tokens()", "writes"),
         ("ui/screens/join_screen.py", "backend.mutator().leave_swarm(True)", "writes"),
         ("ui/screens/init.py", "session.backend().init_swarm('')", "writes"),
@@ -263,6 +267,7 @@ CORE_MODULES = (
     "swarmtui.core.node_access",
     "swarmtui.nodes.routes",
     "swarmtui.nodes.exec_plan",
+    "swarmtui.diagnosis.explain",
 )
 
 

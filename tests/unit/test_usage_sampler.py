@@ -65,6 +65,9 @@ class FakeConnection:
         reading = CpuReading(self.readings * 100, self.readings * 1000, 2)
         return {cid: ContainerUsage(cid, 1024, 4096, reading=reading) for cid in container_ids}
 
+    def container_state(self, container_id: str) -> dict[str, Any] | None:
+        return None
+
     def close(self) -> None:
         self.closed = True
 

@@ -82,6 +82,15 @@ class EngineNodeConnection:
         stream.also_close(local)
         return stream
 
+    def container_state(self, container_id: str) -> dict[str, Any] | None:
+        try:
+            state = self._api.inspect_container(container_id).get("State")
+        except docker.errors.NotFound:
+            return None
+        except Exception as exc:
+            raise classify(exc, self.description) from exc
+        return state if isinstance(state, dict) else {}
+
     def container_usage(self, container_ids: tuple[str, ...]) -> dict[str, ContainerUsage]:
         if not container_ids:
             return {}

@@ -9,8 +9,10 @@ confirmed.
 from __future__ import annotations
 
 import contextlib
+import json
 import shlex
 from collections.abc import Iterable
+from typing import Any
 
 import paramiko
 
@@ -53,7 +55,18 @@ class SshNodeConnection:
         return f"{self._route.label} ({self._session.target.display})"
 
     def container_running(self, container_id: str) -> bool | None:
-        line = f"{self._sudo}docker inspect -f '{{{{.State.Running}}}}' {shlex.quote(container_id)}"
+        found = self._inspect(container_id, "{{.State.Running}}")
+        return None if found is None else found.strip() == "true"
+
+    def container_state(self, container_id: str) -> dict[str, Any] | None:
+        found = self._inspect(container_id, "{{json .State}}")
+        state = None if found is None else json.loads(found or "{}")
+        return None if state is None else (state if isinstance(state, dict) else {})
+
+    def _inspect(self, container_id: str, template: str) -> str | None:
+        """`docker inspect -f TEMPLATE` of the container on the node; None when the node's
+        engine does not know it."""
+        line = f"{self._sudo}docker inspect -f {shlex.quote(template)} {shlex.quote(container_id)}"
         result = self._session.run(line, timeout=DOCKER_TIMEOUT)
         if result.code != 0:
             if "no such" in (result.stderr + result.stdout).lower():
@@ -63,7 +76,7 @@ class SshNodeConnection:
                 f"{(result.stderr or result.stdout).strip() or f'exit status {result.code}'}",
                 "Check that docker runs on the node and that the SSH user may use it.",
             )
-        return result.stdout.strip() == "true"
+        return result.stdout
 
     def run_in_container(self, container_id: str, argv: tuple[str, ...]) -> tuple[int, str]:
         line = self._sudo + shlex.join(("docker", "exec", container_id, *argv))

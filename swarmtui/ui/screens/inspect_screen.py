@@ -1,4 +1,5 @@
-"""Inspect a node, service or task: the `--pretty` view, with a raw JSON toggle."""
+"""Inspect a node, service or task: the `--pretty` view, with a raw JSON toggle. A task
+that is not running as it should starts with why (swarmtui.diagnosis), fetched after."""
 
 from __future__ import annotations
 
@@ -15,10 +16,14 @@ from textual.widgets import Static
 
 from swarmtui.actions.service_edit import SwarmNames
 from swarmtui.core.errors import BackendError
+from swarmtui.core.mapping import task_from_json
+from swarmtui.diagnosis.explain import needs_explanation
+from swarmtui.diagnosis.why_text import WHY_TITLE, WhyLine, why_lines
 from swarmtui.display.inspect_text import node_pretty, service_pretty, task_pretty
 from swarmtui.ports import ObjectKind
 from swarmtui.ui.service_edit_actions import edit_spec_yaml
 from swarmtui.ui.session_access import allowed, session_of
+from swarmtui.ui.why_render import why_rich
 from swarmtui.ui.widgets.key_footer import KeyFooter
 
 PRETTY = {"node": node_pretty, "service": service_pretty, "task": task_pretty}
@@ -40,6 +45,7 @@ class InspectScreen(Screen[None]):
         self.heading = title
         self.raw_mode = False
         self.data: dict[str, Any] | None = None
+        self.why: list[WhyLine] = []  # a task's explanation, shown above its details
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="inspect-body") as body:
@@ -60,6 +66,30 @@ class InspectScreen(Screen[None]):
             self.app.call_from_thread(self._show_error, exc)
             return
         self.app.call_from_thread(self._show, data)
+        if self.kind == "task":
+            self._explain(data)
+
+    def _explain(self, data: dict[str, Any]) -> None:
+        """On the worker: why the task does not run, when it needs saying."""
+        session = session_of(self)
+        task = task_from_json(data)
+        snapshot = session.model.snapshot
+        node = snapshot.node(task.node_id) if snapshot is not None else None
+        if not needs_explanation(task, node):
+            return
+        self.app.call_from_thread(self._show_why, [(f"{WHY_TITLE} (looking…)", "section")])
+        try:
+            diagnosis = session.diagnose_task(task)
+        except BackendError as exc:
+            lines: list[WhyLine] = [(f"{WHY_TITLE} {exc.message}", "section")]
+        else:
+            found = why_lines(diagnosis.explanation, diagnosis.not_known, task.state)
+            lines = [(WHY_TITLE, "section"), *found]
+        self.app.call_from_thread(self._show_why, [*lines, ("", "blank")])
+
+    def _show_why(self, lines: list[WhyLine]) -> None:
+        self.why = lines
+        self._render_body()
 
     def _show(self, data: dict[str, Any]) -> None:
         self.data = data
@@ -115,6 +145,9 @@ class InspectScreen(Screen[None]):
             body = json.dumps(self.data, indent=2, sort_keys=True)
         else:
             body = PRETTY[self.kind](self.data).expandtabs(4)
-        self.query_one("#inspect-text", Static).update(Text(body))
+        text = Text(body)
+        if self.why and not self.raw_mode:
+            text = why_rich(self.why) + text
+        self.query_one("#inspect-text", Static).update(text)
         mode = "raw JSON" if self.raw_mode else "pretty"
         self.query_one("#inspect-body").border_title = f"Inspect {self.heading} ({mode})"

@@ -27,6 +27,7 @@ from swarmtui.core.errors import BackendError
 from swarmtui.core.models import ClusterSnapshot, Node, ScopeKind, Service, Task, TaskScope
 from swarmtui.core.search_pattern import search_pattern
 from swarmtui.core.usage import UsageReport
+from swarmtui.diagnosis.marks import marked, service_marked, task_marked
 from swarmtui.display.columns import (
     NODE_COLUMNS,
     SERVICE_COLUMNS,
@@ -36,6 +37,7 @@ from swarmtui.display.columns import (
     node_row,
     service_row,
     stack_row,
+    task_name,
     task_row,
 )
 from swarmtui.display.sorting import (
@@ -70,6 +72,7 @@ from swarmtui.ui.modals.operation_modal import ConfirmModal, ImageModal, LabelsM
 from swarmtui.ui.modals.stack_deploy_modal import StackDeployModal
 from swarmtui.ui.screens.create_service_screen import CreateServiceScreen
 from swarmtui.ui.screens.rollout_screen import RolloutScreen
+from swarmtui.ui.screens.why_screen import WHY_BINDING, WhyScreen
 from swarmtui.ui.service_edit_actions import open_service_edit
 from swarmtui.ui.session_access import guard, session_of
 from swarmtui.ui.shell_actions import (
@@ -85,6 +88,10 @@ from swarmtui.ui.shell_actions import (
 )
 from swarmtui.ui.widgets.resource_table import ResourceTable, RowFilter, SortValues
 from swarmtui.ui.widgets.virtual_table import Row, VirtualTable
+
+# where the marks of swarmtui.diagnosis.marks go
+_REPLICAS = next(i for i, c in enumerate(SERVICE_COLUMNS) if c.key == "replicas")
+_CURRENT = next(i for i, c in enumerate(TASK_COLUMNS) if c.key == "current")
 
 
 class SnapshotPane(ResourceTable):
@@ -308,7 +315,7 @@ class ServicesPane(SnapshotPane):
         services = snapshot.services
         if self.stack is not None:
             services = tuple(services_of_stack(services, self.stack))
-        return [(s.id, service_row(s)) for s in services]
+        return [(s.id, marked(service_row(s), _REPLICAS, service_marked(s, now))) for s in services]
 
     # Stacks -----------------------------------------------------------------------------
 
@@ -526,6 +533,7 @@ class TasksPane(SnapshotPane):
         Binding("a", "toggle_history", "History", id="toggle_task_history"),
         LOGS_BINDING,
         *SHELL_BINDINGS,
+        WHY_BINDING,
     ]
     COLUMNS = TASK_COLUMNS
     STYLED_COLUMNS = frozenset({"desired", "current"})
@@ -544,7 +552,13 @@ class TasksPane(SnapshotPane):
         if not self.history:
             tasks = tuple(t for t in tasks if t.is_current)
         return [
-            (t.id, self.with_usage(task_row(t, snapshot, now), task_usage_cells(t, self.usage)))
+            (
+                t.id,
+                self.with_usage(
+                    marked(task_row(t, snapshot, now), _CURRENT, task_marked(t, snapshot)),
+                    task_usage_cells(t, self.usage),
+                ),
+            )
             for t in tasks
         ]
 
@@ -594,6 +608,18 @@ class TasksPane(SnapshotPane):
         if task is not None and snapshot is not None:
             target = task_target(task, snapshot.service(task.service_id))
         open_logs(self, target, "task")
+
+    def action_why(self) -> None:
+        """`w`: why the selected task is not running."""
+        task, snapshot = self.selected_task, self.snapshot
+        if task is None or snapshot is None:
+            self.notify("Select a task first.", severity="warning")
+            return
+        node = snapshot.node(task.node_id)
+        title = task_name(task, snapshot)
+        if not task.slot and node is not None:  # a global service's task: by its node
+            title = title.removesuffix(task.node_id) + node.hostname
+        self.app.push_screen(WhyScreen(task, title))
 
     def action_toggle_history(self) -> None:
         self.history = not self.history

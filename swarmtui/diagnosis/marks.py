@@ -1,0 +1,28 @@
+"""The marks of the tasks and services panes: a task that has an explanation (`w` says
+why), a service whose tasks do not converge. A suffix to the cell that tells it (a task's
+CURRENT STATE, a service's REPLICAS), narrower than their headers in most rows: the
+columns keep their widths."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from swarmtui.core.models import ClusterSnapshot, Service, Task
+from swarmtui.diagnosis.explain import needs_explanation, service_stalled
+
+MARK = " !"
+
+
+def marked(cells: tuple[str, ...], position: int, mark: bool) -> tuple[str, ...]:
+    """CELLS with the mark after the one at POSITION when MARK."""
+    if not mark:
+        return cells
+    return (*cells[:position], cells[position] + MARK, *cells[position + 1 :])
+
+
+def task_marked(task: Task, snapshot: ClusterSnapshot) -> bool:
+    return needs_explanation(task, snapshot.node(task.node_id))
+
+
+def service_marked(service: Service, now: datetime) -> bool:
+    return service_stalled(service, now)
