@@ -82,6 +82,12 @@ class ClusterBackend(Protocol):
 
     def subscribe_events(self) -> EventStream: ...
 
+    def swarm_objects(self, kind: NamedObjectKind) -> list[dict[str, Any]]:
+        """Every secret, config or network, as the engine lists them (one request)."""
+        ...
+
+    def inspect_object(self, kind: NamedObjectKind, object_id: str) -> dict[str, Any]: ...
+
     def open_logs(
         self,
         kind: LogKind,

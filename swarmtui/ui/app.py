@@ -34,6 +34,7 @@ from swarmtui.ui.styles import stylesheet
 from swarmtui.ui.widgets.filter_bar import FilterBar
 from swarmtui.ui.widgets.log_search_bar import LogSearchBar
 from swarmtui.ui.widgets.log_view import LogView
+from swarmtui.ui.widgets.object_panes import SecretsPane
 from swarmtui.ui.widgets.panes import NodesPane, ServicesPane, StacksPane, TasksPane
 from swarmtui.ui.widgets.resource_table import ResourceTable
 from swarmtui.ui.widgets.virtual_table import VirtualTable
@@ -127,6 +128,7 @@ class SwarmTuiApp(SessionApp):
             ("nodes", NodesPane.BINDINGS),
             ("services", ServicesPane.BINDINGS),
             ("stacks", StacksPane.BINDINGS),
+            ("secrets configs networks", SecretsPane.BINDINGS),
             ("tasks", TasksPane.BINDINGS),
             ("modals", OperationModal.BINDINGS),
             ("filter", FilterBar.BINDINGS),
