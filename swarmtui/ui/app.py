@@ -16,6 +16,7 @@ from swarmtui.ui.commands import SwarmCommands
 from swarmtui.ui.key_gate import KeyGate
 from swarmtui.ui.messages import ReconnectRequested
 from swarmtui.ui.modals.create_machine_dialog import CreateMachineDialog
+from swarmtui.ui.modals.object_modals import ObjectFormModal
 from swarmtui.ui.modals.operation_modal import OperationModal
 from swarmtui.ui.screens.create_service_screen import CreateServiceScreen
 from swarmtui.ui.screens.help_screen import HelpScreen, binding_rows
@@ -26,6 +27,7 @@ from swarmtui.ui.screens.journal_screen import JournalScreen
 from swarmtui.ui.screens.log_screen import LogScreen
 from swarmtui.ui.screens.machines_screen import MachinesScreen
 from swarmtui.ui.screens.main_screen import USAGE_BINDINGS, MainScreen
+from swarmtui.ui.screens.object_inspect_screen import ObjectInspectScreen
 from swarmtui.ui.screens.problem_screen import ProblemScreen
 from swarmtui.ui.screens.rollout_screen import RolloutScreen
 from swarmtui.ui.screens.top_screen import TopScreen
@@ -128,7 +130,9 @@ class SwarmTuiApp(SessionApp):
             ("nodes", NodesPane.BINDINGS),
             ("services", ServicesPane.BINDINGS),
             ("stacks", StacksPane.BINDINGS),
-            ("secrets configs networks", SecretsPane.BINDINGS),
+            ("objects", SecretsPane.BINDINGS),
+            ("inspect object", ObjectInspectScreen.BINDINGS),
+            ("object forms", ObjectFormModal.BINDINGS),
             ("tasks", TasksPane.BINDINGS),
             ("modals", OperationModal.BINDINGS),
             ("filter", FilterBar.BINDINGS),

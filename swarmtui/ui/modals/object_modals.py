@@ -23,7 +23,6 @@ from swarmtui.actions.object_operations import (
     create_network,
     create_object,
     read_data,
-    remove_object,
     rotate_object,
 )
 from swarmtui.actions.operations import Operation, OperationRefused
@@ -33,7 +32,6 @@ from swarmtui.core.models import Service
 from swarmtui.core.swarm_objects import MountedType, SwarmObject, next_version_name
 from swarmtui.session.object_rollout import wait_for_rollouts
 from swarmtui.ui.modals.form_modal import FormField, FormModal
-from swarmtui.ui.modals.operation_modal import ConfirmModal
 from swarmtui.ui.session_access import guard, session_of
 
 Rotation = tuple[SwarmObject, Sequence[Service]]
@@ -199,9 +197,7 @@ class ObjectDataModal(ObjectFormModal):
             self.show_error(f"The rollout of {', '.join(late)} is not done: {old.name} is kept.")
             return
         self.outcome = "done"
-        self.dismiss(True)
-        # Every user moved to the new version: the old one is unused now.
-        self.app.push_screen(ConfirmModal(remove_object(old, ())))
+        self.dismiss(True)  # the pane then offers to remove the old one
 
 
 class NetworkModal(ObjectFormModal):

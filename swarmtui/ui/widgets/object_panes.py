@@ -166,14 +166,20 @@ class ObjectsPane(SnapshotPane):
         except OperationRefused as exc:
             self.notify(str(exc), severity="warning", timeout=8)
             return
-        self.app.push_screen(ConfirmModal(operation))
+        self.app.push_screen(ConfirmModal(operation), self._changed)
+
+    def _changed(self, done: bool | None) -> None:
+        """After a modal: list again at once (a new secret changes no service, so no new
+        snapshot would come to say so)."""
+        if done:
+            self.load()
 
     def action_create_object(self) -> None:
         from swarmtui.ui.modals.object_modals import ObjectDataModal
 
         if guard(self, "create_object"):
             kind: MountedType = "config" if self.OBJECT_KIND == "config" else "secret"
-            self.app.push_screen(ObjectDataModal(kind, self.names))
+            self.app.push_screen(ObjectDataModal(kind, self.names), self._changed)
 
     def action_rotate_object(self) -> None:
         from swarmtui.ui.modals.object_modals import ObjectDataModal
@@ -186,7 +192,15 @@ class ObjectsPane(SnapshotPane):
             self.notify(refusal, severity="warning")
             return
         kind: MountedType = "config" if obj.kind == "config" else "secret"
-        self.app.push_screen(ObjectDataModal(kind, self.names, rotate=(obj, self.users(obj))))
+        modal = ObjectDataModal(kind, self.names, rotate=(obj, self.users(obj)))
+
+        def rotated(done: bool | None) -> None:
+            self._changed(done)
+            if done and modal.outcome == "done":
+                # Every user runs the new version now: the old one is unused.
+                self.app.push_screen(ConfirmModal(remove_object(obj, ())), self._changed)
+
+        self.app.push_screen(modal, rotated)
 
 
 class SecretsPane(ObjectsPane):
@@ -216,7 +230,7 @@ class NetworksPane(ObjectsPane):
         from swarmtui.ui.modals.object_modals import NetworkModal
 
         if guard(self, "create_object"):
-            self.app.push_screen(NetworkModal(self.names))
+            self.app.push_screen(NetworkModal(self.names), self._changed)
 
 
 def hidden_object_panes() -> list[ObjectsPane]:
