@@ -27,7 +27,6 @@ from swarmtui.ui.screens.journal_screen import JournalScreen
 from swarmtui.ui.screens.log_screen import LogScreen
 from swarmtui.ui.screens.machines_screen import MachinesScreen
 from swarmtui.ui.screens.main_screen import USAGE_BINDINGS, MainScreen
-from swarmtui.ui.screens.object_inspect_screen import ObjectInspectScreen
 from swarmtui.ui.screens.problem_screen import ProblemScreen
 from swarmtui.ui.screens.rollout_screen import RolloutScreen
 from swarmtui.ui.screens.top_screen import TopScreen
@@ -131,7 +130,6 @@ class SwarmTuiApp(SessionApp):
             ("services", ServicesPane.BINDINGS),
             ("stacks", StacksPane.BINDINGS),
             ("objects", SecretsPane.BINDINGS),
-            ("inspect object", ObjectInspectScreen.BINDINGS),
             ("object forms", ObjectFormModal.BINDINGS),
             ("tasks", TasksPane.BINDINGS),
             ("modals", OperationModal.BINDINGS),

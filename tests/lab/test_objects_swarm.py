@@ -54,7 +54,7 @@ def objects_prefix(manager_client: Any, unique_name: str) -> Iterator[str]:
                     obj.remove()
 
         def networks_gone() -> bool:
-            for network in manager_client.networks.list(names=[unique_name]):
+            for network in manager_client.networks.list():  # the name filter is no prefix
                 if network.name.startswith(unique_name):
                     try:
                         network.remove()

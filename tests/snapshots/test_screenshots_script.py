@@ -31,6 +31,9 @@ EXPECTED = {
     "stack-remove.svg": "docker&#160;stack&#160;rm&#160;shop",
     "usage.svg": "CPU&#160;%",
     "top.svg": "10&#160;running&#160;tasks&#160;on&#160;3&#160;nodes",
+    "secrets.svg": "[5]&#160;Secrets",
+    "networks.svg": "[7]&#160;Networks",
+    "secret-rotate.svg": "shop_db_password.v2",
 }
 
 
@@ -64,6 +67,7 @@ GROUPS = [
     pytest.param(("rollout", "machines", "machine-install-docker", "journal"), id="c"),
     pytest.param(("stacks", "stack-deploy", "stack-remove"), id="d"),
     pytest.param(("usage", "top"), id="e"),
+    pytest.param(("secrets", "networks", "secret-rotate"), id="f"),
 ]
 
 
