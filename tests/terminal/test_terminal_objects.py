@@ -20,7 +20,7 @@ ANSI = re.compile(rb"\x1b(\[[0-9;?<>=]*[ -/]*[@-~]|[@-Z\\-_]|\][^\x07\x1b]*(\x07
 
 @pytest.fixture
 def secret_name(manager_client: Any, unique_name: str) -> Iterator[str]:
-    name = f"{unique_name}-pw"
+    name = unique_name.split("-test-")[0] + "-typed-pw"  # short: whole in the pane's column
     try:
         yield name
     finally:
