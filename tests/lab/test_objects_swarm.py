@@ -89,13 +89,17 @@ async def select_object(pilot: AppPilot, app: SwarmTuiApp, view: str, name: str)
     return pane
 
 
-async def confirm(pilot: AppPilot, app: SwarmTuiApp) -> None:
-    """Wait for a ConfirmModal with its safe choice focused; confirm it."""
+async def wait_confirmation(pilot: AppPilot, app: SwarmTuiApp) -> None:
+    """Wait for a ConfirmModal with its safe choice (Cancel) focused."""
 
     def ready() -> bool:
         return isinstance(app.screen, ConfirmModal) and getattr(app.focused, "id", "") == "cancel"
 
     await wait_until(pilot, ready, "the confirmation", timeout=ROLLOUT_TIMEOUT)
+
+
+async def confirm(pilot: AppPilot, app: SwarmTuiApp) -> None:
+    await wait_confirmation(pilot, app)
     await press_confirm(pilot, app)
 
 
@@ -184,6 +188,51 @@ async def test_rotate_a_secret_in_use_then_remove_the_old_one(
     assert unchanged == before
     tasks = running_tasks(manager_client, service_id)
     assert [secret_refs({"TaskTemplate": t["Spec"]})[0]["SecretID"] for t in tasks] == [new_id]
+
+
+async def test_rotate_a_config_from_a_file_and_keep_the_old_one(
+    lab_swarm: Lab, manager_client: Any, objects_prefix: str, tmp_path: Path
+) -> None:
+    """Configs rotate the same way; cancelling the offer keeps the old one."""
+    name = f"{objects_prefix}-conf"
+    old = manager_client.configs.create(name=name, data=b"level=1\n")
+    spec = mounting_service(f"{objects_prefix}-app", "", "")
+    container = spec["TaskTemplate"]["ContainerSpec"]
+    del container["Secrets"]
+    container["Configs"] = [
+        {
+            "ConfigID": old.id,
+            "ConfigName": name,
+            "File": {"Name": "/etc/app.conf", "UID": "0", "GID": "0", "Mode": 0o444},
+        }
+    ]
+    service_id = create_service(manager_client, spec)
+    before = inspect_service(manager_client, service_id)["Spec"]
+    file = tmp_path / "app.conf"
+    file.write_text("level=2\n")
+    app = swarm_app(lab_swarm.manager_url)
+    async with running(app) as pilot:
+        pane = await select_object(pilot, app, "configs", name)
+        await wait_until(
+            pilot, lambda: pane.selected_object and pane.users(pane.selected_object), "users"
+        )
+        await pilot.press("R")
+        await wait_screen(pilot, ObjectDataModal)
+        await pilot.press("tab", *str(file), "tab", "enter")
+
+        await wait_confirmation(pilot, app)
+        await pilot.press("enter")  # Cancel: the old one stays
+        await wait_until(pilot, lambda: app.screen is app.main_screen, "the offer declined")
+    configs = {c.name: c for c in manager_client.configs.list() if c.name.startswith(name)}
+    assert sorted(configs) == [name, f"{name}.v2"]
+    new = configs[f"{name}.v2"]
+    assert new.attrs["Spec"]["Data"] == "bGV2ZWw9Mgo="  # "level=2\n"
+    after = inspect_service(manager_client, service_id)["Spec"]
+    refs = after["TaskTemplate"]["ContainerSpec"]["Configs"]
+    old_refs = before["TaskTemplate"]["ContainerSpec"]["Configs"]
+    assert refs == [{**old_refs[0], "ConfigID": new.id, "ConfigName": f"{name}.v2"}]
+    after["TaskTemplate"]["ContainerSpec"]["Configs"] = old_refs
+    assert after == before
 
 
 async def test_create_and_remove_secrets_and_configs_bad_input_changes_nothing(
