@@ -37,6 +37,7 @@ from swarmtui.ui.modals.object_modals import ObjectDataModal
 from swarmtui.ui.modals.operation_modal import ConfirmModal, ScaleModal
 from swarmtui.ui.modals.stack_deploy_modal import StackDeployModal
 from swarmtui.ui.screens.create_service_screen import CreateServiceScreen
+from swarmtui.ui.screens.edit_service_screen import EditServiceScreen
 from swarmtui.ui.screens.help_screen import HelpScreen
 from swarmtui.ui.screens.init_swarm_screen import InitSwarmScreen
 from swarmtui.ui.screens.inspect_screen import InspectScreen
@@ -156,6 +157,17 @@ async def create_service(pilot: AppPilot, app: SwarmTuiApp) -> None:
     await wait_for(
         pilot, lambda: command in static_text(app, "#modal-command"), "the command preview"
     )
+
+
+async def edit_service(pilot: AppPilot, app: SwarmTuiApp) -> None:
+    await main_screen(pilot, app)
+    app.main_screen.select_object("services", str(SERVICES_JSON[1]["ID"]))  # web
+    await pilot.press("2", "E")
+    await wait_for(pilot, lambda: isinstance(app.screen, EditServiceScreen), "the edit form")
+    # image (focused), replicas, command, env, ports: name and mode cannot change
+    await pilot.press("tab", "ctrl+u", "5", "tab", "tab", *"MODE=fast", "tab", *"8080:80")
+    command = "docker service update --replicas 5 --env-add MODE=fast"
+    await wait_for(pilot, lambda: command in static_text(app, "#modal-command"), "the update line")
 
 
 async def scale(pilot: AppPilot, app: SwarmTuiApp) -> None:
@@ -330,6 +342,7 @@ SHOTS = (
     Shot("unreachable", (120, 40), unreachable, problem),
     Shot("logs-service", (120, 40), DemoBackend, service_logs),
     Shot("create-service", (120, 40), DemoBackend, create_service),
+    Shot("edit-service", (120, 40), DemoBackend, edit_service),
     Shot("scale", (120, 40), DemoBackend, scale),
     Shot("rollout", (120, 40), DemoBackend, rollout),
     Shot("machines", (120, 40), DemoBackend, machines, machines=True),

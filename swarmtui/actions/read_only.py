@@ -9,6 +9,8 @@ READ_ONLY_MESSAGE = "Read-only mode: swarmtui makes no changes."
 MUTATING_ACTIONS = frozenset(
     {
         "create_service",
+        "edit_service",
+        "edit_yaml",
         "deploy_stack",
         "remove_stack",
         "scale",

@@ -59,36 +59,39 @@ def validate_image(text: str) -> str:
     return image
 
 
+def env_entry(item: str) -> str:
+    key, sep, _ = item.partition("=")
+    if not sep or not ENV_KEY_RE.match(key):
+        raise InputError("env", f"{item!r}: environment entries are KEY=VALUE.")
+    return item
+
+
 def parse_env(lines: str) -> list[str]:
-    env = []
-    for item in _items(lines):
-        key, sep, _ = item.partition("=")
-        if not sep or not ENV_KEY_RE.match(key):
-            raise InputError("env", f"{item!r}: environment entries are KEY=VALUE.")
-        env.append(item)
-    return env
+    return [env_entry(item) for item in _items(lines)]
+
+
+def label_entry(item: str, field: str = "labels") -> tuple[str, str]:
+    key, _, value = item.partition("=")
+    if not LABEL_KEY_RE.match(key):
+        raise InputError(field, f"{item!r}: labels are KEY or KEY=VALUE.")
+    return key, value
 
 
 def parse_labels(lines: str, field: str = "labels") -> dict[str, str]:
-    labels: dict[str, str] = {}
-    for item in _items(lines):
-        key, _, value = item.partition("=")
-        if not LABEL_KEY_RE.match(key):
-            raise InputError(field, f"{item!r}: labels are KEY or KEY=VALUE.")
-        labels[key] = value
-    return labels
+    return dict(label_entry(item, field) for item in _items(lines))
+
+
+def constraint_entry(item: str) -> str:
+    if not CONSTRAINT_RE.match(item):
+        raise InputError(
+            "constraints",
+            f"{item!r}: constraints look like node.role==manager or node.labels.zone!=a.",
+        )
+    return item
 
 
 def parse_constraints(lines: str) -> list[str]:
-    constraints = []
-    for item in _items(lines):
-        if not CONSTRAINT_RE.match(item):
-            raise InputError(
-                "constraints",
-                f"{item!r}: constraints look like node.role==manager or node.labels.zone!=a.",
-            )
-        constraints.append(item)
-    return constraints
+    return [constraint_entry(item) for item in _items(lines)]
 
 
 @dataclass(frozen=True)
@@ -115,27 +118,33 @@ def _port_number(text: str, what: str) -> int:
     return int(text)
 
 
-def parse_ports(lines: str) -> list[PortMapping]:
+def port_entry(item: str) -> PortMapping:
     """`8080:80`, `8080:80/udp`, `80` (target only), optional `@host` for host mode."""
-    ports = []
-    for item in _items(lines):
-        spec, _, mode = item.partition("@")
-        mode = mode or "ingress"
-        if mode not in ("ingress", "host"):
-            raise InputError("ports", f"{item!r}: publish mode is ingress or host.")
-        spec, _, protocol = spec.partition("/")
-        protocol = protocol or "tcp"
-        if protocol not in ("tcp", "udp", "sctp"):
-            raise InputError("ports", f"{item!r}: protocol is tcp, udp or sctp.")
-        published_text, sep, target_text = spec.partition(":")
-        if not sep:
-            target_text, published_text = published_text, ""
-        target = _port_number(target_text, "target")
-        published = _port_number(published_text, "published") if published_text else None
-        ports.append(PortMapping(target, published, protocol, mode))
+    spec, _, mode = item.partition("@")
+    mode = mode or "ingress"
+    if mode not in ("ingress", "host"):
+        raise InputError("ports", f"{item!r}: publish mode is ingress or host.")
+    spec, _, protocol = spec.partition("/")
+    protocol = protocol or "tcp"
+    if protocol not in ("tcp", "udp", "sctp"):
+        raise InputError("ports", f"{item!r}: protocol is tcp, udp or sctp.")
+    published_text, sep, target_text = spec.partition(":")
+    if not sep:
+        target_text, published_text = published_text, ""
+    target = _port_number(target_text, "target")
+    published = _port_number(published_text, "published") if published_text else None
+    return PortMapping(target, published, protocol, mode)
+
+
+def refuse_repeated_published(ports: list[PortMapping]) -> None:
     seen = [p.published for p in ports if p.published is not None]
     if len(seen) != len(set(seen)):
         raise InputError("ports", "The same published port appears twice.")
+
+
+def parse_ports(lines: str) -> list[PortMapping]:
+    ports = [port_entry(item) for item in _items(lines)]
+    refuse_repeated_published(ports)
     return ports
 
 
@@ -147,25 +156,27 @@ class MountSpec:
     read_only: bool
 
     def flag(self) -> str:
-        flag = f"type={self.kind},source={self.source},target={self.target}"
+        source = f"source={self.source}," if self.source else ""  # anonymous volume, tmpfs
+        flag = f"type={self.kind},{source}target={self.target}"
         return flag + (",readonly" if self.read_only else "")
 
 
-def parse_mounts(lines: str) -> list[MountSpec]:
+def mount_entry(item: str) -> MountSpec:
     """`volume:SOURCE:/target[:ro]` or `bind:/source:/target[:ro]`."""
-    mounts = []
-    for item in _items(lines):
-        parts = item.split(":")
-        read_only = parts[-1] == "ro"
-        if read_only:
-            parts = parts[:-1]
-        if len(parts) != 3 or parts[0] not in ("volume", "bind"):
-            raise InputError("mounts", f"{item!r}: use volume:NAME:/path or bind:/src:/path[:ro].")
-        kind, source, target = parts
-        if not target.startswith("/") or (kind == "bind" and not source.startswith("/")):
-            raise InputError("mounts", f"{item!r}: paths must be absolute.")
-        mounts.append(MountSpec(kind, source, target, read_only))
-    return mounts
+    parts = item.split(":")
+    read_only = parts[-1] == "ro"
+    if read_only:
+        parts = parts[:-1]
+    if len(parts) != 3 or parts[0] not in ("volume", "bind"):
+        raise InputError("mounts", f"{item!r}: use volume:NAME:/path or bind:/src:/path[:ro].")
+    kind, source, target = parts
+    if not target.startswith("/") or (kind == "bind" and not source.startswith("/")):
+        raise InputError("mounts", f"{item!r}: paths must be absolute.")
+    return MountSpec(kind, source, target, read_only)
+
+
+def parse_mounts(lines: str) -> list[MountSpec]:
+    return [mount_entry(item) for item in _items(lines)]
 
 
 _DURATION_RE = re.compile(r"^(\d+(?:\.\d+)?)(ns|us|ms|s|m|h)$")

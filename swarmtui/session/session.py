@@ -17,6 +17,7 @@ from typing import TypeVar
 from swarmtui.actions.journal import Journal
 from swarmtui.actions.operations import Operation, OperationRefused, init_swarm_command
 from swarmtui.actions.read_only import refuse_when_read_only
+from swarmtui.actions.service_edit.form import SwarmNames, swarm_names
 from swarmtui.core.addresses import default_advertise_address
 from swarmtui.core.config import Config
 from swarmtui.core.errors import BackendError, ProblemKind
@@ -265,6 +266,10 @@ class Session:
     def live_services(self, services: Sequence[str]) -> LiveStack:
         """What exporting the SERVICES (names or ids) reads."""
         return live_services(self.backend().mutator(), services)
+
+    def swarm_names(self) -> SwarmNames:
+        """What the service edit form shows by name: networks, secrets and configs."""
+        return swarm_names(self.backend().mutator())
 
     def join_tokens(self) -> tuple[str, str]:
         """(worker, manager) join tokens; secrets, so refused in read-only mode."""

@@ -19,6 +19,7 @@ from swarmtui.ui.modals.create_machine_dialog import CreateMachineDialog
 from swarmtui.ui.modals.object_modals import ObjectFormModal
 from swarmtui.ui.modals.operation_modal import OperationModal
 from swarmtui.ui.screens.create_service_screen import CreateServiceScreen
+from swarmtui.ui.screens.edit_service_screen import EditServiceScreen
 from swarmtui.ui.screens.help_screen import HelpScreen, binding_rows
 from swarmtui.ui.screens.init_swarm_screen import InitSwarmScreen
 from swarmtui.ui.screens.inspect_screen import InspectScreen
@@ -142,6 +143,7 @@ class SwarmTuiApp(SessionApp):
             ("problem", ProblemScreen.BINDINGS),
             ("init", InitSwarmScreen.BINDINGS),
             ("create", CreateServiceScreen.BINDINGS),
+            ("edit", EditServiceScreen.BINDINGS),
             ("rollout", RolloutScreen.BINDINGS),
             ("join", JoinTokensScreen.BINDINGS),
             ("journal", JournalScreen.BINDINGS),

@@ -14,6 +14,7 @@ from swarmtui.actions import read_only
 from swarmtui.nodes.relay import RelayEnd
 from swarmtui.session.session import Session
 from swarmtui.session.shells import OpenedShell
+from swarmtui.ui.editor_handover import edit_in_editor
 from swarmtui.ui.terminal_handover import hand_terminal
 
 
@@ -27,6 +28,10 @@ class SessionApp(App[None]):
     def hand_terminal(self, shell: OpenedShell, typed_ahead: bytes) -> RelayEnd:
         """Give the terminal to SHELL until it ends (tests without a terminal replace it)."""
         return hand_terminal(self, shell, typed_ahead)
+
+    def edit_text(self, text: str, file_name: str) -> str:
+        """TEXT as the user left it in $EDITOR (tests without a terminal replace it)."""
+        return edit_in_editor(self, text, file_name)
 
 
 def session_of(node: MessagePump) -> Session:

@@ -29,9 +29,9 @@ SHELL_BINDINGS = [
     Binding("E", "shell_command", "Run command", show=False, id="shell_command"),
 ]
 # The services pane's footer is full at 80 columns: `e` is there, listed in help (`?`).
+# `E` on a service edits it (service_edit_actions); a command is run from the tasks pane.
 SERVICE_SHELL_BINDINGS = [
     Binding("e", "shell", "Shell", show=False, id="service_shell"),
-    Binding("E", "shell_command", "Run command", show=False, id="service_shell_command"),
 ]
 NODE_SHELL_BINDING = Binding("S", "node_shell", "Shell", show=False, id="node_shell")
 SHELL_ACTIONS = frozenset({"shell", "shell_command", "node_shell"})

@@ -18,7 +18,7 @@ import sys
 import termios
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 
@@ -30,6 +30,7 @@ SWARMTUI = Path(sys.executable).with_name("swarmtui")
 ENTER = "\r"
 TAB = "\t"
 SHIFT_TAB = "\x1b[Z"
+CTRL_E = "\x05"
 CTRL_S = "\x13"
 CTRL_U = "\x15"
 CTRL_Y = "\x19"
@@ -49,6 +50,7 @@ class PtyConsole:
         cols: int = 120,
         rows: int = 40,
         term: str = "xterm-256color",
+        extra_env: Mapping[str, str] | None = None,
     ) -> None:
         self.cols, self.rows = cols, rows
         self._screen = pyte.Screen(cols, rows)
@@ -64,6 +66,7 @@ class PtyConsole:
             "TERM": term,
             "LANG": "C.UTF-8",
         }  # no COLUMNS/LINES: they would pin the size and hide a resize from the console
+        env.update(extra_env or {})  # $EDITOR for the spec editor
         pid, fd = pty.fork()
         if pid == 0:  # the child: size the terminal before the console reads it
             fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))

@@ -21,6 +21,7 @@ EXPECTED = {
     "unreachable.svg": "Engine&#160;unreachable",
     "logs-service.svg": "Logs:&#160;service&#160;helloworld",
     "create-service.svg": "Create&#160;a&#160;service",
+    "edit-service.svg": "--env-add&#160;MODE=fast",
     "scale.svg": "helloworld=5",
     "rollout.svg": "Rollout&#160;of&#160;web",
     "machines.svg": "Machines",
@@ -66,7 +67,7 @@ GROUPS = [
     pytest.param(("unreachable", "logs-service", "create-service", "scale"), id="b"),
     pytest.param(("rollout", "machines", "machine-install-docker", "journal"), id="c"),
     pytest.param(("stacks", "stack-deploy", "stack-remove"), id="d"),
-    pytest.param(("usage", "top"), id="e"),
+    pytest.param(("usage", "top", "edit-service"), id="e"),
     pytest.param(("secrets", "networks", "secret-rotate"), id="f"),
 ]
 

@@ -69,19 +69,23 @@ def engine_error_field(message: str) -> str | None:
 
 class CreateServiceScreen(FormModal):
     BINDINGS = [Binding("ctrl+s", "submit", "Create", id="create_service_submit")]
+    FIELDS: tuple[FormField, ...] = FORM_FIELDS
 
-    def __init__(self) -> None:
-        super().__init__("Create a service")
+    def __init__(self, title: str = "Create a service") -> None:
+        super().__init__(title)
         self.add_class("create-service")
         self.submitted_name = ""
+
+    def initial_value(self, name: str) -> str:
+        return str(getattr(DEFAULTS, name))
 
     def compose(self) -> ComposeResult:
         with Vertical(id="modal-box") as box:
             box.border_title = self.modal_title
             with VerticalScroll(id="create-form"):
-                for spec in FORM_FIELDS:
+                for spec in self.FIELDS:
                     name = spec[0]
-                    yield self.form_row(spec, str(getattr(DEFAULTS, name)))
+                    yield self.form_row(spec, self.initial_value(name))
                     error = Static(Text(""), id=f"error-{name}", classes="form-error")
                     error.display = False
                     yield error
@@ -128,7 +132,7 @@ class CreateServiceScreen(FormModal):
             error.display = False
 
     def _clear_errors(self) -> None:
-        for name, _, _ in FORM_FIELDS:
+        for name, _, _ in self.FIELDS:
             self._clear_error(self.query_one(f"#field-{name}"))
         self.query_one("#modal-error", Static).update(Text(""))
 
@@ -144,7 +148,7 @@ class CreateServiceScreen(FormModal):
         colour = self.app.get_css_variables().get("error", "red")
         error.update(Text(message, style=colour))
         error.display = True
-        label = next(label for field_name, label, _ in FORM_FIELDS if field_name == name)
+        label = next(label for field_name, label, _ in self.FIELDS if field_name == name)
         self.query_one("#modal-error", Static).update(Text(f"{label}: {message}", style=colour))
         widget.focus()
         self.call_after_refresh(error.scroll_visible, animate=False)

@@ -13,10 +13,12 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
+from swarmtui.actions.service_edit import SwarmNames
 from swarmtui.core.errors import BackendError
 from swarmtui.display.inspect_text import node_pretty, service_pretty, task_pretty
 from swarmtui.ports import ObjectKind
-from swarmtui.ui.session_access import session_of
+from swarmtui.ui.service_edit_actions import edit_spec_yaml
+from swarmtui.ui.session_access import allowed, session_of
 from swarmtui.ui.widgets.key_footer import KeyFooter
 
 PRETTY = {"node": node_pretty, "service": service_pretty, "task": task_pretty}
@@ -28,6 +30,7 @@ class InspectScreen(Screen[None]):
         Binding("escape", "app.pop_screen", "Back", id="inspect_back"),
         Binding("j", "scroll_down", "Down", show=False, id="inspect_down"),
         Binding("k", "scroll_up", "Up", show=False, id="inspect_up"),
+        Binding("e", "edit_yaml", "Edit in $EDITOR", id="inspect_edit_yaml"),
     ]
 
     def __init__(self, kind: ObjectKind, object_id: str, title: str) -> None:
@@ -69,6 +72,35 @@ class InspectScreen(Screen[None]):
     def action_toggle_raw(self) -> None:
         self.raw_mode = not self.raw_mode
         self._render_body()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "edit_yaml":  # the raw view of a service only
+            editable = self.kind == "service" and self.raw_mode and self.data is not None
+            return editable and allowed(self, "edit_yaml")
+        return True
+
+    def action_edit_yaml(self) -> None:
+        self._read_names()
+
+    @work(thread=True, exclusive=True, group="inspect-edit")
+    def _read_names(self) -> None:
+        try:
+            names = session_of(self).swarm_names()
+        except BackendError as exc:
+            self.app.call_from_thread(self.notify, exc.message, severity="error")
+            return
+        self.app.call_from_thread(self._edit_yaml, names)
+
+    def _edit_yaml(self, names: SwarmNames) -> None:
+        snapshot = session_of(self).model.snapshot
+        service = snapshot.service(self.object_id) if snapshot is not None else None
+        if service is None or self.data is None:
+            self.notify("The service is not in the console's list yet.", severity="warning")
+            return
+        problem = edit_spec_yaml(self, service, self.data, names, on_saved=self._load)
+        if problem:
+            self.notify(problem, severity="warning", timeout=8)
 
     def action_scroll_down(self) -> None:
         self.query_one("#inspect-body", VerticalScroll).scroll_down()

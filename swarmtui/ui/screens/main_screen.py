@@ -177,7 +177,7 @@ class MainScreen(SessionUser, Screen[None]):
     def busy(self) -> bool:
         """Fetching what a confirmation will show (a stack's contents): the key gate holds
         the keys typed after the one that asked, since they are meant for it."""
-        return self.query_one(StacksPane).looking_up
+        return self.query_one(StacksPane).looking_up or self.query_one(ServicesPane).loading_edit
 
     def action_deploy_stack(self) -> None:
         if guard(self.app, "deploy_stack"):

@@ -70,6 +70,7 @@ from swarmtui.ui.modals.operation_modal import ConfirmModal, ImageModal, LabelsM
 from swarmtui.ui.modals.stack_deploy_modal import StackDeployModal
 from swarmtui.ui.screens.create_service_screen import CreateServiceScreen
 from swarmtui.ui.screens.rollout_screen import RolloutScreen
+from swarmtui.ui.service_edit_actions import open_service_edit
 from swarmtui.ui.session_access import guard, session_of
 from swarmtui.ui.shell_actions import (
     NODE_SHELL_BINDING,
@@ -283,6 +284,7 @@ SERVICE_BINDINGS: list[BindingType] = [
     Binding("c", "create_service", "Create", id="create_service"),
     Binding("o", "rollout", "Rollout", show=False, id="service_rollout"),
     Binding("S", "cycle_stack", "Stack", show=False, id="services_stack_filter"),
+    Binding("E", "edit_service", "Edit", show=False, id="edit_service"),
 ]
 
 
@@ -299,6 +301,7 @@ class ServicesPane(SnapshotPane):
 
     def __init__(self, *, id: str | None = None) -> None:
         self.stack: str | None = None  # only this stack's services (NO_STACK: outside any)
+        self.loading_edit = False  # `E`: the spec is being read for the edit form
         super().__init__(id=id)
 
     def rows_from(self, snapshot: ClusterSnapshot, now: datetime) -> list[Row]:
@@ -365,15 +368,12 @@ class ServicesPane(SnapshotPane):
         service = self.selected_service
         if action == "scale" and service is not None:
             return scale_refusal(service)  # global services and jobs do not scale
-        if action in ("shell", "shell_command"):
+        if action == "shell":
             return read_only_refusal(session_of(self))
         return None
 
     def action_shell(self) -> None:
         open_service_shell(self, self.selected_service, self.snapshot, ask=False)
-
-    def action_shell_command(self) -> None:
-        open_service_shell(self, self.selected_service, self.snapshot, ask=True)
 
     def _chosen(self) -> Service | None:
         service = self.selected_service
@@ -422,6 +422,11 @@ class ServicesPane(SnapshotPane):
     def action_rollout(self) -> None:
         if service := self._chosen():
             self.app.push_screen(RolloutScreen(service))
+
+    def action_edit_service(self) -> None:
+        if service := self._chosen():
+            self.loading_edit = True
+            open_service_edit(self, service, lambda: setattr(self, "loading_edit", False))
 
 
 class StacksPane(SnapshotPane):
