@@ -26,6 +26,11 @@ class ObjectInspectScreen(InspectScreen):
         self.obj = obj
         self.users = list(users)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "edit_yaml":  # a service's spec only
+            return False
+        return super().check_action(action, parameters)
+
     @property
     def loaded(self) -> bool:
         return self.data is not None
