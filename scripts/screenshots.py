@@ -33,6 +33,7 @@ from swarmtui.ports import ClusterBackend
 from swarmtui.session.session import Session
 from swarmtui.ui.app import SwarmTuiApp
 from swarmtui.ui.modals.create_machine_dialog import CreateMachineDialog
+from swarmtui.ui.modals.object_modals import ObjectDataModal
 from swarmtui.ui.modals.operation_modal import ConfirmModal, ScaleModal
 from swarmtui.ui.modals.stack_deploy_modal import StackDeployModal
 from swarmtui.ui.screens.create_service_screen import CreateServiceScreen
@@ -49,6 +50,7 @@ from swarmtui.ui.screens.rollout_screen import RolloutScreen
 from swarmtui.ui.screens.top_screen import TopScreen
 from swarmtui.ui.screens.why_screen import WhyScreen
 from swarmtui.ui.widgets.cluster_header import LIVE, ClusterHeader
+from swarmtui.ui.widgets.object_panes import ObjectsPane
 from swarmtui.ui.widgets.panes import StacksPane, TasksPane
 
 REPO = Path(__file__).resolve().parent.parent
@@ -275,6 +277,33 @@ async def stack_remove(pilot: AppPilot, app: SwarmTuiApp) -> None:
     await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal), "the confirmation")
 
 
+async def object_view(pilot: AppPilot, app: SwarmTuiApp, key: str, row: str) -> ObjectsPane:
+    """KEY (5, 6, 7): that view, listed, the cursor on ROW."""
+    await main_screen(pilot, app)
+    await pilot.press(key)
+    pane = next(p for p in app.main_screen.query(ObjectsPane) if p.display)
+    await wait_for(pilot, lambda: pane.has_focus and pane.loaded, f"the {key} view")
+    pane.move_cursor(pane.names.index(row))
+    await pilot.pause()
+    return pane
+
+
+async def secrets_view(pilot: AppPilot, app: SwarmTuiApp) -> None:
+    await object_view(pilot, app, "5", "shop_db_password")
+
+
+async def networks_view(pilot: AppPilot, app: SwarmTuiApp) -> None:
+    await object_view(pilot, app, "7", "shop_backend")
+
+
+async def secret_rotate(pilot: AppPilot, app: SwarmTuiApp) -> None:
+    """`R` on a secret in use, a new value typed: dots, and the rotation's commands."""
+    await object_view(pilot, app, "5", "shop_db_password")
+    await pilot.press("R")
+    await wait_for(pilot, lambda: isinstance(app.screen, ObjectDataModal), "the rotate form")
+    await pilot.press("tab", "tab", *"new-password")
+
+
 async def sampled(app: SwarmTuiApp, pilot: AppPilot, rounds: int) -> None:
     """ROUNDS of the usage sampler, driven here (its thread is off): the same figures on
     every run."""
@@ -356,6 +385,9 @@ SHOTS = (
     Shot("top", (120, 40), DemoBackend, top_view),
     Shot("events", (120, 40), DemoBackend, events_view),
     Shot("why-task", (120, 40), DemoBackend, why_task),
+    Shot("secrets", (120, 40), DemoBackend, secrets_view),
+    Shot("networks", (120, 40), DemoBackend, networks_view),
+    Shot("secret-rotate", (120, 40), DemoBackend, secret_rotate),
 )
 
 

@@ -85,6 +85,12 @@ class ClusterBackend(Protocol):
         what the engine still holds; with UNTIL the stream ends once that time is past."""
         ...
 
+    def swarm_objects(self, kind: NamedObjectKind) -> list[dict[str, Any]]:
+        """Every secret, config or network, as the engine lists them (one request)."""
+        ...
+
+    def inspect_object(self, kind: NamedObjectKind, object_id: str) -> dict[str, Any]: ...
+
     def open_logs(
         self,
         kind: LogKind,

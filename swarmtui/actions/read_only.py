@@ -29,6 +29,9 @@ MUTATING_ACTIONS = frozenset(
         "remove_machine",
         "start_machine",
         "stop_machine",
+        "create_object",
+        "remove_object",
+        "rotate_object",
     }
 )
 

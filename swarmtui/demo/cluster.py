@@ -485,6 +485,18 @@ class DemoBackend:
         found: dict[str, Any] = next(o for o in source if o["ID"] == object_id)
         return found
 
+    def swarm_objects(self, kind: NamedObjectKind) -> list[dict[str, Any]]:
+        from swarmtui.demo.objects import demo_objects  # it builds on this module
+
+        self._hit()
+        return copy.deepcopy(demo_objects(kind))
+
+    def inspect_object(self, kind: NamedObjectKind, object_id: str) -> dict[str, Any]:
+        for found in self.swarm_objects(kind):
+            if object_id in (found.get("ID"), found.get("Id")):
+                return found
+        raise BackendError(ProblemKind.ENGINE_ERROR, f"{kind} {object_id} not found")
+
     def subscribe_events(
         self, since: str | None = None, until: str | None = None
     ) -> _QuietEvents | DemoEventHistory:

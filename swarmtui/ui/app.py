@@ -16,6 +16,7 @@ from swarmtui.ui.commands import SwarmCommands
 from swarmtui.ui.key_gate import KeyGate
 from swarmtui.ui.messages import ReconnectRequested
 from swarmtui.ui.modals.create_machine_dialog import CreateMachineDialog
+from swarmtui.ui.modals.object_modals import ObjectFormModal
 from swarmtui.ui.modals.operation_modal import OperationModal
 from swarmtui.ui.screens.contexts_screen import ContextsScreen
 from swarmtui.ui.screens.create_service_screen import CreateServiceScreen
@@ -38,6 +39,7 @@ from swarmtui.ui.styles import stylesheet
 from swarmtui.ui.widgets.filter_bar import FilterBar
 from swarmtui.ui.widgets.log_search_bar import LogSearchBar
 from swarmtui.ui.widgets.log_view import LogView
+from swarmtui.ui.widgets.object_panes import SecretsPane
 from swarmtui.ui.widgets.panes import NodesPane, ServicesPane, StacksPane, TasksPane
 from swarmtui.ui.widgets.resource_table import ResourceTable
 from swarmtui.ui.widgets.virtual_table import VirtualTable
@@ -131,6 +133,8 @@ class SwarmTuiApp(SessionApp):
             ("nodes", NodesPane.BINDINGS),
             ("services", ServicesPane.BINDINGS),
             ("stacks", StacksPane.BINDINGS),
+            ("objects", SecretsPane.BINDINGS),
+            ("object forms", ObjectFormModal.BINDINGS),
             ("tasks", TasksPane.BINDINGS),
             ("modals", OperationModal.BINDINGS),
             ("filter", FilterBar.BINDINGS),

@@ -15,6 +15,14 @@ from swarmtui.ui.widgets.panes import ServicesPane, TasksPane
 Entry = tuple[str, Callable[[], object], str]
 
 
+def object_view_entries(main: MainScreen) -> list[Entry]:
+    """k9s-style `:secrets`, `:configs`, `:networks` (the colon is optional when typing)."""
+    return [
+        (f":{name}", partial(main.action_focus_pane, name), f"{name.capitalize()} view ({key})")
+        for name, key in (("secrets", "5"), ("configs", "6"), ("networks", "7"))
+    ]
+
+
 class SwarmCommands(Provider):
     def _entries(self) -> list[Entry]:
         main = next((s for s in self.app.screen_stack if isinstance(s, MainScreen)), None)
@@ -42,6 +50,7 @@ class SwarmCommands(Provider):
                 "The selected node's or service's events",
             ),
             (":ctx  Contexts", main.action_contexts, "Switch to another swarm (C)"),
+            *object_view_entries(main),
         ]
         entries += self._operation_entries(main)
         snapshot = main.snapshot

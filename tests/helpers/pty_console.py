@@ -57,6 +57,7 @@ class PtyConsole:
         self._stream = pyte.ByteStream(self._screen)
         self._lock = threading.Lock()
         self._bytes_read = 0
+        self.transcript = bytearray()  # everything the console wrote to the terminal
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "HOME": str(home),
@@ -89,6 +90,7 @@ class PtyConsole:
                 return
             with self._lock:
                 self._bytes_read += len(data)
+                self.transcript += data
                 self._stream.feed(data)
 
     def _exited(self) -> bool:

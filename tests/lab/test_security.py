@@ -47,15 +47,19 @@ from swarmtui.core.errors import BackendError, ProblemKind
 from swarmtui.ports import ClusterBackend
 from swarmtui.session.session import Session
 from swarmtui.ui.app import SwarmTuiApp
+from swarmtui.ui.modals.object_modals import ObjectDataModal
 from swarmtui.ui.modals.operation_modal import ConfirmModal, OperationModal
 from swarmtui.ui.screens.help_screen import HelpScreen
 from swarmtui.ui.screens.inspect_screen import InspectScreen
 from swarmtui.ui.screens.join_screen import JoinTokensScreen
 from swarmtui.ui.screens.journal_screen import JournalScreen
 from swarmtui.ui.screens.log_screen import LogScreen
+from swarmtui.ui.screens.object_inspect_screen import ObjectInspectScreen
 from swarmtui.ui.screens.problem_screen import ProblemScreen
+from swarmtui.ui.widgets.object_panes import ObjectsPane
 
 PASSWORD = "s3cret-Pa55word-xyzzy"
+SECRET_VALUE = "typed-Secret-value-quux42"  # a swarm secret created through the console
 
 
 @pytest.fixture(scope="module")
@@ -103,6 +107,18 @@ def talker(manager_client: Any, prefix: str) -> tuple[str, str]:
         "Mode": {"Replicated": {"Replicas": 1}},
     }
     return create_service(manager_client, spec), name
+
+
+@pytest.fixture
+def secret_name(manager_client: Any, prefix: str) -> Iterator[str]:
+    """The name of the swarm secret the test creates through the console; removed after."""
+    name = f"{prefix}-pw"
+    try:
+        yield name
+    finally:
+        for secret in manager_client.secrets.list():
+            if secret.name == name:
+                secret.remove()
 
 
 def svg_text(path: Path) -> str:
@@ -169,8 +185,9 @@ async def test_tokens_keys_and_passwords_never_leak(
     ssh_key: str,
     tmp_path: Path,
     talker: tuple[str, str],
+    secret_name: str,
 ) -> None:
-    secrets = [*tokens, ssh_key, PASSWORD]
+    secrets = [*tokens, ssh_key, PASSWORD, SECRET_VALUE]
     service_id, service_name = talker
     shots = tmp_path / "shots"
     shots.mkdir()
@@ -240,7 +257,36 @@ async def test_tokens_keys_and_passwords_never_leak(
             await shoot(pilot, app, shots, f"failed-operation-{len(seen)}", "join failed")
             await pilot.press("escape")
             await wait_until(pilot, lambda: app.screen is app.main_screen, "the main screen")
-        # the journal: its screen (with both failed joins), its export
+        # a swarm secret typed into the create form (dots), then inspected (metadata only)
+        await pilot.press("5", "c")
+        await wait_until(pilot, lambda: isinstance(app.screen, ObjectDataModal), "the form")
+        await pilot.press(*secret_name, "tab", "tab", *SECRET_VALUE)
+        await wait_until(
+            pilot,
+            lambda: f"docker secret create {secret_name} -" in screen_texts(app),
+            "the command line",
+        )
+        seen.append(screen_texts(app))
+        await shoot(pilot, app, shots, "secret-form", "docker secret create")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.screen is app.main_screen, "the secret created")
+        secrets_pane = pane(app, "secrets")
+        assert isinstance(secrets_pane, ObjectsPane)
+        await wait_until(pilot, lambda: secret_name in secrets_pane.names, "the new secret")
+        secrets_pane.move_cursor(secrets_pane.names.index(secret_name))
+        await pilot.press("enter")
+        await wait_until(
+            pilot,
+            lambda: isinstance(app.screen, ObjectInspectScreen) and app.screen.loaded,
+            "the secret inspected",
+        )
+        seen.append(screen_texts(app))
+        await shoot(pilot, app, shots, "inspect-secret", secret_name)
+        await pilot.press("y")  # the raw JSON too
+        seen.append(screen_texts(app))
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is app.main_screen, "the main screen")
+        # the journal: its screen (with both failed joins and the secret), its export
         await pilot.press("J")
         await wait_until(
             pilot,
@@ -248,7 +294,7 @@ async def test_tokens_keys_and_passwords_never_leak(
             "the journal",
         )
         await wait_until(
-            pilot, lambda: "2 actions" in screen_texts(app), "the journal's two entries"
+            pilot, lambda: "3 actions" in screen_texts(app), "the journal's three entries"
         )
         seen.append(screen_texts(app))
         await shoot(pilot, app, shots, "journal", "docker swarm join")
@@ -346,6 +392,7 @@ async def test_tokens_keys_and_passwords_never_leak(
         "failed-operation-4",
         "help",
         "inspect-node",
+        "inspect-secret",
         "join-tokens-hidden-again",
         "join-tokens-masked",
         "journal",
@@ -353,6 +400,7 @@ async def test_tokens_keys_and_passwords_never_leak(
         "main",
         "problem-ssh",
         "problem-tcp",
+        "secret-form",
     ]
     assert any("SWMTKN-1-<masked>" in text for text in artifacts.values())
     leaks = {

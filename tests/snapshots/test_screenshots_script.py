@@ -34,6 +34,9 @@ EXPECTED = {
     "top.svg": "10&#160;running&#160;tasks&#160;on&#160;3&#160;nodes",
     "events.svg": "replicas&#160;2→3",
     "why-task.svg": "exited&#160;with&#160;code&#160;1",
+    "secrets.svg": "[5]&#160;Secrets",
+    "networks.svg": "[7]&#160;Networks",
+    "secret-rotate.svg": "shop_db_password.v2",
 }
 
 
@@ -69,6 +72,7 @@ GROUPS = [
     pytest.param(("usage", "top", "edit-service"), id="e"),
     pytest.param(("events",), id="f"),
     pytest.param(("why-task",), id="g"),
+    pytest.param(("secrets", "networks", "secret-rotate"), id="h"),
 ]
 
 

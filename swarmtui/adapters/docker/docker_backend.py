@@ -32,7 +32,7 @@ from swarmtui.core.mapping import (
 )
 from swarmtui.core.models import EngineInfo, Node, ScopeKind, Service, Task, TaskScope
 from swarmtui.logs.log_target import LogKind
-from swarmtui.ports import ObjectKind
+from swarmtui.ports import NamedObjectKind, ObjectKind
 
 T = TypeVar("T")
 REQUEST_TIMEOUT = 25.0
@@ -179,6 +179,14 @@ class DockerBackend:
         method = {"node": "inspect_node", "service": "inspect_service", "task": "inspect_task"}
         result: dict[str, Any] = self._call(method[kind], object_id)
         return result
+
+    def swarm_objects(self, kind: NamedObjectKind) -> list[dict[str, Any]]:
+        listed: list[dict[str, Any]] = self._call(f"{kind}s")
+        return listed
+
+    def inspect_object(self, kind: NamedObjectKind, object_id: str) -> dict[str, Any]:
+        found: dict[str, Any] = self._call(f"inspect_{kind}", object_id)
+        return found
 
     def subscribe_events(
         self, since: str | None = None, until: str | None = None

@@ -39,11 +39,13 @@ from swarmtui.ui.session_access import SessionUser, allowed, guard
 from swarmtui.ui.widgets.cluster_header import ClusterHeader, data_age_text
 from swarmtui.ui.widgets.filter_bar import FilterBar
 from swarmtui.ui.widgets.key_footer import KeyFooter
+from swarmtui.ui.widgets.object_panes import ObjectsPane, hidden_object_panes
 from swarmtui.ui.widgets.panes import NodesPane, ServicesPane, StacksPane, TasksPane
 from swarmtui.ui.widgets.resource_table import ResourceTable
 from swarmtui.ui.widgets.virtual_table import VirtualTable
 
-SIDE_PANE_IDS = ("nodes", "stacks")  # one place on screen: one of them is shown
+# One place on screen: one of them is shown.
+SIDE_PANE_IDS = ("nodes", "stacks", "secrets", "configs", "networks")
 NARROW_WIDTH = 110
 AGE_CHECK_SECONDS = 1.0
 # While the usage columns are shown, what is in view (scrolled, filtered, sorted) is looked
@@ -72,6 +74,9 @@ class MainScreen(SessionUser, Screen[None]):
         Binding("2", "focus_pane('services')", "Services", show=False, id="focus_services"),
         Binding("3", "focus_pane('tasks')", "Tasks", show=False, id="focus_tasks"),
         Binding("4", "focus_pane('stacks')", "Stacks", show=False, id="focus_stacks"),
+        Binding("5", "focus_pane('secrets')", "Secrets", show=False, id="focus_secrets"),
+        Binding("6", "focus_pane('configs')", "Configs", show=False, id="focus_configs"),
+        Binding("7", "focus_pane('networks')", "Networks", show=False, id="focus_networks"),
         Binding("escape", "back", "Back", id="back"),
         Binding("tab", "focus_next_pane(1)", "Next pane", show=False, id="next_pane"),
         Binding("shift+tab", "focus_next_pane(-1)", "Previous pane", show=False, id="prev_pane"),
@@ -103,6 +108,7 @@ class MainScreen(SessionUser, Screen[None]):
                 stacks = StacksPane(id="stacks")
                 stacks.display = False
                 yield stacks
+                yield from hidden_object_panes()
                 yield ServicesPane(id="services")
             yield TasksPane(id="tasks")
         filter_bar = FilterBar()
@@ -305,6 +311,8 @@ class MainScreen(SessionUser, Screen[None]):
         with self.app.batch_update():
             self.query_one(NodesPane).show_snapshot(snapshot, now)
             self.query_one(StacksPane).show_snapshot(snapshot, now)
+            for objects in self.query(ObjectsPane):
+                objects.show_snapshot(snapshot, now)
             self.query_one(ServicesPane).show_snapshot(snapshot, now)
             self._show_tasks(snapshot, now)
         if snapshot.task_scope is None:
