@@ -19,10 +19,10 @@ from dataclasses import dataclass
 
 from swarmtui.core.models import Node, Task
 from swarmtui.core.usage import ContainerUsage, TaskUsage, UsageReport
-from swarmtui.machines.model import HostKeyUnknown
 from swarmtui.nodes.routes import NodeAccess
 from swarmtui.ports import NodeConnection
 from swarmtui.session.failures import failure_text
+from swarmtui.session.first_route import open_first_route
 from swarmtui.session.shells import NodeConnector
 from swarmtui.session.usage_report import (
     UsageDemand,
@@ -259,21 +259,11 @@ class UsageSampler:
         access, connect = self._access, self._connect
         if access is None or connect is None:
             return None, "no access to the nodes' engines in this console"
-        routes = access.routes(node)
-        failures: list[str] = []
-        for route in routes:
-            try:
-                state.connection = connect(route, ())
-            except HostKeyUnknown:
-                failures.append(f"{route.label}: host key not confirmed yet")
-                continue
-            except Exception as exc:
-                failures.append(f"{route.label}: {failure_text(exc)}")
-                continue
+        state.connection, problem = open_first_route(node, access, connect)
+        if state.connection is not None:
             state.failed_at, state.problem = None, ""
             return state.connection, ""
-        state.failed_at = now
-        state.problem = "; ".join(failures) if failures else f"no route to {node.hostname}"
+        state.failed_at, state.problem = now, problem
         return None, state.problem
 
     def _drop(self, node_id: str, now: float, problem: str) -> None:

@@ -17,10 +17,10 @@ from swarmtui.core.mapping import task_from_json
 from swarmtui.core.models import Node, Service, Task
 from swarmtui.diagnosis.explain import explain
 from swarmtui.diagnosis.explanation import Explanation, ExtraFacts
-from swarmtui.machines.model import HostKeyUnknown
 from swarmtui.nodes.routes import NodeAccess
 from swarmtui.ports import ClusterBackend, NamedObjectKind
 from swarmtui.session.failures import failure_text
+from swarmtui.session.first_route import open_first_route
 from swarmtui.session.shells import NodeConnector
 
 LOG_TAIL = 20
@@ -132,25 +132,16 @@ def container_state_of(
 def _ask_node(
     container_id: str, node: Node, access: NodeAccess, connect: NodeConnector
 ) -> tuple[Mapping[str, Any] | None, str]:
-    failures: list[str] = []
-    for route in access.routes(node):
-        try:
-            connection = connect(route, ())
-        except HostKeyUnknown:
-            failures.append(f"{route.label}: host key not confirmed yet")
-            continue
-        except Exception as exc:
-            failures.append(f"{route.label}: {failure_text(exc)}")
-            continue
-        try:
-            state = connection.container_state(container_id)
-        except Exception as exc:
-            failures.append(f"{route.label}: {failure_text(exc)}")
-            continue
-        finally:
-            with contextlib.suppress(Exception):
-                connection.close()
-        if state is None:
-            return None, f"{route.label}: the engine does not know the container"
-        return state, ""
-    return None, "; ".join(failures) or f"no route to {node.hostname}"
+    connection, problem = open_first_route(node, access, connect)
+    if connection is None:
+        return None, problem
+    try:
+        state = connection.container_state(container_id)
+    except Exception as exc:
+        return None, failure_text(exc)
+    finally:
+        with contextlib.suppress(Exception):
+            connection.close()
+    if state is None:
+        return None, "the engine does not know the container"
+    return state, ""
