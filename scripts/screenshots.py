@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
+import json
 import os
 import sys
+import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -36,6 +39,7 @@ from swarmtui.ui.modals.create_machine_dialog import CreateMachineDialog
 from swarmtui.ui.modals.object_modals import ObjectDataModal
 from swarmtui.ui.modals.operation_modal import ConfirmModal, ScaleModal
 from swarmtui.ui.modals.stack_deploy_modal import StackDeployModal
+from swarmtui.ui.screens.contexts_screen import ContextsScreen
 from swarmtui.ui.screens.create_service_screen import CreateServiceScreen
 from swarmtui.ui.screens.edit_service_screen import EditServiceScreen
 from swarmtui.ui.screens.events_screen import EventsScreen
@@ -296,6 +300,37 @@ async def networks_view(pilot: AppPilot, app: SwarmTuiApp) -> None:
     await object_view(pilot, app, "7", "shop_backend")
 
 
+async def configs_view(pilot: AppPilot, app: SwarmTuiApp) -> None:
+    await object_view(pilot, app, "6", "shop_nginx_conf")
+
+
+async def contexts_picker(pilot: AppPilot, app: SwarmTuiApp) -> None:
+    """`C`: two docker contexts besides the default one, as `docker context create` stores
+    them, in a folder of their own (the user's own ~/.docker is not read)."""
+    await main_screen(pilot, app)
+    with tempfile.TemporaryDirectory() as folder:
+        for name, host in (("staging", "tcp://10.0.0.7:2376"), ("prod", "ssh://ops@10.0.0.8")):
+            meta = Path(folder, "contexts", "meta", hashlib.sha256(name.encode()).hexdigest())
+            meta.mkdir(parents=True)
+            endpoints = {"docker": {"Host": host}}
+            body = {"Name": name, "Metadata": {}, "Endpoints": endpoints}
+            (meta / "meta.json").write_text(json.dumps(body))
+        variables = ("DOCKER_HOST", "DOCKER_CONTEXT", "DOCKER_CONFIG")
+        saved = {name: os.environ.pop(name, None) for name in variables}
+        os.environ["DOCKER_CONFIG"] = folder
+        try:
+            await pilot.press("C")
+
+            def listed() -> bool:
+                screen = app.screen
+                return isinstance(screen, ContextsScreen) and len(screen.choices) == 3
+
+            await wait_for(pilot, listed, "the contexts")
+        finally:
+            del os.environ["DOCKER_CONFIG"]
+            os.environ.update({k: v for k, v in saved.items() if v is not None})
+
+
 async def secret_rotate(pilot: AppPilot, app: SwarmTuiApp) -> None:
     """`R` on a secret in use, a new value typed: dots, and the rotation's commands."""
     await object_view(pilot, app, "5", "shop_db_password")
@@ -386,7 +421,9 @@ SHOTS = (
     Shot("events", (120, 40), DemoBackend, events_view),
     Shot("why-task", (120, 40), DemoBackend, why_task),
     Shot("secrets", (120, 40), DemoBackend, secrets_view),
+    Shot("configs", (120, 40), DemoBackend, configs_view),
     Shot("networks", (120, 40), DemoBackend, networks_view),
+    Shot("contexts", (120, 40), DemoBackend, contexts_picker),
     Shot("secret-rotate", (120, 40), DemoBackend, secret_rotate),
 )
 

@@ -36,6 +36,8 @@ EXPECTED = {
     "why-task.svg": "exited&#160;with&#160;code&#160;1",
     "secrets.svg": "[5]&#160;Secrets",
     "networks.svg": "[7]&#160;Networks",
+    "configs.svg": "[6]&#160;Configs",
+    "contexts.svg": "ssh://ops@10.0.0.8",
     "secret-rotate.svg": "shop_db_password.v2",
 }
 
@@ -73,6 +75,7 @@ GROUPS = [
     pytest.param(("events",), id="f"),
     pytest.param(("why-task",), id="g"),
     pytest.param(("secrets", "networks", "secret-rotate"), id="h"),
+    pytest.param(("configs", "contexts"), id="i"),
 ]
 
 
