@@ -65,7 +65,9 @@ def add_machine_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser])
         help="dind: local network (default: the manager's when it is a local container, "
         "else swarmtui-machines)",
     )
-    create.add_argument("--role", choices=("worker", "manager"), help="join right away")
+    create.add_argument(
+        "--role", choices=("worker", "manager"), help="join the swarm right away, in this role"
+    )
     create.add_argument("--manager", default="", metavar="URL", help="manager to join")
 
     msub.add_parser("ls", help="machines with their live status")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -72,3 +74,26 @@ def test_version_comes_from_the_package_metadata(capsys: pytest.CaptureFixture[s
         main(["--version"])
     assert exit_.value.code == 0
     assert capsys.readouterr().out == f"swarmtui {version('swarmtui')}\n"
+
+
+def test_the_readme_reference_names_every_command_and_option() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("## Command reference", 1)[1].split("\n## ", 1)[0]
+    # The first cell's words, e.g. `machine start\|stop NAME` -> machine, start, stop, NAME.
+    rows = [
+        re.split(r"[ \\|]+", match.group(1))
+        for match in re.finditer(r"^\| `(.+?)` \|", section, re.MULTILINE)
+    ]
+    missing = []
+    for path, parser in every_parser(build_parser()):
+        if path and not any(row[0] == path[0] and path[-1] in row for row in rows):
+            missing.append(" ".join(path))
+        for action in options_and_arguments(parser):
+            missing += [
+                f"{' '.join(path)} {option}"
+                for option in action.option_strings
+                if option not in ("-h", "--help")
+                and f"`{option}" not in section
+                and f", {option}" not in section
+            ]
+    assert not missing, "README's command reference lacks:\n" + "\n".join(missing)
