@@ -35,6 +35,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--read-only", action="store_true", help="refuse and hide every mutating action"
     )
+    parser.add_argument(
+        "--mouse",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="mouse reporting (clicks, wheel); off by default: it takes the terminal's own "
+        "text selection away (config: mouse = true)",
+    )
     parser.add_argument("--config", type=Path, help="config file (default: ~/.config/...)")
     parser.add_argument(
         "--lab",
