@@ -48,6 +48,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--read-only", action="store_true", help="refuse and hide every mutating action"
     )
     parser.add_argument(
+        "--mouse",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="mouse reporting (clicks, wheel); off by default: it takes the terminal's own "
+        "text selection away (config: mouse = true)",
+    )
+    parser.add_argument(
         "--config", type=Path, help="config file (default: ~/.config/swarmtui/config.toml)"
     )
     parser.add_argument(
