@@ -105,6 +105,8 @@ class KeyFooter(Footer):
             self.call_after_refresh(self.recompose)  # a no-op unless other keys fit now
 
     async def recompose(self) -> None:
+        if not self.is_attached or self._pruning:
+            return  # a screen being dismissed still gets its last bindings refresh
         if self._shown is not None and self._what_compose_reads() == self._shown:
             return
         await super().recompose()
