@@ -45,3 +45,19 @@ async def test_the_log_view_at_80_columns() -> None:
         await wait_until(pilot, lambda: "help" in footer_actions(pilot), "? Help")
         assert footer_actions(pilot)[:2] == ["close", "toggle_pause"]
         assert footer_fits(pilot)
+
+
+async def test_a_footer_taken_off_its_screen_ignores_a_late_refresh() -> None:
+    """A screen being dismissed can still get its last bindings refresh (the monkey found
+    it): the footer, no longer on a screen, must leave it alone instead of failing."""
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_main(pilot)
+        await pilot.press("J")
+        await wait_until(pilot, lambda: app.screen is not app.main_screen, "the journal")
+        footer = app.screen.query_one(KeyFooter)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is app.main_screen, "the main screen")
+        await wait_until(pilot, lambda: not footer.is_attached, "the journal's footer detached")
+        await footer.recompose()  # raised NoScreen before
+        assert app.is_running and app._exception is None
