@@ -6,6 +6,7 @@ from __future__ import annotations
 import hmac
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp_jinja2
 from aiohttp import web
@@ -25,15 +26,22 @@ def offered_token(request: web.Request, cookie: str) -> str:
     return request.query.get(TOKEN_PARAMETER) or request.cookies.get(cookie, "")
 
 
+def foreign_origin(request: web.Request) -> bool:
+    """A request another site's page made (its Origin names another host than the one asked)."""
+    origin = request.headers.get("Origin")
+    return origin is not None and urlsplit(origin).netloc != request.host
+
+
 def token_gate(token: str, cookie: str) -> Any:
     """Middleware: 403 for every request (page, assets, websocket) without TOKEN, taken from
     the URL or from the cookie the page's first load sets (the page's own asset and
-    websocket requests carry no query of ours)."""
+    websocket requests carry no query of ours), and for every request another site made."""
     expected = token.encode()
 
     @web.middleware
     async def gate(request: web.Request, handler: Handler) -> web.StreamResponse:
-        if not hmac.compare_digest(offered_token(request, cookie).encode(), expected):
+        offered = offered_token(request, cookie).encode()
+        if not hmac.compare_digest(offered, expected) or foreign_origin(request):
             raise web.HTTPForbidden(text="swarmtui serve: a valid access token is needed\n")
         response = await handler(request)
         if TOKEN_PARAMETER in request.query and not response.prepared:

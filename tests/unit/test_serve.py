@@ -129,6 +129,12 @@ async def test_the_token_opens_the_page_and_its_cookie_the_assets() -> None:
         # The test client keeps the cookie, as the browser does for the page's own requests.
         asset = await client.get("/static/x.js")
         assert asset.status == 200
+        # Another site's page in the same browser (its Origin), even with the cookie.
+        host = f"{client.host}:{client.port}"
+        mine = await client.get("/static/x.js", headers={"Origin": f"http://{host}"})
+        assert mine.status == 200
+        foreign = await client.get("/static/x.js", headers={"Origin": "http://evil.example"})
+        assert foreign.status == 403
 
 
 async def test_the_page_has_no_internet_references_and_its_urls_follow_the_browser() -> None:
