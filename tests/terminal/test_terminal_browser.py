@@ -12,6 +12,7 @@ import subprocess
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -60,16 +61,17 @@ def answers(port: int) -> bool:
     return True
 
 
-@pytest.fixture(scope="module")
-def served(lab_swarm: Lab, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    home = tmp_path_factory.mktemp("serve-home")
+@contextmanager
+def serving(lab: Lab, home: Path, *options: str) -> Iterator[Served]:
+    """`swarmtui serve` on LAB on a free loopback port with the token in a file; stopped with
+    ctrl+c afterwards, and the consoles of its tabs gone with it."""
     token_file = home / "token"
     token_file.write_text(TOKEN + "\n")
     port = free_loopback_port()
     env = {**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config")}
     env["XDG_DATA_HOME"] = str(home / ".local" / "share")
-    args = ["--host", lab_swarm.manager_url, "--lab", lab_swarm.name, "serve"]
-    args += ["--port", str(port), "--token-file", str(token_file), "--write"]
+    args = ["--host", lab.manager_url, "--lab", lab.name, "serve"]
+    args += ["--port", str(port), "--token-file", str(token_file), *options]
     process = subprocess.Popen(
         [str(SWARMTUI), *args], env=env, text=True, stdout=subprocess.PIPE, start_new_session=True
     )
@@ -78,22 +80,53 @@ def served(lab_swarm: Lab, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         assert process.poll() is None, "swarmtui serve exited"
         yield Served(f"http://127.0.0.1:{port}", process)
     finally:
-        process.send_signal(signal.SIGINT)
+        # ctrl+c in its terminal: SIGINT to the foreground process group, the tabs' consoles
+        # included; all of them are gone afterwards.
+        os.killpg(process.pid, signal.SIGINT)
         try:
             process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+            wait_for(lambda: not in_session(process.pid), 30, "the consoles to exit")
+        finally:
+            left = in_session(process.pid)
+            if left or process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
         assert process.stdout is not None
         printed = process.stdout.read()
-        # The tabs' consoles (the server's session) are gone with it.
-        left = subprocess.run(
-            ["pgrep", "-s", str(process.pid)], capture_output=True, text=True, check=False
-        ).stdout.split()
-        if left:
-            os.killpg(process.pid, signal.SIGKILL)
     assert f"/?token={TOKEN}" in printed and "127.0.0.1" in printed
     assert left == [], "console processes outlived swarmtui serve"
+
+
+def in_session(session_id: int) -> list[str]:
+    """The processes still running in the session SESSION_ID leads."""
+    found = subprocess.run(
+        ["pgrep", "-s", str(session_id)], capture_output=True, text=True, check=False
+    )
+    return found.stdout.split()
+
+
+@pytest.fixture(scope="module")
+def served(lab_swarm: Lab, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    with serving(lab_swarm, tmp_path_factory.mktemp("serve-home"), "--write") as server:
+        yield server
+
+
+@pytest.fixture
+def browser() -> Iterator[BrowserConsole]:
+    missing = chromium_missing()
+    if missing:
+        pytest.skip(missing)
+    with BrowserConsole() as opened:
+        yield opened
+
+
+def sleeper(client: Any, name: str) -> str:
+    service = {
+        "Name": name,
+        "TaskTemplate": {"ContainerSpec": {"Image": WORKLOAD_IMAGE, "Args": ["sleep", "1d"]}},
+        "Mode": {"Replicated": {"Replicas": 1}},
+    }
+    return create_service(client, service)
 
 
 def test_every_request_without_the_token_is_refused(served: Served) -> None:
@@ -117,34 +150,40 @@ def replicas(client: Any, service_id: str) -> int:
 
 
 def test_chromium_scales_a_service(
-    served: Served, lab_swarm: Lab, manager_client: Any, prefix: str, tmp_path: Path
+    served: Served, browser: BrowserConsole, manager_client: Any, prefix: str, tmp_path: Path
 ) -> None:
-    missing = chromium_missing()
-    if missing:
-        pytest.skip(missing)
     name = f"{prefix}-web"
-    service = {
-        "Name": name,
-        "TaskTemplate": {"ContainerSpec": {"Image": WORKLOAD_IMAGE, "Args": ["sleep", "1d"]}},
-        "Mode": {"Replicated": {"Replicas": 1}},
-    }
-    service_id = create_service(manager_client, service)
-    with BrowserConsole() as browser:
-        browser.open(f"{served.base}/?token={TOKEN}")
-        browser.wait_for("manager1", "worker1", "worker2", "Leader", what="the lab's nodes")
+    service_id = sleeper(manager_client, name)
+    browser.open(f"{served.base}/?token={TOKEN}")
+    browser.wait_for("manager1", "worker1", "worker2", "Leader", what="the lab's nodes")
+    browser.wait_for(name, service_id[:12], what=f"{name} in the services pane")
+    loaded = browser.resources()
+    assert loaded and all(url.startswith(served.base + "/") for url in loaded), loaded
+    browser.type(f"2/{name}{Keys.ENTER}s{Keys.CONTROL}u{Keys.NULL}3{Keys.ENTER}")
+    wait_for(lambda: replicas(manager_client, service_id) == 3, 90, f"{name} scaled to 3")
+    # The tasks pane follows the service under the cursor: its three tasks, running.
+    screen = browser.wait_for(f"Tasks (3) of service {name}", what="the three tasks")
+    wait_for(
+        lambda: browser.text().count(f"{WORKLOAD_IMAGE}  ") == 3 and "Running" in browser.text(),
+        90,
+        "three task rows",
+    )
+    assert "s Scale" in screen  # --write: the mutating actions are offered
+    browser.screenshot(Path(SCREENSHOT) if SCREENSHOT else tmp_path / "browser.png")
+
+
+def test_read_only_without_write(
+    lab_swarm: Lab, browser: BrowserConsole, manager_client: Any, prefix: str, tmp_path: Path
+) -> None:
+    name = f"{prefix}-ro"
+    service_id = sleeper(manager_client, name)
+    with serving(lab_swarm, tmp_path) as server:
+        browser.open(f"{server.base}/?token={TOKEN}")
         browser.wait_for(name, service_id[:12], what=f"{name} in the services pane")
-        loaded = browser.resources()
-        assert loaded and all(url.startswith(served.base + "/") for url in loaded), loaded
-        browser.type(f"2/{name}{Keys.ENTER}s{Keys.CONTROL}u{Keys.NULL}3{Keys.ENTER}")
-        wait_for(lambda: replicas(manager_client, service_id) == 3, 90, f"{name} scaled to 3")
-        # The tasks pane follows the service under the cursor: its three tasks, running.
-        screen = browser.wait_for(f"Tasks (3) of service {name}", what="the three tasks")
-        wait_for(
-            lambda: (
-                browser.text().count(f"{WORKLOAD_IMAGE}  ") == 3 and "Running" in browser.text()
-            ),
-            90,
-            "three task rows",
-        )
-        assert "s Scale" in screen  # --write: the mutating actions are offered
-        browser.screenshot(Path(SCREENSHOT) if SCREENSHOT else tmp_path / "browser.png")
+        browser.type(f"2/{name}{Keys.ENTER}")
+        screen = browser.wait_for(f"Tasks (1) of service {name}", what="the service selected")
+        assert "s Scale" not in screen and "x Remove" not in screen and "? Help" in screen
+        # `s` opens no scale form: the `?` after it opens the help instead of going into a form.
+        browser.type(f"s3{Keys.ENTER}?")
+        browser.wait_for("WHERE", "ACTION", what="the help after the refused s")
+        assert replicas(manager_client, service_id) == 1
