@@ -106,6 +106,8 @@ def run_console(args: argparse.Namespace) -> int:
         return 2
     if args.read_only:
         config = replace(config, read_only=True)
+    if args.mouse is not None:
+        config = replace(config, mouse=args.mouse)
     startup_error: BackendError | None = None
     endpoints: list[Endpoint] = []
     try:
@@ -140,5 +142,5 @@ def run_console(args: argparse.Namespace) -> int:
     records = machines.manager.machines if machines is not None else None
     session.machine_records = records
     session.enable_node_access(*console_node_access(session, records))
-    SwarmTuiApp(session).run()
+    SwarmTuiApp(session).run(mouse=config.mouse)
     return 0

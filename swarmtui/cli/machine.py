@@ -24,19 +24,33 @@ if TYPE_CHECKING:
     from swarmtui.ports import ClusterBackend
 
 
+_NAME_HELP = "the machine's name (swarmtui machine ls)"
+_MANAGER_HELP = "the swarm's manager (default: -H, the context or the lab)"
+
+
 def add_machine_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     machine = sub.add_parser("machine", help="create, list, start, stop, join and remove machines")
     msub = machine.add_subparsers(dest="machine_command", required=True)
 
     create = msub.add_parser("create", help="create (dind) or adopt (ssh) a machine")
-    create.add_argument("name")
-    create.add_argument("--driver", choices=("dind", "ssh"), required=True)
+    create.add_argument("name", help="the new machine's name (also its host name)")
+    create.add_argument(
+        "--driver",
+        choices=("dind", "ssh"),
+        required=True,
+        help="dind: a Docker-in-Docker container here; ssh: an existing host over SSH",
+    )
     create.add_argument("--host", dest="ssh_host", default="", help="ssh: host or ~/.ssh alias")
     create.add_argument("--user", default="", help="ssh: user (default: ~/.ssh/config, root)")
     create.add_argument("--port", type=int, default=22, help="ssh: port")
     create.add_argument("--key", default="", help="ssh: private key file (path only is stored)")
     create.add_argument("--proxy-jump", default="", help="ssh: [user@]jump[:port][,...]")
-    create.add_argument("--yes-fingerprint", default="", metavar="SHA256:...")
+    create.add_argument(
+        "--yes-fingerprint",
+        default="",
+        metavar="SHA256:...",
+        help="ssh: trust this host key fingerprint (checked by you) without asking",
+    )
     create.add_argument(
         "--install-docker",
         action="store_true",
@@ -51,38 +65,55 @@ def add_machine_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser])
         help="dind: local network (default: the manager's when it is a local container, "
         "else swarmtui-machines)",
     )
-    create.add_argument("--role", choices=("worker", "manager"), help="join right away")
+    create.add_argument(
+        "--role", choices=("worker", "manager"), help="join the swarm right away, in this role"
+    )
     create.add_argument("--manager", default="", metavar="URL", help="manager to join")
 
     msub.add_parser("ls", help="machines with their live status")
 
     start = msub.add_parser("start", help="start a stopped machine (dind)")
-    start.add_argument("name")
+    start.add_argument("name", help=_NAME_HELP)
 
     stop = msub.add_parser("stop", help="stop a machine (dind); its swarm node goes down")
-    stop.add_argument("name")
+    stop.add_argument("name", help=_NAME_HELP)
 
     rm = msub.add_parser("rm", help="remove a machine (refused while it is in a swarm)")
-    rm.add_argument("name")
-    rm.add_argument("--force", action="store_true")
+    rm.add_argument("name", help=_NAME_HELP)
+    rm.add_argument(
+        "--force", action="store_true", help="remove it even when it is still in a swarm"
+    )
 
     ssh = msub.add_parser("ssh", help="a shell on the machine")
-    ssh.add_argument("name")
+    ssh.add_argument("name", help=_NAME_HELP)
     # Not dest "command": that is the top-level subcommand, which main() dispatches on.
-    ssh.add_argument("remote_command", nargs=argparse.REMAINDER, metavar="COMMAND")
+    ssh.add_argument(
+        "remote_command",
+        nargs=argparse.REMAINDER,
+        metavar="COMMAND",
+        help="run this instead of an interactive shell",
+    )
 
     join = msub.add_parser("join", help="join the machine to a swarm")
-    join.add_argument("name")
-    join.add_argument("--role", choices=("worker", "manager"), default="worker")
-    join.add_argument("--host", dest="manager", default="", metavar="MANAGER_URL")
+    join.add_argument("name", help=_NAME_HELP)
+    join.add_argument(
+        "--role", choices=("worker", "manager"), default="worker", help="join as (default worker)"
+    )
+    join.add_argument(
+        "--host", dest="manager", default="", metavar="MANAGER_URL", help=_MANAGER_HELP
+    )
 
     leave = msub.add_parser("leave", help="the machine leaves its swarm")
-    leave.add_argument("name")
-    leave.add_argument("--host", dest="manager", default="", metavar="MANAGER_URL")
+    leave.add_argument("name", help=_NAME_HELP)
+    leave.add_argument(
+        "--host", dest="manager", default="", metavar="MANAGER_URL", help=_MANAGER_HELP
+    )
 
     retire = msub.add_parser("retire", help="drain, leave, remove the node and the machine")
-    retire.add_argument("name")
-    retire.add_argument("--host", dest="manager", default="", metavar="MANAGER_URL")
+    retire.add_argument("name", help=_NAME_HELP)
+    retire.add_argument(
+        "--host", dest="manager", default="", metavar="MANAGER_URL", help=_MANAGER_HELP
+    )
 
 
 def _print(line: str) -> None:

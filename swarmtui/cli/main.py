@@ -7,6 +7,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from swarmtui.cli.completion import (
+    COMPLETE_COMMAND,
+    add_completion_parser,
+    run_complete,
+    run_completion,
+)
 from swarmtui.cli.console import run_console
 from swarmtui.cli.lab import run_lab
 from swarmtui.cli.machine import add_machine_parser, run_machine
@@ -18,6 +24,12 @@ from swarmtui.cli.stack import add_stack_parser, run_stack
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="swarmtui", description="A keyboard-driven terminal console for Docker Swarm."
+    )
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"%(prog)s {package_version()}",
+        help="print the version and exit",
     )
     parser.add_argument(
         "-H",
@@ -36,7 +48,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--read-only", action="store_true", help="refuse and hide every mutating action"
     )
-    parser.add_argument("--config", type=Path, help="config file (default: ~/.config/...)")
+    parser.add_argument(
+        "--mouse",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="mouse reporting (clicks, wheel); off by default: it takes the terminal's own "
+        "text selection away (config: mouse = true)",
+    )
+    parser.add_argument(
+        "--config", type=Path, help="config file (default: ~/.config/swarmtui/config.toml)"
+    )
     parser.add_argument(
         "--lab",
         default=DEFAULT_LAB,
@@ -44,19 +65,37 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command")
     lab = sub.add_parser("lab", help="the local lab swarm of Docker-in-Docker nodes")
-    lab.add_argument("action", choices=("up", "down", "status", "load"))
+    lab.add_argument(
+        "action",
+        choices=("up", "down", "status", "load"),
+        help="up: create or start it; down: remove it; status: its nodes; load: copy an image in",
+    )
     lab.add_argument("image", nargs="?", help="load: a local image to copy into every node")
-    lab.add_argument("--name", default=DEFAULT_LAB)
-    lab.add_argument("--managers", type=int, default=1)
-    lab.add_argument("--workers", type=int, default=2)
+    lab.add_argument("--name", default=DEFAULT_LAB, help=f"the lab's name (default {DEFAULT_LAB})")
+    lab.add_argument("--managers", type=int, default=1, help="up: manager nodes (default 1)")
+    lab.add_argument("--workers", type=int, default=2, help="up: worker nodes (default 2)")
     add_machine_parser(sub)
     add_stack_parser(sub)
     add_serve_parser(sub)
+    add_completion_parser(sub)
     return parser
 
 
+def package_version() -> str:
+    """The installed distribution's version (the wheel's metadata)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("swarmtui")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    if words[:1] == [COMPLETE_COMMAND]:
+        return run_complete(build_parser(), words[1:])
+    args = build_parser().parse_args(words)
     if args.command == "lab":
         return run_lab(args)
     if args.command == "machine":
@@ -65,6 +104,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_stack(args)
     if args.command == "serve":
         return run_serve(args)
+    if args.command == "completion":
+        return run_completion(args)
     return run_console(args)
 
 

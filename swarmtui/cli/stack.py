@@ -27,10 +27,21 @@ def add_stack_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
     ssub = stack.add_subparsers(dest="stack_command", required=True)
     deploy = ssub.add_parser("deploy", help="deploy or update a stack from compose files")
     deploy.add_argument(
-        "-c", "--compose-file", action="append", required=True, type=Path, metavar="FILE"
+        "-c",
+        "--compose-file",
+        action="append",
+        required=True,
+        type=Path,
+        metavar="FILE",
+        help="a compose file; repeat to merge several, later ones win",
     )
     deploy.add_argument("--prune", action="store_true", help="remove services not in the files")
-    deploy.add_argument("--resolve-image", choices=("always", "changed", "never"), default="always")
+    deploy.add_argument(
+        "--resolve-image",
+        choices=("always", "changed", "never"),
+        default="always",
+        help="pin each image to its registry digest: always (default), changed ones, never",
+    )
     deploy.add_argument("--env-file", type=Path, help="variables for interpolation")
     deploy.add_argument(
         "--detach",
@@ -38,12 +49,12 @@ def add_stack_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
         default=True,
         help="return once sent (default); --no-detach waits for the services to converge",
     )
-    deploy.add_argument("name")
+    deploy.add_argument("name", help="the stack's name")
     ssub.add_parser("ls", help="stacks and their services")
     for command, text in (("services", "services of a stack"), ("ps", "tasks of a stack")):
-        ssub.add_parser(command, help=text).add_argument("name")
+        ssub.add_parser(command, help=text).add_argument("name", help="the stack's name")
     remove = ssub.add_parser("rm", help="remove a stack (services, networks, secrets, configs)")
-    remove.add_argument("name")
+    remove.add_argument("name", help="the stack's name")
     export = ssub.add_parser(
         "export", help="write a compose file from a live stack (or chosen services)"
     )

@@ -38,6 +38,9 @@ class Config:
     # [contexts.NAME] read_only = true: read-only while connected to that context (a docker
     # context's name, a config host's URL, "machine NAME")
     read_only_contexts: tuple[str, ...] = ()
+    # Off by default: mouse reporting takes the terminal's own selection (copy over SSH) away,
+    # and every action has a key. `--mouse` / `mouse = true` turn it on.
+    mouse: bool = False
 
 
 def config_dir() -> Path:
@@ -94,6 +97,9 @@ def parse_config(data: dict[str, object], path: Path | None = None) -> Config:
     if not isinstance(allow_exec, bool):
         raise ConfigError("allow_exec_in_read_only must be true or false")
     read_only_contexts = parse_contexts_table(data.get("contexts", {}))
+    mouse = data.get("mouse", False)
+    if not isinstance(mouse, bool):
+        raise ConfigError("mouse must be true or false")
     try:
         nodes = parse_nodes_table(data.get("nodes", {}))
         exec_settings = parse_exec_table(data.get("exec", {}))
@@ -111,6 +117,7 @@ def parse_config(data: dict[str, object], path: Path | None = None) -> Config:
         hosts=tuple(hosts),
         path=path,
         read_only_contexts=read_only_contexts,
+        mouse=mouse,
     )
 
 

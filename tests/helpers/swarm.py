@@ -161,3 +161,10 @@ def pinned_service(name: str, node: str, image: str = WORKLOAD_IMAGE) -> Spec:
         },
         "Mode": {"Replicated": {"Replicas": 1}},
     }
+
+
+def remove_secrets_named(client: Any, name: str) -> None:
+    """Remove the swarm secret NAME if it exists (a test's cleanup)."""
+    for secret in client.secrets.list():
+        if secret.name == name:
+            secret.remove()

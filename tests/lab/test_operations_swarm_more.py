@@ -41,6 +41,7 @@ from helpers.swarm import (
     services_named,
     update_service_raw,
 )
+from helpers.waiting import wait_for
 from rich.text import Text
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Select, Static
@@ -301,7 +302,16 @@ async def test_a_published_port_in_use_is_refused_in_the_form(
             },
         },
     )
-    before = inspect_service(manager_client, holder)
+    # The allocator gives the service its port after the create, in an update of its own
+    # (the version goes up): compare with the service as it is from then on.
+    before = wait_for(
+        lambda: (
+            (found := inspect_service(manager_client, holder)).get("Endpoint", {}).get("Ports")
+            and found
+        ),
+        60,
+        "the holder's port allocated",
+    )
     app = swarm_app(lab_swarm.manager_url)
     async with running(app) as pilot:
         form = await open_form(pilot, app)

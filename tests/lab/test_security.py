@@ -32,7 +32,7 @@ from helpers.pilot import (
     wait_modal_error,
     wait_until,
 )
-from helpers.swarm import create_service
+from helpers.swarm import create_service, remove_secrets_named
 from rich.text import Text
 from textual.command import CommandPalette
 from textual.widgets import OptionList, Static
@@ -116,9 +116,7 @@ def secret_name(manager_client: Any, prefix: str) -> Iterator[str]:
     try:
         yield name
     finally:
-        for secret in manager_client.secrets.list():
-            if secret.name == name:
-                secret.remove()
+        remove_secrets_named(manager_client, name)
 
 
 def svg_text(path: Path) -> str:

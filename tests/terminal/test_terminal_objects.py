@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from helpers.pty_console import ENTER, TAB, PtyConsole
+from helpers.swarm import remove_secrets_named
 
 from swarmtui.adapters.docker.lab import Lab
 
@@ -24,9 +25,7 @@ def secret_name(manager_client: Any, unique_name: str) -> Iterator[str]:
     try:
         yield name
     finally:
-        for secret in manager_client.secrets.list():
-            if secret.name == name:
-                secret.remove()
+        remove_secrets_named(manager_client, name)
 
 
 def test_secret_typed_in_one_write_is_masked(

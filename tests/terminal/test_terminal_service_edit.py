@@ -93,7 +93,8 @@ def test_an_edit_typed_in_one_burst_then_one_in_the_editor(
         console.write("E")
         console.wait_for(f"Edit service {prefix}", what="the edit form again")
         console.write(CTRL_E)
-        console.wait_for("Cancel", what="the confirmation of the YAML edit")
+        # (the form's own footer says "Cancel" too: wait for what only the confirmation shows)
+        console.wait_for("--replicas 2", what="the confirmation of the YAML edit")
         console.write(f"{TAB}{ENTER}")
         try:
             spec = wait_for(lambda: changed(manager_client, service_id, spec), 60, "the YAML edit")

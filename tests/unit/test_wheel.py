@@ -13,6 +13,7 @@ import subprocess
 import sys
 import sysconfig
 import textwrap
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -120,3 +121,14 @@ def test_wheel_ships_and_loads_the_stylesheet(tmp_path: Path) -> None:
     workdir.mkdir()
     output = run([str(python), "-c", CHECK_INSTALLED], cwd=workdir, env=env)
     assert output.strip().endswith("wheel ok")
+
+    # The console script: its version from the wheel's metadata, its help, its completion.
+    swarmtui = str(venv / "bin" / "swarmtui")
+    version = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["version"]
+    assert run([swarmtui, "--version"], cwd=workdir, env=env) == f"swarmtui {version}\n"
+    usage = run([swarmtui, "--help"], cwd=workdir, env=env)
+    assert usage.startswith("usage: swarmtui"), usage
+    for command in ("lab", "machine", "stack", "completion", "--context", "--version"):
+        assert command in usage, f"{command} missing from --help:\n{usage}"
+    assert "swarmtui machine ls" in run([swarmtui, "machine", "rm", "--help"], cwd=workdir, env=env)
+    assert "_swarmtui_complete" in run([swarmtui, "completion", "bash"], cwd=workdir, env=env)

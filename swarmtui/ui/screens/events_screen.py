@@ -97,10 +97,11 @@ class EventsScreen(SessionUser, Screen[None]):
 
     def _show_status(self, total: int) -> None:
         parts = [f"{len(self.rows)} of {total} events"]
-        if self.actor_id is not None:
-            parts.append(f"of {self.object_label or self.actor_id[:12]} (x: all objects)")
+        # The filter first: what was typed stays in view when a long object name is cut.
         if self.filter_text:
             parts.append(f"matching {self.filter_text!r}")
+        if self.actor_id is not None:
+            parts.append(f"of {self.object_label or self.actor_id[:12]} (x: all objects)")
         if not self.session.model.events_connected:
             parts.append("(event stream reconnecting)")
         self.query_one("#events-status", Static).update(Text("  ".join(parts)))

@@ -138,13 +138,17 @@ class InspectScreen(Screen[None]):
     def action_scroll_up(self) -> None:
         self.query_one("#inspect-body", VerticalScroll).scroll_up()
 
+    def pretty_text(self, data: dict[str, Any]) -> str:
+        """The pretty (not raw) view of DATA."""
+        return PRETTY[self.kind](data)
+
     def _render_body(self) -> None:
         if self.data is None:
             return
         if self.raw_mode:
             body = json.dumps(self.data, indent=2, sort_keys=True)
         else:
-            body = PRETTY[self.kind](self.data).expandtabs(4)
+            body = self.pretty_text(self.data).expandtabs(4)
         text = Text(body)
         if self.why and not self.raw_mode:
             text = why_rich(self.why) + text

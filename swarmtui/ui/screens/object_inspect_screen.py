@@ -4,12 +4,10 @@ and layout are the inspect screen's; only what is fetched and how it reads diffe
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
+from typing import Any
 
-from rich.text import Text
 from textual import work
-from textual.widgets import Static
 
 from swarmtui.core.errors import BackendError
 from swarmtui.core.models import Service
@@ -46,13 +44,5 @@ class ObjectInspectScreen(InspectScreen):
         self.obj = object_from_json(obj.kind, data)
         self.app.call_from_thread(self._show, data)
 
-    def _render_body(self) -> None:
-        if self.data is None:
-            return
-        if self.raw_mode:
-            body = json.dumps(self.data, indent=2, sort_keys=True)
-        else:
-            body = object_pretty(self.obj, self.users)
-        self.query_one("#inspect-text", Static).update(Text(body.expandtabs(4)))
-        mode = "raw JSON" if self.raw_mode else "pretty"
-        self.query_one("#inspect-body").border_title = f"Inspect {self.heading} ({mode})"
+    def pretty_text(self, data: dict[str, Any]) -> str:
+        return object_pretty(self.obj, self.users)
