@@ -3,6 +3,7 @@ tasks that mount it (read from the engine, by polling each service's tasks)."""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Sequence
 
@@ -22,9 +23,12 @@ def wait_for_rollouts(
     *,
     timeout: float = ROLLOUT_TIMEOUT,
     progress: Callable[[list[str]], None] = lambda pending: None,
+    stop: threading.Event | None = None,
 ) -> list[str]:
     """Poll until each of SERVICES settled on NEW_ID; the names of those that did not
-    within TIMEOUT (empty: all done). PROGRESS hears the names still pending."""
+    within TIMEOUT, or when STOP was set (empty: all done). PROGRESS hears the names still
+    pending."""
+    stop = stop or threading.Event()
     pending = list(services)
     deadline = time.monotonic() + timeout
     while pending:
@@ -37,7 +41,6 @@ def wait_for_rollouts(
                 still.append(service)
         pending = still
         progress([s.name for s in pending])
-        if not pending or time.monotonic() > deadline:
+        if not pending or time.monotonic() > deadline or stop.wait(POLL_SECONDS):
             break
-        time.sleep(POLL_SECONDS)
     return [s.name for s in pending]

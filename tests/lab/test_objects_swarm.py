@@ -324,3 +324,47 @@ async def test_create_and_remove_an_overlay_network(
         await confirm(pilot, app)
         await wait_until(pilot, lambda: app.screen is app.main_screen, "removed")
     assert not [n for n in manager_client.networks.list(names=[name]) if n.name == name]
+
+
+async def test_esc_stops_waiting_for_a_slow_rollout_and_keeps_the_old_version(
+    lab_swarm: Lab, manager_client: Any, objects_prefix: str
+) -> None:
+    """Two replicas updated a minute apart: the console waits for the rollout until esc,
+    which gives up the wait only; the service has moved to the new version already."""
+    name = f"{objects_prefix}-slow"
+    old = manager_client.configs.create(name=name, data=b"level=1\n")
+    spec = mounting_service(f"{objects_prefix}-app", "", "")
+    container = spec["TaskTemplate"]["ContainerSpec"]
+    del container["Secrets"]
+    container["Configs"] = [
+        {
+            "ConfigID": old.id,
+            "ConfigName": name,
+            "File": {"Name": "/etc/app.conf", "UID": "0", "GID": "0", "Mode": 0o444},
+        }
+    ]
+    spec["Mode"] = {"Replicated": {"Replicas": 2}}
+    spec["UpdateConfig"] = {"Parallelism": 1, "Delay": 60_000_000_000}
+    service_id = create_service(manager_client, spec)
+    app = swarm_app(lab_swarm.manager_url)
+    async with running(app) as pilot:
+        pane = await select_object(pilot, app, "configs", name)
+        await wait_until(
+            pilot, lambda: pane.selected_object and pane.users(pane.selected_object), "users"
+        )
+        await pilot.press("R")
+        modal = await wait_screen(pilot, ObjectDataModal)
+        await pilot.press("tab", "tab", *"level=2", "enter")
+        await wait_until(
+            pilot,
+            lambda: "esc: stop waiting" in static_text(app, "#modal-error"),
+            "the rollout awaited",
+            timeout=ROLLOUT_TIMEOUT,
+        )
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is app.main_screen, "the wait given up")
+        assert modal.outcome == "left"
+    configs = {c.name: c for c in manager_client.configs.list() if c.name.startswith(name)}
+    assert sorted(configs) == [name, f"{name}.v2"]
+    refs = inspect_service(manager_client, service_id)["Spec"]["TaskTemplate"]["ContainerSpec"]
+    assert [r["ConfigName"] for r in refs["Configs"]] == [f"{name}.v2"]

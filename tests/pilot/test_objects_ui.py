@@ -5,7 +5,7 @@ use), rotate, read-only mode. The demo records what was asked of it."""
 from __future__ import annotations
 
 from helpers.demo_app import running_demo
-from helpers.pilot import AppPilot, text_of, wait_screen, wait_until
+from helpers.pilot import AppPilot, notifications, text_of, wait_screen, wait_until
 from textual.command import CommandPalette
 from textual.widgets import Input, OptionList, Static
 
@@ -197,3 +197,26 @@ async def test_read_only_hides_and_refuses_the_writes() -> None:
             await pilot.pause()
             assert app.screen is app.main_screen
         assert secrets.has_focus
+
+
+async def test_esc_stops_waiting_for_a_rotation_s_rollout_and_keeps_the_old_version() -> None:
+    """The demo's tasks never move to the new version: the rollout is awaited until esc,
+    which only gives up the wait (the writes are done) and the offer to remove the old."""
+    backend = DemoBackend()
+    async with running_demo(backend) as (app, pilot):
+        configs = await shown(pilot, app, "6", ConfigsPane)
+        await select(pilot, configs, "shop_nginx_conf")
+        await pilot.press("R")
+        modal = await wait_screen(pilot, ObjectDataModal)
+        modal.query_one("#field-value", Input).value = "server {}"
+        await pilot.press("ctrl+s")
+        error = modal.query_one("#modal-error", Static)
+        await wait_until(pilot, lambda: "esc: stop waiting" in text_of(error), "the wait")
+        assert "waiting for the rollout of shop_web" in text_of(error)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is not modal, "the form closed")
+        assert modal.outcome == "left"
+        assert not isinstance(app.screen, ConfirmModal)  # no offer to remove the old one
+        assert any("shop_nginx_conf is kept" in n for n in notifications(app))
+        asked = [call[0] for call in backend.demo_mutator.calls]
+        assert "create_object" in asked and "replace_service" in asked

@@ -8,6 +8,7 @@ and sends from the last one; ctrl+s sends from anywhere.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 
 from rich.text import Text
@@ -131,6 +132,10 @@ class ObjectDataModal(ObjectFormModal):
         if rotate is not None:
             self.ACTION = "rotate_object"
         self.outcome = ""  # what the rotation ended with (tests read it)
+        # Set by esc while the rollout is awaited: the rotation is done by then, only the
+        # wait (and the offer to remove the old version) is given up.
+        self.stop_waiting = threading.Event()
+        self.waiting = False
 
     def compose_intro(self) -> ComposeResult:
         if self.rotate is not None:
@@ -178,20 +183,47 @@ class ObjectDataModal(ObjectFormModal):
             return
 
         def progress(pending: list[str]) -> None:
-            if pending:
-                text = f"waiting for the rollout of {', '.join(pending)}…"
+            if pending and not self.stop_waiting.is_set():
+                text = (
+                    f"waiting for the rollout of {', '.join(pending)}…   "
+                    f"esc: stop waiting, keep {old.name}"
+                )
                 self.app.call_from_thread(self._say, text)
 
+        self.waiting = True
         try:
-            late = wait_for_rollouts(session, self.kind, users, new_id, progress=progress)
+            late = wait_for_rollouts(
+                session, self.kind, users, new_id, progress=progress, stop=self.stop_waiting
+            )
         except BackendError as exc:
             late = [f"({exc.message})"]
         self.app.call_from_thread(self._rotated, old, late)
+
+    @property
+    def busy(self) -> bool:
+        """Keys wait for the rotation's writes, not for its rollout (esc stops the wait)."""
+        return self.running and not self.waiting
+
+    def action_cancel(self) -> None:
+        if self.waiting:
+            self.stop_waiting.set()
+            return
+        super().action_cancel()
 
     def _say(self, text: str) -> None:
         self.query_one("#modal-error", Static).update(Text(text))
 
     def _rotated(self, old: SwarmObject, late: list[str]) -> None:
+        self.waiting = False
+        if late and self.stop_waiting.is_set():
+            self.outcome = "left"
+            self.notify(
+                f"{old.name} is kept: the rollout of {', '.join(late)} goes on without the "
+                "console waiting for it.",
+                title="Rotation",
+            )
+            self.dismiss(True)
+            return
         if late:
             self.outcome = "late"
             self.show_error(f"The rollout of {', '.join(late)} is not done: {old.name} is kept.")
