@@ -302,8 +302,7 @@ def _form_swarm(nodes: list[LabNode], log: Log) -> None:
         if _swarm_state(manager) == "inactive":
             log(f"swarm init on {leader.name}")
             manager.swarm.init(advertise_addr=leader.address, listen_addr="0.0.0.0:2377")
-        manager.swarm.reload()
-        tokens = manager.swarm.attrs["JoinTokens"]
+        tokens = _join_tokens(manager)
 
     def join(node: LabNode) -> None:
         with _node_client(node) as client:
@@ -325,6 +324,21 @@ def _form_swarm(nodes: list[LabNode], log: Log) -> None:
     if workers:
         with ThreadPoolExecutor(max_workers=len(workers)) as pool:
             list(pool.map(join, workers))
+
+
+def _join_tokens(manager: Any) -> dict[str, str]:
+    """The swarm's join tokens, once the new manager serves them: right after `swarm init`
+    on a busy machine it answers 503 "Manager is being prepared" for a while."""
+    deadline = time.monotonic() + API_TIMEOUT
+    while True:
+        try:
+            manager.swarm.reload()
+            tokens: dict[str, str] = manager.swarm.attrs["JoinTokens"]
+            return tokens
+        except docker.errors.APIError as exc:
+            if exc.status_code != 503 or time.monotonic() > deadline:
+                raise
+        time.sleep(0.5)
 
 
 def _swarm_state(client: Any) -> str:
