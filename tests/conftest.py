@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from helpers.pilot import record_notifications
 from helpers.swarm import IMAGE_V2, client_of, lab_of_run, remove_services
+from textual.pilot import Pilot
 
 from swarmtui.adapters.docker.engine_setup import engine_client, ensure_engine
 from swarmtui.adapters.docker.images import WORKLOAD_IMAGE
@@ -107,6 +108,23 @@ def notification_history(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests read what an app notified from its history (pilot_helpers.notifications), not
     from the toasts still on screen, which expire while a loaded machine is slow."""
     record_notifications(monkeypatch)
+
+
+# Pilot gives the app 30 s to process what a key press caused; a machine loaded far beyond
+# its cores (seen at a load average of 30 on 2 cores) needs longer.
+PILOT_SCREEN_TIMEOUT = 120.0
+_pilot_wait_for_screen = Pilot._wait_for_screen
+
+
+async def _patient_wait_for_screen(
+    pilot: Pilot[Any], timeout: float = PILOT_SCREEN_TIMEOUT
+) -> bool:
+    return await _pilot_wait_for_screen(pilot, max(timeout, PILOT_SCREEN_TIMEOUT))
+
+
+@pytest.fixture(autouse=True)
+def patient_pilot(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(Pilot, "_wait_for_screen", _patient_wait_for_screen)
 
 
 @pytest.fixture(scope="session")
