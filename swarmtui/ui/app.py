@@ -44,6 +44,10 @@ from swarmtui.ui.widgets.panes import NodesPane, ServicesPane, StacksPane, Tasks
 from swarmtui.ui.widgets.resource_table import ResourceTable
 from swarmtui.ui.widgets.virtual_table import VirtualTable
 
+# The terminal's ctrl+z reaches the console as a key (Textual turns ISIG off): Textual's
+# suspend_process gives the terminal back and stops the process; `fg` resumes and repaints.
+SUSPEND_BINDING = Binding("ctrl+z", "suspend_process", "Suspend", show=False, id="suspend")
+
 
 class SwarmTuiApp(SessionApp):
     CSS_PATH = str(stylesheet("app.tcss"))
@@ -54,6 +58,7 @@ class SwarmTuiApp(SessionApp):
         Binding("q", "quit", "Quit", id="quit"),
         Binding("question_mark", "help", "Help", id="help"),
         Binding("ctrl+p", "command_palette", "Commands", id="command_palette"),
+        SUSPEND_BINDING,
     ]
 
     def __init__(self, session: Session) -> None:
@@ -126,7 +131,7 @@ class SwarmTuiApp(SessionApp):
         if isinstance(self.screen, HelpScreen):
             return
         groups: list[tuple[str, Iterable[BindingType]]] = [
-            ("global", self.BINDINGS),
+            ("global", [b for b in self.BINDINGS if b is not SUSPEND_BINDING]),
             ("main", [b for b in MainScreen.BINDINGS if b not in USAGE_BINDINGS]),
             ("panes", VirtualTable.BINDINGS),
             ("panes", ResourceTable.BINDINGS),
@@ -157,6 +162,7 @@ class SwarmTuiApp(SessionApp):
             ("events", EventsScreen.BINDINGS),
             ("contexts", ContextsScreen.BINDINGS),
             ("why", WhyScreen.BINDINGS),
+            ("global", [SUSPEND_BINDING]),  # last: the rows above keep their places
         ]
         config = self.session.config
         rows = binding_rows(groups, dict(config.keys))
