@@ -17,9 +17,9 @@ from swarmtui.adapters.docker.engine_setup import engine_client
 from swarmtui.adapters.docker.images import WORKLOAD_IMAGE
 
 Log = Callable[[str], None]
-TALK = "wire-talk"  # a running task whose log gets one line
-COUNT = "wire-count"  # pending tasks only: its REPLICAS cell is the one that changes
-QUIET = 1.0  # seconds without output that end a paint
+TALK = "wire-a-talk"  # a running task whose log gets one line; first: the tasks pane shows it
+COUNT = "wire-b-count"  # pending tasks only: its REPLICAS cell is the one that changes
+QUIET = 2.0  # seconds without output that end a paint (generous: a loaded machine pauses)
 PAINT_TIMEOUT = 60.0
 CELL_TARGET = 1024
 PAINT_TARGET = 30 * 1024
@@ -100,7 +100,7 @@ def changes(manager_url: str, client: Any, idle_seconds: float) -> dict[str, flo
 
         opened = time.monotonic()
         app.send(f"2/{TALK}\rL".encode())
-        shown(app, "Logs", opened)
+        shown(app, "Logs: ", opened)
         settled(app, opened)
         written = time.monotonic()
         talk_container(client).exec_run(["sh", "-c", "echo wire-line-4242 > /proc/1/fd/1"])

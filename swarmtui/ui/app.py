@@ -5,10 +5,12 @@ session's sync loops on worker threads."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 
 from swarmtui.core.errors import BackendError
 from swarmtui.session.session import Connected, NeedsSwarm, Session, Unavailable
@@ -47,6 +49,21 @@ from swarmtui.ui.widgets.virtual_table import VirtualTable
 # The terminal's ctrl+z reaches the console as a key (Textual turns ISIG off): Textual's
 # suspend_process gives the terminal back and stops the process; `fg` resumes and repaints.
 SUSPEND_BINDING = Binding("ctrl+z", "suspend_process", "Suspend", show=False, id="suspend")
+
+
+# Where the help starts on a modal screen (its own keys); the most specific first.
+HELP_GROUPS: list[tuple[type[Screen[Any]], str]] = [
+    (JoinTokensScreen, "join"),
+    (CreateMachineDialog, "create machine"),
+    (EditServiceScreen, "edit"),
+    (CreateServiceScreen, "create"),
+    (ObjectFormModal, "object forms"),
+    (OperationModal, "modals"),
+]
+
+
+def help_group_of(screen: Screen[Any]) -> str | None:
+    return next((group for kind, group in HELP_GROUPS if isinstance(screen, kind)), None)
 
 
 class SwarmTuiApp(SessionApp):
@@ -166,4 +183,6 @@ class SwarmTuiApp(SessionApp):
         ]
         config = self.session.config
         rows = binding_rows(groups, dict(config.keys))
-        self.push_screen(HelpScreen(rows, str(config.path or "config.toml")))
+        where = help_group_of(self.screen)
+        first = next((i for i, row in enumerate(rows) if row[0] == where), 0)
+        self.push_screen(HelpScreen(rows, str(config.path or "config.toml"), first))
