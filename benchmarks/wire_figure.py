@@ -5,6 +5,7 @@ stretch with nothing changing."""
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,6 +22,7 @@ TALK = "wire-a-talk"  # a running task whose log gets one line; first: the tasks
 COUNT = "wire-b-count"  # pending tasks only: its REPLICAS cell is the one that changes
 QUIET = 2.0  # seconds without output that end a paint (generous: a loaded machine pauses)
 PAINT_TIMEOUT = 60.0
+SCOPED_TASKS = re.compile(r"Tasks \(\d+\) of ")
 CELL_TARGET = 1024
 PAINT_TARGET = 30 * 1024
 
@@ -36,7 +38,7 @@ def settled(app: PtyApp, since: float, timeout: float = PAINT_TIMEOUT) -> float:
     raise RuntimeError(f"the console's output never went quiet within {timeout:.0f} s")
 
 
-def shown(app: PtyApp, text: str, since: float) -> float:
+def shown(app: PtyApp, text: str | re.Pattern[str], since: float) -> float:
     seen = app.wait_for(text, since, PAINT_TIMEOUT)
     if seen is None:
         tail = app.text_since(since)[-1500:]
@@ -81,7 +83,7 @@ def talk_container(client: Any, timeout: float = 120) -> Any:
 def first_paint(manager_url: str, cols: int, rows: int) -> int:
     app = PtyApp(["--host", manager_url], cols=cols, rows=rows)
     try:
-        shown(app, TALK, app.started)
+        shown(app, SCOPED_TASKS, app.started)  # the last thing the first paint shows
         return app.bytes_between(app.started, settled(app, app.started) + 0.001)
     finally:
         app.close()
