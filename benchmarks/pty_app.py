@@ -83,6 +83,11 @@ class PtyApp:
         with self._lock:
             return sum(len(d) for t, d in self._chunks if start <= t < end)
 
+    def last_output(self, since: float) -> float | None:
+        """Monotonic time of the newest output chunk after SINCE; None: nothing since."""
+        with self._lock:
+            return max((t for t, _ in self._chunks if t >= since), default=None)
+
     def text_since(self, start: float) -> str:
         with self._lock:
             data = b"".join(d for t, d in self._chunks if t >= start)

@@ -23,6 +23,7 @@ from benchmarks.logs_figure import log_flood
 from benchmarks.shell_figure import shell_prompt
 from benchmarks.stack_figure import stack_deploy, stacks_view
 from benchmarks.usage_figure import usage_refresh
+from benchmarks.wire_figure import wire_bytes
 from swarmtui.adapters.docker.engine_setup import engine_client
 from swarmtui.adapters.docker.lab import lab_down
 
@@ -44,7 +45,7 @@ SMOKE = {
     "failovers": 1,
     "usage_tasks": 10,
 }
-FIGURES = frozenset(range(1, 13))
+FIGURES = frozenset(range(1, 14))
 
 
 def log(message: str) -> None:
@@ -128,6 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         (frozenset({10}), lambda: [stacks_view(big_url(), runs)]),
         (frozenset({11}), lambda: [shell_prompt(lab_named(f"{prefix}-shell"), runs, log)]),
         (frozenset({12}), lambda: [usage_on_the_fixture()]),
+        (frozenset({13}), lambda: [wire_bytes(small_url(), size["idle"], log)]),
     ]
     results: list[Figure] = []
     try:

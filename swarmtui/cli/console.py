@@ -124,6 +124,7 @@ def run_console(args: argparse.Namespace) -> int:
         return 1
 
     from swarmtui.adapters.docker.docker_backend import DockerBackend, connect
+    from swarmtui.cli.hangup import exit_on_hangup
     from swarmtui.cli.node_connector import console_node_access
     from swarmtui.session.failover import FailoverPlan
     from swarmtui.session.session import Session
@@ -142,5 +143,6 @@ def run_console(args: argparse.Namespace) -> int:
     records = machines.manager.machines if machines is not None else None
     session.machine_records = records
     session.enable_node_access(*console_node_access(session, records))
+    exit_on_hangup(session)
     SwarmTuiApp(session).run(mouse=config.mouse)
     return 0

@@ -8,6 +8,7 @@ The caller then hands the terminal to `nodes.relay` and reports the end to `ende
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -76,6 +77,7 @@ class Shells:
         self._now = now
         self._access = access
         self._connect = connect
+        self._open: list[OpenedShell] = []  # handed out and not ended yet
 
     def in_task(
         self,
@@ -141,7 +143,7 @@ class Shells:
             message = f"Cannot open a shell in {where}: {failure_text(exc)}"
             self._journal.record(self._now(), plan.journal_text, False, message)
             raise ExecRefused(message) from exc
-        return OpenedShell(plan.node, where, plan.journal_text, stream, connection)
+        return self._opened(OpenedShell(plan.node, where, plan.journal_text, stream, connection))
 
     def on_node(
         self,
@@ -184,10 +186,25 @@ class Shells:
             message = f"Cannot open a shell on node {plan.node}: {failure_text(exc)}"
             self._journal.record(self._now(), plan.journal_text, False, message)
             raise ExecRefused(message) from exc
-        return OpenedShell(plan.node, f"node {plan.node}", plan.journal_text, stream, connection)
+        shell = OpenedShell(plan.node, f"node {plan.node}", plan.journal_text, stream, connection)
+        return self._opened(shell)
+
+    def _opened(self, shell: OpenedShell) -> OpenedShell:
+        self._open.append(shell)
+        return shell
+
+    def close_open(self) -> None:
+        """Close every shell still open (the console is going away under them): their
+        channels and connections end on the far side too."""
+        while self._open:
+            shell = self._open.pop()
+            with contextlib.suppress(Exception):  # it may be broken already: nothing to tell
+                shell.close()
 
     def ended(self, shell: OpenedShell, end: RelayEnd) -> str:
         """Journal how SHELL ended; the line to show when the console comes back."""
+        if shell in self._open:
+            self._open.remove(shell)
         shell.connection.close()
         if end.exit_status is not None:
             result = f"exit {end.exit_status}"

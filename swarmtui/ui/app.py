@@ -5,10 +5,12 @@ session's sync loops on worker threads."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 
 from swarmtui.core.errors import BackendError
 from swarmtui.session.session import Connected, NeedsSwarm, Session, Unavailable
@@ -44,6 +46,25 @@ from swarmtui.ui.widgets.panes import NodesPane, ServicesPane, StacksPane, Tasks
 from swarmtui.ui.widgets.resource_table import ResourceTable
 from swarmtui.ui.widgets.virtual_table import VirtualTable
 
+# The terminal's ctrl+z reaches the console as a key (Textual turns ISIG off): Textual's
+# suspend_process gives the terminal back and stops the process; `fg` resumes and repaints.
+SUSPEND_BINDING = Binding("ctrl+z", "suspend_process", "Suspend", show=False, id="suspend")
+
+
+# Where the help starts on a modal screen (its own keys); the most specific first.
+HELP_GROUPS: list[tuple[type[Screen[Any]], str]] = [
+    (JoinTokensScreen, "join"),
+    (CreateMachineDialog, "create machine"),
+    (EditServiceScreen, "edit"),
+    (CreateServiceScreen, "create"),
+    (ObjectFormModal, "object forms"),
+    (OperationModal, "modals"),
+]
+
+
+def help_group_of(screen: Screen[Any]) -> str | None:
+    return next((group for kind, group in HELP_GROUPS if isinstance(screen, kind)), None)
+
 
 class SwarmTuiApp(SessionApp):
     CSS_PATH = str(stylesheet("app.tcss"))
@@ -54,6 +75,7 @@ class SwarmTuiApp(SessionApp):
         Binding("q", "quit", "Quit", id="quit"),
         Binding("question_mark", "help", "Help", id="help"),
         Binding("ctrl+p", "command_palette", "Commands", id="command_palette"),
+        SUSPEND_BINDING,
     ]
 
     def __init__(self, session: Session) -> None:
@@ -126,7 +148,7 @@ class SwarmTuiApp(SessionApp):
         if isinstance(self.screen, HelpScreen):
             return
         groups: list[tuple[str, Iterable[BindingType]]] = [
-            ("global", self.BINDINGS),
+            ("global", [b for b in self.BINDINGS if b is not SUSPEND_BINDING]),
             ("main", [b for b in MainScreen.BINDINGS if b not in USAGE_BINDINGS]),
             ("panes", VirtualTable.BINDINGS),
             ("panes", ResourceTable.BINDINGS),
@@ -157,7 +179,10 @@ class SwarmTuiApp(SessionApp):
             ("events", EventsScreen.BINDINGS),
             ("contexts", ContextsScreen.BINDINGS),
             ("why", WhyScreen.BINDINGS),
+            ("global", [SUSPEND_BINDING]),  # last: the rows above keep their places
         ]
         config = self.session.config
         rows = binding_rows(groups, dict(config.keys))
-        self.push_screen(HelpScreen(rows, str(config.path or "config.toml")))
+        where = help_group_of(self.screen)
+        first = next((i for i, row in enumerate(rows) if row[0] == where), 0)
+        self.push_screen(HelpScreen(rows, str(config.path or "config.toml"), first))

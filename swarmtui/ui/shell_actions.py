@@ -22,6 +22,7 @@ from swarmtui.nodes.exec_plan import (
 )
 from swarmtui.session.session import Session
 from swarmtui.ui.modals.shell_modal import ShellModal, ShellTarget
+from swarmtui.ui.screens.help_screen import help_binding
 from swarmtui.ui.session_access import session_of
 
 SHELL_BINDINGS = [
@@ -143,7 +144,10 @@ def open_node_shell(opener: MessagePump, node: Node | None) -> None:
 class TaskPicker(ModalScreen[Task | None]):
     """Which of a service's running tasks the shell opens in."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="task_picker_cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="task_picker_cancel"),
+        help_binding("task_picker_help"),
+    ]
 
     def __init__(self, service: str, tasks: list[Task], snapshot: ClusterSnapshot) -> None:
         super().__init__(classes="operation-modal")

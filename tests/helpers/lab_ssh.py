@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from swarmtui.adapters.docker.lab import Lab
+from swarmtui.adapters.docker.lab import Lab, lab_add_ssh_key
 
 
 def new_key(path: Path, comment: str = "swarmtui-test") -> str:
@@ -32,3 +34,21 @@ def remove_key(engine: Any, lab: Lab, public_key: str) -> None:
     for node in lab.nodes:
         container = engine.containers.get(node.container_id)
         container.exec_run(["sh", "-c", script, "sh", public_key])
+
+
+@contextmanager
+def home_reaching_over_ssh(engine: Any, lab: Lab, home: Path, node_name: str) -> Iterator[Path]:
+    """HOME with a key the lab's nodes accept and a config mapping NODE_NAME to its sshd
+    (a console not told about the lab reaches that node's engine only over SSH)."""
+    ssh_dir = home / ".ssh"
+    ssh_dir.mkdir(parents=True, mode=0o700)
+    public_key = new_key(ssh_dir / "id_ed25519")
+    lab_add_ssh_key(lab.name, public_key)
+    address = next(n for n in lab.nodes if n.name == node_name).address
+    config = home / ".config" / "swarmtui" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text(f'[nodes]\n"{node_name}" = "root@{address}"\n')
+    try:
+        yield home
+    finally:
+        remove_key(engine, lab, public_key)

@@ -51,7 +51,10 @@ class PtyConsole:
         rows: int = 40,
         term: str = "xterm-256color",
         extra_env: Mapping[str, str] | None = None,
+        program: Sequence[str] = (),
     ) -> None:
+        """PROGRAM (a whole command line) runs instead of the console, e.g. a shell that
+        starts it."""
         self.cols, self.rows = cols, rows
         self._screen = pyte.Screen(cols, rows)
         self._stream = pyte.ByteStream(self._screen)
@@ -70,7 +73,8 @@ class PtyConsole:
         pid, fd = pty.fork()
         if pid == 0:  # the child: size the terminal before the console reads it
             fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
-            os.execve(str(SWARMTUI), [str(SWARMTUI), *args], env)
+            argv = list(program) or [str(SWARMTUI), *args]
+            os.execve(argv[0], argv, env)
         self.pid, self.fd = pid, fd
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()

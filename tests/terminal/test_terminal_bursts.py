@@ -248,3 +248,30 @@ def test_rotate_the_worker_token_confirmed(console: PtyConsole, manager_client: 
     console.write("T" + CTRL_R + TAB + ENTER)
     wait_engine(lambda: tokens()[0] != worker, "a new worker token")
     assert tokens()[1] == manager
+
+
+def test_object_forms_bursts(console: PtyConsole, manager_client: Any, prefix: str) -> None:
+    """The config form (name, value, enter), the network form (name, ctrl+s) and a network's
+    removal with its confirmation, each in one burst."""
+    short = prefix.split("-test-")[0]  # whole in the panes' name column
+    config, network = f"{short}-cfg", f"{short}-net"
+
+    def configs() -> list[str]:
+        return [c.name for c in manager_client.configs.list(filters={"name": config})]
+
+    def networks() -> list[str]:
+        return [n.name for n in manager_client.networks.list(names=[network])]
+
+    try:
+        console.write(f"6c{config}{TAB}{TAB}burst-data{ENTER}")
+        wait_engine(lambda: config in configs(), f"config {config} created")
+        console.write(f"7c{network}{CTRL_S}")
+        wait_engine(lambda: network in networks(), f"network {network} created")
+        console.wait_for(network, what="the new network in the networks pane")
+        console.write(f"7/^{network}${ENTER}x{TAB}{ENTER}")
+        wait_engine(lambda: network not in networks(), f"network {network} removed")
+    finally:
+        for found in manager_client.configs.list(filters={"name": config}):
+            found.remove()
+        for found in manager_client.networks.list(names=[network]):
+            found.remove()

@@ -15,12 +15,12 @@ from typing import Any
 
 import docker
 import pytest
-from helpers.lab_ssh import fingerprints, new_key, remove_key
+from helpers.lab_ssh import fingerprints, home_reaching_over_ssh
 from helpers.pty_console import ENTER, ESC, PtyConsole
 from helpers.swarm import create_service, pinned_service
 from helpers.waiting import wait_for
 
-from swarmtui.adapters.docker.lab import Lab, LabNode, lab_add_ssh_key, lab_node_host_keys
+from swarmtui.adapters.docker.lab import Lab, LabNode, lab_node_host_keys
 
 WORKER = "worker1"
 
@@ -110,19 +110,8 @@ SSH_WORKER = "worker2"
 def ssh_home(engine: Any, lab_swarm: Lab, tmp_path: Path) -> Iterator[Path]:
     """A HOME whose key the lab's nodes accept, and a config mapping worker2 to its sshd
     (the console is not told about the lab, so SSH is the only way to worker2's engine)."""
-    home = tmp_path / "home"
-    ssh_dir = home / ".ssh"
-    ssh_dir.mkdir(parents=True, mode=0o700)
-    public_key = new_key(ssh_dir / "id_ed25519")
-    lab_add_ssh_key(lab_swarm.name, public_key)
-    address = node_named(lab_swarm, SSH_WORKER).address
-    config = home / ".config" / "swarmtui" / "config.toml"
-    config.parent.mkdir(parents=True)
-    config.write_text(f'[nodes]\n"{SSH_WORKER}" = "root@{address}"\n')
-    try:
+    with home_reaching_over_ssh(engine, lab_swarm, tmp_path / "home", SSH_WORKER) as home:
         yield home
-    finally:
-        remove_key(engine, lab_swarm, public_key)
 
 
 def test_a_shell_over_ssh_after_the_host_key_is_confirmed(

@@ -22,6 +22,7 @@ from swarmtui.actions.operations import (
 )
 from swarmtui.core.models import Node
 from swarmtui.ui.modals.operation_modal import ConfirmModal, LabelsModal
+from swarmtui.ui.screens.help_screen import help_binding
 
 NODE_BINDINGS: list[BindingType] = [
     Binding("m", "node_menu", "Manage", id="node_menu"),
@@ -60,7 +61,10 @@ def node_operation(choice: str, node: Node, nodes: Sequence[Node]) -> Operation:
 
 
 class NodeMenu(ModalScreen[None]):
-    BINDINGS = [Binding("escape", "app.pop_screen", "Close", id="node_menu_close")]
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Close", id="node_menu_close"),
+        help_binding("node_menu_help"),
+    ]
 
     def __init__(self, node: Node, nodes: Sequence[Node]) -> None:
         super().__init__(classes="operation-modal")

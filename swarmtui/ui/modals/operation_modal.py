@@ -17,6 +17,7 @@ from swarmtui.actions.validation import InputError, parse_labels, parse_replicas
 from swarmtui.core.errors import BackendError
 from swarmtui.core.models import Node, Service
 from swarmtui.core.secrets import mask_secrets
+from swarmtui.ui.screens.help_screen import help_binding
 from swarmtui.ui.session_access import session_of
 from swarmtui.ui.widgets.text_update import update_text
 
@@ -24,7 +25,10 @@ from swarmtui.ui.widgets.text_update import update_text
 class OperationModal(ModalScreen[bool]):
     """Base for every modal that changes the cluster."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="modal_cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="modal_cancel"),
+        help_binding("modal_help"),
+    ]
 
     def __init__(self, title: str) -> None:
         super().__init__(classes="operation-modal")

@@ -24,6 +24,7 @@ from swarmtui.nodes.exec_plan import ExecRefused
 from swarmtui.nodes.relay import terminal_size
 from swarmtui.session.shells import OpenedShell, TerminalSpec
 from swarmtui.ui.key_gate import KeyGate
+from swarmtui.ui.screens.help_screen import help_binding
 from swarmtui.ui.session_access import SessionApp
 from swarmtui.ui.terminal_handover import HandoverImpossible
 from swarmtui.ui.typed_ahead import typed_bytes
@@ -40,7 +41,10 @@ class ShellTarget:
 
 
 class ShellModal(ModalScreen[None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="shell_cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="shell_cancel"),
+        help_binding("shell_help"),
+    ]
 
     def __init__(self, target: ShellTarget, *, ask_command: bool = False) -> None:
         super().__init__(classes="operation-modal")

@@ -25,16 +25,26 @@ def binding_rows(
     return rows
 
 
+def help_binding(binding_id: str) -> Binding:
+    """`?` on a modal screen (a modal cuts the app's own `?` off): the keys, from the
+    screen's own. An Input with the focus takes `?` as text first."""
+    return Binding("question_mark", "app.help", "Help", show=False, id=binding_id)
+
+
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Close", id="help_close"),
         Binding("question_mark", "app.pop_screen", "Close", show=False, id="help_close_q"),
     ]
 
-    def __init__(self, rows: list[tuple[str, str, str, str]], config_path: str) -> None:
+    def __init__(
+        self, rows: list[tuple[str, str, str, str]], config_path: str, first_row: int = 0
+    ) -> None:
+        """FIRST_ROW: where the cursor starts (the rows of the screen help was asked on)."""
         super().__init__(classes="help")
         self.rows = rows
         self.config_path = config_path
+        self.first_row = first_row
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-box") as box:
@@ -52,4 +62,6 @@ class HelpScreen(ModalScreen[None]):
             table.add_column(label)
         for row in self.rows:
             table.add_row(*(Text(cell) for cell in row))
+        if self.first_row:
+            table.move_cursor(row=self.first_row, animate=False)
         table.focus()

@@ -19,6 +19,7 @@ from swarmtui.core.errors import BackendError
 from swarmtui.core.models import ClusterSnapshot
 from swarmtui.core.secrets import mask_secrets
 from swarmtui.ui.modals.operation_modal import ConfirmModal
+from swarmtui.ui.screens.help_screen import help_binding
 from swarmtui.ui.session_access import SessionUser, allowed, guard
 from swarmtui.ui.widgets.key_footer import KeyFooter
 
@@ -53,6 +54,7 @@ class JoinTokensScreen(SessionUser, ModalScreen[None]):
         Binding("ctrl+t", "rotate_token('manager')", "Rotate manager", id="join_rotate_manager"),
         Binding("ctrl+l", "leave_swarm", "Leave swarm", id="join_leave_swarm"),
         Binding("escape", "app.pop_screen", "Close", id="join_close"),
+        help_binding("join_help"),
     ]
 
     def __init__(self, address: str, engine: str = "") -> None:

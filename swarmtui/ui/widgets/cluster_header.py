@@ -34,6 +34,7 @@ class ClusterHeader(Static):
         # keeps the dead one's data until the new manager answers).
         self._endpoint = ""
         self._context_name = ""  # the context's name, when the console knows one
+        self._shown: Text | None = None
 
     def show_context(self, name: str) -> None:
         if name != self._context_name:
@@ -57,6 +58,13 @@ class ClusterHeader(Static):
         self._age, self._events_ok, self._error, self._electing = state
         self._render_header()
 
+    def _show(self, text: Text) -> None:
+        # Every snapshot renders the header; the same text again would only resend it to
+        # the terminal (and lay the screen out again).
+        if text != self._shown:
+            self._shown = text
+            self.update(text)
+
     def _var(self, name: str) -> str:
         return self.app.get_css_variables().get(name, "")
 
@@ -65,7 +73,7 @@ class ClusterHeader(Static):
         text = Text(no_wrap=True, overflow="ellipsis")
         if snap is None:
             text.append("connecting…")
-            self.update(text)
+            self._show(text)
             return
         managers = sum(1 for n in snap.nodes if n.role == "manager")
         workers = len(snap.nodes) - managers
@@ -98,4 +106,4 @@ class ClusterHeader(Static):
             text.append(f"● {self._age}", style=style)
             if not self._events_ok:
                 text.append("  events reconnecting", style=self._var("warning"))
-        self.update(text)
+        self._show(text)

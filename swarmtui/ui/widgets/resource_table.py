@@ -59,6 +59,7 @@ class ResourceTable(VirtualTable):
         self.sort: SortOrder | None = None
         self.filter_text = ""
         self._filter: RowFilter | None = None
+        self._shown_title: str | None = None
 
     def on_mount(self) -> None:
         self._update_title()
@@ -161,9 +162,18 @@ class ResourceTable(VirtualTable):
         return f" {self._mark(order.column, 0)}{label}"
 
     def _update_title(self) -> None:
+        title = self._title()
+        # Setting border_title repaints the whole pane, whatever it was: every refresh
+        # would send the pane to the terminal again (kilobytes over an SSH link).
+        if title != self._shown_title:
+            self._shown_title = title
+            self.border_title = title
+
+    def _title(self) -> str:
+        """The pane's title now (subclasses add to it)."""
         total = len(self._all_rows)
         count = f"{self.row_count}/{total}" if self._filter else str(total)
         title = f"{self.TITLE} ({count}){self._sort_title()}"
         if self.filter_text:
             title += f" /{self.filter_text}"
-        self.border_title = title
+        return title

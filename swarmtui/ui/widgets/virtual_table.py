@@ -81,6 +81,19 @@ class VirtualTable(ScrollView, can_focus=True):
         self._widths: list[int] = [len(label) for label in self._labels]
         self._cursor = 0
         self._styled = [c.key in self.STYLED_COLUMNS for c in self.COLUMNS]
+        self._laid_out: tuple[object, ...] | None = None
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        # ScrollView compares the compositor's container size with its own (which differ by
+        # the scrollbars), so every layout of the screen redrew every pane's scrollbars:
+        # kilobytes to the terminal for a change in another pane. Same sizes: nothing to do.
+        sizes = (size, virtual_size, container_size, self.virtual_size, self.scroll_offset)
+        if sizes == self._laid_out:
+            return False
+        self._laid_out = sizes
+        return super()._size_updated(size, virtual_size, container_size, layout)
 
     # DataTable-compatible queries -------------------------------------------------------
 
@@ -153,8 +166,10 @@ class VirtualTable(ScrollView, can_focus=True):
         return [key for key, _ in self._table_rows[top : top + lines]]
 
     def set_labels(self, labels: Sequence[str]) -> None:
-        """New header labels (one per column), e.g. with a sort mark; redrawn with the rows."""
-        self._labels = list(labels)
+        """New header labels (one per column), e.g. with a sort mark."""
+        if list(labels) != self._labels:
+            self._labels = list(labels)
+            self.refresh(Region(0, 0, self.size.width, 1))
 
     def _measure(self, rows: list[Row]) -> list[int]:
         widths = [len(label) for label in self._labels]
@@ -176,7 +191,6 @@ class VirtualTable(ScrollView, can_focus=True):
         for position in range(top, min(top + height, len(old_rows))):
             if old_rows[position] != self._table_rows[position]:
                 self.refresh(Region(0, position - top + 1, self.size.width, 1))
-        self.refresh(Region(0, 0, self.size.width, 1))  # the header: its labels may have changed
 
     # Cursor -----------------------------------------------------------------------------
 
