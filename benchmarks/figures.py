@@ -148,7 +148,7 @@ def change_to_screen(
             f"{statistics.median(cli_times) * 1000:.0f} ms for `docker service scale -d` itself",
             "< 300 ms",
             median < 0.3,
-            raw={"latencies_s": latencies},
+            raw={"latencies_s": latencies, "cli_s": cli_times},
         )
         idle, memory = idle_and_memory(app, idle_seconds)
         return change, idle, memory

@@ -1,21 +1,27 @@
-"""Run the benchmarks: `python -m benchmarks.run [--smoke] [--keep] [--only N,N] [--labs PREFIX]`.
+"""Run the benchmarks: `python -m benchmarks.run [--smoke] [--keep] [--only N,N] [--labs PREFIX]`
+or `python -m benchmarks.run [--curves] [--scale] [--keep] [--labs PREFIX]`.
 
 Builds (or reuses) its own lab swarms and scale fixture, prints a table comparing swarmtui
 with the docker CLI, and writes JSON and markdown to benchmarks/results/. `--only` measures
 the figures named (by number) and brings up only the labs they need; its results are
-written beside the others, not as the latest of the mode.
+written beside the others, not as the latest of the mode. `--curves` measures figures 2, 3
+and 7 at 10, 100, 1,000 and 5,000 services on one lab grown in steps and draws them as SVG
+charts; `--scale` brings that lab to 50 nodes and 50,000 tasks for the scale figures (both
+together: the curves first, on the 50-node lab).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
+from typing import Any
 
-from benchmarks import figures, report
+from benchmarks import curves, figures, report, scale_figures
 from benchmarks.failover_figure import failover
 from benchmarks.figures import Figure
 from benchmarks.fixture import ensure_fixture
@@ -24,7 +30,7 @@ from benchmarks.shell_figure import shell_prompt
 from benchmarks.stack_figure import stack_deploy, stacks_view
 from benchmarks.usage_figure import usage_refresh
 from swarmtui.adapters.docker.engine_setup import engine_client
-from swarmtui.adapters.docker.lab import lab_down
+from swarmtui.adapters.docker.lab import lab_down, lab_up
 
 FULL = {
     "services": 1000,
@@ -45,6 +51,7 @@ SMOKE = {
     "usage_tasks": 10,
 }
 FIGURES = frozenset(range(1, 13))
+SCALE_NODES = 50
 
 
 def log(message: str) -> None:
@@ -75,7 +82,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--labs", default="swarmtui-bench", metavar="PREFIX", help="name prefix of the labs"
     )
+    parser.add_argument(
+        "--curves", action="store_true", help="figures 2, 3, 7 at 10 to 5,000 services, as charts"
+    )
+    parser.add_argument(
+        "--scale", action="store_true", help="50 nodes, 50,000 tasks (about 20 minutes)"
+    )
     args = parser.parse_args(argv)
+    if (args.curves or args.scale) and (args.smoke or args.only):
+        parser.error("--curves and --scale are runs of their own: not with --smoke or --only")
+    load_before = report.load_average()
+    if args.curves or args.scale:
+        return big_run(args, load_before)
     size = SMOKE if args.smoke else FULL
     mode = "smoke" if args.smoke else "full"
     services, tasks, runs = int(size["services"]), int(size["tasks"]), int(size["runs"])
@@ -141,15 +159,7 @@ def main(argv: list[str] | None = None) -> int:
             for name in used:
                 lab_down(name)
     scale = {"services": str(services), "tasks": str(tasks)} if prefix in used else {}
-    client = engine_client()
-    context = {
-        "mode": mode,
-        "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        **scale,  # only when the scale fixture was measured
-        "engine": str(client.version()["Version"]),
-        **report.machine(),
-    }
-    client.close()
+    context = run_context(mode, load_before, scale)
     if args.only:
         context["figures"] = ",".join(str(n) for n in sorted(wanted))
     results.sort(key=report.figure_number)
@@ -159,6 +169,76 @@ def main(argv: list[str] | None = None) -> int:
     if args.smoke:  # small and on a busy CI machine: the figures are reported, not judged
         return 0
     return 0 if all(f.met for f in results) else 1
+
+
+def run_context(mode: str, load_before: str, extra: dict[str, str]) -> dict[str, str]:
+    """What a report says about its run: the mode, when, the engine and the machine, the load
+    average before and after, and a warning when the machine was busy from the start."""
+    client = engine_client()
+    try:
+        engine = str(client.version()["Version"])
+    finally:
+        client.close()
+    machine = report.machine()
+    context = {
+        "mode": mode,
+        "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        **extra,
+        "engine": engine,
+        **machine,
+        "load before": load_before,
+        "load after": report.load_average(),
+    }
+    warning = report.busy_warning(load_before, machine["cores"])
+    if warning:
+        context["warning"] = warning
+    return context
+
+
+def big_run(args: argparse.Namespace, load_before: str) -> int:
+    """--curves and --scale: one lab, its fixture grown in steps up to 5,000 services."""
+    mode = "scale" if args.scale else "curves"
+    lab_name = f"{args.labs}-big"
+    workers = SCALE_NODES - 1 if args.scale else 0
+    runs = int(FULL["runs"])
+    points: list[dict[str, Any]] = []
+    results: list[Figure] = []
+    stopped = ""
+    try:
+        started = time.monotonic()
+        lab = lab_up(lab_name, 1, workers, log=log)
+        log(
+            f"lab {lab_name} with {len(lab.nodes)} nodes ready ({time.monotonic() - started:.0f} s)"
+        )
+        grow = curves.grower(lab.manager_url, log)
+        sizes = curves.SIZES if args.curves else curves.SIZES[-1:]
+        for services in sizes:
+            grown_s = grow(services)
+            log(f"fixture at {services} services ({grown_s:.0f} s to grow)")
+            if args.curves:
+                point = curves.measure_size(lab.manager_url, services, runs, log)
+                point["grown_s"] = grown_s
+                points.append(point)
+                curves.write_charts(points, args.results)
+        if args.scale:
+            results += scale_figures.measure(lab, lab_name, runs, log)
+    except Exception as exc:  # report how far it got, and why it stopped
+        stopped = f"{type(exc).__name__}: {exc}"
+        log(f"stopped: {stopped}")
+    finally:
+        if not args.keep:
+            lab_down(lab_name)
+    if points:
+        results = curves.curve_figures(points) + results
+    extra = {"reached": f"{points[-1]['services']} services" if points else "none"}
+    if stopped:
+        extra["stopped"] = stopped.splitlines()[0][:300]
+    context = run_context(mode, load_before, extra)
+    appendix = curves.curves_markdown(points) if points else ""
+    path = report.write(results, context, args.results, {"curves": points}, appendix)
+    print(report.markdown(results, context) + appendix)
+    log(f"written to {path}")
+    return 0 if results and all(f.met for f in results) and not stopped else 1
 
 
 if __name__ == "__main__":
