@@ -5,7 +5,9 @@ figures 2 and 3; the curves are drawn as SVG charts into the results folder."""
 
 from __future__ import annotations
 
+import json
 import statistics
+import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -248,3 +250,15 @@ def curves_markdown(points: Sequence[dict[str, Any]]) -> str:
 def curve_figures(points: Sequence[dict[str, Any]]) -> list[Figure]:
     """The biggest size reached, as rows of the main table (named C2, C3, C7)."""
     return [Figure(**f) for f in points[-1]["figures"]] if points else []
+
+
+def redraw(report_json: Path, directory: Path) -> list[Path]:
+    """The charts again from a report's JSON (its "curves"), e.g. after the chart code changed."""
+    points: list[dict[str, Any]] = json.loads(report_json.read_text()).get("curves", [])
+    return write_charts(points, directory)
+
+
+if __name__ == "__main__":  # python -m benchmarks.curves REPORT.json [DIRECTORY]
+    target = Path(sys.argv[2]) if len(sys.argv) > 2 else Path(sys.argv[1]).parent
+    for written in redraw(Path(sys.argv[1]), target):
+        print(written)

@@ -88,6 +88,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--scale", action="store_true", help="50 nodes, 50,000 tasks (about 20 minutes)"
     )
+    parser.add_argument(
+        "--nodes", type=int, default=SCALE_NODES, help=f"--scale: nodes (default {SCALE_NODES})"
+    )
+    parser.add_argument(
+        "--up-to",
+        type=int,
+        default=curves.SIZES[-1],
+        metavar="SERVICES",
+        help=f"--curves/--scale: the biggest fixture (default {curves.SIZES[-1]:,})",
+    )
     args = parser.parse_args(argv)
     if (args.curves or args.scale) and (args.smoke or args.only):
         parser.error("--curves and --scale are runs of their own: not with --smoke or --only")
@@ -199,7 +209,7 @@ def big_run(args: argparse.Namespace, load_before: str) -> int:
     """--curves and --scale: one lab, its fixture grown in steps up to 5,000 services."""
     mode = "scale" if args.scale else "curves"
     lab_name = f"{args.labs}-big"
-    workers = SCALE_NODES - 1 if args.scale else 0
+    workers = args.nodes - 1 if args.scale else 0
     runs = int(FULL["runs"])
     points: list[dict[str, Any]] = []
     results: list[Figure] = []
@@ -211,7 +221,8 @@ def big_run(args: argparse.Namespace, load_before: str) -> int:
             f"lab {lab_name} with {len(lab.nodes)} nodes ready ({time.monotonic() - started:.0f} s)"
         )
         grow = curves.grower(lab.manager_url, log)
-        sizes = curves.SIZES if args.curves else curves.SIZES[-1:]
+        reached = [s for s in curves.SIZES if s <= args.up_to]
+        sizes = reached if args.curves else reached[-1:]
         for services in sizes:
             grown_s = grow(services)
             log(f"fixture at {services} services ({grown_s:.0f} s to grow)")
@@ -221,7 +232,8 @@ def big_run(args: argparse.Namespace, load_before: str) -> int:
                 points.append(point)
                 curves.write_charts(points, args.results)
         if args.scale:
-            results += scale_figures.measure(lab, lab_name, runs, log)
+            tasks = sizes[-1] * curves.TASKS_PER_SERVICE
+            results += scale_figures.measure(lab, tasks, runs, log)
     except Exception as exc:  # report how far it got, and why it stopped
         stopped = f"{type(exc).__name__}: {exc}"
         log(f"stopped: {stopped}")
