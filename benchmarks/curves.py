@@ -86,8 +86,15 @@ def event_floor(manager_url: str, runs: int) -> list[float]:
     return delays
 
 
+def failed(name: str, target: str, error: BaseException, raw: dict[str, Any]) -> Figure:
+    """A figure that could not be measured: said so in the table, the error kept."""
+    message = f"{type(error).__name__}: {error}".splitlines()[0][:200]
+    return Figure(name, "failed", "n/a", target, False, note=message, raw={**raw, "error": message})
+
+
 def measure_size(manager_url: str, services: int, runs: int, log: Log) -> dict[str, Any]:
-    """One point of each curve: figures 2, 3 and 7 and the floors, at the fixture's size."""
+    """One point of each curve: figures 2, 3 and 7 and the floors, at the fixture's size. A
+    figure that fails is recorded as failed and the others are still measured."""
     log(f"curves at {services} services: floors")
     floors = {
         "request_s": request_floor(manager_url, runs),
@@ -95,9 +102,33 @@ def measure_size(manager_url: str, services: int, runs: int, log: Log) -> dict[s
         "frame_s": FRAME_S,
     }
     log(f"curves at {services} services: figure 2")
-    refresh = figures.full_refresh(manager_url, runs)
+    try:
+        refresh = figures.full_refresh(manager_url, runs)
+    except Exception as exc:
+        log(f"figure 2 failed at {services} services: {exc}")
+        refresh = failed(
+            "2. Full refresh: API, parse, diff, render",
+            "no slower than the CLI",
+            exc,
+            {"swarmtui_s": [], "cli_s": []},
+        )
     log(f"curves at {services} services: figures 3 and 7")
-    change, _idle, memory = figures.change_to_screen(manager_url, runs, IDLE_S)
+    try:
+        change, _idle, memory = figures.change_to_screen(manager_url, runs, IDLE_S)
+    except Exception as exc:
+        log(f"figures 3 and 7 failed at {services} services: {exc}")
+        change = failed(
+            "3. Change by another client to screen (median)",
+            "< 300 ms",
+            exc,
+            {"latencies_s": [], "cli_s": []},
+        )
+        memory = failed(
+            "7. Peak memory (tasks pane on the biggest service)",
+            "< 200 MB",
+            exc,
+            {"peak_rss_mb": None},
+        )
     return {
         "services": services,
         "tasks": services * TASKS_PER_SERVICE,
@@ -143,7 +174,8 @@ def curve_values(points: Sequence[dict[str, Any]]) -> dict[str, list[float | Non
         add("change", _median_ms(_raw(point, 3)["latencies_s"]))
         add("change_cli", _median_ms(_raw(point, 3).get("cli_s", [])))
         add("change_floor", _median_ms(point["floors"]["event_s"]))
-        add("memory", float(_raw(point, 7)["peak_rss_mb"]))
+        peak = _raw(point, 7)["peak_rss_mb"]
+        add("memory", None if peak is None else float(peak))
     return values
 
 

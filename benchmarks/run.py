@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+import traceback
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import cache
@@ -30,7 +31,7 @@ from benchmarks.shell_figure import shell_prompt
 from benchmarks.stack_figure import stack_deploy, stacks_view
 from benchmarks.usage_figure import usage_refresh
 from swarmtui.adapters.docker.engine_setup import engine_client
-from swarmtui.adapters.docker.lab import lab_down, lab_up
+from swarmtui.adapters.docker.lab import Lab, lab_down, lab_up
 
 FULL = {
     "services": 1000,
@@ -52,6 +53,7 @@ SMOKE = {
 }
 FIGURES = frozenset(range(1, 13))
 SCALE_NODES = 50
+JOIN_STEP = 10
 
 
 def log(message: str) -> None:
@@ -205,6 +207,15 @@ def run_context(mode: str, load_before: str, extra: dict[str, str]) -> dict[str,
     return context
 
 
+def lab_in_steps(name: str, workers: int) -> Lab:
+    """The lab with WORKERS workers, added JOIN_STEP at a time: fifty engines joining at
+    once on a 2-core machine time out ("the attempt to join will continue")."""
+    lab = lab_up(name, 1, min(workers, JOIN_STEP), log=log)
+    for count in range(JOIN_STEP * 2, workers + JOIN_STEP, JOIN_STEP):
+        lab = lab_up(name, 1, min(workers, count), log=log)
+    return lab
+
+
 def big_run(args: argparse.Namespace, load_before: str) -> int:
     """--curves and --scale: one lab, its fixture grown in steps up to 5,000 services."""
     mode = "scale" if args.scale else "curves"
@@ -214,17 +225,18 @@ def big_run(args: argparse.Namespace, load_before: str) -> int:
     points: list[dict[str, Any]] = []
     results: list[Figure] = []
     stopped = ""
+    timings: dict[str, str] = {}
     try:
         started = time.monotonic()
-        lab = lab_up(lab_name, 1, workers, log=log)
-        log(
-            f"lab {lab_name} with {len(lab.nodes)} nodes ready ({time.monotonic() - started:.0f} s)"
-        )
+        lab = lab_in_steps(lab_name, workers)
+        timings["lab up"] = f"{len(lab.nodes)} nodes in {time.monotonic() - started:.0f} s"
+        log(f"lab {lab_name}: {timings['lab up']}")
         grow = curves.grower(lab.manager_url, log)
-        reached = [s for s in curves.SIZES if s <= args.up_to]
-        sizes = reached if args.curves else reached[-1:]
+        wanted = [s for s in curves.SIZES if s <= args.up_to]
+        sizes = wanted if args.curves else wanted[-1:]
         for services in sizes:
             grown_s = grow(services)
+            timings[f"grown to {services}"] = f"{grown_s:.0f} s"
             log(f"fixture at {services} services ({grown_s:.0f} s to grow)")
             if args.curves:
                 point = curves.measure_size(lab.manager_url, services, runs, log)
@@ -236,13 +248,13 @@ def big_run(args: argparse.Namespace, load_before: str) -> int:
             results += scale_figures.measure(lab, tasks, runs, log)
     except Exception as exc:  # report how far it got, and why it stopped
         stopped = f"{type(exc).__name__}: {exc}"
-        log(f"stopped: {stopped}")
+        log(f"stopped: {traceback.format_exc()}")
     finally:
         if not args.keep:
             lab_down(lab_name)
     if points:
         results = curves.curve_figures(points) + results
-    extra = {"reached": f"{points[-1]['services']} services" if points else "none"}
+    extra = {**timings}
     if stopped:
         extra["stopped"] = stopped.splitlines()[0][:300]
     context = run_context(mode, load_before, extra)

@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from benchmarks import figures
+from benchmarks.curves import failed
 from benchmarks.figures import Figure, Log
 from benchmarks.pty_app import PtyApp
 from swarmtui.adapters.docker.engine_setup import engine_client
@@ -170,6 +171,9 @@ def nodes_down(lab: Lab, app: PtyApp, host: Any) -> list[Figure]:
         keys.join(10)
         with ThreadPoolExecutor(STOPPED) as pool:
             list(pool.map(lambda n: host.containers.get(n.container_id).start(), victims))
+    # what else the screen said meanwhile (a poll that timed out shows its error in the header)
+    screen = app.text_since(sent)
+    errors = {text: screen.count(text) for text in ("Cannot reach", "stale", "timed out")}
     answers.sort()
     p95 = answers[max(0, int(len(answers) * 0.95) - 1)] if answers else float("inf")
     limit = heartbeat_s + 1
@@ -185,6 +189,7 @@ def nodes_down(lab: Lab, app: PtyApp, host: Any) -> list[Figure]:
                 "engine_s": engine_s[0],
                 "heartbeat_timeout_s": heartbeat_s,
                 "stopped": [n.name for n in victims],
+                "screen_said": errors,
             },
         ),
         Figure(
@@ -200,18 +205,42 @@ def nodes_down(lab: Lab, app: PtyApp, host: Any) -> list[Figure]:
 
 
 def measure(lab: Lab, tasks: int, runs: int, log: Log) -> list[Figure]:
+    """Every scale figure; one that fails is recorded as failed and the next still measured."""
     nodes = len(lab.nodes)
+    results: list[Figure] = []
     log(f"scale: full refresh at {nodes} nodes")
-    results = [full_refresh(lab.manager_url, runs, tasks, nodes)]
+    try:
+        results.append(full_refresh(lab.manager_url, runs, tasks, nodes))
+    except Exception as exc:
+        log(f"scale: full refresh failed: {exc}")
+        results.append(
+            failed(f"S1. Full refresh at {nodes} nodes", "2x faster than the CLI", exc, {})
+        )
     log("scale: peak memory")
-    results.append(peak_memory(lab.manager_url, runs, tasks))
+    try:
+        results.append(peak_memory(lab.manager_url, runs, tasks))
+    except Exception as exc:
+        log(f"scale: peak memory failed: {exc}")
+        results.append(failed(f"S2. Peak memory at {tasks:,} tasks", "< 200 MB", exc, {}))
     log("scale: nodes pane and header")
-    pane, app = nodes_pane(lab)
-    results.append(pane)
+    try:
+        pane, app = nodes_pane(lab)
+        results.append(pane)
+    except Exception as exc:
+        log(f"scale: nodes pane failed: {exc}")
+        results.append(failed(f"S3. Nodes pane and header at {nodes} nodes", "every node", exc, {}))
+        app = PtyApp(["--host", lab.manager_url], cols=120, rows=40)
+        time.sleep(10)
     host = engine_client()
     try:
         log(f"scale: {STOPPED} nodes stopped at once")
         results += nodes_down(lab, app, host)
+    except Exception as exc:
+        log(f"scale: nodes down failed: {exc}")
+        results += [
+            failed(f"S4. {STOPPED} nodes stopped at once", "heartbeat timeout + 1 s", exc, {}),
+            failed("S5. Key answer (p95) while they go down", "< 50 ms", exc, {}),
+        ]
     finally:
         host.close()
         app.close()
