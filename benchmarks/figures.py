@@ -96,8 +96,8 @@ async def _full_refresh_seconds(manager_url: str, runs: int) -> list[float]:
     return timings
 
 
-def full_refresh(manager_url: str, runs: int) -> Figure:
-    ours = asyncio.run(_full_refresh_seconds(manager_url, runs))
+def cli_full_refresh(manager_url: str, runs: int) -> list[float]:
+    """The CLI's same views: `service ls`, `node ls`, `service ps` of the biggest service."""
     cli = []
     for _ in range(runs):
         cli.append(
@@ -105,6 +105,12 @@ def full_refresh(manager_url: str, runs: int) -> Figure:
             + docker_cli(manager_url, "node", "ls")
             + docker_cli(manager_url, "service", "ps", "bench-0000")
         )
+    return cli
+
+
+def full_refresh(manager_url: str, runs: int) -> Figure:
+    ours = asyncio.run(_full_refresh_seconds(manager_url, runs))
+    cli = cli_full_refresh(manager_url, runs)
     ours_median, cli_median = statistics.median(ours), statistics.median(cli)
     return Figure(
         "2. Full refresh: API, parse, diff, render",
