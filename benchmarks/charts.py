@@ -31,6 +31,7 @@ class Chart:
     y_label: str
     xs: Sequence[float]
     series: Sequence[Series]
+    notes: Sequence[str] = ()  # one per x, written above the axis there (e.g. "failed")
 
 
 def nice_ticks(top: float, count: int = 5) -> list[float]:
@@ -128,6 +129,17 @@ def _lines(chart: Chart, scale: _Scale) -> list[str]:
     return parts
 
 
+def _notes(chart: Chart, scale: _Scale) -> list[str]:
+    bottom = TOP + scale.height
+    parts = []
+    for x, note in zip(chart.xs, chart.notes, strict=False):
+        if note:
+            at = scale.x(x)
+            anchor = "end" if at > LEFT + scale.width * 0.8 else "middle"  # kept inside
+            parts.append(_text(at, bottom - 8, note, anchor, ' fill="#d62728" font-size="11"'))
+    return parts
+
+
 def _legend(chart: Chart) -> list[str]:
     parts = []
     top = TOP + PLOT_HEIGHT + BOTTOM
@@ -156,6 +168,7 @@ def svg(chart: Chart) -> str:
         f'<rect width="{WIDTH}" height="{height}" fill="white"/>',
         *_axes(chart, scale, ticks),
         *_lines(chart, scale),
+        *_notes(chart, scale),
         *_legend(chart),
     ]
     return (

@@ -79,3 +79,12 @@ def test_nice_ticks_are_round_and_cover_the_top() -> None:
 def test_a_log_axis_needs_positive_sizes() -> None:
     with pytest.raises(ValueError):
         svg(Chart("t", "x", "y", [0.0, 10.0], [Series("s", [1, 2])]))
+
+
+def test_a_note_is_written_at_its_size() -> None:
+    chart = Chart(
+        "t", "x", "y", SIZES, [Series("s", [1, 2, 3, None])], ["", "", "", "swarmtui failed"]
+    )
+    root = ET.fromstring(svg(chart))
+    note = next(t for t in root.iter(f"{NS}text") if t.text == "swarmtui failed")
+    assert note.attrib["text-anchor"] == "end"  # kept inside the chart at the right edge
