@@ -26,7 +26,12 @@ from swarmtui.session.session import Session
 from swarmtui.ui.app import SwarmTuiApp
 from swarmtui.ui.screens.log_screen import LogScreen
 
-FLOOD = "while true; do seq 1 5000; sleep 0.5; done"
+FLOOD_LINES_PER_S = 20_000  # issue 16: keys answer within 50 ms (p95) under this flood
+REPLICAS = 2
+TICK_S = 0.25
+FLOOD = f"while true; do seq 1 {FLOOD_LINES_PER_S // REPLICAS * TICK_S:.0f}; sleep {TICK_S}; done"
+SHOWN_TARGET = 18_000  # lines/s: the flood, less what its shell loop loses to seq and sleep
+KEY_P95_TARGET_S = 0.05
 NAME = "bench-logs-flood"
 
 
@@ -38,7 +43,7 @@ def _flood_service(manager_url: str) -> str:
             "TaskTemplate": {
                 "ContainerSpec": {"Image": WORKLOAD_IMAGE, "Args": ["sh", "-c", FLOOD]}
             },
-            "Mode": {"Replicated": {"Replicas": 2}},
+            "Mode": {"Replicated": {"Replicas": REPLICAS}},
         }
         return backend.mutator().create_service(spec)
     finally:
@@ -60,7 +65,7 @@ def _wait_running(manager_url: str, service_id: str, timeout: float = 60) -> Non
     try:
         while time.monotonic() < deadline:
             tasks = client.api.tasks(filters={"service": service_id})
-            if sum(t["Status"]["State"] == "running" for t in tasks) >= 2:
+            if sum(t["Status"]["State"] == "running" for t in tasks) >= REPLICAS:
                 return
             time.sleep(0.5)
     finally:
@@ -163,12 +168,12 @@ def log_flood(manager_url: str, seconds: float) -> Figure:
         cli = _cli_rate(manager_url, seconds)
     finally:
         _remove(manager_url)
-    met = ours["lines_per_s"] >= 10_000 and ours["key_p95_s"] < 0.1
+    met = ours["lines_per_s"] >= SHOWN_TARGET and ours["key_p95_s"] < KEY_P95_TARGET_S
     return Figure(
-        "6. Logs: lines/s shown, key answer (p95) during the flood",
+        f"6. Logs: lines/s shown, key answer (p95) during a {FLOOD_LINES_PER_S:,} lines/s flood",
         f"{ours['lines_per_s']:,.0f} lines/s, keys {ours['key_p95_s'] * 1000:.0f} ms",
         f"{cli:,.0f} lines/s (`docker service logs -f`)",
-        ">= 10,000 lines/s, < 100 ms",
+        f">= {SHOWN_TARGET:,} lines/s, < {KEY_P95_TARGET_S * 1000:.0f} ms",
         met,
-        raw={**ours, "cli_lines_per_s": cli},
+        raw={**ours, "cli_lines_per_s": cli, "flood_lines_per_s": FLOOD_LINES_PER_S},
     )

@@ -1,0 +1,269 @@
+"""The scale figures, on the lab of 50 real nodes with the 5,000-service / 50,000-task
+fixture: full refresh beside the CLI (target 2x faster), peak memory, the nodes pane and
+header at 50 nodes, and ten nodes stopped at once shown Down within the engine's heartbeat
+timeout plus one second while the console keeps answering keys."""
+
+from __future__ import annotations
+
+import re
+import statistics
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from benchmarks import figures
+from benchmarks.curves import failed
+from benchmarks.figures import Figure, Log
+from benchmarks.pty_app import PtyApp
+from swarmtui.adapters.docker.engine_setup import engine_client
+from swarmtui.adapters.docker.lab import Lab
+
+STOPPED = 10
+# swarmkit marks a node down when it has missed its heartbeats for the period times this
+# grace multiplier (its dispatcher's GracePeriodMultiplierNormal)
+HEARTBEAT_GRACE = 3
+KEY_P95_TARGET_S = 0.05
+MEMORY_TARGET_MB = 200.0
+# keys that move the focus between two panes: each pane's footer names a key only it has,
+# so the footer's new text on the pty is the key's answer (nothing else writes it)
+FOCUS_KEYS = ((b"2", "Scale"), (b"3", "History"))
+
+
+def _median_ms(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+def full_refresh(manager_url: str, runs: int, tasks: int, nodes: int) -> Figure:
+    measured = figures.full_refresh(manager_url, runs)
+    ours, cli = measured.raw["swarmtui_s"], measured.raw["cli_s"]
+    return Figure(
+        f"S1. Full refresh at {nodes} nodes / {tasks:,} tasks",
+        f"{_median_ms(ours):,.0f} ms",
+        f"{_median_ms(cli):,.0f} ms (service ls + node ls + service ps)",
+        "2x faster than the CLI",
+        statistics.median(ours) * 2 <= statistics.median(cli),
+        raw=measured.raw,
+    )
+
+
+def peak_memory(manager_url: str, tasks: int) -> Figure:
+    """The console's peak memory once the biggest service's tasks are on screen (its rows
+    `bench-0000.N`) and a few polls have passed: a console that never got them is not a
+    figure of 50,000 tasks, and is reported as failed with what it used."""
+    app = PtyApp(["--host", manager_url], cols=120, rows=40)
+    try:
+        shown = app.wait_for(re.compile(r"bench-0000\.\d+"), app.started, 120)
+        if shown is not None:
+            time.sleep(10)
+        peak = app.peak_rss_mb()
+    finally:
+        app.close()
+    name = f"S2. Peak memory at {tasks:,} tasks (tasks pane on the biggest service)"
+    target = f"< {MEMORY_TARGET_MB:.0f} MB"
+    raw = {"peak_rss_mb": peak, "tasks_shown_s": None if shown is None else shown - app.started}
+    if shown is None:
+        return Figure(
+            name,
+            "failed",
+            "n/a",
+            target,
+            False,
+            note=f"the tasks never showed in 120 s ({peak:.0f} MB meanwhile)",
+            raw=raw,
+        )
+    return Figure(name, f"{peak:.0f} MB", "n/a", target, peak < MEMORY_TARGET_MB, raw=raw)
+
+
+def _wait(app: PtyApp, text: str | re.Pattern[str], since: float, timeout: float) -> float:
+    seen = app.wait_for(text, since, timeout)
+    if seen is None:
+        tail = app.text_since(since)[-1500:]
+        raise RuntimeError(f"the console did not show {text!r} within {timeout:.0f} s:\n{tail}")
+    return seen - since
+
+
+def nodes_pane(lab: Lab) -> tuple[Figure, PtyApp]:
+    """From start to the header counting every node Ready, then from `1` `G` (the nodes
+    pane, its last row) to the last worker on screen. The console is kept for the next."""
+    count = len(lab.nodes)
+    last = max((n.name for n in lab.nodes if n.role == "worker"), key=lambda n: int(n[6:]))
+    app = PtyApp(["--host", lab.manager_url], cols=120, rows=40)
+    try:
+        header_s = _wait(app, re.compile(rf"ready {count}\b"), app.started, 60)
+        time.sleep(2)
+        sent = time.monotonic()
+        app.send(b"1G")
+        last_s = _wait(app, re.compile(rf"{last}\b"), sent, 30)
+    except BaseException:
+        app.close()
+        raise
+    return (
+        Figure(
+            f"S3. Nodes pane and header at {count} nodes",
+            f"header counts {count} ready at {header_s * 1000:,.0f} ms from start; "
+            f"`1` `G` to {last} on screen {last_s * 1000:,.0f} ms",
+            "n/a",
+            "every node shown",
+            True,
+            raw={"nodes": count, "header_s": header_s, "last_row_s": last_s},
+        ),
+        app,
+    )
+
+
+def _heartbeat_timeout_s(manager_url: str) -> float:
+    client = engine_client(manager_url, timeout=60)
+    try:
+        period = client.swarm.attrs["Spec"]["Dispatcher"]["HeartbeatPeriod"]
+    finally:
+        client.close()
+    return float(period) / 1e9 * HEARTBEAT_GRACE
+
+
+def _engine_sees_down(manager_url: str, names: set[str], since: float) -> float:
+    """Seconds from SINCE until the manager reports every node of NAMES down."""
+    client = engine_client(manager_url, timeout=60)
+    try:
+        while time.monotonic() - since < 120:
+            down = {
+                n["Description"]["Hostname"]
+                for n in client.api.nodes()
+                if n["Status"]["State"] == "down"
+            }
+            if names <= down:
+                return time.monotonic() - since
+            time.sleep(0.1)
+    finally:
+        client.close()
+    return float("inf")
+
+
+def _key_answers(app: PtyApp, stop: threading.Event) -> list[float]:
+    answers = []
+    index = 0
+    while not stop.is_set():
+        key, text = FOCUS_KEYS[index % len(FOCUS_KEYS)]
+        index += 1
+        sent = time.monotonic()
+        app.send(key)
+        seen = app.wait_for(text, sent, 5)
+        answers.append(seen - sent if seen is not None else float("inf"))
+        time.sleep(0.2)
+    return answers
+
+
+def nodes_down(lab: Lab, app: PtyApp, host: Any) -> list[Figure]:
+    """Stop ten workers at once (their containers killed); time the console's header to
+    `down 10` and the manager's own view, pressing keys all along."""
+    heartbeat_s = _heartbeat_timeout_s(lab.manager_url)
+    victims = sorted((n for n in lab.nodes if n.role == "worker"), key=lambda n: n.name)
+    victims = victims[-STOPPED:]  # fewer on a smaller lab (--nodes)
+    stopped = len(victims)
+    stop = threading.Event()
+    answers: list[float] = []
+    keys = threading.Thread(target=lambda: answers.extend(_key_answers(app, stop)), daemon=True)
+    app.send(b"2")
+    time.sleep(1)
+    keys.start()
+    time.sleep(3)  # answers before the stop too: the baseline
+    sent = time.monotonic()
+    with ThreadPoolExecutor(stopped) as pool:
+        list(pool.map(lambda n: host.containers.get(n.container_id).kill(), victims))
+    engine_s = [0.0]
+    watcher = threading.Thread(
+        target=lambda: engine_s.__setitem__(
+            0, _engine_sees_down(lab.manager_url, {n.name for n in victims}, sent)
+        ),
+        daemon=True,
+    )
+    watcher.start()
+    try:
+        console_s = _wait(app, re.compile(rf"down {stopped}\b"), sent, 120)
+        watcher.join(130)
+        time.sleep(3)
+    finally:
+        stop.set()
+        keys.join(10)
+        with ThreadPoolExecutor(stopped) as pool:
+            list(pool.map(lambda n: host.containers.get(n.container_id).start(), victims))
+    # what else the screen said meanwhile (a poll that timed out shows its error in the header)
+    screen = app.text_since(sent)
+    errors = {text: screen.count(text) for text in ("Cannot reach", "stale", "timed out")}
+    answers.sort()
+    p95 = answers[max(0, int(len(answers) * 0.95) - 1)] if answers else float("inf")
+    limit = heartbeat_s + 1
+    return [
+        Figure(
+            f"S4. {stopped} nodes stopped at once: header shows them Down",
+            f"{console_s:.1f} s",
+            f"{engine_s[0]:.1f} s for the manager itself (polled every 100 ms)",
+            f"< heartbeat timeout {heartbeat_s:.0f} s + 1 s",
+            console_s < limit,
+            raw={
+                "console_s": console_s,
+                "engine_s": engine_s[0],
+                "heartbeat_timeout_s": heartbeat_s,
+                "stopped": [n.name for n in victims],
+                "screen_said": errors,
+            },
+        ),
+        Figure(
+            "S5. Key answer (p95) while they go down",
+            f"{p95 * 1000:.0f} ms (median {statistics.median(answers) * 1000:.0f} ms, "
+            f"{len(answers)} keys)",
+            "n/a",
+            f"< {KEY_P95_TARGET_S * 1000:.0f} ms",
+            p95 < KEY_P95_TARGET_S,
+            raw={"answers_s": answers},
+        ),
+    ]
+
+
+def measure(lab: Lab, tasks: int, runs: int, log: Log) -> list[Figure]:
+    """Every scale figure; one that fails is recorded as failed and the next still measured."""
+    nodes = len(lab.nodes)
+    results: list[Figure] = []
+    log(f"scale: full refresh at {nodes} nodes")
+    try:
+        results.append(full_refresh(lab.manager_url, runs, tasks, nodes))
+    except Exception as exc:
+        log(f"scale: full refresh failed: {exc}")
+        cli = figures.cli_full_refresh(lab.manager_url, runs)  # the CLI's side all the same
+        refresh = failed(
+            f"S1. Full refresh at {nodes} nodes / {tasks:,} tasks",
+            "2x faster than the CLI",
+            exc,
+            {"swarmtui_s": [], "cli_s": cli},
+        )
+        refresh.docker_cli = f"{_median_ms(cli):,.0f} ms (service ls + node ls + service ps)"
+        results.append(refresh)
+    log("scale: peak memory")
+    try:
+        results.append(peak_memory(lab.manager_url, tasks))
+    except Exception as exc:
+        log(f"scale: peak memory failed: {exc}")
+        results.append(failed(f"S2. Peak memory at {tasks:,} tasks", "< 200 MB", exc, {}))
+    log("scale: nodes pane and header")
+    try:
+        pane, app = nodes_pane(lab)
+        results.append(pane)
+    except Exception as exc:
+        log(f"scale: nodes pane failed: {exc}")
+        results.append(failed(f"S3. Nodes pane and header at {nodes} nodes", "every node", exc, {}))
+        app = PtyApp(["--host", lab.manager_url], cols=120, rows=40)
+        time.sleep(10)
+    host = engine_client()
+    try:
+        log(f"scale: up to {STOPPED} workers stopped at once")
+        results += nodes_down(lab, app, host)
+    except Exception as exc:
+        log(f"scale: nodes down failed: {exc}")
+        results += [
+            failed(f"S4. {STOPPED} nodes stopped at once", "heartbeat timeout + 1 s", exc, {}),
+            failed("S5. Key answer (p95) while they go down", "< 50 ms", exc, {}),
+        ]
+    finally:
+        host.close()
+        app.close()
+    return results
