@@ -248,6 +248,9 @@ class Refresher:
             before = next((s for s in self._services if s.id == service_id), None)
             fetched = self.backend.service(service_id)
             self._services = patch_services(self._services, service_id, fetched)
+            if fetched is None:
+                with self._lock:  # gone: nothing more to watch
+                    self._watched.pop(service_id, None)
             if not shows_tasks_of(scope, service_id):
                 continue
             if service_status(before) != service_status(fetched):

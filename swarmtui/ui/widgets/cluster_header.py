@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from swarmtui.core.models import ClusterSnapshot
+from swarmtui.ui.widgets.text_update import update_text
 
 LIVE = "live"
 
@@ -34,6 +35,7 @@ class ClusterHeader(Static):
         # keeps the dead one's data until the new manager answers).
         self._endpoint = ""
         self._context_name = ""  # the context's name, when the console knows one
+        self._shown: Text | None = None
 
     def show_context(self, name: str) -> None:
         if name != self._context_name:
@@ -65,7 +67,7 @@ class ClusterHeader(Static):
         text = Text(no_wrap=True, overflow="ellipsis")
         if snap is None:
             text.append("connecting…")
-            self.update(text)
+            self._show(text)
             return
         managers = sum(1 for n in snap.nodes if n.role == "manager")
         workers = len(snap.nodes) - managers
@@ -98,4 +100,11 @@ class ClusterHeader(Static):
             text.append(f"● {self._age}", style=style)
             if not self._events_ok:
                 text.append("  events reconnecting", style=self._var("warning"))
-        self.update(text)
+        self._show(text)
+
+    def _show(self, text: Text) -> None:
+        """Most snapshots change nothing here (a service scaled): no redraw, no layout."""
+        if text == self._shown:
+            return
+        self._shown = text
+        update_text(self, text)
