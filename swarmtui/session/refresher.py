@@ -18,28 +18,19 @@ from datetime import UTC, datetime
 
 from swarmtui.core.models import (
     ClusterSnapshot,
-    EngineInfo,
-    Node,
     ScopeKind,
     Service,
     SwarmEvent,
-    Task,
     TaskScope,
 )
 from swarmtui.ports import ClusterBackend
+from swarmtui.session.live_model import LiveModel
 from swarmtui.session.patching import (
     NOTHING,
     Targets,
-    engine_counts,
     event_targets,
-    node_order,
-    patch_nodes,
-    patch_service_tasks,
-    patch_services,
-    service_order,
     service_status,
     shows_tasks_of,
-    task_order,
 )
 
 ENGINE, NODES, SERVICES, TASKS = "engine", "nodes", "services", "tasks"
@@ -76,11 +67,7 @@ class Refresher:
         self._last_poll = -1e9
         self._last_watch = -1e9
         self._last_resync = -1e9
-        self._engine: EngineInfo | None = None
-        self._nodes: tuple[Node, ...] = ()
-        self._services: tuple[Service, ...] = ()
-        self._tasks: tuple[Task, ...] = ()
-        self._tasks_scope: TaskScope | None = None
+        self._model = LiveModel()
         self.last_success: float | None = None
         self.last_snapshot: ClusterSnapshot | None = None
 
@@ -110,18 +97,60 @@ class Refresher:
         self.request()
 
     def note_event(self, event: SwarmEvent) -> None:
+        """Have the poll loop fetch what EVENT is about."""
+        if self._watch(event_targets(event, self.scope), queue=True):
+            self._wake.set()
+
+    def follow_event(self, event: SwarmEvent) -> ClusterSnapshot | None:
+        """Fetch what EVENT is about now, on the caller's thread (the event pump's: not
+        behind a re-list the poll loop may be waiting for); a new snapshot if anything
+        visible changed. On failure the poll loop fetches it again and reports the error."""
+        if self._model.engine is None:  # not synced yet: the first sync fetches everything
+            self.note_event(event)
+            return None
+        scope = self.scope
+        targets = event_targets(event, scope)
+        if not self._watch(targets, queue=False):
+            return None
+        try:
+            self._fetch_targets(targets, scope)
+        except Exception:
+            with self._lock:
+                self._targets |= targets
+            self._wake.set()
+            return None
+        if targets.services:
+            self._last_watch = self._monotonic()  # the watch's next look: HOT_POLL_INTERVAL on
+        return self._publishable()
+
+    def hand_over(
+        self, snapshot: ClusterSnapshot, publish: Callable[[ClusterSnapshot], None]
+    ) -> None:
+        """PUBLISH SNAPSHOT unless a newer one was made meanwhile (on the other thread)."""
+        with self._model.lock:
+            if snapshot is self.last_snapshot:
+                publish(snapshot)
+
+    @property
+    def scope(self) -> TaskScope | None:
         with self._lock:
-            targets = event_targets(event, self._scope)
-            if not targets:
-                return
-            self._targets |= targets
+            return self._scope
+
+    def _watch(self, targets: Targets, queue: bool) -> bool:
+        """Watch the services of TARGETS for a while (QUEUE: and have the poll loop fetch
+        them); whether there is anything to fetch."""
+        if not targets:
+            return False
+        with self._lock:
+            if queue:
+                self._targets |= targets
             until = self._monotonic() + HOT_PERIOD
             for service_id in targets.services:
                 self._watched[service_id] = until
             if targets.nodes:
                 # A node's change moves tasks of any service, and task moves have no events.
                 self._hot_until = until
-        self._wake.set()
+        return True
 
     def seconds_since_success(self) -> float:
         if self.last_success is None:
@@ -201,88 +230,92 @@ class Refresher:
     def _fetch(self, parts: set[str], targets: Targets, scope: TaskScope | None) -> bool:
         """Fetch PARTS whole and TARGETS one by one (what PARTS does not cover already);
         whether any service was fetched one by one."""
-        if ENGINE in parts or self._engine is None:
-            self._engine = self.backend.engine_info()
+        model = self._model
+        if ENGINE in parts or model.engine is None:
+            model.engine = self.backend.engine_info()
         if NODES in parts:
-            self._nodes = tuple(sorted(self.backend.nodes(), key=node_order))
-        else:
-            self._fetch_nodes(targets.nodes, ENGINE in parts)
-        task_services: set[str] = set()
+            ticket = model.ticket()
+            model.list_nodes(self.backend.nodes(), ticket)
+            targets = replace(targets, nodes=frozenset())
         if SERVICES in parts:
-            before = self._services
-            self._services = tuple(sorted(self.backend.services(), key=service_order))
-            if scope is not None and _scope_moved(scope, before, self._services):
+            before = model.services
+            ticket = model.ticket()
+            model.list_services(self.backend.services(), ticket)
+            if scope is not None and _scope_moved(scope, before, model.services):
                 parts.add(TASKS)
             if any(shows_tasks_of(scope, s) for s in targets.task_services):
                 parts.add(TASKS)
-        else:
-            task_services = self._fetch_services(targets, scope)
-        if scope != self._tasks_scope or targets.scope_tasks:
+            targets = replace(targets, services=frozenset(), task_services=frozenset())
+        if scope != model.tasks_scope or targets.scope_tasks:
             parts.add(TASKS)
         if TASKS in parts:
-            if scope is None:
-                self._tasks = ()
-            else:
-                self._tasks = tuple(sorted(self.backend.tasks(scope), key=task_order))
-            self._tasks_scope = scope
-        elif scope is not None:
-            self._fetch_service_tasks(task_services, scope)
-        return SERVICES not in parts and bool(targets.services)
+            ticket = model.ticket()
+            listed = [] if scope is None else self.backend.tasks(scope)
+            model.list_tasks(scope, listed, ticket)
+            targets = replace(targets, task_services=frozenset(), scope_tasks=False)
+        self._fetch_targets(targets, scope, engine_fetched=ENGINE in parts)
+        return bool(targets.services)
 
-    def _fetch_nodes(self, node_ids: frozenset[str], engine_fetched: bool) -> None:
-        for node_id in sorted(node_ids):
-            before = self._nodes
-            self._nodes = patch_nodes(before, node_id, self.backend.node(node_id))
-            assert self._engine is not None
-            if engine_fetched:
-                continue
-            if node_id == self._engine.node_id:
-                self._engine = self.backend.engine_info()  # the connected manager's own node
-            else:
-                self._engine = engine_counts(self._engine, before, self._nodes)
-
-    def _fetch_services(self, targets: Targets, scope: TaskScope | None) -> set[str]:
-        """Fetch the TARGETS' services one by one; the shown ones whose tasks to fetch."""
-        task_services: set[str] = set()
+    def _fetch_targets(
+        self, targets: Targets, scope: TaskScope | None, engine_fetched: bool = False
+    ) -> None:
+        """Fetch TARGETS one by one and patch them in (from either thread)."""
+        model = self._model
+        for node_id in sorted(targets.nodes):
+            ticket = model.ticket()
+            model.one_node(node_id, self.backend.node(node_id), ticket)
+            engine = model.engine
+            if not engine_fetched and engine is not None and node_id == engine.node_id:
+                model.engine = self.backend.engine_info()  # the connected manager's own node
+        task_services = {s for s in targets.task_services if shows_tasks_of(scope, s)}
         for service_id in sorted(targets.services):
-            before = next((s for s in self._services if s.id == service_id), None)
+            before = model.service(service_id)
+            ticket = model.ticket()
             fetched = self.backend.service(service_id)
-            self._services = patch_services(self._services, service_id, fetched)
-            if fetched is None:
-                with self._lock:  # gone: nothing more to watch
-                    self._watched.pop(service_id, None)
-            if not shows_tasks_of(scope, service_id):
+            if not model.one_service(service_id, fetched, ticket):
                 continue
-            if service_status(before) != service_status(fetched):
-                task_services.add(service_id)
-                with self._lock:  # changes come in bursts: keep watching it closely
+            moved = service_status(before) != service_status(fetched)
+            with self._lock:
+                if fetched is None:
+                    self._watched.pop(service_id, None)  # gone: nothing more to watch
+                elif moved:  # changes come in bursts: keep watching it closely
                     self._watched[service_id] = self._monotonic() + HOT_PERIOD
-        return task_services | {s for s in targets.task_services if shows_tasks_of(scope, s)}
-
-    def _fetch_service_tasks(self, service_ids: set[str], scope: TaskScope) -> None:
-        for service_id in sorted(service_ids):
+            if moved and shows_tasks_of(scope, service_id):
+                task_services.add(service_id)
+        if scope is not None and targets.scope_tasks:
+            ticket = model.ticket()
+            model.list_tasks(scope, self.backend.tasks(scope), ticket)
+            return
+        for service_id in sorted(task_services):
+            assert scope is not None
+            ticket = model.ticket()
             if scope.kind is ScopeKind.SERVICE:
-                self._tasks = tuple(sorted(self.backend.tasks(scope), key=task_order))
+                fetched_tasks = self.backend.tasks(scope)
             else:
-                fetched = self.backend.service_tasks(scope, service_id)
-                self._tasks = patch_service_tasks(self._tasks, service_id, fetched)
+                fetched_tasks = self.backend.service_tasks(scope, service_id)
+            model.service_tasks(scope, service_id, fetched_tasks, ticket)
 
     def _publishable(self) -> ClusterSnapshot | None:
-        assert self._engine is not None
-        snapshot = ClusterSnapshot(
-            engine=self._engine,
-            nodes=self._nodes,
-            services=self._services,
-            tasks=self._tasks,
-            task_scope=self._tasks_scope,
-            endpoint=self.backend.endpoint_display,
-            fetched_at=self._wallclock(),
-        )
-        previous = self.last_snapshot
-        self.last_snapshot = snapshot
-        if previous is not None and replace(previous, fetched_at=snapshot.fetched_at) == snapshot:
-            return None
-        return snapshot
+        model = self._model
+        with model.lock:
+            assert model.engine is not None
+            snapshot = ClusterSnapshot(
+                engine=model.engine,
+                nodes=model.nodes,
+                services=model.services,
+                tasks=model.tasks,
+                task_scope=model.tasks_scope,
+                endpoint=self.backend.endpoint_display,
+                fetched_at=self._wallclock(),
+            )
+            previous = self.last_snapshot
+            if (
+                previous is not None
+                and replace(previous, fetched_at=snapshot.fetched_at) == snapshot
+            ):
+                return None
+            self.last_snapshot = snapshot
+            return snapshot
 
 
 def _scope_moved(scope: TaskScope, before: tuple[Service, ...], after: tuple[Service, ...]) -> bool:

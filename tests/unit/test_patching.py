@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from swarmtui.core.models import EngineInfo, Node, ScopeKind, Service, SwarmEvent, Task, TaskScope
+from swarmtui.session.live_model import LiveModel
 from swarmtui.session.patching import (
     NOTHING,
     Targets,
@@ -178,3 +179,40 @@ def test_the_tasks_of_one_service_are_replaced_among_the_shown_ones() -> None:
     patched = patch_service_tasks(tasks, "s-db", [task("d1", "s-db", 1), task("d2", "s-db", 2)])
     assert [t.id for t in patched] == ["w1", "d1", "w2", "d2"]
     assert [t.id for t in patch_service_tasks(tasks, "s-web", [])] == ["d1"]
+
+
+# Two threads: whole lists and single replies -----------------------------------------------
+
+
+def test_a_list_begun_before_a_single_reply_keeps_the_reply() -> None:
+    model = LiveModel()
+    old, new = service("2", "db", running=0), service("2", "db", running=1)
+    listing = model.ticket()  # the re-list starts, then an event's reply comes first
+    assert model.one_service("2", new, model.ticket())
+    model.list_services([service("1", "api"), old], listing)
+    assert model.services == (service("1", "api"), new)
+
+
+def test_a_single_reply_older_than_a_list_is_dropped() -> None:
+    model = LiveModel()
+    reply = model.ticket()  # asked before the re-list, answered after it
+    model.list_services([service("1", "api"), service("2", "db", running=1)], model.ticket())
+    assert not model.one_service("2", None, reply)
+    assert [s.name for s in model.services] == ["api", "db"]
+    newer = model.ticket()
+    assert model.one_service("2", None, newer)
+    assert [s.name for s in model.services] == ["api"]
+    assert not model.one_service("2", service("2", "db"), newer)  # not twice the same ticket
+
+
+def test_shown_tasks_keep_a_newer_reply_of_one_service() -> None:
+    model = LiveModel()
+    model.list_tasks(WORKER, [task("w1", "s-web", 1), task("d1", "s-db", 1)], model.ticket())
+    listing = model.ticket()
+    assert model.service_tasks(WORKER, "s-db", [task("d2", "s-db", 2)], model.ticket())
+    model.list_tasks(WORKER, [task("w1", "s-web", 1), task("d1", "s-db", 1)], listing)
+    assert [t.id for t in model.tasks] == ["w1", "d2"]
+    # Another scope's list does not mix with this one's replies.
+    model.list_tasks(WEB, [task("w1", "s-web", 1)], model.ticket())
+    assert not model.service_tasks(WORKER, "s-db", [], model.ticket())
+    assert [t.id for t in model.tasks] == ["w1"]

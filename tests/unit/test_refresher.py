@@ -299,7 +299,7 @@ def test_service_event_with_a_node_scope_fetches_its_tasks_on_that_node() -> Non
     ("scope", "actor", "calls"),
     [
         (HELLOWORLD, NODES_JSON[1]["ID"], ["node"]),
-        (WORKER1, NODES_JSON[1]["ID"], ["node", "tasks"]),
+        (WORKER1, NODES_JSON[1]["ID"], ["tasks", "node"]),
         (WORKER1, NODES_JSON[2]["ID"], ["node"]),
         (HELLOWORLD, NODES_JSON[0]["ID"], ["node", "engine_info"]),  # the connected manager
     ],
@@ -501,3 +501,38 @@ def test_failed_refresh_keeps_its_parts_dirty() -> None:
     assert backend.take_calls() == ["engine_info", "nodes", "services", "tasks"]
     clock.advance(3.0)
     assert refresher.seconds_since_success() == pytest.approx(3.0)
+
+
+def test_follow_event_fetches_at_once_and_hands_over_the_newest_snapshot_only() -> None:
+    """The event pump's path: the fetch on its own thread, the snapshot published unless
+    the poll loop made a newer one meanwhile."""
+    backend = RecordingDemo(extra_services=1)
+    refresher, _ = make(backend)
+    refresher.set_scope(HELLOWORLD)
+    refresher.refresh()
+    backend.take_calls()
+    backend.bump_helloworld()
+    followed = refresher.follow_event(event("service", actor=HELLOWORLD.object_id))
+    assert backend.take_calls() == ["service", "tasks"]
+    assert followed is not None and refresher.seconds_until_due() > 0  # nothing left to do
+    backend.extra_services = 2
+    refresher.request("services")
+    newer = refresher.refresh()
+    assert newer is not None
+    published: list[object] = []
+    refresher.hand_over(followed, published.append)
+    refresher.hand_over(newer, published.append)
+    assert published == [newer]
+
+
+def test_follow_event_leaves_a_failed_fetch_to_the_poll_loop() -> None:
+    backend = RecordingDemo()
+    refresher, _ = make(backend)
+    refresher.refresh()
+    backend.fail_with = BackendError(ProblemKind.UNREACHABLE, "gone")
+    assert refresher.follow_event(event("service", actor=HELLOWORLD.object_id)) is None
+    backend.fail_with = None
+    backend.take_calls()
+    assert refresher.seconds_until_due() == 0.0
+    refresher.refresh()
+    assert backend.take_calls() == ["service"]
