@@ -373,12 +373,13 @@ class ServicesPane(SnapshotPane):
 
         return keep
 
-    def _update_title(self) -> None:
-        super()._update_title()
+    def title_text(self) -> str:
+        title = super().title_text()
         if self.stack == NO_STACK:
-            self.border_title = f"{self.border_title} outside stacks"
-        elif self.stack is not None:
-            self.border_title = f"{self.border_title} of stack {self.stack}"
+            return f"{title} outside stacks"
+        if self.stack is not None:
+            return f"{title} of stack {self.stack}"
+        return title
 
     def sort_values_from(
         self, snapshot: ClusterSnapshot, column: str
@@ -674,11 +675,10 @@ class TasksPane(SnapshotPane):
         self.history = not self.history
         self.post_message(self.HistoryToggled())
 
-    def _update_title(self) -> None:
-        super()._update_title()
+    def title_text(self) -> str:
         scope = f" of {self.scope_label}" if self.scope_label else ""
         history = " +history" if self.history else ""
-        self.border_title = f"{self.border_title}{scope}{history}"
+        return f"{super().title_text()}{scope}{history}"
 
     def set_scope_label(self, label: str) -> None:
         self.scope_label = label

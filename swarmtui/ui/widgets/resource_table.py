@@ -161,9 +161,15 @@ class ResourceTable(VirtualTable):
         return f" {self._mark(order.column, 0)}{label}"
 
     def _update_title(self) -> None:
+        title = self.title_text()
+        if title != self.border_title:  # setting it redraws the whole pane
+            self.border_title = title
+
+    def title_text(self) -> str:
+        """The pane's title: its name, counts, sort and filter."""
         total = len(self._all_rows)
         count = f"{self.row_count}/{total}" if self._filter else str(total)
         title = f"{self.TITLE} ({count}){self._sort_title()}"
         if self.filter_text:
             title += f" /{self.filter_text}"
-        self.border_title = title
+        return title
