@@ -73,6 +73,20 @@ class ClusterBackend(Protocol):
 
     def tasks(self, scope: TaskScope) -> list[Task]: ...
 
+    # One object at a time, for an event about it (one request each).
+
+    def service(self, service_id: str) -> Service | None:
+        """The service with its status, as `services()` gives it; None when it is gone."""
+        ...
+
+    def node(self, node_id: str) -> Node | None:
+        """The node, as `nodes()` gives it; None when it is gone."""
+        ...
+
+    def service_tasks(self, scope: TaskScope, service_id: str) -> list[Task]:
+        """The tasks of SERVICE_ID among those of SCOPE (on its node, for a node scope)."""
+        ...
+
     def running_tasks(self) -> list[Task]:
         """The tasks of the whole swarm that should run (desired state running), one request:
         what the resource view and the nodes' usage totals sample."""

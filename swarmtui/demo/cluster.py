@@ -411,6 +411,12 @@ class DemoMutator:
         return None
 
 
+def _scope_tasks(scope: TaskScope) -> list[Task]:
+    key = "ServiceID" if scope.kind.value == "service" else "NodeID"
+    tasks = [task_from_json(t) for t in TASKS_JSON if t[key] == scope.object_id]
+    return tasks if scope.history else [t for t in tasks if t.is_current]
+
+
 class DemoBackend:
     """Serves the fixed demo cluster. `swarm_state` and `fail_with` stage the other screens."""
 
@@ -471,9 +477,21 @@ class DemoBackend:
 
     def tasks(self, scope: TaskScope) -> list[Task]:
         self._hit()
-        key = "ServiceID" if scope.kind.value == "service" else "NodeID"
-        tasks = [task_from_json(t) for t in TASKS_JSON if t[key] == scope.object_id]
-        return tasks if scope.history else [t for t in tasks if t.is_current]
+        return _scope_tasks(scope)
+
+    def service(self, service_id: str) -> Service | None:
+        self._hit()
+        found = [service_from_json(s) for s in SERVICES_JSON if s["ID"] == service_id]
+        return found[0] if found else None
+
+    def node(self, node_id: str) -> Node | None:
+        self._hit()
+        found = [node_from_json(n, NODES_JSON[0]["ID"]) for n in NODES_JSON if n["ID"] == node_id]
+        return found[0] if found else None
+
+    def service_tasks(self, scope: TaskScope, service_id: str) -> list[Task]:
+        self._hit()
+        return [t for t in _scope_tasks(scope) if t.service_id == service_id]
 
     def running_tasks(self) -> list[Task]:
         self._hit()

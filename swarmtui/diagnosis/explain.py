@@ -4,7 +4,7 @@ service_not_converging. Pure functions of the snapshot's models and the optional
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from swarmtui.core.models import Node, Service, Task
 from swarmtui.diagnosis.constraints import failing, parse_constraints
@@ -25,6 +25,7 @@ from swarmtui.diagnosis.task_spec import placement_constraints
 ENFORCER_ERROR = "assigned node no longer meets constraints"
 # a service below its replica count for this long after its last change is stalled
 STALL_SECONDS = 30.0
+ALWAYS = datetime.min.replace(tzinfo=UTC)
 FAILED_STATES = frozenset(("rejected", "failed", "orphaned"))
 _NODE_GONE = frozenset(("down", "unknown", "disconnected"))
 _ON_NODE_STATES = frozenset(("assigned", "accepted", "preparing", "ready", "starting", "running"))
@@ -127,15 +128,22 @@ def service_stalled(service: Service, now: datetime) -> bool:
     """The services pane's mark, from the service alone (the pane does not hold every
     service's tasks): fewer tasks run than it wants for longer than STALL_SECONDS since it
     last changed, and no rollout is under way; or its rollout is paused."""
+    since = stalled_since(service)
+    return since is not None and now > since
+
+
+def stalled_since(service: Service) -> datetime | None:
+    """From when SERVICE counts as stalled (ALWAYS: already); None: it does not. A service
+    does not change while it is shown: the pane computes this once per service."""
     if service.update_state in ("paused", "rollback_paused"):
-        return True
+        return ALWAYS
     running, wanted = service.replicas_running, service.replicas_desired
     if service.mode.endswith("job") or running is None or wanted is None or running >= wanted:
-        return False
+        return None
     if service.update_state in ("updating", "rollback_started"):
-        return False
+        return None
     changed = service.updated_at or service.created_at
-    return changed is None or (now - changed).total_seconds() > STALL_SECONDS
+    return ALWAYS if changed is None else changed + timedelta(seconds=STALL_SECONDS)
 
 
 def _of_present_spec(task: Task, service: Service) -> bool:
@@ -154,4 +162,5 @@ __all__ = [
     "needs_explanation",
     "service_not_converging",
     "service_stalled",
+    "stalled_since",
 ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from swarmtui.core.models import ClusterSnapshot, Service, Task
-from swarmtui.diagnosis.explain import needs_explanation, service_stalled
+from swarmtui.diagnosis.explain import needs_explanation, stalled_since
 
 MARK = " !"
 
@@ -24,5 +24,6 @@ def task_marked(task: Task, snapshot: ClusterSnapshot) -> bool:
     return needs_explanation(task, snapshot.node(task.node_id))
 
 
-def service_marked(service: Service, now: datetime) -> bool:
-    return service_stalled(service, now)
+def service_marked_from(service: Service) -> datetime | None:
+    """From when SERVICE is marked (it stalled, see service_stalled); None: never."""
+    return stalled_since(service)

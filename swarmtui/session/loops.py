@@ -52,17 +52,18 @@ def run_poll_loop(
             report(None)
             failing = False
         if snapshot is not None:
-            publish(snapshot)
+            refresher.hand_over(snapshot, publish)
         refresher.wait(stop)
 
 
 class EventPump:
     """Feeds swarm events to the refresher; reconnects (and resyncs) when the stream drops.
 
-    RECORD keeps every event for the events view and says whether it is new: when it
-    holds none yet, the history the engine still holds is read first (up to now, for the
-    record only), then the stream follows from the last event recorded, so a reconnection
-    also recovers what happened while it was down."""
+    With PUBLISH, what an event is about is fetched on the pump's own thread and published
+    at once; without, the poll loop fetches it. RECORD keeps every event for the events
+    view and says whether it is new: when it holds none yet, the history the engine still
+    holds is read first (up to now, for the record only), then the stream follows from the
+    last event recorded, so a reconnection also recovers what happened while it was down."""
 
     def __init__(
         self,
@@ -70,8 +71,10 @@ class EventPump:
         on_state: Callable[[bool], None],
         record: Callable[[SwarmEvent], bool] | None = None,
         last_recorded: Callable[[], int | None] = lambda: None,
+        publish: Callable[[ClusterSnapshot], None] | None = None,
     ) -> None:
         self._refresher = refresher
+        self._publish = publish
         self._on_state = on_state
         self._keeps_history = record is not None  # else: live events for the refresher only
         self._record = record or (lambda event: True)
@@ -98,7 +101,7 @@ class EventPump:
             try:
                 for event in stream:
                     if self._record(event):
-                        self._refresher.note_event(event)
+                        self._follow(event)
             except Exception:
                 pass
             with self._lock:
@@ -107,6 +110,15 @@ class EventPump:
                 self._on_state(False)
                 if not now:
                     stop.wait(EVENT_RECONNECT_DELAY)
+
+    def _follow(self, event: SwarmEvent) -> None:
+        refresher, publish = self._refresher, self._publish
+        if publish is None:
+            refresher.note_event(event)
+            return
+        snapshot = refresher.follow_event(event)
+        if snapshot is not None:
+            refresher.hand_over(snapshot, publish)
 
     def _subscribe(self, backend: ClusterBackend, stop: threading.Event) -> EventStream:
         if self._keeps_history and self._last_recorded() is None:

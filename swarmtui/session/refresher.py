@@ -1,9 +1,11 @@
 """Decides what to fetch and when, and builds snapshots. No threads of its own.
 
 Steady state costs two requests whatever the cluster size: services with their status, and
-the tasks of the one service or node the tasks pane shows. Events mark what they touch as
-dirty and wake the loop; a full resync (info, nodes, services, tasks) runs every
-`resync_interval` seconds and after the event stream reconnects.
+the tasks of the one service or node the tasks pane shows. An event costs requests about its
+object only (see patching.py): the service and its shown tasks, or the node; the model is
+patched in place, and the service is watched closely for a while (its tasks start and stop
+without events). A full resync (info, nodes, services, tasks) runs every `resync_interval`
+seconds and after the event stream reconnects, as the safety net for anything missed.
 """
 
 from __future__ import annotations
@@ -16,15 +18,20 @@ from datetime import UTC, datetime
 
 from swarmtui.core.models import (
     ClusterSnapshot,
-    EngineInfo,
-    Node,
     ScopeKind,
     Service,
     SwarmEvent,
-    Task,
     TaskScope,
 )
 from swarmtui.ports import ClusterBackend
+from swarmtui.session.live_model import LiveModel
+from swarmtui.session.patching import (
+    NOTHING,
+    Targets,
+    event_targets,
+    service_status,
+    shows_tasks_of,
+)
 
 ENGINE, NODES, SERVICES, TASKS = "engine", "nodes", "services", "tasks"
 ALL_PARTS = frozenset({ENGINE, NODES, SERVICES, TASKS})
@@ -55,13 +62,12 @@ class Refresher:
         self._dirty: set[str] = set(ALL_PARTS)
         self._scope: TaskScope | None = None
         self._hot_until = 0.0
+        self._targets = NOTHING  # what events asked to fetch one by one
+        self._watched: dict[str, float] = {}  # service id -> watched closely until then
         self._last_poll = -1e9
+        self._last_watch = -1e9
         self._last_resync = -1e9
-        self._engine: EngineInfo | None = None
-        self._nodes: tuple[Node, ...] = ()
-        self._services: tuple[Service, ...] = ()
-        self._tasks: tuple[Task, ...] = ()
-        self._tasks_scope: TaskScope | None = None
+        self._model = LiveModel()
         self.last_success: float | None = None
         self.last_snapshot: ClusterSnapshot | None = None
 
@@ -91,24 +97,60 @@ class Refresher:
         self.request()
 
     def note_event(self, event: SwarmEvent) -> None:
+        """Have the poll loop fetch what EVENT is about."""
+        if self._watch(event_targets(event, self.scope), queue=True):
+            self._wake.set()
+
+    def follow_event(self, event: SwarmEvent) -> ClusterSnapshot | None:
+        """Fetch what EVENT is about now, on the caller's thread (the event pump's: not
+        behind a re-list the poll loop may be waiting for); a new snapshot if anything
+        visible changed. On failure the poll loop fetches it again and reports the error."""
+        if self._model.engine is None:  # not synced yet: the first sync fetches everything
+            self.note_event(event)
+            return None
+        scope = self.scope
+        targets = event_targets(event, scope)
+        if not self._watch(targets, queue=False):
+            return None
+        try:
+            self._fetch_targets(targets, scope)
+        except Exception:
+            with self._lock:
+                self._targets |= targets
+            self._wake.set()
+            return None
+        if targets.services:
+            self._last_watch = self._monotonic()  # the watch's next look: HOT_POLL_INTERVAL on
+        return self._publishable()
+
+    def hand_over(
+        self, snapshot: ClusterSnapshot, publish: Callable[[ClusterSnapshot], None]
+    ) -> None:
+        """PUBLISH SNAPSHOT unless a newer one was made meanwhile (on the other thread)."""
+        with self._model.lock:
+            if snapshot is self.last_snapshot:
+                publish(snapshot)
+
+    @property
+    def scope(self) -> TaskScope | None:
         with self._lock:
-            scope = self._scope
-            if event.type == "service":
-                self._dirty.add(SERVICES)
-                if (
-                    scope is None
-                    or scope.kind is ScopeKind.NODE
-                    or (scope.object_id == event.actor_id)
-                ):
-                    self._dirty.add(TASKS)
-            elif event.type == "node":
-                self._dirty.update((NODES, ENGINE))
-                if scope is not None and scope.kind is ScopeKind.NODE:
-                    self._dirty.add(TASKS)
-            else:
-                return
-            self._hot_until = self._monotonic() + HOT_PERIOD
-        self._wake.set()
+            return self._scope
+
+    def _watch(self, targets: Targets, queue: bool) -> bool:
+        """Watch the services of TARGETS for a while (QUEUE: and have the poll loop fetch
+        them); whether there is anything to fetch."""
+        if not targets:
+            return False
+        with self._lock:
+            if queue:
+                self._targets |= targets
+            until = self._monotonic() + HOT_PERIOD
+            for service_id in targets.services:
+                self._watched[service_id] = until
+            if targets.nodes:
+                # A node's change moves tasks of any service, and task moves have no events.
+                self._hot_until = until
+        return True
 
     def seconds_since_success(self) -> float:
         if self.last_success is None:
@@ -127,11 +169,16 @@ class Refresher:
     def seconds_until_due(self) -> float:
         now = self._monotonic()
         with self._lock:
-            if self._dirty:
+            if self._dirty or self._targets:
                 return 0.0
-        next_poll = self._last_poll + self._poll_interval(now)
-        next_resync = self._last_resync + self.timings.resync_interval
-        return max(0.0, min(next_poll, next_resync) - now)
+            watching = any(until > now for until in self._watched.values())
+        due = [
+            self._last_poll + self._poll_interval(now),
+            self._last_resync + self.timings.resync_interval,
+        ]
+        if watching:
+            due.append(self._last_watch + HOT_POLL_INTERVAL)
+        return max(0.0, min(due) - now)
 
     def wait(self, stop: threading.Event) -> None:
         delay = self.seconds_until_due()
@@ -139,73 +186,136 @@ class Refresher:
             self._wake.wait(delay)
         self._wake.clear()
 
-    def _due_parts(self, now: float) -> tuple[set[str], TaskScope | None]:
+    def _due_parts(self, now: float) -> tuple[set[str], Targets, TaskScope | None]:
         with self._lock:
             parts = set(self._dirty)
             self._dirty.clear()
+            targets, self._targets = self._targets, NOTHING
+            self._watched = {s: until for s, until in self._watched.items() if until > now}
+            watched = frozenset(self._watched)
             scope = self._scope
         if now - self._last_resync >= self.timings.resync_interval:
             parts |= ALL_PARTS
         elif now - self._last_poll >= self._poll_interval(now):
             parts.add(SERVICES)  # the scope's tasks follow only if its status moved
-        return parts, scope
+        if watched and now - self._last_watch >= HOT_POLL_INTERVAL:
+            targets |= Targets(services=watched)  # their tasks follow only if status moved
+        return parts, targets, scope
 
     def refresh(self) -> ClusterSnapshot | None:
         """Fetch what is due; return a new snapshot when anything visible changed."""
         now = self._monotonic()
-        parts, scope = self._due_parts(now)
-        if not parts:
+        parts, targets, scope = self._due_parts(now)
+        if not parts and not targets:
             return None
         try:
-            self._fetch(parts, scope)
+            fetched_one_by_one = self._fetch(parts, targets, scope)
         except Exception:
             with self._lock:
                 self._dirty |= parts
+                self._targets |= targets
             raise
-        self._last_poll = now
+        if SERVICES in parts:
+            self._last_poll = now
+        if fetched_one_by_one:
+            self._last_watch = now
         if parts >= ALL_PARTS:
             self._last_resync = now
         self.last_success = self._monotonic()
         snapshot = self._publishable()
-        if snapshot is not None:
+        if snapshot is not None and SERVICES in parts:
             self._hot_until = now + HOT_PERIOD  # changes come in bursts: keep watching closely
         return snapshot
 
-    def _fetch(self, parts: set[str], scope: TaskScope | None) -> None:
-        if ENGINE in parts or self._engine is None:
-            self._engine = self.backend.engine_info()
+    def _fetch(self, parts: set[str], targets: Targets, scope: TaskScope | None) -> bool:
+        """Fetch PARTS whole and TARGETS one by one (what PARTS does not cover already);
+        whether any service was fetched one by one."""
+        model = self._model
+        if ENGINE in parts or model.engine is None:
+            model.engine = self.backend.engine_info()
         if NODES in parts:
-            self._nodes = tuple(sorted(self.backend.nodes(), key=_node_order))
+            ticket = model.ticket()
+            model.list_nodes(self.backend.nodes(), ticket)
+            targets = replace(targets, nodes=frozenset())
         if SERVICES in parts:
-            before = self._services
-            self._services = tuple(sorted(self.backend.services(), key=lambda s: s.name))
-            if scope is not None and _scope_moved(scope, before, self._services):
+            before = model.services
+            ticket = model.ticket()
+            model.list_services(self.backend.services(), ticket)
+            if scope is not None and _scope_moved(scope, before, model.services):
                 parts.add(TASKS)
-        if scope != self._tasks_scope:
+            if any(shows_tasks_of(scope, s) for s in targets.task_services):
+                parts.add(TASKS)
+            targets = replace(targets, services=frozenset(), task_services=frozenset())
+        if scope != model.tasks_scope or targets.scope_tasks:
             parts.add(TASKS)
         if TASKS in parts:
-            if scope is None:
-                self._tasks = ()
+            ticket = model.ticket()
+            listed = [] if scope is None else self.backend.tasks(scope)
+            model.list_tasks(scope, listed, ticket)
+            targets = replace(targets, task_services=frozenset(), scope_tasks=False)
+        self._fetch_targets(targets, scope, engine_fetched=ENGINE in parts)
+        return bool(targets.services)
+
+    def _fetch_targets(
+        self, targets: Targets, scope: TaskScope | None, engine_fetched: bool = False
+    ) -> None:
+        """Fetch TARGETS one by one and patch them in (from either thread)."""
+        model = self._model
+        for node_id in sorted(targets.nodes):
+            ticket = model.ticket()
+            model.one_node(node_id, self.backend.node(node_id), ticket)
+            engine = model.engine
+            if not engine_fetched and engine is not None and node_id == engine.node_id:
+                model.engine = self.backend.engine_info()  # the connected manager's own node
+        task_services = {s for s in targets.task_services if shows_tasks_of(scope, s)}
+        for service_id in sorted(targets.services):
+            before = model.service(service_id)
+            ticket = model.ticket()
+            fetched = self.backend.service(service_id)
+            if not model.one_service(service_id, fetched, ticket):
+                continue
+            moved = service_status(before) != service_status(fetched)
+            with self._lock:
+                if fetched is None:
+                    self._watched.pop(service_id, None)  # gone: nothing more to watch
+                elif moved:  # changes come in bursts: keep watching it closely
+                    self._watched[service_id] = self._monotonic() + HOT_PERIOD
+            if moved and shows_tasks_of(scope, service_id):
+                task_services.add(service_id)
+        if scope is not None and targets.scope_tasks:
+            ticket = model.ticket()
+            model.list_tasks(scope, self.backend.tasks(scope), ticket)
+            return
+        for service_id in sorted(task_services):
+            assert scope is not None
+            ticket = model.ticket()
+            if scope.kind is ScopeKind.SERVICE:
+                fetched_tasks = self.backend.tasks(scope)
             else:
-                self._tasks = tuple(sorted(self.backend.tasks(scope), key=_task_order))
-            self._tasks_scope = scope
+                fetched_tasks = self.backend.service_tasks(scope, service_id)
+            model.service_tasks(scope, service_id, fetched_tasks, ticket)
 
     def _publishable(self) -> ClusterSnapshot | None:
-        assert self._engine is not None
-        snapshot = ClusterSnapshot(
-            engine=self._engine,
-            nodes=self._nodes,
-            services=self._services,
-            tasks=self._tasks,
-            task_scope=self._tasks_scope,
-            endpoint=self.backend.endpoint_display,
-            fetched_at=self._wallclock(),
-        )
-        previous = self.last_snapshot
-        self.last_snapshot = snapshot
-        if previous is not None and replace(previous, fetched_at=snapshot.fetched_at) == snapshot:
-            return None
-        return snapshot
+        model = self._model
+        with model.lock:
+            assert model.engine is not None
+            snapshot = ClusterSnapshot(
+                engine=model.engine,
+                nodes=model.nodes,
+                services=model.services,
+                tasks=model.tasks,
+                task_scope=model.tasks_scope,
+                endpoint=self.backend.endpoint_display,
+                fetched_at=self._wallclock(),
+            )
+            previous = self.last_snapshot
+            if (
+                previous is not None
+                and replace(previous, fetched_at=snapshot.fetched_at) == snapshot
+            ):
+                return None
+            self.last_snapshot = snapshot
+            return snapshot
 
 
 def _scope_moved(scope: TaskScope, before: tuple[Service, ...], after: tuple[Service, ...]) -> bool:
@@ -218,26 +328,9 @@ def _scope_moved(scope: TaskScope, before: tuple[Service, ...], after: tuple[Ser
         return before != after
 
     def status(services: tuple[Service, ...]) -> tuple[object, ...] | None:
-        service = next((s for s in services if s.id == scope.object_id), None)
-        if service is None:
-            return None
-        return (
-            service.replicas_running,
-            service.replicas_desired,
-            service.version,
-            service.update_state,
-        )
+        return service_status(next((s for s in services if s.id == scope.object_id), None))
 
     return status(before) != status(after)
-
-
-def _node_order(node: Node) -> tuple[int, str]:
-    return (0 if node.role == "manager" else 1, node.hostname)
-
-
-def _task_order(task: Task) -> tuple[int, float, str]:
-    since = task.created_at.timestamp() if task.created_at else 0.0
-    return (task.slot if task.slot is not None else 0, -since, task.node_id)
 
 
 __all__ = ["RefreshTimings", "Refresher", "ScopeKind"]

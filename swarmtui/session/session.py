@@ -183,6 +183,7 @@ class Session:
             self.model.set_events_connected,
             events.add,
             lambda: events.last_time_nano,
+            self._publish,
         )
         if self._failover_plan is not None:
             self._directory = ManagerDirectory(self._failover_plan.endpoints)

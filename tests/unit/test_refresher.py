@@ -14,7 +14,7 @@ from swarmtui.core.errors import BackendError, ProblemKind
 from swarmtui.core.mapping import service_from_json
 from swarmtui.core.models import EngineInfo, Node, ScopeKind, Service, SwarmEvent, Task, TaskScope
 from swarmtui.demo.cluster import DEMO_NOW, NODES_JSON, SERVICES_JSON, DemoBackend
-from swarmtui.session.refresher import Refresher, RefreshTimings
+from swarmtui.session.refresher import HOT_PERIOD, HOT_POLL_INTERVAL, Refresher, RefreshTimings
 
 TIMINGS = RefreshTimings(poll_interval=2.0, resync_interval=45.0)
 HELLOWORLD = TaskScope(ScopeKind.SERVICE, SERVICES_JSON[0]["ID"], "helloworld")
@@ -60,18 +60,33 @@ class RecordingDemo(DemoBackend):
 
     def services(self) -> list[Service]:
         self.calls.append("services")
+        return self._services(super().services())
+
+    def _services(self, demo: list[Service]) -> list[Service]:
         extra = [service_from_json(extra_service(i)) for i in range(self.extra_services)]
-        demo = [
+        bumped = [
             replace(s, version=s.version + self.helloworld_version)
             if s.id == HELLOWORLD.object_id
             else s
-            for s in super().services()
+            for s in demo
         ]
-        return demo + extra
+        return bumped + extra
 
     def tasks(self, scope: TaskScope) -> list[Task]:
         self.calls.append("tasks")
         return super().tasks(scope)
+
+    def service(self, service_id: str) -> Service | None:
+        self.calls.append("service")
+        return next((s for s in self._services(super().services()) if s.id == service_id), None)
+
+    def node(self, node_id: str) -> Node | None:
+        self.calls.append("node")
+        return super().node(node_id)
+
+    def service_tasks(self, scope: TaskScope, service_id: str) -> list[Task]:
+        self.calls.append("service_tasks")
+        return super().service_tasks(scope, service_id)
 
 
 def extra_service(index: int) -> dict[str, Any]:
@@ -238,21 +253,23 @@ def test_resync_fetches_everything_again() -> None:
     assert backend.take_calls() == ["engine_info", "nodes", "services", "tasks"]
 
 
-def test_event_for_the_scoped_service_marks_services_and_tasks() -> None:
-    backend = RecordingDemo()
+def test_event_for_the_scoped_service_fetches_it_and_its_tasks() -> None:
+    backend = RecordingDemo(extra_services=400)
     refresher, clock = make(backend)
     refresher.set_scope(HELLOWORLD)
     refresher.refresh()
     backend.take_calls()
     clock.advance(0.1)
+    before = backend.request_count
     refresher.note_event(event("service", actor=HELLOWORLD.object_id))
     assert refresher.seconds_until_due() == 0.0
     refresher.refresh()
-    assert backend.take_calls() == ["services", "tasks"]
+    assert backend.take_calls() == ["service", "tasks"]
+    assert backend.request_count - before == 2
 
 
-def test_event_for_another_service_marks_services() -> None:
-    backend = RecordingDemo()
+def test_event_for_another_service_fetches_that_service_only() -> None:
+    backend = RecordingDemo(extra_services=400)
     refresher, clock = make(backend)
     refresher.set_scope(HELLOWORLD)
     refresher.refresh()
@@ -261,39 +278,135 @@ def test_event_for_another_service_marks_services() -> None:
     refresher.note_event(event("service", actor=SERVICES_JSON[1]["ID"]))
     assert refresher.seconds_until_due() == 0.0
     refresher.refresh()
-    assert backend.take_calls() == ["services"]
+    assert backend.take_calls() == ["service"]
 
 
-def test_service_event_with_a_node_scope_marks_its_tasks() -> None:
+def test_service_event_with_a_node_scope_fetches_its_tasks_on_that_node() -> None:
     backend = RecordingDemo()
     refresher, clock = make(backend)
     refresher.set_scope(WORKER1)
-    refresher.refresh()
+    first = refresher.refresh()
     backend.take_calls()
     clock.advance(0.1)
-    refresher.note_event(event("service", "remove"))
-    refresher.refresh()
-    assert backend.take_calls() == ["services", "tasks"]
+    refresher.note_event(event("service", actor=HELLOWORLD.object_id))
+    assert refresher.refresh() is None  # nothing moved: the same tasks, the same snapshot
+    assert backend.take_calls() == ["service", "service_tasks"]
+    assert first is not None and refresher.last_snapshot is not None
+    assert refresher.last_snapshot.tasks == first.tasks
 
 
 @pytest.mark.parametrize(
-    ("scope", "calls"),
+    ("scope", "actor", "calls"),
     [
-        (HELLOWORLD, ["engine_info", "nodes"]),
-        (WORKER1, ["engine_info", "nodes", "tasks"]),
+        (HELLOWORLD, NODES_JSON[1]["ID"], ["node"]),
+        (WORKER1, NODES_JSON[1]["ID"], ["tasks", "node"]),
+        (WORKER1, NODES_JSON[2]["ID"], ["node"]),
+        (HELLOWORLD, NODES_JSON[0]["ID"], ["node", "engine_info"]),  # the connected manager
     ],
 )
-def test_node_event_marks_engine_and_nodes(scope: TaskScope, calls: list[str]) -> None:
+def test_node_event_fetches_that_node(scope: TaskScope, actor: str, calls: list[str]) -> None:
     backend = RecordingDemo()
     refresher, clock = make(backend)
     refresher.set_scope(scope)
     refresher.refresh()
     backend.take_calls()
     clock.advance(0.1)
-    refresher.note_event(event("node"))
+    refresher.note_event(event("node", actor=actor))
     assert refresher.seconds_until_due() == 0.0
     refresher.refresh()
     assert backend.take_calls() == calls
+
+
+def test_a_removed_service_leaves_the_model() -> None:
+    backend = RecordingDemo(extra_services=3)
+    refresher, clock = make(backend)
+    refresher.set_scope(HELLOWORLD)
+    refresher.refresh()
+    backend.extra_services = 2
+    clock.advance(0.1)
+    refresher.note_event(event("service", "remove", actor=extra_service(2)["ID"]))
+    snapshot = refresher.refresh()
+    assert snapshot is not None
+    assert [s.name for s in snapshot.services] == ["extra-0000", "extra-0001", *DEMO_SERVICE_NAMES]
+
+
+def test_a_created_service_joins_the_model_in_name_order() -> None:
+    backend = RecordingDemo(extra_services=1)
+    refresher, clock = make(backend)
+    refresher.refresh()
+    backend.extra_services = 2
+    clock.advance(0.1)
+    refresher.note_event(event("service", "create", actor=extra_service(1)["ID"]))
+    snapshot = refresher.refresh()
+    assert backend.take_calls()[-1:] == ["service"]
+    assert snapshot is not None
+    assert [s.name for s in snapshot.services] == ["extra-0000", "extra-0001", *DEMO_SERVICE_NAMES]
+
+
+def test_patched_model_equals_a_full_refetch() -> None:
+    """What events patch in is what a re-list would have given: the safety net's resync
+    publishes nothing new."""
+    backend = RecordingDemo(extra_services=2)
+    refresher, clock = make(backend)
+    refresher.set_scope(HELLOWORLD)
+    refresher.refresh()
+    backend.extra_services = 3
+    backend.bump_helloworld()
+    clock.advance(0.1)
+    for actor in (extra_service(2)["ID"], HELLOWORLD.object_id):
+        refresher.note_event(event("service", actor=actor))
+    patched = refresher.refresh()
+    assert patched is not None
+    refresher.request()
+    assert refresher.refresh() is None
+    assert backend.take_calls()[-4:] == ["engine_info", "nodes", "services", "tasks"]
+
+
+def test_an_event_watches_its_service_until_the_next_full_poll() -> None:
+    """Tasks start without events: the service is fetched again every HOT_POLL_INTERVAL,
+    alone; the full poll keeps its own pace."""
+    backend = RecordingDemo(extra_services=40)
+    refresher, clock = make(backend)
+    refresher.set_scope(HELLOWORLD)
+    refresher.refresh()
+    for _ in range(100):  # calm: the configured pace
+        until_due(refresher, clock)
+        refresher.refresh()
+    backend.take_calls()
+    refresher.note_event(event("service", actor=SERVICES_JSON[1]["ID"]))
+    refresher.refresh()
+    assert backend.take_calls() == ["service"]
+    assert refresher.seconds_until_due() == pytest.approx(HOT_POLL_INTERVAL)
+    calls = []
+    for _ in range(3):
+        until_due(refresher, clock)
+        refresher.refresh()
+        calls += backend.take_calls()
+    assert calls.count("service") >= 2 and calls.count("services") <= 1
+    clock.advance(HOT_PERIOD)
+    for _ in range(20):  # the watch ended: the configured pace, full polls only
+        until_due(refresher, clock)
+        refresher.refresh()
+    assert "service" not in backend.take_calls()
+    assert refresher.seconds_until_due() == pytest.approx(TIMINGS.poll_interval)
+
+
+def test_a_failed_event_fetch_is_retried() -> None:
+    backend = RecordingDemo()
+    refresher, clock = make(backend)
+    refresher.set_scope(HELLOWORLD)
+    refresher.refresh()
+    backend.take_calls()
+    clock.advance(0.1)
+    refresher.note_event(event("service", actor=HELLOWORLD.object_id))
+    backend.fail_with = BackendError(ProblemKind.UNREACHABLE, "gone")
+    with pytest.raises(BackendError):
+        refresher.refresh()
+    backend.fail_with = None
+    backend.take_calls()
+    assert refresher.seconds_until_due() == 0.0
+    refresher.refresh()
+    assert backend.take_calls() == ["service", "tasks"]
 
 
 @pytest.mark.parametrize("kind", ["secret", "config", "network", "container"])
@@ -388,3 +501,38 @@ def test_failed_refresh_keeps_its_parts_dirty() -> None:
     assert backend.take_calls() == ["engine_info", "nodes", "services", "tasks"]
     clock.advance(3.0)
     assert refresher.seconds_since_success() == pytest.approx(3.0)
+
+
+def test_follow_event_fetches_at_once_and_hands_over_the_newest_snapshot_only() -> None:
+    """The event pump's path: the fetch on its own thread, the snapshot published unless
+    the poll loop made a newer one meanwhile."""
+    backend = RecordingDemo(extra_services=1)
+    refresher, _ = make(backend)
+    refresher.set_scope(HELLOWORLD)
+    refresher.refresh()
+    backend.take_calls()
+    backend.bump_helloworld()
+    followed = refresher.follow_event(event("service", actor=HELLOWORLD.object_id))
+    assert backend.take_calls() == ["service", "tasks"]
+    assert followed is not None and refresher.seconds_until_due() > 0  # nothing left to do
+    backend.extra_services = 2
+    refresher.request("services")
+    newer = refresher.refresh()
+    assert newer is not None
+    published: list[object] = []
+    refresher.hand_over(followed, published.append)
+    refresher.hand_over(newer, published.append)
+    assert published == [newer]
+
+
+def test_follow_event_leaves_a_failed_fetch_to_the_poll_loop() -> None:
+    backend = RecordingDemo()
+    refresher, _ = make(backend)
+    refresher.refresh()
+    backend.fail_with = BackendError(ProblemKind.UNREACHABLE, "gone")
+    assert refresher.follow_event(event("service", actor=HELLOWORLD.object_id)) is None
+    backend.fail_with = None
+    backend.take_calls()
+    assert refresher.seconds_until_due() == 0.0
+    refresher.refresh()
+    assert backend.take_calls() == ["service"]

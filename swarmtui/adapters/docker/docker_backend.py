@@ -129,13 +129,7 @@ class DockerBackend:
         Steady-state polls mostly return unchanged lists, and parsing megabytes of task
         JSON is what an idle console would otherwise spend its CPU on.
         """
-        try:
-            response = get(
-                self._api, engine_url(self._api, path), params=params, timeout=self._poll_timeout
-            )
-            raise_for_status(response)
-        except Exception as exc:
-            raise classify(exc, self._endpoint.display) from exc
+        response = self._get(path, params)
         key = path + json.dumps(params, sort_keys=True)
         digest = hashlib.blake2b(response.content, digest_size=16).digest()
         cached = self._parsed.get(key)
@@ -145,13 +139,48 @@ class DockerBackend:
         self._parsed[key] = (digest, result)
         return result
 
+    def _get(self, path: str, params: dict[str, str], *ids: str) -> requests.Response:
+        try:
+            response = get(
+                self._api,
+                engine_url(self._api, path, *ids),
+                params=params,
+                timeout=self._poll_timeout,
+            )
+            raise_for_status(response)
+        except Exception as exc:
+            raise classify(exc, self._endpoint.display) from exc
+        return response
+
     def services(self) -> list[Service]:
         return self._get_mapped(
             "/services", {"status": "true"}, lambda data: [service_from_json(s) for s in data]
         )
 
     def tasks(self, scope: TaskScope) -> list[Task]:
-        filters: dict[str, Any] = {scope.kind.value: [scope.object_id]}
+        return self._scoped_tasks(scope, {})
+
+    def service(self, service_id: str) -> Service | None:
+        # The list, filtered by id: only the list gives a service's status (task counts).
+        filters = json.dumps({"id": [service_id]})
+        listed = self._get("/services", {"status": "true", "filters": filters}).json()
+        found = [s for s in listed if s.get("ID") == service_id]  # the filter takes prefixes
+        return service_from_json(found[0]) if found else None
+
+    def node(self, node_id: str) -> Node | None:
+        try:
+            found = self._get("/nodes/{0}", {}, node_id).json()
+        except BackendError as exc:
+            if isinstance(exc.__cause__, docker.errors.NotFound):
+                return None
+            raise
+        return node_from_json(found, self._self_node_id)
+
+    def service_tasks(self, scope: TaskScope, service_id: str) -> list[Task]:
+        return self._scoped_tasks(scope, {"service": [service_id]})
+
+    def _scoped_tasks(self, scope: TaskScope, more: dict[str, list[str]]) -> list[Task]:
+        filters: dict[str, Any] = {scope.kind.value: [scope.object_id], **more}
         if not scope.history:
             # Task.is_current's states: a stop-first update's replacement waits as "ready",
             # finished job tasks are "complete" (the engine takes any task state here).

@@ -40,7 +40,7 @@ from swarmtui.ui.widgets.cluster_header import ClusterHeader, data_age_text
 from swarmtui.ui.widgets.filter_bar import FilterBar
 from swarmtui.ui.widgets.key_footer import KeyFooter
 from swarmtui.ui.widgets.object_panes import ObjectsPane, hidden_object_panes
-from swarmtui.ui.widgets.panes import NodesPane, ServicesPane, StacksPane, TasksPane
+from swarmtui.ui.widgets.panes import NodesPane, ServicesPane, SnapshotPane, StacksPane, TasksPane
 from swarmtui.ui.widgets.resource_table import ResourceTable
 from swarmtui.ui.widgets.virtual_table import VirtualTable
 
@@ -150,6 +150,9 @@ class MainScreen(SessionUser, Screen[None]):
     def _show_side_pane(self, name: str) -> None:
         for side in SIDE_PANE_IDS:
             self.pane(side).display = side == name
+        shown = self.pane(name)
+        if isinstance(shown, SnapshotPane):
+            shown.catch_up()
 
     @property
     def pane_ids(self) -> tuple[str, ...]:
@@ -314,7 +317,7 @@ class MainScreen(SessionUser, Screen[None]):
             for objects in self.query(ObjectsPane):
                 objects.show_snapshot(snapshot, now)
             self.query_one(ServicesPane).show_snapshot(snapshot, now)
-            self._show_tasks(snapshot, now)
+            self._show_tasks(snapshot, now, follow=True)
         if snapshot.task_scope is None:
             self._choose_scope()
         if self.usage_shown:
@@ -324,9 +327,14 @@ class MainScreen(SessionUser, Screen[None]):
         if self.snapshot is not None:
             self._show_tasks(self.snapshot, now)
 
-    def _show_tasks(self, snapshot: ClusterSnapshot, now: datetime) -> None:
+    def _show_tasks(self, snapshot: ClusterSnapshot, now: datetime, follow: bool = False) -> None:
+        """FOLLOW: as a new snapshot comes (rows only if the tasks changed); else the rows
+        again, their ages brought up to date."""
         tasks = self.query_one(TasksPane)
-        tasks.show_snapshot(snapshot, now)
+        if follow:
+            tasks.follow_snapshot(snapshot, now)
+        else:
+            tasks.show_snapshot(snapshot, now)
         scope = snapshot.task_scope
         if scope is not None:
             tasks.set_scope_label(f"{scope.kind.value} {scope.label}")

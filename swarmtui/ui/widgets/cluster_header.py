@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from swarmtui.core.models import ClusterSnapshot
+from swarmtui.ui.widgets.text_update import update_text
 
 LIVE = "live"
 
@@ -58,13 +59,6 @@ class ClusterHeader(Static):
         self._age, self._events_ok, self._error, self._electing = state
         self._render_header()
 
-    def _show(self, text: Text) -> None:
-        # Every snapshot renders the header; the same text again would only resend it to
-        # the terminal (and lay the screen out again).
-        if text != self._shown:
-            self._shown = text
-            self.update(text)
-
     def _var(self, name: str) -> str:
         return self.app.get_css_variables().get(name, "")
 
@@ -107,3 +101,10 @@ class ClusterHeader(Static):
             if not self._events_ok:
                 text.append("  events reconnecting", style=self._var("warning"))
         self._show(text)
+
+    def _show(self, text: Text) -> None:
+        """Most snapshots change nothing here (a service scaled): no redraw, no layout."""
+        if text == self._shown:
+            return
+        self._shown = text
+        update_text(self, text)

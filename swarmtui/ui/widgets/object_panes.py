@@ -46,6 +46,7 @@ ROTATE_BINDING = Binding("R", "rotate_object", "Rotate", id="object_rotate")
 
 class ObjectsPane(SnapshotPane):
     OBJECT_KIND: ClassVar[ObjectType] = "secret"
+    LAZY_WHEN_HIDDEN = True  # each object's users are found among every service
 
     def __init__(self, *, id: str | None = None) -> None:
         self.objects: list[SwarmObject] | None = None  # None until listed once

@@ -27,7 +27,7 @@ from swarmtui.core.errors import BackendError
 from swarmtui.core.models import ClusterSnapshot, Node, ScopeKind, Service, Task, TaskScope
 from swarmtui.core.search_pattern import search_pattern
 from swarmtui.core.usage import UsageReport
-from swarmtui.diagnosis.marks import marked, service_marked, task_marked
+from swarmtui.diagnosis.marks import marked, service_marked_from, task_marked
 from swarmtui.display.columns import (
     NODE_COLUMNS,
     SERVICE_COLUMNS,
@@ -100,11 +100,14 @@ class SnapshotPane(ResourceTable):
 
     USAGE_COLUMNS: ClassVar[tuple[Column, ...]] = ()
     USAGE_AFTER = ""
+    # A side pane that sums up every service makes its rows when shown, not while hidden.
+    LAZY_WHEN_HIDDEN: ClassVar[bool] = False
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.snapshot: ClusterSnapshot | None = None
         self._shown_at: datetime | None = None
+        self._behind = False  # hidden and lazy: the rows are older than the snapshot
         self.usage_shown = False
         self.usage: UsageReport | None = None
 
@@ -137,6 +140,9 @@ class SnapshotPane(ResourceTable):
 
     def show_snapshot(self, snapshot: ClusterSnapshot, now: datetime) -> None:
         self.snapshot, self._shown_at = snapshot, now
+        self._behind = self.LAZY_WHEN_HIDDEN and not self.display
+        if self._behind:
+            return
         self.show_rows(self.rows_from(snapshot, now), self._sort_values_of(snapshot))
         self.refresh_bindings()
 
@@ -144,6 +150,11 @@ class SnapshotPane(ResourceTable):
         """The same snapshot again, after what the pane keeps of it changed."""
         if self.snapshot is not None and self._shown_at is not None:
             self.show_snapshot(self.snapshot, self._shown_at)
+
+    def catch_up(self) -> None:
+        """Just shown: the rows of the latest snapshot, if they were left for later."""
+        if self._behind:
+            self.reshow()
 
     def _sort_values_of(self, snapshot: ClusterSnapshot) -> SortValues:
         return lambda column: self.sort_values_from(snapshot, column)
@@ -309,13 +320,26 @@ class ServicesPane(SnapshotPane):
     def __init__(self, *, id: str | None = None) -> None:
         self.stack: str | None = None  # only this stack's services (NO_STACK: outside any)
         self.loading_edit = False  # `E`: the spec is being read for the edit form
+        # Each service's cells as last shown, and from when it is marked: an event changes
+        # one service, the others (the same objects) keep theirs.
+        self._cells: dict[str, tuple[Service, tuple[str, ...], datetime | None]] = {}
         super().__init__(id=id)
 
     def rows_from(self, snapshot: ClusterSnapshot, now: datetime) -> list[Row]:
         services = snapshot.services
         if self.stack is not None:
             services = tuple(services_of_stack(services, self.stack))
-        return [(s.id, marked(service_row(s), _REPLICAS, service_marked(s, now))) for s in services]
+        known, cells = self._cells, {}
+        rows: list[Row] = []
+        for service in services:
+            shown = known.get(service.id)
+            if shown is None or shown[0] is not service:
+                shown = (service, service_row(service), service_marked_from(service))
+            cells[service.id] = shown
+            mark = shown[2] is not None and now > shown[2]
+            rows.append((service.id, marked(shown[1], _REPLICAS, mark)))
+        self._cells = cells
+        return rows
 
     # Stacks -----------------------------------------------------------------------------
 
@@ -349,8 +373,8 @@ class ServicesPane(SnapshotPane):
 
         return keep
 
-    def _title(self) -> str:
-        title = super()._title()
+    def title_text(self) -> str:
+        title = super().title_text()
         if self.stack == NO_STACK:
             return f"{title} outside stacks"
         if self.stack is not None:
@@ -449,6 +473,7 @@ class StacksPane(SnapshotPane):
     COLUMNS = STACK_COLUMNS
     STYLED_COLUMNS = frozenset({"update"})
     TITLE = "[4] Stacks"
+    LAZY_WHEN_HIDDEN = True
     looking_up = False  # a stack's contents are being fetched for a confirmation
 
     @dataclass
@@ -546,7 +571,31 @@ class TasksPane(SnapshotPane):
     def __init__(self, *, id: str | None = None) -> None:
         self.history = False
         self.scope_label = ""
+        self._made_of: tuple[object, ...] | None = None
+        self._service_ids: tuple[tuple[Task, ...], tuple[str, ...]] | None = None
         super().__init__(id=id)
+
+    def show_snapshot(self, snapshot: ClusterSnapshot, now: datetime) -> None:
+        self._made_of = self._inputs(snapshot)
+        super().show_snapshot(snapshot, now)
+
+    def follow_snapshot(self, snapshot: ClusterSnapshot, now: datetime) -> None:
+        """A new snapshot: new rows only when what they are made of changed. A change
+        elsewhere (another service scaled) leaves them as they are, ages included: tens of
+        thousands of tasks are not made again for it."""
+        if self._made_of is not None and self._inputs(snapshot) == self._made_of:
+            self.snapshot = snapshot
+            return
+        self.show_snapshot(snapshot, now)
+
+    def _inputs(self, snapshot: ClusterSnapshot) -> tuple[object, ...]:
+        """The tasks, their scope and nodes, and the names of their services."""
+        tasks = snapshot.tasks
+        if self._service_ids is None or self._service_ids[0] is not tasks:
+            self._service_ids = (tasks, tuple(sorted({t.service_id for t in tasks})))
+        services = (snapshot.service(service_id) for service_id in self._service_ids[1])
+        names = tuple(s.name if s is not None else None for s in services)
+        return (tasks, snapshot.task_scope, snapshot.nodes, names)
 
     def rows_from(self, snapshot: ClusterSnapshot, now: datetime) -> list[Row]:
         tasks = snapshot.tasks
@@ -626,10 +675,10 @@ class TasksPane(SnapshotPane):
         self.history = not self.history
         self.post_message(self.HistoryToggled())
 
-    def _title(self) -> str:
+    def title_text(self) -> str:
         scope = f" of {self.scope_label}" if self.scope_label else ""
         history = " +history" if self.history else ""
-        return f"{super()._title()}{scope}{history}"
+        return f"{super().title_text()}{scope}{history}"
 
     def set_scope_label(self, label: str) -> None:
         self.scope_label = label

@@ -59,7 +59,6 @@ class ResourceTable(VirtualTable):
         self.sort: SortOrder | None = None
         self.filter_text = ""
         self._filter: RowFilter | None = None
-        self._shown_title: str | None = None
 
     def on_mount(self) -> None:
         self._update_title()
@@ -162,15 +161,12 @@ class ResourceTable(VirtualTable):
         return f" {self._mark(order.column, 0)}{label}"
 
     def _update_title(self) -> None:
-        title = self._title()
-        # Setting border_title repaints the whole pane, whatever it was: every refresh
-        # would send the pane to the terminal again (kilobytes over an SSH link).
-        if title != self._shown_title:
-            self._shown_title = title
+        title = self.title_text()
+        if title != self.border_title:  # setting it redraws the whole pane
             self.border_title = title
 
-    def _title(self) -> str:
-        """The pane's title now (subclasses add to it)."""
+    def title_text(self) -> str:
+        """The pane's title: its name, counts, sort and filter."""
         total = len(self._all_rows)
         count = f"{self.row_count}/{total}" if self._filter else str(total)
         title = f"{self.TITLE} ({count}){self._sort_title()}"
