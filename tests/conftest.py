@@ -53,6 +53,28 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             misplaced.append(f"{item.nodeid}: needs the engine but is in tests/{tier}/")
     if misplaced:
         raise pytest.UsageError("\n".join(misplaced))
+    items.sort(key=_longest_files_first)
+
+
+# The lab and terminal tiers run on two xdist workers, a file at a time (scripts/test): the
+# files that take minutes start first, so neither worker is left with one at the end.
+LONGEST_FILES = (
+    "test_monkey.py",
+    "test_faults.py",
+    "test_benchmarks_smoke.py",
+    "test_why_swarm.py",
+    "test_operations_swarm_more.py",
+    "test_objects_swarm.py",
+    "test_lab_machines.py",
+    "test_logs_swarm.py",
+    "test_operations_swarm.py",
+    "test_machines_install.py",
+)
+
+
+def _longest_files_first(item: pytest.Item) -> int:
+    name = item.path.name
+    return LONGEST_FILES.index(name) if name in LONGEST_FILES else len(LONGEST_FILES)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

@@ -17,6 +17,7 @@ from swarmtui.cli.console import run_console
 from swarmtui.cli.lab import run_lab
 from swarmtui.cli.machine import add_machine_parser, run_machine
 from swarmtui.cli.output import DEFAULT_LAB
+from swarmtui.cli.serve import add_serve_parser, run_serve
 from swarmtui.cli.stack import add_stack_parser, run_stack
 
 
@@ -75,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     lab.add_argument("--workers", type=int, default=2, help="up: worker nodes (default 2)")
     add_machine_parser(sub)
     add_stack_parser(sub)
+    add_serve_parser(sub)
     add_completion_parser(sub)
     return parser
 
@@ -100,6 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_machine(args)
     if args.command == "stack":
         return run_stack(args)
+    if args.command == "serve":
+        return run_serve(args)
     if args.command == "completion":
         return run_completion(args)
     return run_console(args)

@@ -7,14 +7,17 @@ import atexit
 import contextlib
 import sys
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import docker.errors
 
 from helpers.waiting import wait_for
+from swarmtui.adapters.docker.docker_backend import DockerBackend
 from swarmtui.adapters.docker.engine_setup import engine_client
 from swarmtui.adapters.docker.images import WORKLOAD_IMAGE
 from swarmtui.adapters.docker.lab import Lab, lab_down, lab_up
+from swarmtui.adapters.docker.mutations import Mutations
+from swarmtui.core.endpoints import Endpoint
 
 Spec = dict[str, Any]
 IMAGE_V2 = "swarmtui-workload:2"  # a second tag of the workload image, made on every node
@@ -168,3 +171,18 @@ def remove_secrets_named(client: Any, name: str) -> None:
     for secret in client.secrets.list():
         if secret.name == name:
             secret.remove()
+
+
+MutationsT = TypeVar("MutationsT", bound=Mutations)
+
+
+class BackendWithMutations(DockerBackend, Generic[MutationsT]):
+    """The real backend whose writes go through a test's Mutations subclass (made by
+    MAKE from the backend's API client and endpoint label), kept as `.mutations`."""
+
+    def __init__(self, endpoint: Endpoint, make: Callable[[Any, str], MutationsT]) -> None:
+        super().__init__(endpoint)
+        self.mutations = make(self._api, endpoint.display)
+
+    def mutator(self) -> Mutations:
+        return self.mutations

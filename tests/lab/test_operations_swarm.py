@@ -33,6 +33,7 @@ from helpers.pilot import (
     wait_until,
 )
 from helpers.swarm import (
+    BackendWithMutations,
     Spec,
     client_of,
     create_service,
@@ -45,7 +46,7 @@ from helpers.waiting import wait_for
 from textual.widgets import Input
 
 from swarmtui.actions.operations import join_command
-from swarmtui.adapters.docker.docker_backend import DockerBackend, connect
+from swarmtui.adapters.docker.docker_backend import connect
 from swarmtui.adapters.docker.engine_setup import engine_client
 from swarmtui.adapters.docker.images import WORKLOAD_IMAGE
 from swarmtui.adapters.docker.lab import Lab
@@ -372,30 +373,24 @@ class InterferingMutations(Mutations):
         return data
 
 
-class InterferingBackend(DockerBackend):
-    def __init__(self, endpoint: Endpoint, other: Any) -> None:
-        super().__init__(endpoint)
-        self.interfering = InterferingMutations(self._api, endpoint.display, other)
-
-    def mutator(self) -> Mutations:
-        return self.interfering
-
-
 async def test_scale_retries_after_a_concurrent_update(
     lab_swarm: Lab, manager_client: Any, prefix: str
 ) -> None:
     service_id = create_service(manager_client, service_spec(prefix, 1, runs=False))
-    backends: list[InterferingBackend] = []
+    backends: list[BackendWithMutations[InterferingMutations]] = []
 
-    def connector() -> InterferingBackend:
-        backend = InterferingBackend(Endpoint(lab_swarm.manager_url, "--host"), manager_client)
+    def connector() -> BackendWithMutations[InterferingMutations]:
+        backend = BackendWithMutations(
+            Endpoint(lab_swarm.manager_url, "--host"),
+            lambda api, label: InterferingMutations(api, label, manager_client),
+        )
         backends.append(backend)
         return backend
 
     app = swarm_app(lab_swarm.manager_url, connector=connector)
     async with running(app) as pilot:
         await open_service(pilot, app, service_id, prefix)
-        mutations = backends[-1].interfering
+        mutations = backends[-1].mutations
         mutations.interfere = 1
         await pilot.press("s")
         await type_text(pilot, "3")

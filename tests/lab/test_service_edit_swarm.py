@@ -17,7 +17,14 @@ from typing import Any
 
 import docker.errors
 import pytest
-from helpers.swarm import Spec, create_service, inspect_service, remove_services, update_service_raw
+from helpers.swarm import (
+    BackendWithMutations,
+    Spec,
+    create_service,
+    inspect_service,
+    remove_services,
+    update_service_raw,
+)
 
 from swarmtui.actions.operations import OperationRefused
 from swarmtui.actions.service_edit import (
@@ -29,7 +36,7 @@ from swarmtui.actions.service_edit import (
     spec_yaml,
 )
 from swarmtui.actions.validation import InputError
-from swarmtui.adapters.docker.docker_backend import DockerBackend, connect
+from swarmtui.adapters.docker.docker_backend import connect
 from swarmtui.adapters.docker.lab import Lab
 from swarmtui.adapters.docker.mutations import Mutations
 from swarmtui.core.config import Config
@@ -254,8 +261,11 @@ def test_an_edit_is_reapplied_when_the_service_changed_behind_the_form(
     interfering: list[InterferingMutations] = []
 
     def connector() -> ClusterBackend:
-        backend = InterferingBackend(Endpoint(lab_swarm.manager_url, "--host"), manager_client)
-        interfering.append(backend.interfering)
+        backend = BackendWithMutations(
+            Endpoint(lab_swarm.manager_url, "--host"),
+            lambda api, label: InterferingMutations(api, label, manager_client),
+        )
+        interfering.append(backend.mutations)
         return backend
 
     session = session_on(connector)
@@ -306,15 +316,6 @@ class InterferingMutations(Mutations):
             return build(current)
 
         super().replace_service(service_id, interfering_build)
-
-
-class InterferingBackend(DockerBackend):
-    def __init__(self, endpoint: Endpoint, other: Any) -> None:
-        super().__init__(endpoint)
-        self.interfering = InterferingMutations(self._api, endpoint.display, other)
-
-    def mutator(self) -> Mutations:
-        return self.interfering
 
 
 def test_bad_input_and_engine_refusals_change_nothing(
