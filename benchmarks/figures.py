@@ -190,8 +190,9 @@ def first_paint_local_socket(log: Log, runs: int) -> Figure:
     The host engine becomes a single-node swarm for the measurement and leaves it after,
     unless it already was a swarm.
     """
-    from benchmarks.startup_figure import imports_note, startup_imports
+    from benchmarks.startup_figure import compile_console, imports_note, startup_imports
 
+    compile_console()
     socket = "unix:///var/run/docker.sock"
     client = engine_client()
     was_active = client.info()["Swarm"]["LocalNodeState"] == "active"

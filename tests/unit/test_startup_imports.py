@@ -46,6 +46,9 @@ NOT_AT_START = (
     "nacl",
     "invoke",
     "yaml",
+    "aiohttp",  # swarmtui serve's
+    "textual_serve",
+    "swarmtui.cli.serve_server",
     "swarmtui.adapters.ssh.ssh_driver",
     "swarmtui.adapters.ssh.ssh_connection",
     "swarmtui.adapters.docker.dind_driver",
