@@ -15,10 +15,12 @@ from typing import Any
 
 import swarmtui
 
-# The console's entry point, run headless until the main screen shows the first snapshot.
+# The console's entry point, run headless until the main screen shows the first snapshot,
+# then ended there.
 CONSOLE_UNTIL_FIRST_SNAPSHOT = textwrap.dedent(
     """
     import asyncio
+    import os
     import sys
 
     import textual.app
@@ -28,7 +30,10 @@ CONSOLE_UNTIL_FIRST_SNAPSHOT = textwrap.dedent(
             async with self.run_test(size=(120, 40)) as pilot:
                 for _ in range(1200):  # a minute
                     if getattr(self.screen, "snapshot", None) is not None:
-                        return
+                        # what later work imports (the reach check's machine engine) is
+                        # not the first paint's: leave at once
+                        sys.stderr.flush()
+                        os._exit(0)
                     await pilot.pause(0.05)
                 raise SystemExit(f"no snapshot shown; on screen: {self.screen!r}")
 
