@@ -70,24 +70,32 @@ def embedded_default(lab_name: str) -> list[Endpoint]:
     return [Endpoint(lab.manager_url, f"lab {lab_name}")]
 
 
-def console_machines(
-    cluster: Callable[[], ClusterAccess | None], lab: str = DEFAULT_LAB
-) -> ConnectedMachineService | None:
+def machine_service(
+    cluster: Callable[[], ClusterAccess | None], lab: str
+) -> ConnectedMachineService:
     """The machines view's engine: the store and both drivers, plus the nodes of lab LAB,
-    joining through the swarm CLUSTER reaches (the session's). None when the drivers cannot
-    load here."""
-    try:
-        from swarmtui.adapters.docker.dind_driver import MACHINES_NETWORK, DindDriver
-        from swarmtui.adapters.docker.lab_machines import LabNodes
-        from swarmtui.adapters.ssh.ssh_driver import SshDriver
-        from swarmtui.machines.manager import ConnectedMachineService, MachineManager
-        from swarmtui.machines.store import MachineStore
-    except ImportError as exc:
-        say(f"machines unavailable: {exc}")
-        return None
+    joining through the swarm CLUSTER reaches (the session's). ImportError when the drivers
+    cannot load here."""
+    from swarmtui.adapters.docker.dind_driver import MACHINES_NETWORK, DindDriver
+    from swarmtui.adapters.docker.lab_machines import LabNodes
+    from swarmtui.adapters.ssh.ssh_driver import SshDriver
+    from swarmtui.machines.manager import ConnectedMachineService, MachineManager
+    from swarmtui.machines.store import MachineStore
+
     dind = DindDriver(network=MACHINES_NETWORK)
     manager = MachineManager(MachineStore(), {"dind": dind, "ssh": SshDriver()}, lab=LabNodes(lab))
     return ConnectedMachineService(manager, cluster)
+
+
+def console_machines(
+    cluster: Callable[[], ClusterAccess | None], lab: str = DEFAULT_LAB
+) -> ConnectedMachineService | None:
+    """`machine_service`, or None (said) when the drivers cannot load here."""
+    try:
+        return machine_service(cluster, lab)
+    except ImportError as exc:
+        say(f"machines unavailable: {exc}")
+        return None
 
 
 def console_endpoints(args: argparse.Namespace, config: Config) -> list[Endpoint]:
@@ -99,6 +107,9 @@ def console_endpoints(args: argparse.Namespace, config: Config) -> list[Endpoint
 
 
 def run_console(args: argparse.Namespace) -> int:
+    from swarmtui.adapters.ssh.deferred_paramiko import defer_paramiko
+
+    defer_paramiko()  # before docker-py, which imports paramiko for ssh:// endpoints
     try:
         config = load_config(args.config)
     except ConfigError as exc:
@@ -124,11 +135,8 @@ def run_console(args: argparse.Namespace) -> int:
         return 1
 
     from swarmtui.adapters.docker.docker_backend import DockerBackend, connect
-    from swarmtui.cli.hangup import exit_on_hangup
-    from swarmtui.cli.node_connector import console_node_access
     from swarmtui.session.failover import FailoverPlan
     from swarmtui.session.session import Session
-    from swarmtui.ui.app import SwarmTuiApp
 
     session = Session(
         lambda: connect(endpoints),
@@ -137,12 +145,19 @@ def run_console(args: argparse.Namespace) -> int:
         startup_error=startup_error,
         failover=FailoverPlan(endpoints, DockerBackend),
     )
+    if startup_error is None:
+        session.connect_early()  # the manager answers while the UI below loads
+    from swarmtui.cli.deferred_machines import DeferredMachines
+    from swarmtui.cli.hangup import exit_on_hangup
+    from swarmtui.cli.node_connector import console_node_access
+    from swarmtui.ui.app import SwarmTuiApp
+
     session.context_name = startup_context_name(endpoints)
-    machines = console_machines(session.cluster_access, args.lab)
+    # Built when first used: the first screen needs neither the drivers nor paramiko.
+    machines = DeferredMachines(lambda: machine_service(session.cluster_access, args.lab))
     session.machines = machines
-    records = machines.manager.machines if machines is not None else None
-    session.machine_records = records
-    session.enable_node_access(*console_node_access(session, records))
+    session.machine_records = machines.records
+    session.enable_node_access(*console_node_access(session, machines.records))
     exit_on_hangup(session)
     SwarmTuiApp(session).run(mouse=config.mouse)
     return 0

@@ -12,20 +12,20 @@ import contextlib
 import os
 import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from swarmtui.actions.journal import Journal
 from swarmtui.actions.operations import Operation, OperationRefused, init_swarm_command
 from swarmtui.actions.read_only import refuse_when_read_only
-from swarmtui.actions.service_edit.form import SwarmNames, swarm_names
 from swarmtui.core.addresses import default_advertise_address
 from swarmtui.core.config import Config
 from swarmtui.core.contexts import ContextChoice, config_host_choices, docker_contexts
 from swarmtui.core.endpoints import Endpoint
 from swarmtui.core.errors import BackendError, ProblemKind
-from swarmtui.core.models import ClusterSnapshot, Node, Task, TaskScope
+from swarmtui.core.models import ClusterSnapshot, EngineInfo, Node, Task, TaskScope
 from swarmtui.machines.cluster_access import ClusterAccess
 from swarmtui.machines.contexts import machine_choices
 from swarmtui.machines.model import MachineRecord
@@ -41,9 +41,12 @@ from swarmtui.session.node_reach import NodeReachability
 from swarmtui.session.refresher import Refresher, RefreshTimings
 from swarmtui.session.shells import NodeConnector, Shells
 from swarmtui.session.usage_sampler import UsageSampler
-from swarmtui.session.why import TaskDiagnosis, diagnose
-from swarmtui.stacks.deploy import StackContents, stack_contents
-from swarmtui.stacks.export import LiveStack, live_services, live_stack
+
+if TYPE_CHECKING:  # imported where used: the first screen needs none of them
+    from swarmtui.actions.service_edit.form import SwarmNames
+    from swarmtui.session.why import TaskDiagnosis
+    from swarmtui.stacks.deploy import StackContents
+    from swarmtui.stacks.export import LiveStack
 
 T = TypeVar("T")
 Connector = Callable[[], ClusterBackend]
@@ -68,6 +71,22 @@ class NeedsSwarm:
 @dataclass(frozen=True)
 class Unavailable:
     error: BackendError
+
+
+@dataclass(frozen=True)
+class _Opened:
+    """A manager opened, and for a swarm manager its first snapshot fetched (None when that
+    failed: the poll loop fetches again and reports)."""
+
+    backend: ClusterBackend
+    info: EngineInfo
+    refresher: Refresher | None = None
+    snapshot: ClusterSnapshot | None = None
+
+
+def _close_opened(opening: Future[_Opened]) -> None:
+    if opening.exception() is None:
+        opening.result().backend.close()
 
 
 ConnectOutcome = Connected | NeedsSwarm | Unavailable
@@ -101,6 +120,8 @@ class Session:
         self._refresher: Refresher | None = None
         self._pump: EventPump | None = None
         self._stop = threading.Event()
+        self._early: Future[_Opened] | None = None  # see connect_early
+        self._first_snapshot: ClusterSnapshot | None = None
         self._access = BackendAccess(self.backend, lambda: self.read_only)
         # None: no machine management in this console (the demo without machines, tests).
         # A real one reaches the swarm through this session's `cluster_access`.
@@ -151,13 +172,44 @@ class Session:
 
     # Connection -------------------------------------------------------------------------
 
+    def connect_early(self) -> None:
+        """Open the manager and fetch the first snapshot on a thread now, while the console
+        loads its UI: the next `connect` takes what it got instead of opening again."""
+        opening: Future[_Opened] = Future()
+
+        def run() -> None:
+            try:
+                opening.set_result(self._open(first_snapshot=True))
+            except BaseException as exc:
+                opening.set_exception(exc)
+
+        self._early = opening
+        threading.Thread(target=run, name="early-connect", daemon=True).start()
+
+    def _open(self, *, first_snapshot: bool = False) -> _Opened:
+        backend = self._connector()
+        info = backend.engine_info()
+        if not (first_snapshot and info.swarm_state == "active" and info.is_manager):
+            return _Opened(backend, info)
+        refresher = self._new_refresher(backend)
+        try:
+            snapshot = refresher.refresh()
+        except Exception:
+            snapshot = None
+        return _Opened(backend, info, refresher, snapshot)
+
+    def _new_refresher(self, backend: ClusterBackend) -> Refresher:
+        timings = RefreshTimings(poll_interval=self.config.refresh_interval)
+        return Refresher(backend, timings, wallclock=self._clock)
+
     def connect(self) -> ConnectOutcome:
         """Open the manager (blocking, on a worker thread) and prepare the sync."""
+        early, self._early = self._early, None
         self.close()
         self._stop = threading.Event()
         try:
-            backend = self._connector()
-            info = backend.engine_info()
+            opened = early.result() if early is not None else self._open()
+            backend, info = opened.backend, opened.info
         except BackendError as exc:
             return Unavailable(exc)
         except Exception as exc:  # a bug or an unforeseen library error: still no traceback
@@ -175,8 +227,8 @@ class Session:
                     "Workers cannot see the cluster. Connect to a manager: swarmtui --host URL.",
                 )
             )
-        timings = RefreshTimings(poll_interval=self.config.refresh_interval)
-        self._refresher = Refresher(backend, timings, wallclock=self._clock)
+        self._refresher = opened.refresher or self._new_refresher(backend)
+        self._first_snapshot = opened.snapshot
         events = self.model.events
         self._pump = EventPump(
             self._refresher,
@@ -202,17 +254,24 @@ class Session:
         if refresher is None or pump is None:
             return []
         failover = self._failover.handle if self._failover is not None else None
+        first, self._first_snapshot = self._first_snapshot, None
+
+        def poll() -> None:
+            if first is not None:  # fetched by connect_early
+                self._publish(first)
+            run_poll_loop(refresher, stop, self._publish, self._report, failover)
+
         return [
-            (
-                "poll-loop",
-                lambda: run_poll_loop(refresher, stop, self._publish, self._report, failover),
-            ),
+            ("poll-loop", poll),
             ("event-pump", lambda: pump.run(stop)),
         ]
 
     def close(self) -> None:
         """End the sync loops, the usage sampling and the connection; `connect` may open it
         again (the screens then ask for usage again)."""
+        early, self._early = self._early, None
+        if early is not None:  # never taken by `connect`: closed once opened
+            early.add_done_callback(_close_opened)
         self._stop.set()
         self.usage.close()
         if self._refresher is not None:
@@ -310,18 +369,26 @@ class Session:
 
     def inspect_stack(self, stack: str) -> StackContents:
         """What STACK is made of on the swarm: what removing it would take away."""
+        from swarmtui.stacks.deploy import stack_contents
+
         return stack_contents(stack, self.backend().mutator())
 
     def live_stack(self, stack: str) -> LiveStack:
         """What exporting STACK reads: its services, secrets and configs, every network."""
+        from swarmtui.stacks.export import live_stack
+
         return live_stack(self.backend().mutator(), stack)
 
     def live_services(self, services: Sequence[str]) -> LiveStack:
         """What exporting the SERVICES (names or ids) reads."""
+        from swarmtui.stacks.export import live_services
+
         return live_services(self.backend().mutator(), services)
 
     def swarm_names(self) -> SwarmNames:
         """What the service edit form shows by name: networks, secrets and configs."""
+        from swarmtui.actions.service_edit.form import swarm_names
+
         return swarm_names(self.backend().mutator())
 
     def join_tokens(self) -> tuple[str, str]:
@@ -398,6 +465,8 @@ class Session:
 
     def diagnose_task(self, task: Task) -> TaskDiagnosis:
         """Why TASK is not running, with the facts beyond the snapshot (worker thread)."""
+        from swarmtui.session.why import diagnose
+
         snapshot = self.model.snapshot
         nodes = snapshot.nodes if snapshot is not None else ()
         service = snapshot.service(task.service_id) if snapshot is not None else None

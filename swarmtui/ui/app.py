@@ -4,66 +4,26 @@ session's sync loops on worker threads."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
-
 from textual import events, on, work
 from textual.app import App
-from textual.binding import Binding, BindingType
-from textual.screen import Screen
+from textual.binding import Binding
 
 from swarmtui.core.errors import BackendError
 from swarmtui.session.session import Connected, NeedsSwarm, Session, Unavailable
 from swarmtui.ui.commands import SwarmCommands
 from swarmtui.ui.key_gate import KeyGate
 from swarmtui.ui.messages import ReconnectRequested
-from swarmtui.ui.modals.create_machine_dialog import CreateMachineDialog
-from swarmtui.ui.modals.object_modals import ObjectFormModal
-from swarmtui.ui.modals.operation_modal import OperationModal
-from swarmtui.ui.screens.contexts_screen import ContextsScreen
-from swarmtui.ui.screens.create_service_screen import CreateServiceScreen
-from swarmtui.ui.screens.edit_service_screen import EditServiceScreen
-from swarmtui.ui.screens.events_screen import EventsScreen
-from swarmtui.ui.screens.help_screen import HelpScreen, binding_rows
-from swarmtui.ui.screens.init_swarm_screen import InitSwarmScreen
-from swarmtui.ui.screens.inspect_screen import InspectScreen
-from swarmtui.ui.screens.join_screen import JoinTokensScreen
-from swarmtui.ui.screens.journal_screen import JournalScreen
-from swarmtui.ui.screens.log_screen import LogScreen
-from swarmtui.ui.screens.machines_screen import MachinesScreen
-from swarmtui.ui.screens.main_screen import USAGE_BINDINGS, MainScreen
-from swarmtui.ui.screens.problem_screen import ProblemScreen
-from swarmtui.ui.screens.rollout_screen import RolloutScreen
-from swarmtui.ui.screens.top_screen import TopScreen
-from swarmtui.ui.screens.why_screen import WhyScreen
+from swarmtui.ui.screens.main_screen import MainScreen
 from swarmtui.ui.session_access import SessionApp
 from swarmtui.ui.styles import stylesheet
-from swarmtui.ui.widgets.filter_bar import FilterBar
-from swarmtui.ui.widgets.log_search_bar import LogSearchBar
-from swarmtui.ui.widgets.log_view import LogView
-from swarmtui.ui.widgets.object_panes import SecretsPane
-from swarmtui.ui.widgets.panes import NodesPane, ServicesPane, StacksPane, TasksPane
 from swarmtui.ui.widgets.resource_table import ResourceTable
-from swarmtui.ui.widgets.virtual_table import VirtualTable
+
+# The other screens and modals are imported where they are opened: the first paint waits
+# for every module imported here.
 
 # The terminal's ctrl+z reaches the console as a key (Textual turns ISIG off): Textual's
 # suspend_process gives the terminal back and stops the process; `fg` resumes and repaints.
 SUSPEND_BINDING = Binding("ctrl+z", "suspend_process", "Suspend", show=False, id="suspend")
-
-
-# Where the help starts on a modal screen (its own keys); the most specific first.
-HELP_GROUPS: list[tuple[type[Screen[Any]], str]] = [
-    (JoinTokensScreen, "join"),
-    (CreateMachineDialog, "create machine"),
-    (EditServiceScreen, "edit"),
-    (CreateServiceScreen, "create"),
-    (ObjectFormModal, "object forms"),
-    (OperationModal, "modals"),
-]
-
-
-def help_group_of(screen: Screen[Any]) -> str | None:
-    return next((group for kind, group in HELP_GROUPS if isinstance(screen, kind)), None)
 
 
 class SwarmTuiApp(SessionApp):
@@ -127,6 +87,8 @@ class SwarmTuiApp(SessionApp):
         if isinstance(outcome, Unavailable):
             self.call_from_thread(self.show_problem, outcome.error)
         elif isinstance(outcome, NeedsSwarm):
+            from swarmtui.ui.screens.init_swarm_screen import InitSwarmScreen
+
             screen = InitSwarmScreen(outcome.endpoint, outcome.advertise_address)
             self.call_from_thread(self.push_screen, screen)
         elif isinstance(outcome, Connected):
@@ -137,6 +99,8 @@ class SwarmTuiApp(SessionApp):
             self.run_worker(loop, thread=True, group=name, name=name)
 
     def show_problem(self, error: BackendError) -> None:
+        from swarmtui.ui.screens.problem_screen import ProblemScreen
+
         self.push_screen(ProblemScreen(error, self.session.endpoint_label))
 
     def watch_theme(self, theme: str) -> None:
@@ -145,42 +109,12 @@ class SwarmTuiApp(SessionApp):
                 pane.restyle()
 
     def action_help(self) -> None:
+        from swarmtui.ui.help_groups import help_group_of, help_groups
+        from swarmtui.ui.screens.help_screen import HelpScreen, binding_rows
+
         if isinstance(self.screen, HelpScreen):
             return
-        groups: list[tuple[str, Iterable[BindingType]]] = [
-            ("global", [b for b in self.BINDINGS if b is not SUSPEND_BINDING]),
-            ("main", [b for b in MainScreen.BINDINGS if b not in USAGE_BINDINGS]),
-            ("panes", VirtualTable.BINDINGS),
-            ("panes", ResourceTable.BINDINGS),
-            ("nodes", NodesPane.BINDINGS),
-            ("services", ServicesPane.BINDINGS),
-            ("stacks", StacksPane.BINDINGS),
-            ("objects", SecretsPane.BINDINGS),
-            ("object forms", ObjectFormModal.BINDINGS),
-            ("tasks", TasksPane.BINDINGS),
-            ("modals", OperationModal.BINDINGS),
-            ("filter", FilterBar.BINDINGS),
-            ("inspect", InspectScreen.BINDINGS),
-            ("logs", LogScreen.BINDINGS),
-            ("logs", LogView.BINDINGS),
-            ("log search", LogSearchBar.BINDINGS),
-            ("help", HelpScreen.BINDINGS),
-            ("problem", ProblemScreen.BINDINGS),
-            ("init", InitSwarmScreen.BINDINGS),
-            ("create", CreateServiceScreen.BINDINGS),
-            ("edit", EditServiceScreen.BINDINGS),
-            ("rollout", RolloutScreen.BINDINGS),
-            ("join", JoinTokensScreen.BINDINGS),
-            ("journal", JournalScreen.BINDINGS),
-            ("machines", MachinesScreen.BINDINGS),
-            ("create machine", CreateMachineDialog.BINDINGS),
-            ("main", USAGE_BINDINGS),  # later than the main screen's first keys
-            ("top", TopScreen.BINDINGS),
-            ("events", EventsScreen.BINDINGS),
-            ("contexts", ContextsScreen.BINDINGS),
-            ("why", WhyScreen.BINDINGS),
-            ("global", [SUSPEND_BINDING]),  # last: the rows above keep their places
-        ]
+        groups = help_groups(self.BINDINGS, last=[SUSPEND_BINDING])
         config = self.session.config
         rows = binding_rows(groups, dict(config.keys))
         where = help_group_of(self.screen)

@@ -6,7 +6,6 @@ from textual.binding import Binding
 from textual.message_pump import MessagePump
 
 from swarmtui.logs.log_target import LogSelection, LogTarget
-from swarmtui.ui.screens.log_screen import LogScreen
 from swarmtui.ui.session_access import session_of
 
 LOGS_BINDING = Binding("L", "logs", "Logs", id="logs")
@@ -16,5 +15,7 @@ def open_logs(opener: MessagePump, target: LogTarget | LogSelection | None, what
     if target is None:
         opener.app.notify(f"Select a {what} first.", severity="warning")
         return
+    from swarmtui.ui.screens.log_screen import LogScreen  # the logs code: when first used
+
     capacity = session_of(opener).config.log_buffer_lines
     opener.app.push_screen(LogScreen(target, capacity))

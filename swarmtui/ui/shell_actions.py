@@ -4,6 +4,8 @@ is opened (a task not running, read-only mode)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message_pump import MessagePump
@@ -21,9 +23,11 @@ from swarmtui.nodes.exec_plan import (
     shell_candidates,
 )
 from swarmtui.session.session import Session
-from swarmtui.ui.modals.shell_modal import ShellModal, ShellTarget
-from swarmtui.ui.screens.help_screen import help_binding
+from swarmtui.ui.help_key import help_binding
 from swarmtui.ui.session_access import session_of
+
+if TYPE_CHECKING:  # the shell modal is imported when a shell is opened
+    from swarmtui.ui.modals.shell_modal import ShellTarget
 
 SHELL_BINDINGS = [
     Binding("e", "shell", "Shell", id="shell"),
@@ -69,6 +73,8 @@ def node_refusal(session: Session, node: Node | None) -> str | None:
 
 
 def task_shell_target(session: Session, task: Task, snapshot: ClusterSnapshot) -> ShellTarget:
+    from swarmtui.ui.modals.shell_modal import ShellTarget
+
     node = snapshot.node(task.node_id)
     label = task_name(task, snapshot)
     where = node.hostname if node else task.node_id[:12]
@@ -80,6 +86,8 @@ def task_shell_target(session: Session, task: Task, snapshot: ClusterSnapshot) -
 
 
 def node_shell_target(session: Session, node: Node) -> ShellTarget:
+    from swarmtui.ui.modals.shell_modal import ShellTarget
+
     shells = session.shells
     return ShellTarget(
         f"node {node.hostname}",
@@ -98,6 +106,8 @@ def open_task_shell(
     if refused:
         opener.app.notify(refused, severity="warning", timeout=6)
         return
+    from swarmtui.ui.modals.shell_modal import ShellModal
+
     opener.app.push_screen(ShellModal(task_shell_target(session, task, snapshot), ask_command=ask))
 
 
@@ -138,6 +148,8 @@ def open_node_shell(opener: MessagePump, node: Node | None) -> None:
     if refused:
         opener.app.notify(refused, severity="warning", timeout=6)
         return
+    from swarmtui.ui.modals.shell_modal import ShellModal
+
     opener.app.push_screen(ShellModal(node_shell_target(session, node)))
 
 

@@ -6,7 +6,7 @@ import hashlib
 import json
 import threading
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import docker
 import docker.tls
@@ -20,8 +20,6 @@ from swarmtui.adapters.docker.engine_http import (
 )
 from swarmtui.adapters.docker.errors import MIN_API_VERSION, api_version_tuple, classify
 from swarmtui.adapters.docker.event_stream import EventSubscription
-from swarmtui.adapters.docker.log_stream import LogStream
-from swarmtui.adapters.docker.mutations import Mutations
 from swarmtui.core.endpoints import Endpoint
 from swarmtui.core.errors import BackendError, ProblemKind
 from swarmtui.core.mapping import (
@@ -33,6 +31,10 @@ from swarmtui.core.mapping import (
 from swarmtui.core.models import EngineInfo, Node, ScopeKind, Service, Task, TaskScope
 from swarmtui.logs.log_target import LogKind
 from swarmtui.ports import NamedObjectKind, ObjectKind
+
+if TYPE_CHECKING:  # imported where used: the first paint needs no writes and no logs
+    from swarmtui.adapters.docker.log_stream import LogStream
+    from swarmtui.adapters.docker.mutations import Mutations
 
 T = TypeVar("T")
 REQUEST_TIMEOUT = 25.0
@@ -65,7 +67,8 @@ class DockerBackend:
             raise classify(exc, endpoint.display) from exc
         send_config_headers(self._api)
         self._api.hooks["response"].append(self._count_request)
-        self._mutations = Mutations(self._api, endpoint.display)
+        self._mutations: Mutations | None = None
+        self._mutations_lock = threading.Lock()
         version = str(self._api.api_version)
         if api_version_tuple(version) < api_version_tuple(MIN_API_VERSION):
             self._api.close()
@@ -235,6 +238,8 @@ class DockerBackend:
         follow: bool = True,
         idle_timeout: float | None = None,
     ) -> LogStream:
+        from swarmtui.adapters.docker.log_stream import LogStream
+
         return LogStream(
             self._api,
             kind,
@@ -251,7 +256,12 @@ class DockerBackend:
         return node_id
 
     def mutator(self) -> Mutations:
-        return self._mutations
+        with self._mutations_lock:  # one, whatever thread asks first: it counts retries
+            if self._mutations is None:
+                from swarmtui.adapters.docker.mutations import Mutations
+
+                self._mutations = Mutations(self._api, self._endpoint.display)
+            return self._mutations
 
     def close(self) -> None:
         self._api.close()

@@ -21,8 +21,8 @@ from swarmtui.actions.operations import (
     set_availability,
 )
 from swarmtui.core.models import Node
+from swarmtui.ui.help_key import help_binding
 from swarmtui.ui.modals.operation_modal import ConfirmModal, LabelsModal
-from swarmtui.ui.screens.help_screen import help_binding
 
 NODE_BINDINGS: list[BindingType] = [
     Binding("m", "node_menu", "Manage", id="node_menu"),

@@ -17,7 +17,7 @@ from swarmtui.actions.validation import InputError, parse_labels, parse_replicas
 from swarmtui.core.errors import BackendError
 from swarmtui.core.models import Node, Service
 from swarmtui.core.secrets import mask_secrets
-from swarmtui.ui.screens.help_screen import help_binding
+from swarmtui.ui.help_key import help_binding
 from swarmtui.ui.session_access import session_of
 from swarmtui.ui.widgets.text_update import update_text
 

@@ -23,8 +23,8 @@ from swarmtui.machines.model import HostKeyUnknown
 from swarmtui.nodes.exec_plan import ExecRefused
 from swarmtui.nodes.relay import terminal_size
 from swarmtui.session.shells import OpenedShell, TerminalSpec
+from swarmtui.ui.help_key import help_binding
 from swarmtui.ui.key_gate import KeyGate
-from swarmtui.ui.screens.help_screen import help_binding
 from swarmtui.ui.session_access import SessionApp
 from swarmtui.ui.terminal_handover import HandoverImpossible
 from swarmtui.ui.typed_ahead import typed_bytes

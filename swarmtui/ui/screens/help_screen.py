@@ -25,12 +25,6 @@ def binding_rows(
     return rows
 
 
-def help_binding(binding_id: str) -> Binding:
-    """`?` on a modal screen (a modal cuts the app's own `?` off): the keys, from the
-    screen's own. An Input with the focus takes `?` as text first."""
-    return Binding("question_mark", "app.help", "Help", show=False, id=binding_id)
-
-
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Close", id="help_close"),

@@ -18,8 +18,8 @@ from swarmtui.actions.operations import join_command, leave_swarm, rotate_token
 from swarmtui.core.errors import BackendError
 from swarmtui.core.models import ClusterSnapshot
 from swarmtui.core.secrets import mask_secrets
+from swarmtui.ui.help_key import help_binding
 from swarmtui.ui.modals.operation_modal import ConfirmModal
-from swarmtui.ui.screens.help_screen import help_binding
 from swarmtui.ui.session_access import SessionUser, allowed, guard
 from swarmtui.ui.widgets.key_footer import KeyFooter
 

@@ -31,10 +31,6 @@ from swarmtui.ui.messages import (
     UsageUpdated,
     message_for,
 )
-from swarmtui.ui.modals.stack_deploy_modal import StackDeployModal
-from swarmtui.ui.screens.inspect_screen import InspectScreen
-from swarmtui.ui.screens.join_screen import JoinTokensScreen, manager_address
-from swarmtui.ui.screens.journal_screen import JournalScreen
 from swarmtui.ui.session_access import SessionUser, allowed, guard
 from swarmtui.ui.widgets.cluster_header import ClusterHeader, data_age_text
 from swarmtui.ui.widgets.filter_bar import FilterBar
@@ -186,9 +182,13 @@ class MainScreen(SessionUser, Screen[None]):
 
     def action_deploy_stack(self) -> None:
         if guard(self.app, "deploy_stack"):
+            from swarmtui.ui.modals.stack_deploy_modal import StackDeployModal
+
             self.app.push_screen(StackDeployModal())
 
     def action_join_tokens(self) -> None:
+        from swarmtui.ui.screens.join_screen import JoinTokensScreen, manager_address
+
         if not guard(self.app, "join_tokens"):
             return
         snapshot = self.snapshot
@@ -196,6 +196,8 @@ class MainScreen(SessionUser, Screen[None]):
         self.app.push_screen(JoinTokensScreen(manager_address(snapshot), engine))
 
     def action_journal(self) -> None:
+        from swarmtui.ui.screens.journal_screen import JournalScreen
+
         self.app.push_screen(JournalScreen())
 
     def action_machines(self) -> None:
@@ -389,6 +391,8 @@ class MainScreen(SessionUser, Screen[None]):
         kind = pane.KIND
         if kind is not None:
             title = self._object_title(kind, object_id)
+            from swarmtui.ui.screens.inspect_screen import InspectScreen
+
             self.app.push_screen(InspectScreen(kind, object_id, title))
 
     def _object_title(self, kind: ObjectKind, object_id: str) -> str:

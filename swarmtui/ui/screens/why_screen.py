@@ -5,6 +5,8 @@ engine, the swarm's tasks and objects) are fetched by the session on a worker th
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -16,10 +18,12 @@ from textual.widgets import Static
 from swarmtui.core.errors import BackendError
 from swarmtui.core.models import Task
 from swarmtui.diagnosis.why_text import WHY_TITLE, why_lines
-from swarmtui.session.why import TaskDiagnosis
 from swarmtui.ui.session_access import session_of
 from swarmtui.ui.why_render import why_rich
 from swarmtui.ui.widgets.key_footer import KeyFooter
+
+if TYPE_CHECKING:  # the diagnosis is imported when a task is asked why (session.diagnose_task)
+    from swarmtui.session.why import TaskDiagnosis
 
 # The tasks pane's key; not in its footer (full at 80 columns): help (`?`) lists it.
 WHY_BINDING = Binding("w", "why", "Why", show=False, id="task_why")

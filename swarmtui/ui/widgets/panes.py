@@ -22,7 +22,6 @@ from swarmtui.actions.operations import (
     rollback,
     scale_refusal,
 )
-from swarmtui.actions.stack_operations import remove_operation
 from swarmtui.core.errors import BackendError
 from swarmtui.core.models import ClusterSnapshot, Node, ScopeKind, Service, Task, TaskScope
 from swarmtui.core.search_pattern import search_pattern
@@ -69,11 +68,7 @@ from swarmtui.session.usage_report import UsageDemand, is_sampled
 from swarmtui.ui.log_actions import LOGS_BINDING, open_logs
 from swarmtui.ui.modals.node_actions import NODE_BINDINGS, NodeMenu
 from swarmtui.ui.modals.operation_modal import ConfirmModal, ImageModal, LabelsModal, ScaleModal
-from swarmtui.ui.modals.stack_deploy_modal import StackDeployModal
-from swarmtui.ui.screens.create_service_screen import CreateServiceScreen
-from swarmtui.ui.screens.rollout_screen import RolloutScreen
-from swarmtui.ui.screens.why_screen import WHY_BINDING, WhyScreen
-from swarmtui.ui.service_edit_actions import open_service_edit
+from swarmtui.ui.screens.why_screen import WHY_BINDING
 from swarmtui.ui.session_access import guard, session_of
 from swarmtui.ui.shell_actions import (
     NODE_SHELL_BINDING,
@@ -215,7 +210,9 @@ class NodesPane(SnapshotPane):
             unchecked = reachability.unchecked(snapshot.nodes)
             if unchecked:
                 self.checking_reach = True
-                self._check_reach(unchecked)
+                # After the frame that shows the nodes: the check loads the machine engine
+                # (the drivers, paramiko), which would hold that frame back.
+                self.call_after_refresh(self._check_reach, unchecked)
 
     def rows_from(self, snapshot: ClusterSnapshot, now: datetime) -> list[Row]:
         reachability = session_of(self).reachability
@@ -441,6 +438,8 @@ class ServicesPane(SnapshotPane):
         open_logs(self, service_target(service) if service else None, "service")
 
     def action_create_service(self) -> None:
+        from swarmtui.ui.screens.create_service_screen import CreateServiceScreen
+
         if not guard(self, "create_service"):
             return
         screen = CreateServiceScreen()
@@ -453,11 +452,15 @@ class ServicesPane(SnapshotPane):
 
     def action_rollout(self) -> None:
         if service := self._chosen():
+            from swarmtui.ui.screens.rollout_screen import RolloutScreen
+
             self.app.push_screen(RolloutScreen(service))
 
     def action_edit_service(self) -> None:
         if service := self._chosen():
             self.loading_edit = True
+            from swarmtui.ui.service_edit_actions import open_service_edit
+
             open_service_edit(self, service, lambda: setattr(self, "loading_edit", False))
 
 
@@ -519,6 +522,8 @@ class StacksPane(SnapshotPane):
         """Deploy a stack; on a stack's row its name is filled in (an update)."""
         if guard(self.app, "deploy_stack"):
             stack = self.selected_key or NO_STACK
+            from swarmtui.ui.modals.stack_deploy_modal import StackDeployModal
+
             self.app.push_screen(StackDeployModal(name=stack))
 
     def action_remove_stack(self) -> None:
@@ -540,6 +545,8 @@ class StacksPane(SnapshotPane):
         except BackendError as exc:
             self.app.call_from_thread(self._looked_up, None, exc.message)
             return
+        from swarmtui.actions.stack_operations import remove_operation
+
         self.app.call_from_thread(self._looked_up, ConfirmModal(remove_operation(contents)), "")
 
     def _looked_up(self, confirmation: ConfirmModal | None, error: str) -> None:
@@ -669,6 +676,8 @@ class TasksPane(SnapshotPane):
         title = task_name(task, snapshot)
         if not task.slot and node is not None:  # a global service's task: by its node
             title = title.removesuffix(task.node_id) + node.hostname
+        from swarmtui.ui.screens.why_screen import WhyScreen
+
         self.app.push_screen(WhyScreen(task, title))
 
     def action_toggle_history(self) -> None:
