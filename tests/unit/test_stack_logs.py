@@ -7,7 +7,7 @@ from swarmtui.demo.cluster import DemoBackend
 from swarmtui.logs.log_batch import LogBatch
 from swarmtui.logs.log_line import LogLine
 from swarmtui.logs.log_target import stack_selection
-from swarmtui.logs.merged_batches import BatchMerger, combined_state
+from swarmtui.logs.merged_batches import FIRST_LINES_HOLD, BatchMerger, combined_state
 from swarmtui.logs.task_labels import TaskLabels
 
 
@@ -66,6 +66,31 @@ def test_batches_are_merged_by_time_with_every_services_names() -> None:
     assert renamed.labels is not None
     assert renamed.labels.label("d2", "") == "shop_db.1@worker1"
     assert renamed.labels.label("w1", "") == "shop_web.1@worker1"
+
+
+def test_first_lines_wait_for_every_stream_so_the_history_is_in_time_order() -> None:
+    now = [0.0]
+    merger = BatchMerger(3, clock=lambda: now[0])
+    web = LogBatch((line(5, "w1", "web"), line(7, "w2", "web")), WEB, "following", 0)
+    db_late = LogBatch((), DB, "connecting", 0)
+    ended = LogBatch((), None, "no logs", 0)
+    assert merger.merge([web, db_late, ended]).lines == ()  # db not heard from yet
+    now[0] = 0.5
+    db = LogBatch((line(1, "d1", "db"), line(6, "d1", "db")), None, "following", 0)
+    first = merger.merge([LogBatch((), None, "following", 0), db, ended])
+    assert [x.timestamp for x in first.lines] == [1, 5, 6, 7]
+    later = merger.merge([LogBatch((line(9, "w1", "web"),), None, "following", 0), db, ended])
+    assert [x.timestamp for x in later.lines] == [1, 6, 9]  # no more holding
+
+
+def test_a_silent_stream_holds_the_first_lines_for_a_second_at_most() -> None:
+    now = [10.0]
+    merger = BatchMerger(2, clock=lambda: now[0])
+    web = LogBatch((line(5, "w1", "web"),), WEB, "following", 0)
+    silent = LogBatch((), DB, "following", 0)
+    assert merger.merge([web, silent]).lines == ()
+    now[0] = 10.0 + FIRST_LINES_HOLD
+    assert [x.timestamp for x in merger.merge([web, silent]).lines] == [5, 5]
 
 
 def test_the_state_shown_is_the_one_that_matters_most() -> None:
