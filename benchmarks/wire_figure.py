@@ -27,6 +27,9 @@ CELL_TARGET = 1024
 PAINT_TARGET = 30 * 1024
 
 
+CLEAR_FIELD = "\x15"  # ctrl+u: the filter field emptied (it keeps the last filter)
+
+
 def settled(app: PtyApp, since: float, timeout: float = PAINT_TIMEOUT) -> float:
     """When the output after SINCE stopped for QUIET seconds (the time of its last byte)."""
     deadline = time.monotonic() + timeout
@@ -92,8 +95,13 @@ def first_paint(manager_url: str, cols: int, rows: int) -> int:
 def changes(manager_url: str, client: Any, idle_seconds: float) -> dict[str, float]:
     app = PtyApp(["--host", manager_url], cols=120, rows=40)
     try:
-        shown(app, COUNT, app.started)
-        settled(app, app.started)
+        shown(app, SCOPED_TASKS, app.started)
+        # The services pane filtered down to the scaled one: on a lab with more services
+        # than rows (other figures deploy stacks) its row would be off screen.
+        filtered = time.monotonic()
+        app.send(f"2/{CLEAR_FIELD}{COUNT}\r".encode())
+        shown(app, COUNT, filtered)
+        settled(app, filtered)
         scaled = time.monotonic()
         client.services.get(COUNT).scale(2)
         count_seen = shown(app, "0/2", scaled)
@@ -101,7 +109,7 @@ def changes(manager_url: str, client: Any, idle_seconds: float) -> dict[str, flo
         count_settled = app.bytes_between(scaled, settled(app, scaled) + 0.001)
 
         opened = time.monotonic()
-        app.send(f"2/{TALK}\rL".encode())
+        app.send(f"2/{CLEAR_FIELD}{TALK}\rL".encode())
         shown(app, "Logs: ", opened)
         settled(app, opened)
         written = time.monotonic()
