@@ -126,6 +126,21 @@ def mounting_service(name: str, secret_id: str, secret_name: str) -> dict[str, A
     }
 
 
+def config_mounting_service(name: str, config_id: str, config_name: str) -> dict[str, Any]:
+    """The same service, mounting a config at /etc/app.conf instead of the secret."""
+    spec = mounting_service(name, "", "")
+    container = spec["TaskTemplate"]["ContainerSpec"]
+    del container["Secrets"]
+    container["Configs"] = [
+        {
+            "ConfigID": config_id,
+            "ConfigName": config_name,
+            "File": {"Name": "/etc/app.conf", "UID": "0", "GID": "0", "Mode": 0o444},
+        }
+    ]
+    return spec
+
+
 def secret_refs(spec: dict[str, Any]) -> list[dict[str, Any]]:
     refs: list[dict[str, Any]] = spec["TaskTemplate"]["ContainerSpec"]["Secrets"]
     return refs
@@ -196,16 +211,7 @@ async def test_rotate_a_config_from_a_file_and_keep_the_old_one(
     """Configs rotate the same way; cancelling the offer keeps the old one."""
     name = f"{objects_prefix}-conf"
     old = manager_client.configs.create(name=name, data=b"level=1\n")
-    spec = mounting_service(f"{objects_prefix}-app", "", "")
-    container = spec["TaskTemplate"]["ContainerSpec"]
-    del container["Secrets"]
-    container["Configs"] = [
-        {
-            "ConfigID": old.id,
-            "ConfigName": name,
-            "File": {"Name": "/etc/app.conf", "UID": "0", "GID": "0", "Mode": 0o444},
-        }
-    ]
+    spec = config_mounting_service(f"{objects_prefix}-app", old.id, name)
     service_id = create_service(manager_client, spec)
     before = inspect_service(manager_client, service_id)["Spec"]
     file = tmp_path / "app.conf"
@@ -333,16 +339,7 @@ async def test_esc_stops_waiting_for_a_slow_rollout_and_keeps_the_old_version(
     which gives up the wait only; the service has moved to the new version already."""
     name = f"{objects_prefix}-slow"
     old = manager_client.configs.create(name=name, data=b"level=1\n")
-    spec = mounting_service(f"{objects_prefix}-app", "", "")
-    container = spec["TaskTemplate"]["ContainerSpec"]
-    del container["Secrets"]
-    container["Configs"] = [
-        {
-            "ConfigID": old.id,
-            "ConfigName": name,
-            "File": {"Name": "/etc/app.conf", "UID": "0", "GID": "0", "Mode": 0o444},
-        }
-    ]
+    spec = config_mounting_service(f"{objects_prefix}-app", old.id, name)
     spec["Mode"] = {"Replicated": {"Replicas": 2}}
     spec["UpdateConfig"] = {"Parallelism": 1, "Delay": 60_000_000_000}
     service_id = create_service(manager_client, spec)

@@ -149,15 +149,21 @@ def error_text(modal: ObjectDataModal | NetworkModal) -> str:
     return text_of(modal.query_one("#modal-error", Static))
 
 
+async def rotate_nginx_conf(pilot: AppPilot, app: SwarmTuiApp) -> ObjectDataModal:
+    """`6`, shop_nginx_conf selected, `R`: the rotate form, a new content typed."""
+    configs = await shown(pilot, app, "6", ConfigsPane)
+    await select(pilot, configs, "shop_nginx_conf")
+    await pilot.press("R")
+    modal = await wait_screen(pilot, ObjectDataModal)
+    modal.query_one("#field-value", Input).value = "server {}"
+    return modal
+
+
 async def test_rotate_a_config_prefills_the_next_version() -> None:
     backend = DemoBackend()
     async with running_demo(backend) as (app, pilot):
-        configs = await shown(pilot, app, "6", ConfigsPane)
-        await select(pilot, configs, "shop_nginx_conf")
-        await pilot.press("R")
-        modal = await wait_screen(pilot, ObjectDataModal)
+        modal = await rotate_nginx_conf(pilot, app)
         assert modal.query_one("#field-name", Input).value == "shop_nginx_conf.v2"
-        modal.query_one("#field-value", Input).value = "server {}"
         await pilot.pause()
         command = text_of(modal.query_one("#modal-command", Static))
         assert command.startswith("$ docker config create shop_nginx_conf.v2 - && ")
@@ -204,11 +210,7 @@ async def test_esc_stops_waiting_for_a_rotation_s_rollout_and_keeps_the_old_vers
     which only gives up the wait (the writes are done) and the offer to remove the old."""
     backend = DemoBackend()
     async with running_demo(backend) as (app, pilot):
-        configs = await shown(pilot, app, "6", ConfigsPane)
-        await select(pilot, configs, "shop_nginx_conf")
-        await pilot.press("R")
-        modal = await wait_screen(pilot, ObjectDataModal)
-        modal.query_one("#field-value", Input).value = "server {}"
+        modal = await rotate_nginx_conf(pilot, app)
         await pilot.press("ctrl+s")
         error = modal.query_one("#modal-error", Static)
         await wait_until(pilot, lambda: "esc: stop waiting" in text_of(error), "the wait")
