@@ -26,7 +26,7 @@ def test_benchmark_smoke_mode(engine: Any, tmp_path: Path) -> None:
     assert "| figure | swarmtui | docker CLI | target | met |" in result.stdout
     data = json.loads(next(tmp_path.glob("*-smoke.json")).read_text())
     figures = {f["name"].split(".")[0]: f for f in data["figures"]}
-    assert set(figures) == {str(n) for n in range(1, 13)}
+    assert set(figures) == {str(n) for n in range(1, 14)}
     assert figures["6"]["raw"]["lines_per_s"] > 0
     assert figures["1"]["raw"]["small"] == figures["1"]["raw"]["big"] <= 2
     assert all(latency < 10 for latency in figures["3"]["raw"]["latencies_s"])
@@ -38,5 +38,8 @@ def test_benchmark_smoke_mode(engine: Any, tmp_path: Path) -> None:
     assert len(shell["cli_engine_s"]) == len(shell["cli_ssh_s"]) == 3
     usage = figures["12"]["raw"]
     assert usage["requests"] == [usage["tasks"]] * len(usage["requests"])  # one per row
+    wire = figures["13"]["raw"]
+    assert wire["paint_120x40_bytes"] > 0 and wire["paint_80x24_bytes"] > 0
+    assert wire["count_bytes"] > 0 and wire["log_line_bytes"] > 0  # both changes were drawn
     for lab in ("", "-small", "-ha", "-shell"):
         assert lab_status(f"swarmtui-bench-smoke{lab}") is None, lab
