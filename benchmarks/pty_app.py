@@ -93,6 +93,18 @@ class PtyApp:
             data = b"".join(d for t, d in self._chunks if t >= start)
         return ANSI_RE.sub(b"", data).decode("utf-8", "replace")
 
+    def must_show(
+        self, text: str | re.Pattern[str], since: float, timeout: float, what: str = ""
+    ) -> float:
+        """wait_for, raising (with the end of the output) when TEXT never shows."""
+        seen = self.wait_for(text, since, timeout)
+        if seen is None:
+            tail = self.text_since(since)[-2000:]
+            raise RuntimeError(
+                f"swarmtui never showed {what or text!r} within {timeout:.0f} s:\n{tail}"
+            )
+        return seen
+
     def wait_for(self, text: str | re.Pattern[str], since: float, timeout: float) -> float | None:
         """Monotonic time of the first output chunk after SINCE that completes TEXT (or a
         match of the pattern TEXT), escape sequences left out."""

@@ -160,14 +160,6 @@ def _home_env(home: Path) -> dict[str, str]:
     }
 
 
-def _seen(app: PtyApp, text: str | re.Pattern[str], since: float, what: str) -> float:
-    seen = app.wait_for(text, since, TIMEOUT)
-    if seen is None:
-        tail = app.text_since(since)[-2000:]
-        raise RuntimeError(f"no {what} within {TIMEOUT:.0f} s:\n{tail}")
-    return seen
-
-
 @dataclass
 class ConsoleTimes:
     """Seconds from writing `e` to: the modal saying it connects, the console's line before
@@ -194,24 +186,26 @@ def _console_times(
     login): the route taken."""
     app = PtyApp(args, cols=120, rows=40, env=_home_env(home))
     try:
-        _seen(app, bench.task_id[:12], app.started, "task in the tasks pane")
+        app.must_show(bench.task_id[:12], app.started, TIMEOUT, "task in the tasks pane")
         app.send(f"/{SERVICE}\r3".encode())  # the service filtered, the tasks pane focused
         time.sleep(SETTLE_SECONDS)
         times = ConsoleTimes()
         for _ in range(runs + 1):
             sent = time.monotonic()
             app.send(b"e")
-            prompt = _seen(app, CONSOLE_PROMPT, sent, "shell prompt after e")
+            prompt = app.must_show(CONSOLE_PROMPT, sent, TIMEOUT, "shell prompt after e")
             times.prompt.append(prompt - sent)
-            times.handed_over.append(_seen(app, "[swarmtui] shell in", sent, "banner") - sent)
-            times.modal.append(_seen(app, "Connecting", sent, "modal") - sent)
+            times.handed_over.append(
+                app.must_show("[swarmtui] shell in", sent, TIMEOUT, "banner") - sent
+            )
+            times.modal.append(app.must_show("Connecting", sent, TIMEOUT, "modal") - sent)
             left = time.monotonic()
             app.send(b"exit\r")
-            _seen(app, "ended", left, "console back after exit")
+            app.must_show("ended", left, TIMEOUT, "console back after exit")
             time.sleep(SETTLE_SECONDS)
         opened = time.monotonic()
         app.send(b"J")
-        _seen(app, route_mark, opened, f"journal naming {route_mark}")
+        app.must_show(route_mark, opened, TIMEOUT, f"journal naming {route_mark}")
         return times
     finally:
         app.close()
@@ -223,7 +217,9 @@ def _by_hand_times(program: Sequence[str], runs: int, env: Mapping[str, str]) ->
     for _ in range(runs):
         app = PtyApp(program=program, env=env)
         try:
-            times.append(_seen(app, PROMPT, app.started, f"prompt of {program[0]}") - app.started)
+            times.append(
+                app.must_show(PROMPT, app.started, TIMEOUT, f"prompt of {program[0]}") - app.started
+            )
             app.send(b"exit\r")
             app.process.wait(30)
         finally:

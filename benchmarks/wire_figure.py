@@ -41,14 +41,6 @@ def settled(app: PtyApp, since: float, timeout: float = PAINT_TIMEOUT) -> float:
     raise RuntimeError(f"the console's output never went quiet within {timeout:.0f} s")
 
 
-def shown(app: PtyApp, text: str | re.Pattern[str], since: float) -> float:
-    seen = app.wait_for(text, since, PAINT_TIMEOUT)
-    if seen is None:
-        tail = app.text_since(since)[-1500:]
-        raise RuntimeError(f"swarmtui never showed {text!r}:\n{tail}")
-    return seen
-
-
 @contextmanager
 def wire_services(manager_url: str, log: Log) -> Iterator[Any]:
     client = engine_client(manager_url, timeout=120)
@@ -86,7 +78,9 @@ def talk_container(client: Any, timeout: float = 120) -> Any:
 def first_paint(manager_url: str, cols: int, rows: int) -> int:
     app = PtyApp(["--host", manager_url], cols=cols, rows=rows)
     try:
-        shown(app, SCOPED_TASKS, app.started)  # the last thing the first paint shows
+        app.must_show(
+            SCOPED_TASKS, app.started, PAINT_TIMEOUT
+        )  # the last thing the first paint shows
         return app.bytes_between(app.started, settled(app, app.started) + 0.001)
     finally:
         app.close()
@@ -95,26 +89,26 @@ def first_paint(manager_url: str, cols: int, rows: int) -> int:
 def changes(manager_url: str, client: Any, idle_seconds: float) -> dict[str, float]:
     app = PtyApp(["--host", manager_url], cols=120, rows=40)
     try:
-        shown(app, SCOPED_TASKS, app.started)
+        app.must_show(SCOPED_TASKS, app.started, PAINT_TIMEOUT)
         # The services pane filtered down to the scaled one: on a lab with more services
         # than rows (other figures deploy stacks) its row would be off screen.
         filtered = time.monotonic()
         app.send(f"2/{CLEAR_FIELD}{COUNT}\r".encode())
-        shown(app, COUNT, filtered)
+        app.must_show(COUNT, filtered, PAINT_TIMEOUT)
         settled(app, filtered)
         scaled = time.monotonic()
         client.services.get(COUNT).scale(2)
-        count_seen = shown(app, "0/2", scaled)
+        count_seen = app.must_show("0/2", scaled, PAINT_TIMEOUT)
         count_bytes = app.bytes_between(scaled, count_seen + 0.001)
         count_settled = app.bytes_between(scaled, settled(app, scaled) + 0.001)
 
         opened = time.monotonic()
         app.send(f"2/{CLEAR_FIELD}{TALK}\rL".encode())
-        shown(app, "Logs: ", opened)
+        app.must_show("Logs: ", opened, PAINT_TIMEOUT)
         settled(app, opened)
         written = time.monotonic()
         talk_container(client).exec_run(["sh", "-c", "echo wire-line-4242 > /proc/1/fd/1"])
-        line_seen = shown(app, "wire-line-4242", written)
+        line_seen = app.must_show("wire-line-4242", written, PAINT_TIMEOUT)
         line_bytes = app.bytes_between(written, line_seen + 0.001)
         line_settled = app.bytes_between(written, settled(app, written) + 0.001)
 

@@ -89,6 +89,15 @@ async def select_object(pilot: AppPilot, app: SwarmTuiApp, view: str, name: str)
     return pane
 
 
+async def select_in_use(pilot: AppPilot, app: SwarmTuiApp, view: str, name: str) -> ObjectsPane:
+    """select_object, then wait until the pane knows the services using it."""
+    pane = await select_object(pilot, app, view, name)
+    await wait_until(
+        pilot, lambda: pane.selected_object and pane.users(pane.selected_object), "users"
+    )
+    return pane
+
+
 async def wait_confirmation(pilot: AppPilot, app: SwarmTuiApp) -> None:
     """Wait for a ConfirmModal with its safe choice (Cancel) focused."""
 
@@ -160,10 +169,7 @@ async def test_rotate_a_secret_in_use_then_remove_the_old_one(
 
     app = swarm_app(lab_swarm.manager_url)
     async with running(app) as pilot:
-        pane = await select_object(pilot, app, "secrets", name)
-        await wait_until(
-            pilot, lambda: pane.selected_object and pane.users(pane.selected_object), "users"
-        )
+        await select_in_use(pilot, app, "secrets", name)
         # Removing it while in use is refused, naming the service: nothing happens.
         await pilot.press("x")
         await pilot.pause()
@@ -218,10 +224,7 @@ async def test_rotate_a_config_from_a_file_and_keep_the_old_one(
     file.write_text("level=2\n")
     app = swarm_app(lab_swarm.manager_url)
     async with running(app) as pilot:
-        pane = await select_object(pilot, app, "configs", name)
-        await wait_until(
-            pilot, lambda: pane.selected_object and pane.users(pane.selected_object), "users"
-        )
+        await select_in_use(pilot, app, "configs", name)
         await pilot.press("R")
         await wait_screen(pilot, ObjectDataModal)
         await pilot.press("tab", *str(file), "tab", "enter")
@@ -345,10 +348,7 @@ async def test_esc_stops_waiting_for_a_slow_rollout_and_keeps_the_old_version(
     service_id = create_service(manager_client, spec)
     app = swarm_app(lab_swarm.manager_url)
     async with running(app) as pilot:
-        pane = await select_object(pilot, app, "configs", name)
-        await wait_until(
-            pilot, lambda: pane.selected_object and pane.users(pane.selected_object), "users"
-        )
+        await select_in_use(pilot, app, "configs", name)
         await pilot.press("R")
         modal = await wait_screen(pilot, ObjectDataModal)
         await pilot.press("tab", "tab", *"level=2", "enter")

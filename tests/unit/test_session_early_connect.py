@@ -4,6 +4,7 @@ its UI loads; the first `connect` takes that result (demo backend, no Docker).""
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 from swarmtui.core.config import Config
 from swarmtui.core.errors import BackendError, ProblemKind
@@ -17,13 +18,8 @@ DEADLINE = 30.0  # generous: a busy machine
 class CountedDemo(DemoBackend):
     """The demo cluster, telling how often it was opened and whether it was closed."""
 
-    def __init__(
-        self,
-        swarm_state: str = "active",
-        is_manager: bool = True,
-        fail_with: BackendError | None = None,
-    ) -> None:
-        super().__init__(swarm_state, is_manager, fail_with)
+    def __init__(self, **staging: Any) -> None:
+        super().__init__(**staging)
         self.closed = threading.Event()
 
     def close(self) -> None:
