@@ -18,6 +18,7 @@ from typing import Any
 from benchmarks.figures import Figure, Log, docker_cli
 from swarmtui.adapters.docker.engine_setup import engine_client
 from swarmtui.adapters.docker.images import WORKLOAD_IMAGE
+from swarmtui.session.session import Connected, Session
 
 LABEL = "com.docker.stack.namespace"
 
@@ -59,16 +60,27 @@ def _remove_and_wait(manager_url: str, stack: str) -> None:
         client.close()
 
 
+def _connect_patiently(session: Session, attempts: int = 5) -> None:
+    """Connect SESSION, trying again when the manager does not answer in time (a loaded CI
+    machine: the first answer once took longer than the connect's timeout)."""
+    for attempt in range(attempts):
+        outcome = session.connect()
+        if isinstance(outcome, Connected):
+            return
+        if attempt + 1 < attempts:
+            time.sleep(1.0)
+    raise RuntimeError(f"no swarm manager to deploy to: {outcome}")
+
+
 def _in_process_deploy(manager_url: str, path: Path, stack: str) -> float:
     """Seconds of the deploy itself (plan built, every object sent) in a connected session."""
     from swarmtui.actions.stack_operations import deploy_operation
     from swarmtui.adapters.docker.docker_backend import connect
     from swarmtui.core.endpoints import Endpoint
-    from swarmtui.session.session import Session
     from swarmtui.stacks.plan import StackSource
 
     session = Session(lambda: connect([Endpoint(manager_url, "bench")]))
-    session.connect()
+    _connect_patiently(session)
     try:
         started = time.perf_counter()
         _, operation = deploy_operation(StackSource(stack, (path,), resolve_image="never"))
