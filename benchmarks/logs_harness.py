@@ -136,14 +136,15 @@ def flood_app(rate: int) -> tuple[SwarmTuiApp, FloodBackend]:
 
 async def measure(rate: int, seconds: float, profile: cProfile.Profile | None) -> dict[str, Any]:
     app, backend = flood_app(rate)
-    painted = [0.0]
+    painted, paints_made = [0.0], [0]
     display = app._display
 
     def timed_display(*args: Any) -> None:
         display(*args)
         painted[0] = time.perf_counter()
+        paints_made[0] += 1
 
-    app._display = timed_display  # type: ignore[method-assign]
+    app._display = timed_display  # type: ignore[method-assign,assignment]
     async with app.run_test(size=(120, 40)) as pilot:
         while app.main_screen.snapshot is None:
             await pilot.pause(0.05)
@@ -153,13 +154,23 @@ async def measure(rate: int, seconds: float, profile: cProfile.Profile | None) -
         screen = app.screen
         model = screen.view.model
         await asyncio.sleep(2)  # the buffer full, the flood steady
+        follower = screen.follower
+        assert follower is not None
+        drain, pulls = follower.drain, [0]
+
+        def counted_drain() -> Any:
+            pulls[0] += 1
+            return drain()
+
+        follower.drain = counted_drain  # type: ignore[method-assign]
         main_tid = threading.get_native_id()
+        paints_before = paints_made[0]
         cpu_before = _thread_cpu()
         shown_before = model.buffer.total + len(model.pending)
         started = time.monotonic()
         if profile is not None:
             profile.enable()
-        answers, paints, answer_cpu = [], [], []
+        answers, paint_times, answer_cpu = [], [], []
         keys = itertools.cycle(KEYS)
         while time.monotonic() - started < seconds:
             key, probe = next(keys)
@@ -172,34 +183,36 @@ async def measure(rate: int, seconds: float, profile: cProfile.Profile | None) -
             answer_cpu.append(time.thread_time() - pressed_cpu)
             while painted[0] < pressed + answers[-1] and time.perf_counter() - pressed < 2:
                 await asyncio.sleep(0.001)
-            paints.append(painted[0] - pressed)
+            paint_times.append(painted[0] - pressed)
             await asyncio.sleep(0.15)
         if profile is not None:
             profile.disable()
         elapsed = time.monotonic() - started
         cpu_after = _thread_cpu()
         shown = (model.buffer.total + len(model.pending) - shown_before) / elapsed
-        follower = screen.follower
-        assert follower is not None
+        paints = paints_made[0] - paints_before
         read, buffered = follower.lines_read, model.buffer.total + len(model.pending)
         await app.action_quit()
     spent = {tid: cpu_after.get(tid, 0) - cpu_before.get(tid, 0) for tid in cpu_after}
     ui_cpu = spent.pop(main_tid, 0.0)
     generator = sum(s.generator_cpu_s for s in backend.streams)
     answers.sort()
-    paints.sort()
+    paint_times.sort()
     answer_cpu.sort()
     return {
         "rate": rate,
         "lines_per_s": round(shown),
         "key_p95_ms": round(answers[int(len(answers) * 0.95) - 1] * 1000, 1),
         "key_median_ms": round(statistics.median(answers) * 1000, 1),
-        "paint_p95_ms": round(paints[int(len(paints) * 0.95) - 1] * 1000, 1),
-        "paint_median_ms": round(statistics.median(paints) * 1000, 1),
+        "paint_p95_ms": round(paint_times[int(len(paint_times) * 0.95) - 1] * 1000, 1),
+        "paint_median_ms": round(statistics.median(paint_times) * 1000, 1),
         "key_ui_cpu_p95_ms": round(answer_cpu[int(len(answer_cpu) * 0.95) - 1] * 1000, 1),
         "key_ui_cpu_median_ms": round(statistics.median(answer_cpu) * 1000, 1),
         "keys": len(answers),
         "ui_cpu_per_s": round(ui_cpu / elapsed, 3),
+        "pulls_per_s": round(pulls[0] / elapsed, 1),
+        "paints_per_s": round(paints / elapsed, 1),
+        "ui_cpu_ms_per_paint": round(ui_cpu / max(1, paints) * 1000, 1),
         "other_threads_cpu_per_s": round(sum(spent.values()) / elapsed, 3),
         "generator_cpu_s_total": round(generator, 2),
         "lines_read": read,

@@ -29,6 +29,8 @@ class ChunkDecoder:
         out = bytearray()
         position = 0
         while self._state != "done":
+            if self._state == "size":
+                position = self._whole_chunks(buffer, out, position)
             if self._state == "data":
                 take = min(self._left, len(buffer) - position)
                 if take == 0:
@@ -65,3 +67,23 @@ class ChunkDecoder:
                 self._state = "trailer"
         del buffer[:position]
         return bytes(out)
+
+    @staticmethod
+    def _whole_chunks(buffer: bytearray, out: bytearray, position: int) -> int:
+        """The common case in one tight loop: complete chunks without extensions; returns
+        where the first chunk it leaves to the general loop starts."""
+        available, find = len(buffer), buffer.find
+        while True:
+            end = find(b"\r\n", position, position + 18)
+            if end <= position:
+                return position
+            try:
+                size = int(buffer[position:end], 16)
+            except ValueError:  # an extension, or bad: the general loop tells which
+                return position
+            start = end + 2
+            stop = start + size
+            if size == 0 or stop + 2 > available or buffer[stop : stop + 2] != b"\r\n":
+                return position
+            out += buffer[start:stop]
+            position = stop + 2

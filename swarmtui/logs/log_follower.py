@@ -3,6 +3,7 @@
 No threads of its own: `run()` blocks in a worker thread reading the stream; the UI calls
 `drain()` on a timer (every 50 ms) to take the lines that are ready, in timestamp order;
 `close()` from any thread ends `run()` at once by closing the stream's socket or channel.
+The reader does the per-line work (decoding, de-dup, ordering); a pull swaps a list.
 
 Watchdog: while following, a stream that ends, fails or stays silent for IDLE_TIMEOUT, or
 whose service gained tasks it may not carry (update, rescheduling: moby#33183, #36626), is
@@ -15,6 +16,7 @@ import contextlib
 import threading
 import time
 from collections.abc import Callable
+from operator import attrgetter
 from typing import Any
 
 from swarmtui.core.errors import BackendError
@@ -22,6 +24,7 @@ from swarmtui.core.models import Node, ScopeKind, Task, TaskScope
 from swarmtui.logs.deduplicator import Deduplicator
 from swarmtui.logs.log_batch import LogBatch
 from swarmtui.logs.log_driver import driver_explanation
+from swarmtui.logs.log_line import LogLine
 from swarmtui.logs.log_parser import notice
 from swarmtui.logs.log_target import LogTarget
 from swarmtui.logs.log_window import LogWindow
@@ -36,6 +39,8 @@ LABEL_REFRESH_INTERVAL = 2.0
 READ_TIMEOUT = 60.0  # a stream that is not following
 RETRY_DELAYS = (1.0, 2.0, 5.0, 10.0)
 TASK_STREAMS = frozenset({"stdout", "stderr"})
+_stream = attrgetter("stream")
+_task_id = attrgetter("task_id")
 TERMINAL_STATES = frozenset(
     {"complete", "failed", "shutdown", "rejected", "orphaned", "remove", "dead"}
 )
@@ -74,6 +79,8 @@ class LogFollower:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._merger = ReorderMerger(reorder_window)
+        # Lines the reader already took out of the merger: the UI's pull only swaps lists.
+        self._ready: list[LogLine] = []
         self._dedup = Deduplicator()
         self._stream: LogSource | None = None
         self._labels = TaskLabels(target.service_name)
@@ -114,7 +121,8 @@ class LogFollower:
         """The lines ready to show (timestamp order), new task labels, the stream's state."""
         now = self._monotonic()
         with self._lock:
-            lines = self._merger.flush() if self._done else self._merger.pop_ready(now)
+            lines, self._ready = self._ready, []
+            lines += self._merger.flush() if self._done else self._merger.pop_ready(now)
             labels = self._labels if self._labels_changed else None
             self._labels_changed = False
             return LogBatch(tuple(lines), labels, self._state, self.reopened)
@@ -242,16 +250,20 @@ class LogFollower:
         monotonic, merger, lock = self._monotonic, self._merger, self._lock
         next_check = monotonic() + self._health_interval
         for batch in stream.batches():
-            lines = self._dedup.fresh(x for x in batch if x.stream in TASK_STREAMS)
-            if len(lines) != len(batch):  # engine errors: not repeats, maybe without a time
+            # Whole-batch operations (map, set): no Python step per line in a flood.
+            if set(map(_stream, batch)) <= TASK_STREAMS:
+                lines = self._dedup.fresh(batch)
+            else:  # engine errors: not repeats, maybe without a time
+                lines = self._dedup.fresh([x for x in batch if x.stream in TASK_STREAMS])
                 wallclock = self._wallclock_ns()
                 notices = [x if x.timestamp else x._replace(timestamp=wallclock) for x in batch]
                 lines += [x for x in notices if x.stream not in TASK_STREAMS]
-            if any(not self._labels.knows(t) for t in {x.task_id for x in lines} - {""}):
+            if any(not self._labels.knows(t) for t in set(map(_task_id, lines)) - {""}):
                 self._refresh_labels_soon()
             now = monotonic()
             with lock:
                 merger.push_many(lines, now)
+                self._ready += merger.pop_ready(now)
             self.lines_read += len(lines)
             time.sleep(0)  # hand the GIL to the UI thread between blocks, not every 5 ms
             if follow and now >= next_check:

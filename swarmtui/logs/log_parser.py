@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import re
 import time
+from collections.abc import Iterable
 from functools import lru_cache
 from urllib.parse import unquote
 
@@ -103,6 +104,43 @@ def parse_payload(payload: bytes, stream: StreamName, fallback_ns: int = 0) -> L
         return LogLine(timestamp, rest, stream)
     node_id, service_id, task_id = parse_details(details)
     return LogLine(timestamp, message, stream, node_id, task_id, service_id)
+
+
+def parse_payloads(frames: Iterable[tuple[StreamName, bytes]]) -> list[LogLine]:
+    """Many frames' payloads to LogLines, as `parse_payload` makes them, cheaper per line:
+    the engine's usual form (9-digit UTC timestamp, details) is taken apart by position, and
+    the seconds and the details of a block are looked up once."""
+    lines: list[LogLine] = []
+    append, make = lines.append, tuple.__new__
+    seconds: dict[str, int] = {}
+    ids: dict[str, tuple[str, str, str]] = {}
+    for stream, payload in frames:
+        text = payload.decode("utf-8", "replace").rstrip("\n")
+        if not text.isprintable():
+            text = clean_text(text)
+        if len(text) < 31 or text[29] != "Z" or text[30] != " " or text[19] != ".":
+            append(parse_payload(payload, stream))
+            continue
+        prefix, fraction = text[:19], text[20:29]
+        epoch = seconds.get(prefix)
+        if epoch is None:
+            try:
+                if prefix[10] != "T":
+                    raise ValueError(prefix)
+                epoch = seconds[prefix] = _epoch_seconds(prefix) * NANO
+            except ValueError:
+                epoch = seconds[prefix] = -1
+        details, _, message = text[31:].partition(" ")
+        found = ids.get(details)
+        if found is None and _TASK_KEY in details:
+            found = ids[details] = parse_details(details)
+        if epoch < 0 or found is None or not fraction.isdecimal():
+            append(parse_payload(payload, stream))
+            continue
+        node_id, service_id, task_id = found
+        stamp = epoch + int(fraction)
+        append(make(LogLine, (stamp, message, stream, node_id, task_id, service_id)))
+    return lines
 
 
 def notice(text: str, timestamp: int) -> LogLine:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Sequence
+from operator import attrgetter
 
 from swarmtui.logs.log_line import LogLine
 from swarmtui.logs.log_search import LogSearch
@@ -24,6 +25,8 @@ TIMESTAMP_WIDTH = 25  # `2026-01-01T12:00:00.000Z `
 SEPARATOR = " │ "  # between the task prefix and the text
 MIN_WRAPPED_TEXT = 20  # narrower than this, continuation rows start at the left edge
 NOTICE_PREFIX = "swarmtui"
+_text = attrgetter("text")
+_task_id = attrgetter("task_id")
 
 
 def hanging_indent(head: int, width: int) -> int:
@@ -103,14 +106,21 @@ class LogViewModel:
         if self.cursor is not None and self.cursor < buffer.first_index:
             self.cursor = buffer.first_index
         self._add_shown(lines, start)
-        widest = max(map(self.text_width, [x.text for x in lines]), default=0)
-        self.max_text_width = max(self.max_text_width, widest)
-        new_tasks = {x.task_id: x.node_id for x in lines if x.task_id not in self.tasks_seen}
-        new_tasks.pop("", None)
-        if new_tasks:
+        self.max_text_width = max(self.max_text_width, self._widest(lines))
+        tasks = set(map(_task_id, lines)) - self.tasks_seen.keys()
+        tasks.discard("")
+        if tasks:
+            new_tasks = {x.task_id: x.node_id for x in lines if x.task_id in tasks}
             self.tasks_seen.update(new_tasks)
             if self._update_label_width():
                 self.rebuild()
+
+    def _widest(self, lines: Sequence[LogLine]) -> int:
+        """The widest text of LINES in cells; plain ASCII (a flood, mostly) in one pass."""
+        texts = list(map(_text, lines))
+        if "".join(texts).isascii():
+            return max(map(len, texts), default=0)
+        return max(map(self.text_width, texts), default=0)
 
     def _add_shown(self, lines: Sequence[LogLine], start: int) -> None:
         """Add LINES (absolute indices from START) to the shown lines, if they pass."""
@@ -124,8 +134,15 @@ class LogViewModel:
             chosen = [x for _, x in picked]
         heights = None
         if self.wrap and self.fold_width > 0:
-            head, fold, width = self.head_width(), self.fold_width, self.text_width
-            heights = [wrapped_rows(head + width(x.text), head, fold) for x in chosen]
+            head, fold = self.head_width(), self.fold_width
+            room = fold - hanging_indent(head, fold)
+            texts = list(map(_text, chosen))
+            width = len if "".join(texts).isascii() else self.text_width
+            # wrapped_rows() inline: a rebuild does this for every line in the buffer
+            heights = [
+                1 if cells <= fold else 1 + -(-(cells - fold) // room)
+                for cells in [head + width(text) for text in texts]
+            ]
         self.shown.extend(indices, heights)
 
     def set_labels(self, labels: TaskLabels) -> bool:
@@ -174,7 +191,11 @@ class LogViewModel:
         """Recompute the shown lines (options, filter, width changed): O(buffer), batched."""
         self.generation += 1
         self.shown.clear()
-        self._add_shown(list(self.buffer), self.buffer.first_index)
+        buffer = self.buffer
+        if self.predicate() is None and not (self.wrap and self.fold_width > 0):
+            self.shown.extend(range(buffer.first_index, buffer.total))  # all, one row each
+        else:
+            self._add_shown(buffer.lines(), buffer.first_index)
 
     def set_options(
         self,

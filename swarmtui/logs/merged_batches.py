@@ -56,7 +56,10 @@ class BatchMerger:
         if changed:
             labels = TaskLabels.merged([part for part in self._labels if part is not None])
         # Each follower hands its lines in timestamp order: a merge keeps the order.
-        lines = tuple(heapq.merge(*(batch.lines for batch in batches), key=_timestamp))
+        if len(batches) == 1:
+            lines = batches[0].lines
+        else:
+            lines = tuple(heapq.merge(*(batch.lines for batch in batches), key=_timestamp))
         if self._held is not None:
             lines = self._hold_first_lines(batches, lines)
         reopened = sum(batch.reopened for batch in batches)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import heapq
+from bisect import bisect_right
 from collections import deque
 from collections.abc import Sequence
+from operator import attrgetter
 
 from swarmtui.logs.log_line import LogLine
 
@@ -26,32 +27,31 @@ class ReorderMerger:
     ) -> None:
         self.window = window
         self.max_pending = max_pending
-        self._heap: list[tuple[int, int, LogLine]] = []
+        # Waiting lines sorted by timestamp, ties in arrival order: whole batches are sorted
+        # and sliced in C, a flood costs no Python step per line.
+        self._waiting: list[LogLine] = []
         self._arrivals: deque[tuple[float, int]] = deque()
-        self._sequence = 0
         self._cutoff = -1
 
     def __len__(self) -> int:
-        return len(self._heap)
+        return len(self._waiting)
 
     def push(self, line: LogLine, now: float) -> None:
-        heapq.heappush(self._heap, (line.timestamp, self._sequence, line))
-        self._sequence += 1
-        self._arrivals.append((now, line.timestamp))
+        self.push_many((line,), now)
 
     def push_many(self, lines: Sequence[LogLine], now: float) -> None:
         """Lines that arrived together: one arrival entry for all of them."""
         if not lines:
             return
-        heap, push, sequence = self._heap, heapq.heappush, self._sequence
-        newest = -1
-        for line in lines:
-            push(heap, (line.timestamp, sequence, line))
-            sequence += 1
-            if line.timestamp > newest:
-                newest = line.timestamp
-        self._sequence = sequence
-        self._arrivals.append((now, newest))
+        batch = sorted(lines, key=_timestamp)  # stable: ties keep their arrival order
+        waiting = self._waiting
+        first = batch[0].timestamp
+        if not waiting or waiting[-1].timestamp <= first:
+            waiting += batch
+        else:  # older than some waiting lines: merge the overlap only (sorted runs, in C)
+            overlap = bisect_right(waiting, first, key=_timestamp)
+            waiting[overlap:] = sorted(waiting[overlap:] + batch, key=_timestamp)
+        self._arrivals.append((now, batch[-1].timestamp))
 
     def pop_ready(self, now: float) -> list[LogLine]:
         limit = now - self.window
@@ -61,20 +61,27 @@ class ReorderMerger:
             stamp = arrivals.popleft()[1]
             if stamp > cutoff:
                 cutoff = stamp
-        heap = self._heap
-        ready: list[LogLine] = []
-        while heap and (heap[0][0] <= cutoff or len(heap) > self.max_pending):
-            stamp, _, line = heapq.heappop(heap)
-            cutoff = max(cutoff, stamp)
-            ready.append(line)
+        waiting = self._waiting
+        if not waiting:
+            self._cutoff = cutoff
+            return []
+        count = bisect_right(waiting, cutoff, key=_timestamp)
+        if len(waiting) - count > self.max_pending:  # too many wait: the oldest go now
+            count = len(waiting) - self.max_pending
+            cutoff = max(cutoff, waiting[count - 1].timestamp)
+            count = bisect_right(waiting, cutoff, key=_timestamp)
+        ready = waiting[:count]
+        del waiting[:count]
         self._cutoff = cutoff
         return ready
 
     def flush(self) -> list[LogLine]:
         """Everything still waiting, in timestamp order (the stream ended)."""
-        ready = [entry[2] for entry in sorted(self._heap)]
+        ready, self._waiting = self._waiting, []
         if ready:
             self._cutoff = max(self._cutoff, ready[-1].timestamp)
-        self._heap.clear()
         self._arrivals.clear()
         return ready
+
+
+_timestamp = attrgetter("timestamp")

@@ -36,18 +36,22 @@ class LogBuffer:
 
     def extend(self, lines: Iterable[LogLine]) -> int:
         """Append LINES; returns how many old lines were dropped to make room."""
-        items, capacity = self._items, self.capacity
-        start, length = self._start, self._length
-        dropped = 0
-        for line in lines:
-            items[(start + length) % capacity] = line
-            if length < capacity:
-                length += 1
-            else:
-                start = (start + 1) % capacity
-                dropped += 1
-            self._total += 1
-        self._start, self._length = start, length
+        batch = lines if isinstance(lines, list | tuple) else list(lines)
+        capacity, items = self.capacity, self._items
+        dropped = max(0, self._length + len(batch) - capacity)
+        self._total += len(batch)
+        batch = batch[-capacity:]
+        count = len(batch)
+        # Whole slices, at most two (the ring wraps once): no Python step per line.
+        end = (self._start + self._length) % capacity
+        first = min(count, capacity - end)
+        items[end : end + first] = batch[:first]
+        items[: count - first] = batch[first:]
+        length = self._length + count
+        if length > capacity:
+            self._start = (self._start + length - capacity) % capacity
+            length = capacity
+        self._length = length
         return dropped
 
     def __getitem__(self, position: int) -> LogLine:
@@ -63,8 +67,13 @@ class LogBuffer:
         return self[position] if 0 <= position < self._length else None
 
     def __iter__(self) -> Iterator[LogLine]:
-        for position in range(self._length):
-            yield self[position]
+        return iter(self.lines())
+
+    def lines(self) -> list[LogLine]:
+        """The lines held, oldest first (two slices: no Python step per line)."""
+        start, end = self._start, self._start + self._length
+        held = self._items[start:end] + self._items[: max(0, end - self.capacity)]
+        return held  # type: ignore[return-value]  # the held slots are never None
 
     def clear(self) -> None:
         self._items = [None] * self.capacity

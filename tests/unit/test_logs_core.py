@@ -15,7 +15,7 @@ import pytest
 from swarmtui.core.config import ConfigError, parse_config
 from swarmtui.core.models import Node, Task
 from swarmtui.logs.chunk_decoder import ChunkDecoder
-from swarmtui.logs.deduplicator import Deduplicator
+from swarmtui.logs.deduplicator import DEFAULT_MARGIN_NS, Deduplicator
 from swarmtui.logs.frame_decoder import FrameDecoder
 from swarmtui.logs.log_driver import driver_explanation
 from swarmtui.logs.log_follower import LogFollower
@@ -280,10 +280,14 @@ def test_dedup_in_batches_matches_line_by_line() -> None:
     lines = [line(T0 + (i % 7) * NANO // 3, f"l{i % 7}", "ab"[i % 2]) for i in range(40)]
     one_by_one = Deduplicator()
     batched = Deduplicator()
-    expected = [x for x in lines if one_by_one.accept(x)]
-    got = batched.fresh(lines[:13]) + batched.fresh(lines[13:]) + batched.fresh([])
-    assert got == expected
-    assert batched.newest == one_by_one.newest and batched.dropped == one_by_one.dropped
+    expected = [x for x in lines[:14] if one_by_one.accept(x)]
+    one_by_one.resume_since()  # reopened: the rest replays the first 14 lines
+    expected += [x for x in lines[14:] if one_by_one.accept(x)]
+    got = batched.fresh(lines[:9]) + batched.fresh(lines[9:14])
+    batched.resume_since()
+    got += batched.fresh(lines[14:30]) + batched.fresh(lines[30:]) + batched.fresh([])
+    assert got == expected == lines[:14]
+    assert batched.newest == one_by_one.newest and batched.dropped == one_by_one.dropped == 26
 
 
 def test_same_text_at_another_time_or_task_is_not_a_repeat() -> None:
@@ -292,7 +296,19 @@ def test_same_text_at_another_time_or_task_is_not_a_repeat() -> None:
     assert dedup.accept(line(T0 + 1, "same", "a"))
     assert dedup.accept(line(T0, "same", "b"))
     assert dedup.accept(line(T0, "same", "a", stream="stderr"))
+    assert dedup.resume_since() == T0 + 1 - DEFAULT_MARGIN_NS
     assert not dedup.accept(line(T0, "same", "a"))
+
+
+def test_equal_lines_of_one_stream_are_kept() -> None:
+    """Only a reopened stream repeats lines: a task that writes the same line twice in one
+    clock tick (the engine stamps both alike) loses neither."""
+    dedup = Deduplicator()
+    twice = [line(T0, "y", "a"), line(T0, "y", "a")]
+    assert dedup.fresh(twice) == twice
+    dedup.resume_since()
+    assert dedup.fresh(twice) == [] and dedup.dropped == 2
+    assert dedup.fresh([line(T0 + 1, "y", "a")]) == [line(T0 + 1, "y", "a")]
 
 
 def test_dedup_memory_is_bounded_by_the_margin() -> None:

@@ -15,7 +15,7 @@ from swarmtui.adapters.docker.stream_close import close_streaming_response, unde
 from swarmtui.logs.chunk_decoder import ChunkDecoder
 from swarmtui.logs.frame_decoder import HEADER, FrameDecoder
 from swarmtui.logs.log_line import LogLine
-from swarmtui.logs.log_parser import STREAMS, parse_payload, since_param
+from swarmtui.logs.log_parser import STREAMS, parse_payloads, since_param
 from swarmtui.logs.log_target import LogKind
 
 CONNECT_TIMEOUT = 10.0
@@ -88,11 +88,11 @@ class LogStream:
         try:
             for data in self._blocks():
                 if frames := decoder.feed(data):
-                    yield [parse_payload(payload, stream) for stream, payload in frames]
+                    yield parse_payloads(frames)
                 if self._closed.is_set():
                     return
             if frames := decoder.flush():
-                yield [parse_payload(payload, stream) for stream, payload in frames]
+                yield parse_payloads(frames)
         except (ReadTimeoutError, TimeoutError):
             if not self._closed.is_set():
                 self.idle = True

@@ -13,7 +13,7 @@ from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.color import Color
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.theme import Theme
@@ -66,10 +66,14 @@ class LogView(ScrollView, can_focus=True):
         self.model = LogViewModel(capacity, text_width)
         self.renderer = LogLineRenderer(self.model)
         self._cache: LRUCache[int, Strip] = LRUCache(CACHED_LINES)
+        self._rows: LRUCache[int, Strip] = LRUCache(CACHED_LINES)
+        self._rows_geometry = (0, 0)
+        self._frame: tuple[int, int, int] | None = None  # scroll x, y, width while painting
         self._generation = 0
         self._styles_loaded = False
         self._cursor_style = Style()
         self._selection_style = Style()
+        self._base_style = Style()
 
     # Styles ------------------------------------------------------------------------------
 
@@ -79,13 +83,17 @@ class LogView(ScrollView, can_focus=True):
 
     def _theme_changed(self, theme: Theme) -> None:
         self._styles_loaded = False
-        self._cache.clear()
+        self._clear_rendered()
         self.refresh()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._styles_loaded = False
+        self._clear_rendered()
+
+    def _clear_rendered(self) -> None:
         self._cache.clear()
+        self._rows.clear()
 
     def _load_styles(self) -> None:
         renderer = self.renderer
@@ -105,6 +113,7 @@ class LogView(ScrollView, can_focus=True):
         renderer.match_style = style("log-view--match", background=True)
         self._cursor_style = style("log-view--cursor", background=True)
         self._selection_style = style("log-view--selection", background=True)
+        self._base_style = self.rich_style  # walks the DOM: once, not on every row
         variables = self.app.get_css_variables()
         palette = [
             Style(color=Color.parse(variables[name]).rich_color)
@@ -158,7 +167,7 @@ class LogView(ScrollView, can_focus=True):
         """The shown lines changed: new size, stick to the bottom or keep the cursor."""
         model = self.model
         if redraw or model.generation != self._generation:
-            self._cache.clear()
+            self._clear_rendered()
             self._generation = model.generation
         self.virtual_size = Size(model.content_width(), model.shown.total_rows)
         if model.following:
@@ -261,19 +270,30 @@ class LogView(ScrollView, can_focus=True):
 
     # Rendering ---------------------------------------------------------------------------
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The geometry once per paint, not once per row (each is a walk through styles).
+        self._frame = (*self.scroll_offset, self.scrollable_content_region.width)
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame = None
+
     def render_line(self, y: int) -> Strip:
         if not self._styles_loaded:
             self._load_styles()
-            self._cache.clear()
+            self._clear_rendered()
         model = self.model
-        scroll_x, scroll_y = self.scroll_offset
-        width = self.scrollable_content_region.width
+        frame = self._frame or (*self.scroll_offset, self.scrollable_content_region.width)
+        scroll_x, scroll_y, width = frame
         row = scroll_y + y
-        base = self.rich_style
+        base = self._base_style
         if row >= model.shown.total_rows:
             return Strip.blank(width, base)
         position, part = model.shown.at_row(row)
         absolute = model.shown.absolute(position)
+        highlight = model.highlight(absolute)
+        if not model.wrap and highlight is None:
+            return self._plain_row(absolute, scroll_x, width, base)
         strip = self._cache.get(absolute)
         if strip is None:
             line = model.buffer.at(absolute)
@@ -285,11 +305,25 @@ class LogView(ScrollView, can_focus=True):
             strip = self._fold(strip, part, width, base)
         else:
             strip = strip.crop(scroll_x, scroll_x + width)
-        highlight = model.highlight(absolute)
         if highlight is not None:
             style = self._cursor_style if highlight == "cursor" else self._selection_style
             strip = strip.extend_cell_length(width).apply_style(style)
         return strip.apply_style(base).extend_cell_length(width, base)
+
+    def _plain_row(self, absolute: int, scroll_x: int, width: int, base: Style) -> Strip:
+        """A row as painted (not wrapped, not highlighted): the hot path of a flood, one
+        strip per line; kept while the view neither scrolls sideways nor changes width."""
+        if (scroll_x, width) != self._rows_geometry:
+            self._rows.clear()
+            self._rows_geometry = (scroll_x, width)
+        strip = self._rows.get(absolute)
+        if strip is None:
+            line = self.model.buffer.at(absolute)
+            if line is None:
+                return Strip.blank(width, base)
+            strip = self.renderer.row(line, scroll_x, width, base)
+            self._rows[absolute] = strip
+        return strip
 
     def _fold(self, strip: Strip, part: int, width: int, base: Style) -> Strip:
         """Row PART of a wrapped line: continuation rows are indented under the text."""
