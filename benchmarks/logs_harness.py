@@ -171,6 +171,7 @@ async def measure(rate: int, seconds: float, profile: cProfile.Profile | None) -
         if profile is not None:
             profile.enable()
         answers, paint_times, answer_cpu = [], [], []
+        by_key: dict[str, list[tuple[int, int]]] = {}
         keys = itertools.cycle(KEYS)
         while time.monotonic() - started < seconds:
             key, probe = next(keys)
@@ -181,6 +182,8 @@ async def measure(rate: int, seconds: float, profile: cProfile.Profile | None) -
                 await asyncio.sleep(0.001)
             answers.append(time.perf_counter() - pressed)
             answer_cpu.append(time.thread_time() - pressed_cpu)
+            ms = (round(answers[-1] * 1000), round(answer_cpu[-1] * 1000))
+            by_key.setdefault(key, []).append(ms)  # wall-clock, UI thread CPU
             while painted[0] < pressed + answers[-1] and time.perf_counter() - pressed < 2:
                 await asyncio.sleep(0.001)
             paint_times.append(painted[0] - pressed)
@@ -209,6 +212,7 @@ async def measure(rate: int, seconds: float, profile: cProfile.Profile | None) -
         "key_ui_cpu_p95_ms": round(answer_cpu[int(len(answer_cpu) * 0.95) - 1] * 1000, 1),
         "key_ui_cpu_median_ms": round(statistics.median(answer_cpu) * 1000, 1),
         "keys": len(answers),
+        "key_ms_by_key": by_key,
         "ui_cpu_per_s": round(ui_cpu / elapsed, 3),
         "pulls_per_s": round(pulls[0] / elapsed, 1),
         "paints_per_s": round(paints / elapsed, 1),
@@ -232,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.setswitchinterval(args.switch_interval)
     profile = cProfile.Profile(time.thread_time) if args.profile else None
     result = asyncio.run(measure(args.rate, args.seconds, profile))
-    print(json.dumps(result, indent=2))
+    print(json.dumps(result))
     if profile is not None:
         profile.dump_stats(args.profile)
         pstats.Stats(args.profile).sort_stats("cumulative").print_stats(40)

@@ -4,6 +4,8 @@ services' tasks, merged: one stream per service): `L` in the panes."""
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from textual.app import ComposeResult
@@ -21,12 +23,19 @@ from swarmtui.logs.log_window import WINDOWS, LogWindow, window_named
 from swarmtui.logs.merged_batches import BatchMerger
 from swarmtui.logs.task_labels import TaskLabels
 from swarmtui.ui.gc_tuning import freeze_startup_objects
+from swarmtui.ui.key_gate import KeyGate
 from swarmtui.ui.session_access import SessionUser
 from swarmtui.ui.widgets.key_footer import KeyFooter
 from swarmtui.ui.widgets.log_search_bar import LogSearchBar
 from swarmtui.ui.widgets.log_view import LogView
 
 PULL_INTERVAL = 0.05  # the UI takes the ready lines 20 times a second, in one batch
+# A flood (more new lines than the view shows) is shown at most 10 times a second: nobody
+# reads that fast, and each showing repaints the whole view. A trickle shows at once.
+FLOOD_FRAME = 0.1
+# Pulls left out in a row while keys are being handed on: a key never waits for a pull and
+# the repaint it causes, and keys held down still let lines through.
+MAX_PULLS_SKIPPED = 2
 
 
 def _window_binding(key: str, window: LogWindow) -> Binding:
@@ -68,6 +77,9 @@ class LogScreen(SessionUser, Screen[None]):
         self._merger = BatchMerger(len(self.selection.targets))
         self.state = "connecting"
         self._status = ""
+        self._pulls_skipped = 0
+        self._unshown: list[LogLine] = []  # pulled, waiting for the flood's next frame
+        self._shown_at = 0.0
 
     @property
     def view(self) -> LogView:
@@ -137,6 +149,10 @@ class LogScreen(SessionUser, Screen[None]):
         self.stop()
 
     def _pull(self) -> None:
+        if self._keys_waiting() and self._pulls_skipped < MAX_PULLS_SKIPPED:
+            self._pulls_skipped += 1
+            return
+        self._pulls_skipped = 0
         followers = self.followers
         if followers:
             for follower in followers:
@@ -144,9 +160,23 @@ class LogScreen(SessionUser, Screen[None]):
             batch = self._merger.merge([follower.drain() for follower in followers])
             if batch.labels is not None:
                 self.view.set_labels(batch.labels)
-            self.view.append(batch.lines)
+            self._show_lines(batch.lines)
             self.state = batch.state
         self._show_status()
+
+    def _keys_waiting(self) -> bool:
+        gate = getattr(self.app, "key_gate", None)
+        return isinstance(gate, KeyGate) and not gate.idle
+
+    def _show_lines(self, lines: Sequence[LogLine]) -> None:
+        """Hand LINES to the view; a flood waits for its next frame (FLOOD_FRAME)."""
+        self._unshown.extend(lines)
+        now = time.monotonic()
+        flood = len(self._unshown) > self.view.size.height
+        if self._unshown and (not flood or now - self._shown_at >= FLOOD_FRAME):
+            self.view.append(self._unshown)
+            self._unshown = []
+            self._shown_at = now
 
     def _show_status(self) -> None:
         model = self.view.model
@@ -189,6 +219,7 @@ class LogScreen(SessionUser, Screen[None]):
     def action_window(self, key: str) -> None:
         self.window = window_named(key)
         self.stop()
+        self._unshown = []
         self.view.clear()
         self.view.resume()
         self._start()
