@@ -39,6 +39,8 @@ LABEL_REFRESH_INTERVAL = 2.0
 READ_TIMEOUT = 60.0  # a stream that is not following
 RETRY_DELAYS = (1.0, 2.0, 5.0, 10.0)
 TASK_STREAMS = frozenset({"stdout", "stderr"})
+FULL_BLOCK = 256  # lines: a block this big means the reader is behind, read on at once
+GATHER_PAUSE = 0.01  # seconds after a smaller block (the merger holds lines 0.25 s anyway)
 _stream = attrgetter("stream")
 _task_id = attrgetter("task_id")
 TERMINAL_STATES = frozenset(
@@ -265,7 +267,12 @@ class LogFollower:
                 merger.push_many(lines, now)
                 self._ready += merger.pop_ready(now)
             self.lines_read += len(lines)
-            time.sleep(0)  # hand the GIL to the UI thread between blocks, not every 5 ms
+            if len(batch) < FULL_BLOCK:
+                # A flood read as it trickles in is a few lines a block, hundreds of blocks
+                # a second, each taking the GIL from the UI thread: let the socket gather.
+                self._stop.wait(GATHER_PAUSE)
+            else:
+                time.sleep(0)  # hand the GIL to the UI thread between blocks, not every 5 ms
             if follow and now >= next_check:
                 next_check = now + self._health_interval
                 if self._tasks_changed():
