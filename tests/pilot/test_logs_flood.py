@@ -18,6 +18,7 @@ from textual.strip import Strip
 
 from swarmtui.core.config import Config
 from swarmtui.demo.cluster import TASKS_JSON, DemoBackend
+from swarmtui.demo.logs import DemoLogStream
 from swarmtui.logs.log_batch import LogBatch
 from swarmtui.logs.log_line import LogLine
 from swarmtui.logs.log_target import LogKind
@@ -28,17 +29,12 @@ HELLOWORLD = "h3ll0w0rld000000000000001"
 RUNNING = [(t["ID"], t["NodeID"]) for t in TASKS_JSON[:2]]  # helloworld's running tasks
 
 
-class FedStream:
+class FedStream(DemoLogStream):
     """A following log stream whose batches the test hands in."""
 
     def __init__(self) -> None:
+        super().__init__([], tail=None, since_ns=None, follow=True)
         self.batches_in: queue.Queue[list[LogLine]] = queue.Queue()
-        self._closed = threading.Event()
-        self.idle = False
-
-    def __iter__(self) -> Iterator[LogLine]:
-        for batch in self.batches():
-            yield from batch
 
     def batches(self) -> Iterator[list[LogLine]]:
         while not self._closed.is_set():
@@ -47,18 +43,13 @@ class FedStream:
             except queue.Empty:
                 continue
 
-    def close(self) -> None:
-        self._closed.set()
-
 
 class FedBackend(DemoBackend):
     def __init__(self) -> None:
         super().__init__()
         self.streams: list[FedStream] = []
 
-    def open_logs(  # type: ignore[override]
-        self, kind: LogKind, object_id: str, **options: Any
-    ) -> FedStream:
+    def open_logs(self, kind: LogKind, object_id: str, **options: Any) -> FedStream:
         stream = FedStream()
         self.streams.append(stream)
         return stream
