@@ -1,15 +1,17 @@
-"""Textual's terminal driver with its output passed through SgrDiff. Only the real terminal
-gets it: the headless driver (tests, snapshots) writes nothing, and the web driver of
-`swarmtui serve` is left as Textual chose it."""
+"""Textual's terminal driver with its output passed through CellDiff and SgrDiff. Only the
+real terminal gets it: the headless driver (tests, snapshots) writes nothing, and the web
+driver of `swarmtui serve` is left as Textual chose it."""
 
 from __future__ import annotations
 
+import os
 import threading
 
 from textual.app import App
 from textual.driver import Driver
 from textual.drivers.linux_driver import LinuxDriver
 
+from swarmtui.ui.wire.cell_diff import CellDiff
 from swarmtui.ui.wire.sgr_diff import SgrDiff
 
 
@@ -23,16 +25,42 @@ class WireDriver(LinuxDriver):
         size: tuple[int, int] | None = None,
     ) -> None:
         super().__init__(app, debug=debug, mouse=mouse, size=size)
+        self._cell_diff = CellDiff()
         self._sgr_diff = SgrDiff()
         # Writes come from the event loop, and a few from the driver's own threads: each
         # is rewritten and queued as one step, in the order they came.
         self._order = threading.Lock()
 
+    def _terminal_size(self) -> tuple[int, int] | None:
+        """The size the terminal has now (not the one Textual last heard of)."""
+        if self._file is None:
+            return None
+        try:
+            size = os.get_terminal_size(self._file.fileno())
+        except (ValueError, OSError):
+            return None
+        return size.columns, size.lines
+
     def write(self, data: str) -> None:
         with self._order:
-            super().write(self._sgr_diff.rewrite(data))
+            cells = self._cell_diff.rewrite(data, self._terminal_size())
+            super().write(self._sgr_diff.rewrite(cells))
+
+    def forget_screen(self) -> None:
+        """The next frames are sent in full: for a redraw of a screen something else wrote
+        over."""
+        with self._order:
+            self._cell_diff.forget()
 
 
 def with_fewer_bytes(chosen: type[Driver]) -> type[Driver]:
     """The driver to use instead of the one Textual CHOSE: WireDriver for the terminal."""
     return WireDriver if chosen is LinuxDriver else chosen
+
+
+def redraw(app: App[object]) -> None:
+    """Paint the whole screen again, every cell sent."""
+    driver = app._driver
+    if isinstance(driver, WireDriver):
+        driver.forget_screen()
+    app.refresh()
