@@ -78,10 +78,12 @@ class CellDiff:
         self.screen = [[None] * cols for _ in range(rows)]
         self.cursor = None
 
-    def rewrite(self, data: str, size: tuple[int, int] | None) -> str:
-        """DATA, as Textual wrote it for a terminal of SIZE (columns, rows; None: unknown),
-        reduced to the cells that change."""
-        if size is None:
+    def rewrite(
+        self, data: str, size: tuple[int, int] | None, rendition: Rendition | None = DEFAULT
+    ) -> str:
+        """DATA, as Textual wrote it for a terminal of SIZE (columns, rows; None: unknown)
+        in RENDITION (None: unknown), reduced to the cells that change."""
+        if size is None or rendition is None:
             self.size = (0, 0)
             self.forget()
             return data
@@ -89,7 +91,7 @@ class CellDiff:
             self.size = size
             self.forget()
         try:
-            frame = self._read(data)
+            frame = self._read(data, rendition)
         except Unsupported:
             self.forget()
             return data
@@ -102,10 +104,9 @@ class CellDiff:
 
     # Reading ---------------------------------------------------------------------------
 
-    def _read(self, data: str) -> Frame:
+    def _read(self, data: str, rendition: Rendition) -> Frame:
         cols, rows = self.size
         frame = Frame()
-        rendition: Rendition = DEFAULT
         x: int | None = None
         y: int | None = None
         placed = False  # the last move was an explicit cursor position

@@ -1,4 +1,4 @@
-"""Textual's terminal driver with its output passed through CellDiff and SgrDiff. Only the
+"""Textual's terminal driver with its output passed through the WireFilter. Only the
 real terminal gets it: the headless driver (tests, snapshots) writes nothing, and the web
 driver of `swarmtui serve` is left as Textual chose it."""
 
@@ -11,8 +11,7 @@ from textual.app import App
 from textual.driver import Driver
 from textual.drivers.linux_driver import LinuxDriver
 
-from swarmtui.ui.wire.cell_diff import CellDiff
-from swarmtui.ui.wire.sgr_diff import SgrDiff
+from swarmtui.ui.wire.wire_filter import WireFilter
 
 
 class WireDriver(LinuxDriver):
@@ -25,8 +24,7 @@ class WireDriver(LinuxDriver):
         size: tuple[int, int] | None = None,
     ) -> None:
         super().__init__(app, debug=debug, mouse=mouse, size=size)
-        self._cell_diff = CellDiff()
-        self._sgr_diff = SgrDiff()
+        self._filter = WireFilter()
         # Writes come from the event loop, and a few from the driver's own threads: each
         # is rewritten and queued as one step, in the order they came.
         self._order = threading.Lock()
@@ -43,14 +41,13 @@ class WireDriver(LinuxDriver):
 
     def write(self, data: str) -> None:
         with self._order:
-            cells = self._cell_diff.rewrite(data, self._terminal_size())
-            super().write(self._sgr_diff.rewrite(cells))
+            super().write(self._filter.rewrite(data, self._terminal_size()))
 
     def forget_screen(self) -> None:
         """The next frames are sent in full: for a redraw of a screen something else wrote
         over."""
         with self._order:
-            self._cell_diff.forget()
+            self._filter.cells.forget()
 
 
 def with_fewer_bytes(chosen: type[Driver]) -> type[Driver]:

@@ -27,6 +27,12 @@ TOKEN = re.compile(
     r"|(?P<single>[\x00-\x1f\x7f-\x9f])",
     re.DOTALL,
 )
+# An escape sequence not finished yet (a CSI, an OSC, another escape). A write that ends in
+# one goes out as it is, and so do the next ones until the sequence is over.
+# Some terminals end an OSC at any escape, others only at BEL or ST: the longest counts.
+OPEN_SEQUENCE = re.compile(
+    r"\x1b(?:\[[0-?]*[ -/]*|\](?:[^\x07\x1b]|\x1b[^\\])*\x1b?|[ -/]*)\Z", re.DOTALL
+)
 # CSI finals that only move the cursor (no scrolling, no painting): CUU CUD CUF CUB CNL CPL
 # CHA CUP VPA HVP HPA HPR VPR.
 CURSOR_MOVES = frozenset("ABCDEFGHdf`ae")
@@ -42,6 +48,7 @@ class SgrDiff:
     def __init__(self) -> None:
         self.wanted: Rendition | None = DEFAULT  # None: unknown (passed through as is)
         self.sent: Rendition | None = DEFAULT
+        self.open_sequence = ""  # the sequence the last write ended inside of
 
     def _catch_up(self, out: list[str]) -> None:
         if self.wanted is not None and self.wanted != self.sent:
@@ -52,6 +59,9 @@ class SgrDiff:
         self.wanted = self.sent = None
 
     def rewrite(self, data: str) -> str:
+        if self.open_sequence or OPEN_SEQUENCE.search(data):
+            self._pass_open_sequence(data)
+            return data
         out: list[str] = []
         append = out.append
         for token in TOKEN.finditer(data):  # every character is in some token
@@ -71,6 +81,16 @@ class SgrDiff:
                     self._lose_track()
         self._catch_up(out)
         return "".join(out)
+
+    def _pass_open_sequence(self, data: str) -> None:
+        """DATA goes out as it is: it finishes or opens an escape sequence."""
+        self._lose_track()
+        still_open = OPEN_SEQUENCE.fullmatch(self.open_sequence + data)
+        if self.open_sequence and still_open:
+            self.open_sequence += data
+        else:
+            tail = OPEN_SEQUENCE.search(data)
+            self.open_sequence = tail.group() if tail else ""
 
     def _csi(self, token: re.Match[str], out: list[str]) -> None:
         params, inter, final = token.group("params", "inter", "final")

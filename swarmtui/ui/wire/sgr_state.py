@@ -6,21 +6,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-# Attributes that have an "off" code of their own, grouped by it: 22 ends bold and dim alike.
+# What each "off" code ends: 22 bold and dim alike, 24 every underline, 25 every blink.
 OFF_CODES: dict[int, frozenset[int]] = {
     22: frozenset({1, 2}),
     23: frozenset({3}),
-    24: frozenset({4}),
-    25: frozenset({5}),
+    24: frozenset({4, 21}),
+    25: frozenset({5, 6}),
     27: frozenset({7}),
     28: frozenset({8}),
     29: frozenset({9}),
+    54: frozenset({51, 52}),
+    55: frozenset({53}),
 }
-OFF_CODE_OF = {flag: off for off, flags in OFF_CODES.items() for flag in flags}
-# Rapid blink, double underline, framed, encircled, overlined: their "off" codes are rare or
-# mean something else on some terminals (21 was "bold off" on the Linux console), so
-# dropping one of them goes through a full reset.
+# Rapid blink, double underline, framed, encircled, overlined: dropping one of them goes
+# through a full reset (rare, and 21 was "bold off" on the Linux console: never relied on).
 RARE_FLAGS = frozenset({6, 21, 51, 52, 53})
+OFF_CODE_OF = {
+    flag: off for off, flags in OFF_CODES.items() for flag in flags if flag not in RARE_FLAGS
+}
 FLAGS = frozenset(OFF_CODE_OF) | RARE_FLAGS
 FOREGROUNDS = frozenset({*range(30, 38), *range(90, 98)})
 BACKGROUNDS = frozenset({*range(40, 48), *range(100, 108)})
@@ -89,18 +92,10 @@ def apply_sgr(rendition: Rendition, parameters: str) -> Rendition | None:
             flags.add(code)
         elif code in OFF_CODES:
             flags -= OFF_CODES[code]
-            if code == 24:
-                flags.discard(21)  # 24 ends every kind of underline
-            elif code == 25:
-                flags.discard(6)
         elif code in FOREGROUNDS or code == 39:
             fg = None if code == 39 else str(code)
         elif code in BACKGROUNDS or code == 49:
             bg = None if code == 49 else str(code)
-        elif code == 54:
-            flags -= {51, 52}
-        elif code == 55:
-            flags.discard(53)
         else:
             return None
         index += 1
