@@ -56,8 +56,9 @@ def with_fewer_bytes(chosen: type[Driver]) -> type[Driver]:
 
 
 def redraw(app: App[object]) -> None:
-    """Paint the whole screen again, every cell sent."""
+    """Paint the whole screen again, every cell sent (on the terminal: nothing to do
+    elsewhere)."""
     driver = app._driver
     if isinstance(driver, WireDriver):
         driver.forget_screen()
-    app.refresh()
+        app.refresh()
