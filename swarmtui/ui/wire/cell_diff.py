@@ -14,6 +14,7 @@ came and the copy is forgotten, so the next frames are sent in full where they p
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rich.cells import get_character_cell_size
 
@@ -30,6 +31,25 @@ CELL_SAFE_MODES = frozenset({7, 12, 25, 1000, 1002, 1003, 1004, 1006, 1015, 1016
 # Unchanged cells between two changed ones are sent again when they are this close: a
 # cursor move costs about as much.
 GAP = 4
+
+
+@lru_cache(maxsize=1024)
+def _width(char: str) -> int:
+    return get_character_cell_size(char)
+
+
+@lru_cache(maxsize=8192)
+def _cells(text: str, rendition: Rendition) -> tuple[Cell, ...]:
+    """The cells TEXT fills (Textual repaints the same texts over and over)."""
+    cells: list[Cell] = []
+    for char in text:
+        width = _width(char)
+        if width not in (1, 2):
+            raise Unsupported(repr(char))  # zero width: combining, joiners, controls
+        cells.append((char, rendition))
+        if width == 2:
+            cells.append(("", rendition))
+    return tuple(cells)
 
 
 class Unsupported(Exception):
@@ -57,10 +77,10 @@ def _position(params: str, rows: int, cols: int) -> tuple[int, int]:
 
 @dataclass
 class Frame:
-    """What one write paints: the rows it touches (column -> cell), where it leaves the
-    cursor, and the cell-safe mode changes it carries."""
+    """What one write paints: the rows it touches (as they are after it), where it leaves
+    the cursor, and the cell-safe mode changes it carries."""
 
-    rows: dict[int, dict[int, Cell | None]] = field(default_factory=dict)
+    rows: dict[int, Row] = field(default_factory=dict)
     cursor: tuple[int, int] | None = None
     modes: bool = False
 
@@ -153,32 +173,21 @@ class CellDiff:
         return frame
 
     def _put_text(self, frame: Frame, text: str, x: int, y: int, rendition: Rendition) -> int:
-        cols = self.size[0]
-        row = frame.rows.setdefault(y, {})
-        for char in text:
-            width = get_character_cell_size(char)
-            if width not in (1, 2) or x + width > cols:
-                raise Unsupported(repr(char))
-            for column in range(x, x + width):
-                self._disturb(row, y, column)
-            row[x] = (char, rendition)
-            if width == 2:
-                row[x + 1] = ("", rendition)
-            x += width
-        return x
-
-    def _cell(self, row: dict[int, Cell | None], y: int, x: int) -> Cell | None:
-        return row[x] if x in row else self.screen[y][x]
-
-    def _disturb(self, row: dict[int, Cell | None], y: int, x: int) -> None:
-        """Writing over half of a wide character blanks its other half on a terminal."""
-        cell = self._cell(row, y, x)
-        if cell is None:
-            return
-        if cell[0] == "" and x > 0:
+        cells = _cells(text, rendition)
+        end = x + len(cells)
+        if end > self.size[0]:
+            raise Unsupported("text beyond the right edge")
+        row = frame.rows.get(y)
+        if row is None:
+            row = frame.rows[y] = self.screen[y].copy()
+        # Writing over half of a wide character blanks its other half on a terminal.
+        first, last = row[x], row[end - 1]
+        if first is not None and first[0] == "" and x > 0:
             row[x - 1] = None
-        elif get_character_cell_size(cell[0]) == 2 and x + 1 < self.size[0]:
-            row[x + 1] = None
+        if last is not None and last[0] and _width(last[0]) == 2 and end < self.size[0]:
+            row[end] = None
+        row[x:end] = cells
+        return end
 
     # Painting --------------------------------------------------------------------------
 
@@ -195,41 +204,43 @@ class CellDiff:
             self.cursor = frame.cursor
         return "".join(out)
 
-    def _paint_row(self, y: int, written: dict[int, Cell | None], out: list[str]) -> None:
+    def _paint_row(self, y: int, new: Row, out: list[str]) -> None:
         old = self.screen[y]
-        new = old.copy()
-        changed: set[int] = set()
-        for x, cell in written.items():
-            new[x] = cell
-            if cell is not None and cell != old[x]:
-                changed.add(x - 1 if cell[0] == "" else x)  # a right half: its character
         self.screen[y] = new
-        for start, end in self._runs(sorted(changed), new):
+        if new == old:
+            return
+        changed = sorted(
+            {
+                x - 1 if cell[0] == "" else x  # a right half: its character
+                for x, (cell, was) in enumerate(zip(new, old, strict=True))
+                if cell is not None and cell != was
+            }
+        )
+        for start, end in self._runs(changed, new):
             out.append(f"\x1b[{y + 1};{start + 1}H")
             rendition: Rendition | None = None
             for cell in new[start:end]:
                 if cell is None or not cell[0]:
                     continue  # a right half: covered by the wide character before it
-                text, style = cell
-                if style != rendition:
-                    out.append(f"\x1b[{';'.join(['0', *style.codes()])}m")
-                    rendition = style
-                out.append(text)
+                if cell[1] is not rendition:
+                    rendition = cell[1]
+                    out.append(f"\x1b[{';'.join(['0', *rendition.codes()])}m")
+                out.append(cell[0])
 
     @staticmethod
     def _runs(changed: list[int], row: Row) -> list[tuple[int, int]]:
         """Runs [start, end) covering CHANGED, joined over short gaps of known cells."""
         runs: list[tuple[int, int]] = []
+        start = end = -1
         for x in changed:
+            if x < end:
+                continue  # the right half of the wide character before
+            if start < 0 or (x > end and (x - end > GAP or None in row[end:x])):
+                if start >= 0:
+                    runs.append((start, end))
+                start = x
             cell = row[x]
-            if cell is None:
-                continue
-            end = x + get_character_cell_size(cell[0])
-            if runs:
-                start, last_end = runs[-1]
-                gap = row[last_end:x]
-                if x <= last_end or (len(gap) <= GAP and None not in gap):
-                    runs[-1] = (start, max(end, last_end))
-                    continue
-            runs.append((x, end))
+            end = x + (_width(cell[0]) if cell is not None else 1)
+        if start >= 0:
+            runs.append((start, end))
         return runs

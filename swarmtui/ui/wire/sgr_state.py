@@ -3,8 +3,8 @@ shortest SGR sequence that takes the terminal from one such state to another."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 # What each "off" code ends: 22 bold and dim alike, 24 every underline, 25 every blink.
 OFF_CODES: dict[int, frozenset[int]] = {
@@ -29,10 +29,10 @@ FOREGROUNDS = frozenset({*range(30, 38), *range(90, 98)})
 BACKGROUNDS = frozenset({*range(40, 48), *range(100, 108)})
 
 
-@dataclass(frozen=True)
-class Rendition:
+class Rendition(NamedTuple):
     """Attribute flags (their "on" codes) and the colours as the SGR parameters that set
-    them ("31", "38;5;208", "38;2;1;2;3"); None: the terminal's default colour."""
+    them ("31", "38;5;208", "38;2;1;2;3"); None: the terminal's default colour. A tuple:
+    every cell holds one, and they are compared all the time."""
 
     flags: frozenset[int] = frozenset()
     fg: str | None = None
