@@ -71,7 +71,7 @@ def test_a_resize_or_an_unmodelled_sequence_sends_everything_again() -> None:
 def test_mode_changes_pass_and_keep_the_screen_known() -> None:
     wire = WireFilter()
     wire.rewrite(TABLE, SIZE)
-    for mode in ("\x1b[?2026h", "\x1b[?25l", "\x1b[?2026l"):
+    for mode in ("\x1b[?2026h", "\x1b[?25l", "\x1b[?2026l", "\x1b]22;pointer\x07"):
         assert wire.rewrite(mode, SIZE) == mode
     assert wire.rewrite(TABLE, SIZE) == ""
 

@@ -26,7 +26,8 @@ from swarmtui.ui.wire.sgr_state import DEFAULT, Rendition, apply_sgr
 Cell = tuple[str, Rendition]
 Row = list[Cell | None]
 # Private modes that change no cell: wrap, cursor blink and visibility, mouse reporting,
-# focus events, bracketed paste, synchronized output, in-band resize.
+# focus events, bracketed paste, synchronized output, in-band resize. (OSC sequences other
+# than hyperlinks change none either.)
 CELL_SAFE_MODES = frozenset({7, 12, 25, 1000, 1002, 1003, 1004, 1006, 1015, 1016, 2004, 2026, 2048})
 # Unchanged cells between two changed ones are sent again when they are this close: a
 # cursor move costs about as much.
@@ -153,6 +154,8 @@ class CellDiff:
                     frame.modes = True
                 else:
                     raise Unsupported(token.group())
+            elif kind == "osc" and not token.group().startswith("\x1b]8;"):
+                frame.modes = True  # a pointer shape, the clipboard: no cell (links are)
             elif token.group() == "\n" and y is not None and y < rows - 1:
                 y += 1  # no scrolling: not on the bottom line
                 x = None  # the column depends on the tty's output processing
