@@ -168,5 +168,5 @@ def test_generated_streams_leave_the_same_screen(block: int) -> None:
 
 @pytest.mark.parametrize("block", range(1))
 def test_sgr_differences_alone_leave_the_same_screen(block: int) -> None:
-    for seed in range(10_000 + block * 500, 10_000 + (block + 1) * 500):
+    for seed in range(10_000 + block * 250, 10_000 + (block + 1) * 250):
         check_stream(seed, cell_diff=False)
