@@ -43,7 +43,7 @@ class EngineInfo:
     logging_driver: str = ""  # the engine's default log driver (`docker info`)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Node:
     id: str
     hostname: str
@@ -78,7 +78,7 @@ class PortSpec:
         return f"*:{self.published}->{self.target}/{self.protocol}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Service:
     id: str
     name: str
@@ -105,7 +105,7 @@ class Service:
         return self.mode.endswith("job") or self.replicas_running == self.replicas_desired
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Task:
     id: str
     service_id: str
