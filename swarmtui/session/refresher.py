@@ -20,6 +20,7 @@ from swarmtui.core.models import (
     ClusterSnapshot,
     ScopeKind,
     Service,
+    ServiceChanges,
     SwarmEvent,
     TaskScope,
 )
@@ -314,6 +315,12 @@ class Refresher:
                 and replace(previous, fetched_at=snapshot.fetched_at) == snapshot
             ):
                 return None
+            changed = model.take_service_changes()
+            if previous is not None:
+                changes = ServiceChanges(previous.services, snapshot.services, changed)
+                snapshot = replace(snapshot, service_changes=changes)
+            snapshot.service("")  # the lookups by id are made here, not on the UI's thread
+            snapshot.node("")
             self.last_snapshot = snapshot
             return snapshot
 

@@ -320,23 +320,62 @@ class ServicesPane(SnapshotPane):
         # Each service's cells as last shown, and from when it is marked: an event changes
         # one service, the others (the same objects) keep theirs.
         self._cells: dict[str, tuple[Service, tuple[str, ...], datetime | None]] = {}
+        self._unmarked: dict[str, datetime] = {}  # the services to be marked later, from when
         super().__init__(id=id)
 
     def rows_from(self, snapshot: ClusterSnapshot, now: datetime) -> list[Row]:
         services = snapshot.services
         if self.stack is not None:
             services = tuple(services_of_stack(services, self.stack))
-        known, cells = self._cells, {}
+        known, self._cells, self._unmarked = self._cells, {}, {}
+        return [self._row_of(service, now, known.get(service.id)) for service in services]
+
+    def _row_of(
+        self,
+        service: Service,
+        now: datetime,
+        shown: tuple[Service, tuple[str, ...], datetime | None] | None = None,
+    ) -> Row:
+        """SERVICE's row (its cells as SHOWN when it is the same object), kept for later."""
+        if shown is None or shown[0] is not service:
+            shown = (service, service_row(service), service_marked_from(service))
+        self._cells[service.id] = shown
+        mark = shown[2] is not None and now > shown[2]
+        if shown[2] is not None and not mark:
+            self._unmarked[service.id] = shown[2]
+        return (service.id, marked(shown[1], _REPLICAS, mark))
+
+    def show_snapshot(self, snapshot: ClusterSnapshot, now: datetime) -> None:
+        if not self._follow(snapshot, now):
+            super().show_snapshot(snapshot, now)
+
+    def _follow(self, snapshot: ClusterSnapshot, now: datetime) -> bool:
+        """SNAPSHOT shown by redoing only the rows of the services that changed since the
+        one shown (and of those whose stall mark is due): an event about one service costs
+        one row, whatever the number of services. False when rows come, go or move."""
+        shown = self.snapshot
+        if shown is None or self._behind or (self.LAZY_WHEN_HIDDEN and not self.display):
+            return False
+        keys = snapshot.services_changed_since(shown)
+        if keys is None:
+            return False
+        due = {key for key, since in self._unmarked.items() if now > since}
         rows: list[Row] = []
-        for service in services:
-            shown = known.get(service.id)
-            if shown is None or shown[0] is not service:
-                shown = (service, service_row(service), service_marked_from(service))
-            cells[service.id] = shown
-            mark = shown[2] is not None and now > shown[2]
-            rows.append((service.id, marked(shown[1], _REPLICAS, mark)))
-        self._cells = cells
-        return rows
+        for key in keys | due:
+            before, service = shown.service(key), snapshot.service(key)
+            if service is None or before is None or before.name != service.name:
+                return False
+            if stack_name(before) != stack_name(service):  # the stack filters take it or not
+                return False
+            if self.stack is None or stack_name(service) == self.stack:
+                self._unmarked.pop(key, None)
+                rows.append(self._row_of(service, now, self._cells.get(key)))
+        if not self.update_rows(rows):
+            return False
+        self.snapshot, self._shown_at = snapshot, now
+        self._sort_values = self._sort_values_of(snapshot)
+        self.refresh_bindings()
+        return True
 
     # Stacks -----------------------------------------------------------------------------
 
