@@ -159,9 +159,9 @@ class ClusterSnapshot:
         if shown.services is self.services:
             return frozenset()
         changes = self.service_changes
-        if changes is not None and changes.before is shown.services:
-            if changes.after is self.services:
-                return changes.keys
+        told = changes is not None and changes.before is shown.services
+        if changes is not None and told and changes.after is self.services:
+            return changes.keys
         return _differing_ids(shown.services, self.services)
 
     @cached_property
@@ -183,7 +183,9 @@ class ClusterSnapshot:
         return next((n for n in self.nodes if n.is_leader), None)
 
 
-def _differing_ids(before: tuple[Service, ...], after: tuple[Service, ...]) -> frozenset[str] | None:
+def _differing_ids(
+    before: tuple[Service, ...], after: tuple[Service, ...]
+) -> frozenset[str] | None:
     """The ids at the positions where AFTER holds another object than BEFORE, if both list
     the same ids in the same order (a walk by identity: no field is compared)."""
     if len(before) != len(after):

@@ -71,7 +71,7 @@ class LiveModel:
                     continue
                 before = held.get(service.id)
                 if before == service:
-                    merged.append(before)  # type: ignore[arg-type]
+                    merged.append(before)
                 else:
                     merged.append(service)
                     self._services_changed.add(service.id)

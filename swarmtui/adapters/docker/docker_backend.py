@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -20,6 +21,7 @@ from swarmtui.adapters.docker.engine_http import (
 )
 from swarmtui.adapters.docker.errors import MIN_API_VERSION, api_version_tuple, classify
 from swarmtui.adapters.docker.event_stream import EventSubscription
+from swarmtui.adapters.docker.read_timeouts import ListTimeouts
 from swarmtui.core.endpoints import Endpoint
 from swarmtui.core.errors import BackendError, ProblemKind
 from swarmtui.core.mapping import (
@@ -40,6 +42,7 @@ T = TypeVar("T")
 REQUEST_TIMEOUT = 25.0
 CONNECT_TIMEOUT = 1.5
 POLL_READ_TIMEOUT = 2.5  # manager-side calls time out after 20 s; leave room for that answer
+LIST_READ_TIMEOUT_CAP = 20.0  # a whole list's, grown from POLL_READ_TIMEOUT by its last answer
 PING_READ_TIMEOUT = 2.0
 
 
@@ -55,6 +58,8 @@ class DockerBackend:
         self._poll_timeout: float | tuple[float, float] = (
             (CONNECT_TIMEOUT, POLL_READ_TIMEOUT) if endpoint.scheme == "tcp" else timeout
         )
+        # The whole lists: thousands of services take the engine seconds to build.
+        self._list_timeouts = ListTimeouts(floor=POLL_READ_TIMEOUT, cap=LIST_READ_TIMEOUT_CAP)
         try:
             self._api = docker.APIClient(
                 base_url=endpoint.url,
@@ -132,8 +137,8 @@ class DockerBackend:
         Steady-state polls mostly return unchanged lists, and parsing megabytes of task
         JSON is what an idle console would otherwise spend its CPU on.
         """
-        response = self._get(path, params)
         key = path + json.dumps(params, sort_keys=True)
+        response = self._get(path, params, sized=key)
         digest = hashlib.blake2b(response.content, digest_size=16).digest()
         cached = self._parsed.get(key)
         if cached is not None and cached[0] == digest:
@@ -142,17 +147,26 @@ class DockerBackend:
         self._parsed[key] = (digest, result)
         return result
 
-    def _get(self, path: str, params: dict[str, str], *ids: str) -> requests.Response:
+    def _get(
+        self, path: str, params: dict[str, str], *ids: str, sized: str = ""
+    ) -> requests.Response:
+        """GET PATH; SIZED: a list whose read timeout follows its last answer (over tcp)."""
+        timeout = self._poll_timeout
+        if sized and isinstance(timeout, tuple):
+            timeout = (timeout[0], self._list_timeouts.timeout(sized))
+        started = time.monotonic()
         try:
             response = get(
-                self._api,
-                engine_url(self._api, path, *ids),
-                params=params,
-                timeout=self._poll_timeout,
+                self._api, engine_url(self._api, path, *ids), params=params, timeout=timeout
             )
             raise_for_status(response)
         except Exception as exc:
+            if sized and isinstance(exc, requests.exceptions.ReadTimeout):
+                self._list_timeouts.timed_out(sized)
             raise classify(exc, self._endpoint.display) from exc
+        if sized:
+            seconds = time.monotonic() - started
+            self._list_timeouts.answered(sized, seconds, len(response.content))
         return response
 
     def services(self) -> list[Service]:

@@ -119,9 +119,9 @@ class ResourceTable(VirtualTable):
         for held in {id(r): r for r in (self._ordered, self._all_rows)}.values():
             if held is self._table_rows:
                 continue
-            at = self._positions_in(held)
+            positions = self._positions_in(held)
             for row in rows:
-                held[at[row[0]]] = row
+                held[positions[row[0]]] = row
         return True
 
     def _positions_in(self, rows: list[Row]) -> dict[str, int]:
