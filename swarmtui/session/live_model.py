@@ -70,7 +70,7 @@ class LiveModel:
                 if service.id in keep:
                     continue
                 before = held.get(service.id)
-                if before == service:
+                if before is service or before == service:
                     merged.append(before)
                 else:
                     merged.append(service)

@@ -21,13 +21,13 @@ from swarmtui.adapters.docker.engine_http import (
 )
 from swarmtui.adapters.docker.errors import MIN_API_VERSION, api_version_tuple, classify
 from swarmtui.adapters.docker.event_stream import EventSubscription
+from swarmtui.adapters.docker.known_services import KnownServices
 from swarmtui.adapters.docker.read_timeouts import ListTimeouts
 from swarmtui.core.endpoints import Endpoint
 from swarmtui.core.errors import BackendError, ProblemKind
 from swarmtui.core.mapping import (
     engine_info_from_json,
     node_from_json,
-    service_from_json,
     task_from_json,
 )
 from swarmtui.core.models import EngineInfo, Node, ScopeKind, Service, Task, TaskScope
@@ -58,6 +58,7 @@ class DockerBackend:
         self._poll_timeout: float | tuple[float, float] = (
             (CONNECT_TIMEOUT, POLL_READ_TIMEOUT) if endpoint.scheme == "tcp" else timeout
         )
+        self._known_services = KnownServices()
         # The whole lists: thousands of services take the engine seconds to build.
         self._list_timeouts = ListTimeouts(floor=POLL_READ_TIMEOUT, cap=LIST_READ_TIMEOUT_CAP)
         try:
@@ -170,9 +171,7 @@ class DockerBackend:
         return response
 
     def services(self) -> list[Service]:
-        return self._get_mapped(
-            "/services", {"status": "true"}, lambda data: [service_from_json(s) for s in data]
-        )
+        return self._get_mapped("/services", {"status": "true"}, self._known_services.listed)
 
     def tasks(self, scope: TaskScope) -> list[Task]:
         return self._scoped_tasks(scope, {})
@@ -182,7 +181,7 @@ class DockerBackend:
         filters = json.dumps({"id": [service_id]})
         listed = self._get("/services", {"status": "true", "filters": filters}).json()
         found = [s for s in listed if s.get("ID") == service_id]  # the filter takes prefixes
-        return service_from_json(found[0]) if found else None
+        return self._known_services.one(found[0]) if found else None
 
     def node(self, node_id: str) -> Node | None:
         try:
