@@ -40,6 +40,7 @@ ALL_PARTS = frozenset({ENGINE, NODES, SERVICES, TASKS})
 TARGETS = "targets"  # the objects fetched one by one, as a part that may fail
 HOT_POLL_INTERVAL = 0.5
 HOT_PERIOD = 10.0
+LIST_DUTY = 0.2  # the share of the time the services list may keep the manager busy
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,7 @@ class Refresher:
         self._last_resync = -1e9
         self._model = LiveModel()
         self._scope_moved = False  # the last services list moved the scope's tasks
+        self._list_seconds = 0.0  # what the last services list took
         self.last_success: float | None = None
         self.last_snapshot: ClusterSnapshot | None = None
 
@@ -194,10 +196,11 @@ class Refresher:
 
     def _poll_interval(self, now: float) -> float:
         """Fast while things move (after an event or a change), the configured pace when
-        nothing has changed for HOT_PERIOD seconds."""
-        if now < self._hot_until:
-            return HOT_POLL_INTERVAL
-        return self.timings.poll_interval
+        nothing has changed for HOT_PERIOD seconds; never so often that listing the
+        services keeps the manager busy more than LIST_DUTY of the time (thousands of
+        services take it seconds; events keep the changed ones live meanwhile)."""
+        pace = HOT_POLL_INTERVAL if now < self._hot_until else self.timings.poll_interval
+        return max(pace, self._list_seconds / LIST_DUTY)
 
     def seconds_until_due(self) -> float:
         now = self._monotonic()
@@ -321,7 +324,10 @@ class Refresher:
         model = self._model
         before = model.services
         ticket = model.ticket()
-        model.list_services(self.backend.services(), ticket)
+        started = self._monotonic()
+        listed = self.backend.services()
+        self._list_seconds = self._monotonic() - started
+        model.list_services(listed, ticket)
         self._scope_moved = scope is not None and _scope_moved(scope, before, model.services)
 
     def _list_tasks(self, scope: TaskScope | None) -> None:
