@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 from functools import cached_property
-from typing import Any
+from typing import Any, Protocol, TypeVar
+
+
+class _WithId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+K = TypeVar("K", bound=_WithId)
 
 
 class ScopeKind(Enum):
@@ -186,17 +195,23 @@ class ClusterSnapshot:
 def _differing_ids(
     before: tuple[Service, ...], after: tuple[Service, ...]
 ) -> frozenset[str] | None:
-    """The ids at the positions where AFTER holds another object than BEFORE, if both list
-    the same ids in the same order (a walk by identity: no field is compared)."""
+    pairs = replaced_objects(before, after)
+    return None if pairs is None else frozenset(new.id for _, new in pairs)
+
+
+def replaced_objects(before: Sequence[K], after: Sequence[K]) -> list[tuple[K, K]] | None:
+    """The (old, new) objects at the positions where AFTER holds another object than
+    BEFORE, if both list the same ids in the same order (a walk by identity: no field is
+    compared); None when they do not."""
     if len(before) != len(after):
         return None
-    keys = []
+    pairs = []
     for old, new in zip(before, after, strict=True):
         if old is not new:
             if old.id != new.id:
                 return None
-            keys.append(new.id)
-    return frozenset(keys)
+            pairs.append((old, new))
+    return pairs
 
 
 @dataclass(frozen=True)

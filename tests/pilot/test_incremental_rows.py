@@ -9,21 +9,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 from helpers.demo_app import running_demo, wait_main
 from helpers.pilot import AppPilot
 
-from swarmtui.core.models import ClusterSnapshot, Service, ServiceChanges
+from swarmtui.core.models import ClusterSnapshot, Service, ServiceChanges, Task
 from swarmtui.demo.cluster import DEMO_NOW
 from swarmtui.display import columns
 from swarmtui.display.sorting import SortOrder
 from swarmtui.session.patching import patch_services
 from swarmtui.ui.screens.main_screen import MainScreen
 from swarmtui.ui.widgets import panes
-from swarmtui.ui.widgets.panes import ServicesPane
+from swarmtui.ui.widgets.panes import ServicesPane, TasksPane
 
 COUNT = 300
 
@@ -167,3 +167,50 @@ async def test_stall_mark_comes_without_a_change(monkeypatch: pytest.MonkeyPatch
         await pilot.pause()
         assert replicas_of(pane, stalled).endswith("!")
         assert made == [other]  # the stalled one's cells kept, only its mark added
+
+
+def counting_task_rows(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    made: list[str] = []
+    real = columns.task_row
+
+    def task_row(task: Task, snapshot: ClusterSnapshot, now: datetime) -> tuple[str, ...]:
+        made.append(task.id)
+        return real(task, snapshot, now)
+
+    monkeypatch.setattr(panes, "task_row", task_row)
+    return made
+
+
+def with_many_tasks(snapshot: ClusterSnapshot) -> ClusterSnapshot:
+    """SNAPSHOT whose tasks pane shows COUNT tasks of its scoped service."""
+    model = next(t for t in snapshot.tasks if t.is_current)
+    tasks = tuple(replace(model, id=f"task{i:05d}", slot=i + 1) for i in range(COUNT))
+    return replace(snapshot, tasks=tasks)
+
+
+async def test_one_task_changed_redoes_its_row_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    async with running_demo() as (_, pilot):
+        screen, _, snapshot = await grown_console(pilot)
+        tasks_pane = screen.query_one(TasksPane)
+        snapshot = with_many_tasks(snapshot)
+        screen.apply_snapshot(snapshot, DEMO_NOW)
+        await pilot.pause()
+        assert tasks_pane.row_count == COUNT
+        before = list(tasks_pane._table_rows)
+        made = counting_task_rows(monkeypatch)
+        target = snapshot.tasks[100]
+        failed = replace(target, state="failed", error="boom")
+        tasks = (*snapshot.tasks[:100], failed, *snapshot.tasks[101:])
+        snapshot = replace(snapshot, tasks=tasks)
+        screen.apply_snapshot(snapshot, DEMO_NOW)
+        await pilot.pause()
+        assert made == [target.id]
+        assert tasks_pane.get_cell(target.id, "current").plain.startswith("Failed")
+        after = tasks_pane._table_rows
+        assert all(after[i] is before[i] for i in range(COUNT) if i != 100)
+        # a task that stops being current leaves the pane: all rows again, none missed
+        stopped = replace(snapshot.tasks[5], desired_state="shutdown")
+        snapshot = replace(snapshot, tasks=(*snapshot.tasks[:5], stopped, *snapshot.tasks[6:]))
+        screen.apply_snapshot(snapshot, DEMO_NOW)
+        assert tasks_pane.row_count == COUNT - 1
+        assert tasks_pane._table_rows == tasks_pane.rows_from(snapshot, DEMO_NOW)

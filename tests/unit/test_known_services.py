@@ -1,12 +1,12 @@
-"""A service listed again at the same version and task counts is the same Service object."""
+"""An object listed again at the same version (a service: and task counts) is the same object."""
 
 from __future__ import annotations
 
 import copy
 from typing import Any
 
-from swarmtui.adapters.docker.known_services import KnownServices
-from swarmtui.demo.cluster import SERVICES_JSON
+from swarmtui.adapters.docker.known_services import known_services, known_tasks
+from swarmtui.demo.cluster import SERVICES_JSON, TASKS_JSON
 
 
 def listing() -> list[dict[str, Any]]:
@@ -15,14 +15,14 @@ def listing() -> list[dict[str, Any]]:
 
 
 def test_the_same_version_and_counts_give_the_same_object() -> None:
-    known = KnownServices()
+    known = known_services()
     first = known.listed(listing())
     again = known.listed(listing())
     assert all(a is b for a, b in zip(first, again, strict=True))
 
 
 def test_a_new_version_or_other_counts_map_again() -> None:
-    known = KnownServices()
+    known = known_services()
     first = known.listed(listing())
     data = listing()
     data[0]["Version"]["Index"] += 1
@@ -34,8 +34,12 @@ def test_a_new_version_or_other_counts_map_again() -> None:
     assert known.one(data[1]) is again[1]  # one service fetched alone: the same object
 
 
-def test_services_no_longer_listed_are_forgotten() -> None:
-    known = KnownServices()
-    first = known.listed(listing())
-    known.listed(listing()[1:])
-    assert known.one(listing()[0]) is not first[0]
+def test_tasks_are_told_apart_by_version() -> None:
+    known = known_tasks()
+    data = copy.deepcopy(TASKS_JSON)
+    first = known.listed(data)
+    again = copy.deepcopy(TASKS_JSON)
+    again[0]["Version"] = {"Index": int((again[0].get("Version") or {}).get("Index", 0)) + 1}
+    second = known.listed(again)
+    assert second[0] is not first[0]
+    assert all(a is b for a, b in zip(first[1:], second[1:], strict=True))

@@ -21,7 +21,7 @@ from swarmtui.adapters.docker.engine_http import (
 )
 from swarmtui.adapters.docker.errors import MIN_API_VERSION, api_version_tuple, classify
 from swarmtui.adapters.docker.event_stream import EventSubscription
-from swarmtui.adapters.docker.known_services import KnownServices
+from swarmtui.adapters.docker.known_services import known_services, known_tasks
 from swarmtui.adapters.docker.read_timeouts import ListTimeouts
 from swarmtui.core.endpoints import Endpoint
 from swarmtui.core.errors import BackendError, ProblemKind
@@ -58,7 +58,8 @@ class DockerBackend:
         self._poll_timeout: float | tuple[float, float] = (
             (CONNECT_TIMEOUT, POLL_READ_TIMEOUT) if endpoint.scheme == "tcp" else timeout
         )
-        self._known_services = KnownServices()
+        self._known_services = known_services()
+        self._known_tasks = known_tasks()
         # The whole lists: thousands of services take the engine seconds to build.
         self._list_timeouts = ListTimeouts(floor=POLL_READ_TIMEOUT, cap=LIST_READ_TIMEOUT_CAP)
         try:
@@ -205,7 +206,7 @@ class DockerBackend:
             return self._get_mapped(
                 "/tasks",
                 {"filters": json.dumps(filters)},
-                lambda data: [task_from_json(t) for t in data],
+                self._known_tasks.listed,
             )
         except BackendError as exc:
             if isinstance(exc.__cause__, docker.errors.NotFound):

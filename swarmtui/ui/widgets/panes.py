@@ -23,7 +23,15 @@ from swarmtui.actions.operations import (
     scale_refusal,
 )
 from swarmtui.core.errors import BackendError
-from swarmtui.core.models import ClusterSnapshot, Node, ScopeKind, Service, Task, TaskScope
+from swarmtui.core.models import (
+    ClusterSnapshot,
+    Node,
+    ScopeKind,
+    Service,
+    Task,
+    TaskScope,
+    replaced_objects,
+)
 from swarmtui.core.search_pattern import search_pattern
 from swarmtui.core.usage import UsageReport
 from swarmtui.diagnosis.marks import marked, service_marked_from, task_marked
@@ -628,11 +636,38 @@ class TasksPane(SnapshotPane):
     def follow_snapshot(self, snapshot: ClusterSnapshot, now: datetime) -> None:
         """A new snapshot: new rows only when what they are made of changed. A change
         elsewhere (another service scaled) leaves them as they are, ages included: tens of
-        thousands of tasks are not made again for it."""
-        if self._made_of is not None and self._inputs(snapshot) == self._made_of:
+        thousands of tasks are not made again for it. Some tasks changed: only theirs."""
+        inputs = self._inputs(snapshot)
+        if self._made_of is not None and inputs == self._made_of:
             self.snapshot = snapshot
             return
-        self.show_snapshot(snapshot, now)
+        if not self._follow_tasks(snapshot, now, inputs):
+            self.show_snapshot(snapshot, now)
+
+    def _follow_tasks(
+        self, snapshot: ClusterSnapshot, now: datetime, inputs: tuple[object, ...]
+    ) -> bool:
+        """SNAPSHOT shown by redoing the rows of the tasks that are other objects than in
+        the one shown (the same tasks otherwise, in the same order, on the same nodes and
+        services); False when rows come, go or move."""
+        shown, made_of = self.snapshot, self._made_of
+        if shown is None or made_of is None or inputs[1:] != made_of[1:]:
+            return False
+        pairs = replaced_objects(shown.tasks, snapshot.tasks)
+        if pairs is None:
+            return False
+        rows: list[Row] = []
+        for old, new in pairs:
+            if not self.history and old.is_current != new.is_current:
+                return False
+            if self.history or new.is_current:
+                rows.append(self._row_of(new, snapshot, now))
+        if not self.update_rows(rows):
+            return False
+        self.snapshot, self._shown_at, self._made_of = snapshot, now, inputs
+        self._sort_values = self._sort_values_of(snapshot)
+        self.refresh_bindings()
+        return True
 
     def _inputs(self, snapshot: ClusterSnapshot) -> tuple[object, ...]:
         """The tasks, their scope and nodes, and the names of their services."""
@@ -647,16 +682,11 @@ class TasksPane(SnapshotPane):
         tasks = snapshot.tasks
         if not self.history:
             tasks = tuple(t for t in tasks if t.is_current)
-        return [
-            (
-                t.id,
-                self.with_usage(
-                    marked(task_row(t, snapshot, now), _CURRENT, task_marked(t, snapshot)),
-                    task_usage_cells(t, self.usage),
-                ),
-            )
-            for t in tasks
-        ]
+        return [self._row_of(t, snapshot, now) for t in tasks]
+
+    def _row_of(self, task: Task, snapshot: ClusterSnapshot, now: datetime) -> Row:
+        cells = marked(task_row(task, snapshot, now), _CURRENT, task_marked(task, snapshot))
+        return (task.id, self.with_usage(cells, task_usage_cells(task, self.usage)))
 
     def sort_values_from(
         self, snapshot: ClusterSnapshot, column: str
