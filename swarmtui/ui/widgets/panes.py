@@ -362,8 +362,8 @@ class ServicesPane(SnapshotPane):
         one shown (and of those whose stall mark is due): an event about one service costs
         one row, whatever the number of services. False when rows come, go or move."""
         shown = self.snapshot
-        if shown is None or self._behind or (self.LAZY_WHEN_HIDDEN and not self.display):
-            return False
+        if shown is None or shown is snapshot or self._behind:
+            return False  # the same snapshot again (reshow): what the pane keeps changed
         keys = snapshot.services_changed_since(shown)
         if keys is None:
             return False
@@ -651,7 +651,7 @@ class TasksPane(SnapshotPane):
         the one shown (the same tasks otherwise, in the same order, on the same nodes and
         services); False when rows come, go or move."""
         shown, made_of = self.snapshot, self._made_of
-        if shown is None or made_of is None or inputs[1:] != made_of[1:]:
+        if shown is None or shown is snapshot or made_of is None or inputs[1:] != made_of[1:]:
             return False
         pairs = replaced_objects(shown.tasks, snapshot.tasks)
         if pairs is None:
