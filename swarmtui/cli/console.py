@@ -10,6 +10,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from swarmtui.cli.output import DEFAULT_LAB, say
+from swarmtui.cli.startup_gc import hold_collection, resume_collection_after_first_snapshot
 from swarmtui.core.config import Config, ConfigError, load_config
 from swarmtui.core.contexts import startup_context_name
 from swarmtui.core.endpoints import (
@@ -107,6 +108,7 @@ def console_endpoints(args: argparse.Namespace, config: Config) -> list[Endpoint
 
 
 def run_console(args: argparse.Namespace) -> int:
+    hold_collection()  # until the first snapshot: the start builds much and frees nothing
     from swarmtui.adapters.ssh.deferred_paramiko import defer_paramiko
 
     defer_paramiko()  # before docker-py, which imports paramiko for ssh:// endpoints
@@ -145,6 +147,7 @@ def run_console(args: argparse.Namespace) -> int:
         startup_error=startup_error,
         failover=FailoverPlan(endpoints, DockerBackend),
     )
+    resume_collection_after_first_snapshot(session.model)
     if startup_error is None:
         session.connect_early()  # the manager answers while the UI below loads
     from swarmtui.cli.deferred_machines import DeferredMachines

@@ -52,7 +52,7 @@ class EngineInfo:
     logging_driver: str = ""  # the engine's default log driver (`docker info`)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Node:
     id: str
     hostname: str
@@ -87,7 +87,7 @@ class PortSpec:
         return f"*:{self.published}->{self.target}/{self.protocol}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Service:
     id: str
     name: str
@@ -114,7 +114,7 @@ class Service:
         return self.mode.endswith("job") or self.replicas_running == self.replicas_desired
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Task:
     id: str
     service_id: str

@@ -1,11 +1,13 @@
-"""Swarm models for unit tests: a ready worker node and a running task, any field changed."""
+"""Swarm models for unit tests: a ready worker node and a running task, any field changed,
+and the demo cluster's snapshot."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from typing import Any
 
-from swarmtui.core.models import Node, Task
+from swarmtui.core.models import ClusterSnapshot, Node, ScopeKind, Task, TaskScope
+from swarmtui.demo.cluster import DEMO_NOW, DemoBackend
 
 NODE = Node(
     id="nodeid-worker1",
@@ -47,3 +49,18 @@ def make_node(**changes: Any) -> Node:
 
 def make_task(**changes: Any) -> Task:
     return replace(TASK, **changes)
+
+
+def demo_snapshot(history: bool = True) -> ClusterSnapshot:
+    backend = DemoBackend()
+    services = backend.services()
+    scope = TaskScope(ScopeKind.SERVICE, services[0].id, services[0].name, history)
+    return ClusterSnapshot(
+        engine=backend.engine_info(),
+        nodes=tuple(backend.nodes()),
+        services=tuple(services),
+        tasks=tuple(backend.tasks(scope)),
+        task_scope=scope,
+        endpoint=backend.endpoint_display,
+        fetched_at=DEMO_NOW,
+    )

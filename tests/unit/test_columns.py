@@ -6,9 +6,9 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
+from helpers.models import demo_snapshot
 
-from swarmtui.core.models import ClusterSnapshot, ScopeKind, TaskScope
-from swarmtui.demo.cluster import DEMO_NOW, DemoBackend
+from swarmtui.demo.cluster import DEMO_NOW
 from swarmtui.display.columns import (
     NODE_COLUMNS,
     SERVICE_COLUMNS,
@@ -43,21 +43,6 @@ def test_humanize_age(seconds: int, text: str) -> None:
 
 def test_humanize_age_without_time() -> None:
     assert humanize_age(None, DEMO_NOW) == ""
-
-
-def demo_snapshot(history: bool = True) -> ClusterSnapshot:
-    backend = DemoBackend()
-    services = backend.services()
-    scope = TaskScope(ScopeKind.SERVICE, services[0].id, services[0].name, history)
-    return ClusterSnapshot(
-        engine=backend.engine_info(),
-        nodes=tuple(backend.nodes()),
-        services=tuple(services),
-        tasks=tuple(backend.tasks(scope)),
-        task_scope=scope,
-        endpoint=backend.endpoint_display,
-        fetched_at=DEMO_NOW,
-    )
 
 
 def test_rows_match_their_columns() -> None:

@@ -3,8 +3,7 @@ only adds to it. Two states never share a word, so greys alone still tell them a
 
 from __future__ import annotations
 
-from helpers.models import make_node, make_task
-from test_columns import demo_snapshot
+from helpers.models import demo_snapshot, make_node, make_task
 
 from swarmtui.demo.cluster import DEMO_NOW
 from swarmtui.display.columns import NODE_COLUMNS, TASK_COLUMNS, node_row, state_style, task_row

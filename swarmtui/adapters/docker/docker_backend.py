@@ -31,6 +31,7 @@ from swarmtui.core.mapping import (
     task_from_json,
 )
 from swarmtui.core.models import EngineInfo, Node, ScopeKind, Service, Task, TaskScope
+from swarmtui.core.shared_json import decode_shared
 from swarmtui.logs.log_target import LogKind
 from swarmtui.ports import NamedObjectKind, ObjectKind
 
@@ -145,7 +146,7 @@ class DockerBackend:
         cached = self._parsed.get(key)
         if cached is not None and cached[0] == digest:
             return cast(T, cached[1])
-        result = mapper(response.json())
+        result = mapper(decode_shared(response.content))
         self._parsed[key] = (digest, result)
         return result
 

@@ -17,7 +17,9 @@ from textual.containers import Horizontal
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select
 
+from swarmtui.ui.help_key import field_help_binding
 from swarmtui.ui.modals.operation_modal import OperationModal
+from swarmtui.ui.widgets.field_input import FieldInput
 
 # (form field, label, placeholder or the choices of a Select)
 FormField = tuple[str, str, str | tuple[str, ...]]
@@ -35,6 +37,7 @@ class FormModal(OperationModal):
             id="form_previous",
         ),
         Binding("enter", "next_field", "Next field", show=False, priority=True, id="form_enter"),
+        field_help_binding("field_help"),
     ]
     # False keeps a field's text unselected when the focus comes back to it after a failure.
     SELECT_ON_FOCUS = True
@@ -56,7 +59,7 @@ class FormModal(OperationModal):
                 compact=True,
                 id=f"field-{name}",
             )
-        return Input(
+        return FieldInput(
             value=default,
             placeholder=f"e.g. {hint}",
             compact=True,

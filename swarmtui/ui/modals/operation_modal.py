@@ -17,8 +17,9 @@ from swarmtui.actions.validation import InputError, parse_labels, parse_replicas
 from swarmtui.core.errors import BackendError
 from swarmtui.core.models import Node, Service
 from swarmtui.core.secrets import mask_secrets
-from swarmtui.ui.help_key import help_binding
+from swarmtui.ui.help_key import field_help_binding, help_binding
 from swarmtui.ui.session_access import session_of
+from swarmtui.ui.widgets.field_input import FieldInput
 from swarmtui.ui.widgets.text_update import update_text
 
 
@@ -122,6 +123,8 @@ class ConfirmModal(OperationModal):
 class InputModal(OperationModal):
     """One input whose value builds the Operation; enter runs it."""
 
+    BINDINGS = [field_help_binding("field_help")]
+
     def __init__(self, title: str, label: str, value: str) -> None:
         super().__init__(title)
         self.label = label
@@ -129,7 +132,7 @@ class InputModal(OperationModal):
 
     def compose_body(self) -> ComposeResult:
         yield Label(self.label)
-        yield Input(value=self.initial, id="modal-input")
+        yield FieldInput(value=self.initial, id="modal-input")
         yield Static(Text("enter: apply   esc: cancel"), id="modal-keys")
 
     def on_mount(self) -> None:

@@ -28,6 +28,7 @@ from swarmtui.ui.key_gate import KeyGate
 from swarmtui.ui.session_access import SessionApp
 from swarmtui.ui.terminal_handover import HandoverImpossible
 from swarmtui.ui.typed_ahead import typed_bytes
+from swarmtui.ui.widgets.field_input import FieldInput
 
 # Opens the shell (blocking): the command typed ("" for the default), the terminal, and
 # the SSH host-key fingerprints the user confirmed.
@@ -66,7 +67,7 @@ class ShellModal(ModalScreen[None]):
             yield Static(Text(f"Shell in {self.target.what}", style="bold"), id="shell-what")
             if self.ask_command:
                 yield Label("Command (empty: bash if the container has it, else sh)")
-                yield Input(placeholder="sh", id="shell-command")
+                yield FieldInput(placeholder="sh", id="shell-command")
             yield Static(Text(""), id="shell-status")
             with Horizontal(id="confirm-buttons"):
                 yield Button("Cancel", id="cancel")

@@ -27,8 +27,10 @@ from swarmtui.stacks.compose_file import ComposeFileError
 from swarmtui.stacks.deploy import StackStep
 from swarmtui.stacks.plan import StackSource
 from swarmtui.stacks.status import stack_of, stack_services_converged
+from swarmtui.ui.help_key import field_help_binding
 from swarmtui.ui.modals.operation_modal import OperationModal
 from swarmtui.ui.session_access import session_of
+from swarmtui.ui.widgets.field_input import FieldInput
 
 CONVERGENCE_POLL = 1.0
 
@@ -54,6 +56,7 @@ class StackDeployModal(OperationModal):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="modal_cancel"),
         Binding("ctrl+s", "deploy", "Deploy", id="stack_deploy_send"),
+        field_help_binding("field_help"),
     ]
 
     def __init__(self, files: str = "", name: str = "") -> None:
@@ -68,12 +71,12 @@ class StackDeployModal(OperationModal):
     def compose_body(self) -> ComposeResult:
         with Horizontal(classes="form-row"):
             yield Label("Compose files", classes="form-label")
-            yield Input(
+            yield FieldInput(
                 self.initial_files, id="stack-files", suggester=PathSuggester(), compact=True
             )
         with Horizontal(classes="form-row"):
             yield Label("Stack name", classes="form-label")
-            yield Input(self.initial_name, id="stack-name", compact=True)
+            yield FieldInput(self.initial_name, id="stack-name", compact=True)
         yield Checkbox("Prune services no longer in the files", id="stack-prune", compact=True)
         yield Checkbox(
             "Pin images to registry digests (asks the registries)",

@@ -14,6 +14,7 @@ from swarmtui.actions.operations import OperationRefused, init_swarm_command
 from swarmtui.core.errors import BackendError
 from swarmtui.ui.messages import ReconnectRequested
 from swarmtui.ui.session_access import session_of
+from swarmtui.ui.widgets.field_input import FieldInput
 from swarmtui.ui.widgets.key_footer import KeyFooter
 
 
@@ -40,7 +41,7 @@ class InitSwarmScreen(Screen[None]):
                 )
             )
             yield Label("Advertise address")
-            yield Input(value=self.default_address, id="advertise-addr")
+            yield FieldInput(value=self.default_address, id="advertise-addr")
             yield Static(Text(""), id="init-command")
             yield Static(Text(""), id="init-error")
             yield Static(

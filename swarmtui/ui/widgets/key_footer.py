@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
-HELP_ACTION = "help"
+HELP_ACTIONS = ("help", "app.help")  # the app's `?`, a modal's F1
 # Keys the footer leaves out first when its keys do not fit, so that `? Help` (which lists
 # every key) stays on screen: the palette, a refresh the polling does anyway, and quit.
 SPARE_ACTIONS = ("command_palette", "refresh", "quit")
@@ -27,7 +27,7 @@ def keys_left_out(keys: Sequence[tuple[str, int]], width: int) -> frozenset[int]
     WIDTH with the help key in full (the last key's right padding may be cut, as Footer
     does): the spare actions first, then the screen's last keys. A footer without the help
     key is left as it is."""
-    if all(action != HELP_ACTION for action, _ in keys):
+    if all(action not in HELP_ACTIONS for action, _ in keys):
         return frozenset()
     left_out: set[int] = set()
 
@@ -39,7 +39,7 @@ def keys_left_out(keys: Sequence[tuple[str, int]], width: int) -> frozenset[int]
     for index in candidates:
         if fits():
             break
-        if keys[index][0] != HELP_ACTION:
+        if keys[index][0] not in HELP_ACTIONS:
             left_out.add(index)
     return frozenset(left_out)
 

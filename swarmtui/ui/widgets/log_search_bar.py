@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import Input
+
+from swarmtui.ui.widgets.field_input import FieldInput
 
 
-class LogSearchBar(Input):
+class LogSearchBar(FieldInput):
     BINDINGS = [Binding("escape", "cancel", "Clear search", id="logs_search_cancel")]
 
     class Cancelled(Message):
