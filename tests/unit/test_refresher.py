@@ -15,7 +15,13 @@ from swarmtui.core.errors import BackendError, ProblemKind
 from swarmtui.core.mapping import service_from_json
 from swarmtui.core.models import EngineInfo, Node, ScopeKind, Service, SwarmEvent, Task, TaskScope
 from swarmtui.demo.cluster import DEMO_NOW, NODES_JSON, SERVICES_JSON, DemoBackend
-from swarmtui.session.refresher import HOT_PERIOD, HOT_POLL_INTERVAL, Refresher, RefreshTimings
+from swarmtui.session.refresher import (
+    HOT_PERIOD,
+    HOT_POLL_INTERVAL,
+    LIST_DUTY,
+    Refresher,
+    RefreshTimings,
+)
 
 TIMINGS = RefreshTimings(poll_interval=2.0, resync_interval=45.0)
 HELLOWORLD = TaskScope(ScopeKind.SERVICE, SERVICES_JSON[0]["ID"], "helloworld")
@@ -472,3 +478,38 @@ def test_follow_event_leaves_a_failed_fetch_to_the_poll_loop() -> None:
     assert refresher.seconds_until_due() == 0.0
     refresher.refresh()
     assert backend.take_calls() == ["service"]
+
+
+class SlowListing(RecordingDemo):
+    """Its services list takes LIST_SECONDS on the fake clock (thousands of services)."""
+
+    def __init__(self, clock: FakeClock, list_seconds: float) -> None:
+        super().__init__()
+        self.clock = clock
+        self.list_seconds = list_seconds
+
+    def services(self) -> list[Service]:
+        self.clock.advance(self.list_seconds)
+        return super().services()
+
+
+def test_a_slow_services_list_is_polled_less_often_events_still_followed() -> None:
+    clock = FakeClock()
+    backend = SlowListing(clock, 3.0)
+    refresher = Refresher(backend, TIMINGS, monotonic=clock, wallclock=lambda: DEMO_NOW)
+    refresher.set_scope(HELLOWORLD)
+    refresher.refresh()
+    # the list keeps the manager busy LIST_DUTY of the time at most: 3 s per 15 s
+    assert refresher.seconds_until_due() == pytest.approx(3.0 / LIST_DUTY - 3.0)
+    backend.list_seconds = 0.01  # a small swarm again: the configured pace
+    until_due(refresher, clock)
+    refresher.refresh()
+    assert refresher.seconds_until_due() == pytest.approx(TIMINGS.poll_interval - 0.01)
+    backend.list_seconds = 3.0
+    until_due(refresher, clock)
+    refresher.refresh()
+    backend.take_calls()
+    refresher.note_event(event("service", actor=SERVICES_JSON[1]["ID"]))
+    refresher.refresh()  # an event costs its service only, at once
+    assert backend.take_calls() == ["service"]
+    assert refresher.seconds_until_due() <= HOT_POLL_INTERVAL  # watched closely meanwhile
