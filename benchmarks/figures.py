@@ -32,6 +32,12 @@ class Figure:
     raw: dict[str, Any] = field(default_factory=dict)
 
 
+# Issue 16: a change by another client on screen within 100 ms, at 1,000 and at 5,000
+# services alike (the event reaches a client about 20 ms after the change).
+CHANGE_TARGET_S = 0.1
+CHANGE_TARGET = "< 100 ms (at 1,000 and 5,000 services alike)"
+
+
 def docker_cli(manager_url: str, *args: str) -> float:
     """Wall time of one docker CLI command against the manager."""
     env = dict(os.environ, DOCKER_HOST=manager_url)
@@ -152,8 +158,8 @@ def change_to_screen(
             "3. Change by another client to screen (median)",
             f"{median * 1000:.0f} ms",
             f"{statistics.median(cli_times) * 1000:.0f} ms for `docker service scale -d` itself",
-            "< 300 ms",
-            median < 0.3,
+            CHANGE_TARGET,
+            median < CHANGE_TARGET_S,
             raw={"latencies_s": latencies, "cli_s": cli_times},
         )
         idle, memory = idle_and_memory(app, idle_seconds)

@@ -1,6 +1,10 @@
 """swarmtui running in a real pseudo-terminal: bytes are counted at the pty, as a terminal
 (or an SSH session) would receive them. Other programs too (`ssh -t`, `docker exec -it`), to
-time them the same way beside it."""
+time them the same way beside it.
+
+What the program shows is read from a terminal emulator (pyte) fed with its output, not
+from the output itself: the console sends only the cells that change, so "0/2" replacing
+"0/1" arrives as one "2"."""
 
 from __future__ import annotations
 
@@ -15,7 +19,10 @@ import sys
 import termios
 import threading
 import time
+from bisect import bisect_left
 from collections.abc import Mapping, Sequence
+
+import pyte
 
 ANSI_RE = re.compile(
     rb"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>78]|\x1b\][^\x07]*\x07"
@@ -61,6 +68,13 @@ class PtyApp:
         os.close(slave)
         self._chunks: list[tuple[float, bytes]] = []
         self._lock = threading.Lock()
+        # The screen, fed from the chunks when someone waits (the reader keeps up with a
+        # flood that way): after which chunk it showed what, each time it changed.
+        self._screen = pyte.Screen(cols, rows)
+        self._stream = pyte.ByteStream(self._screen)
+        self._fed = 0
+        self._shown: list[tuple[float, str]] = []
+        self._screen_lock = threading.Lock()
         self._closed = False
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
@@ -105,21 +119,33 @@ class PtyApp:
             )
         return seen
 
+    def _screens_since(self, start: int) -> list[tuple[float, str]]:
+        """The screens from index START of the ones shown, the chunks read so far fed."""
+        with self._screen_lock:
+            with self._lock:
+                chunks = self._chunks[self._fed :]
+                self._fed += len(chunks)
+            for stamp, data in chunks:
+                self._stream.feed(data)
+                screen = "\n".join(self._screen.display)
+                if not self._shown or self._shown[-1][1] != screen:
+                    self._shown.append((stamp, screen))
+            return self._shown[start:]
+
     def wait_for(self, text: str | re.Pattern[str], since: float, timeout: float) -> float | None:
-        """Monotonic time of the first output chunk after SINCE that completes TEXT (or a
-        match of the pattern TEXT), escape sequences left out."""
+        """Monotonic time of the first output chunk after SINCE after which the screen shows
+        TEXT (or a match of the pattern TEXT)."""
 
         def found(seen: str) -> bool:
             return bool(text.search(seen)) if isinstance(text, re.Pattern) else text in seen
 
         deadline = time.monotonic() + timeout
+        with self._screen_lock:
+            index = bisect_left(self._shown, since, key=lambda shown: shown[0])
         while time.monotonic() < deadline:
-            with self._lock:
-                chunks = [(t, d) for t, d in self._chunks if t >= since]
-            seen = b""
-            for stamp, data in chunks:
-                seen += data
-                if found(ANSI_RE.sub(b"", seen).decode("utf-8", "replace")):
+            for stamp, screen in self._screens_since(index):
+                index += 1
+                if stamp >= since and found(screen):
                     return stamp
             time.sleep(0.01)
         return None

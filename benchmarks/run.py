@@ -61,6 +61,17 @@ def log(message: str) -> None:
     print(f"[bench] {message}", file=sys.stderr, flush=True)
 
 
+def curve_sizes(text: str) -> tuple[int, ...]:
+    """--sizes: some of the curves' sizes, e.g. 1000 or 1000,5000."""
+    try:
+        chosen = tuple(sorted({int(part) for part in text.split(",") if part.strip()}))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r}: service counts, e.g. 1000,5000") from exc
+    if not chosen or any(size not in curves.SIZES for size in chosen):
+        raise argparse.ArgumentTypeError(f"{text!r}: sizes among {curves.SIZES}")
+    return chosen
+
+
 def figure_numbers(text: str) -> frozenset[int]:
     try:
         chosen = frozenset(int(part) for part in text.split(",") if part.strip())
@@ -100,6 +111,12 @@ def main(argv: list[str] | None = None) -> int:
         default=curves.SIZES[-1],
         metavar="SERVICES",
         help=f"--curves/--scale: the biggest fixture (default {curves.SIZES[-1]:,})",
+    )
+    parser.add_argument(
+        "--sizes",
+        type=curve_sizes,
+        metavar="N,N",
+        help="--curves: only these sizes, e.g. 1000 or 1000,5000 (the fixture grows to each)",
     )
     args = parser.parse_args(argv)
     if (args.curves or args.scale) and (args.smoke or args.only):
@@ -236,6 +253,8 @@ def big_run(args: argparse.Namespace, load_before: str) -> int:
         grow = curves.grower(lab.manager_url, log)
         wanted = [s for s in curves.SIZES if s <= args.up_to]
         sizes = wanted if args.curves else wanted[-1:]
+        if args.curves and args.sizes:
+            sizes = list(args.sizes)
         for services in sizes:
             grown_s = grow(services)
             timings[f"grown to {services}"] = f"{grown_s:.0f} s"

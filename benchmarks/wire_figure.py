@@ -1,7 +1,9 @@
 """Figure 13: bytes the console writes to its terminal, counted at the pty as an SSH link
 would carry them: the first full paint at 120x40 and at 80x24, one replica count changing
 (a service scaled through the API), one log line arriving in the logs view, and an idle
-stretch with nothing changing."""
+stretch with nothing changing. The terminal is an xterm-256color without COLORTERM (256
+colours, as PtyApp starts every program); the first paint at 120x40 is measured once more
+with COLORTERM=truecolor (24-bit colour codes are longer), beside the targets."""
 
 from __future__ import annotations
 
@@ -75,8 +77,8 @@ def talk_container(client: Any, timeout: float = 120) -> Any:
     raise RuntimeError(f"{TALK}'s task never ran")
 
 
-def first_paint(manager_url: str, cols: int, rows: int) -> int:
-    app = PtyApp(["--host", manager_url], cols=cols, rows=rows)
+def first_paint(manager_url: str, cols: int, rows: int, colorterm: str = "") -> int:
+    app = PtyApp(["--host", manager_url], cols=cols, rows=rows, env={"COLORTERM": colorterm})
     try:
         app.must_show(
             SCOPED_TASKS, app.started, PAINT_TIMEOUT
@@ -135,7 +137,12 @@ def wire_bytes(manager_url: str, idle_seconds: float, log: Log) -> Figure:
         talk_container(client)
         paint_120 = first_paint(manager_url, 120, 40)
         paint_80 = first_paint(manager_url, 80, 24)
-        raw: dict[str, float] = {"paint_120x40_bytes": paint_120, "paint_80x24_bytes": paint_80}
+        truecolor = first_paint(manager_url, 120, 40, colorterm="truecolor")
+        raw: dict[str, float] = {
+            "paint_120x40_bytes": paint_120,
+            "paint_80x24_bytes": paint_80,
+            "paint_120x40_truecolor_bytes": truecolor,
+        }
         raw.update(changes(manager_url, client, idle_seconds))
     cell = max(raw["count_bytes"], raw["log_line_bytes"])
     met = max(paint_120, paint_80) < PAINT_TARGET and cell < CELL_TARGET and raw["idle_bytes"] == 0
@@ -151,8 +158,9 @@ def wire_bytes(manager_url: str, idle_seconds: float, log: Log) -> Figure:
         "paint < 30 KB, one cell < 1 KB, idle 0 B",
         met,
         note=(
-            f"settled: count {raw['count_settled_bytes']:.0f} B, "
-            f"log line {raw['log_line_settled_bytes']:.0f} B"
+            f"256 colours; settled: count {raw['count_settled_bytes']:.0f} B, "
+            f"log line {raw['log_line_settled_bytes']:.0f} B; "
+            f"paint with COLORTERM=truecolor {truecolor / 1024:.1f} KB (120x40)"
         ),
         raw=raw,
     )

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 from functools import cached_property
-from typing import Any
+from typing import Any, Protocol, TypeVar
+
+
+class _WithId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+K = TypeVar("K", bound=_WithId)
 
 
 class ScopeKind(Enum):
@@ -43,7 +52,7 @@ class EngineInfo:
     logging_driver: str = ""  # the engine's default log driver (`docker info`)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Node:
     id: str
     hostname: str
@@ -78,7 +87,7 @@ class PortSpec:
         return f"*:{self.published}->{self.target}/{self.protocol}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Service:
     id: str
     name: str
@@ -105,7 +114,7 @@ class Service:
         return self.mode.endswith("job") or self.replicas_running == self.replicas_desired
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Task:
     id: str
     service_id: str
@@ -129,6 +138,17 @@ class Task:
 
 
 @dataclass(frozen=True)
+class ServiceChanges:
+    """Which services (by id) differ between two services lists, BEFORE and AFTER (the
+    tuples themselves, told apart by identity): a view that shows BEFORE redoes only the
+    rows of KEYS. The other services of AFTER are the same objects as in BEFORE."""
+
+    before: tuple[Service, ...]
+    after: tuple[Service, ...]
+    keys: frozenset[str]
+
+
+@dataclass(frozen=True)
 class ClusterSnapshot:
     """One consistent view of the cluster, handed from the sync layer to the UI."""
 
@@ -139,6 +159,19 @@ class ClusterSnapshot:
     task_scope: TaskScope | None
     endpoint: str
     fetched_at: datetime
+    # From the snapshot made before this one, when the session knows (not part of equality).
+    service_changes: ServiceChanges | None = field(default=None, compare=False, repr=False)
+
+    def services_changed_since(self, shown: ClusterSnapshot) -> frozenset[str] | None:
+        """The ids of the services that differ from SHOWN's; None when they cannot be
+        told cheaply (another list, services added, removed or moved)."""
+        if shown.services is self.services:
+            return frozenset()
+        changes = self.service_changes
+        told = changes is not None and changes.before is shown.services
+        if changes is not None and told and changes.after is self.services:
+            return changes.keys
+        return _differing_ids(shown.services, self.services)
 
     @cached_property
     def _nodes_by_id(self) -> dict[str, Node]:
@@ -157,6 +190,28 @@ class ClusterSnapshot:
     @property
     def leader(self) -> Node | None:
         return next((n for n in self.nodes if n.is_leader), None)
+
+
+def _differing_ids(
+    before: tuple[Service, ...], after: tuple[Service, ...]
+) -> frozenset[str] | None:
+    pairs = replaced_objects(before, after)
+    return None if pairs is None else frozenset(new.id for _, new in pairs)
+
+
+def replaced_objects(before: Sequence[K], after: Sequence[K]) -> list[tuple[K, K]] | None:
+    """The (old, new) objects at the positions where AFTER holds another object than
+    BEFORE, if both list the same ids in the same order (a walk by identity: no field is
+    compared); None when they do not."""
+    if len(before) != len(after):
+        return None
+    pairs = []
+    for old, new in zip(before, after, strict=True):
+        if old is not new:
+            if old.id != new.id:
+                return None
+            pairs.append((old, new))
+    return pairs
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,8 @@ class LiveModel:
         # (by object id; by service id for the shown tasks).
         self._listed = {NODES: 0, SERVICES: 0, TASKS: 0}
         self._single: dict[str, dict[str, int]] = {NODES: {}, SERVICES: {}, TASKS: {}}
+        # The ids of the services changed since the last snapshot was made of the model.
+        self._services_changed: set[str] = set()
 
     def ticket(self) -> int:
         with self.lock:
@@ -58,11 +60,31 @@ class LiveModel:
             self.nodes = tuple(sorted(merged, key=node_order))
 
     def list_services(self, listed: Iterable[Service], ticket: int) -> None:
+        """The listed services, those answered one by one since kept; a listed service
+        equal to the one held stays that object (views redo only what changed)."""
         with self.lock:
             keep = self._since(SERVICES, ticket)
-            merged = [s for s in listed if s.id not in keep]
-            merged += [s for s in self.services if s.id in keep]
+            held = {s.id: s for s in self.services}
+            merged = [s for s in self.services if s.id in keep]
+            for service in listed:
+                if service.id in keep:
+                    continue
+                before = held.get(service.id)
+                if before is service or before == service:
+                    merged.append(before)
+                else:
+                    merged.append(service)
+                    self._services_changed.add(service.id)
+            listed_ids = {s.id for s in merged}
+            self._services_changed.update(key for key in held if key not in listed_ids)
             self.services = tuple(sorted(merged, key=service_order))
+
+    def take_service_changes(self) -> frozenset[str]:
+        """The ids of the services changed since the last call (a snapshot was made)."""
+        with self.lock:
+            changed = frozenset(self._services_changed)
+            self._services_changed.clear()
+            return changed
 
     def list_tasks(self, scope: TaskScope | None, listed: Iterable[Task], ticket: int) -> None:
         with self.lock:
@@ -99,6 +121,7 @@ class LiveModel:
             if not self._newest(SERVICES, service_id, ticket):
                 return False
             self.services = patch_services(self.services, service_id, fetched)
+            self._services_changed.add(service_id)
             return True
 
     def service_tasks(

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from swarmtui.core.errors import BackendError, ProblemKind
 from swarmtui.core.models import ClusterSnapshot, SwarmEvent
 from swarmtui.ports import ClusterBackend, EventStream
-from swarmtui.session.refresher import Refresher
+from swarmtui.session.refresher import PartialRefresh, Refresher
 
 ERROR_BACKOFF = 3.0
 QUORUM_BACKOFF = 5.0
@@ -37,7 +37,12 @@ def run_poll_loop(
         try:
             snapshot = refresher.refresh()
         except Exception as exc:
-            error = exc if isinstance(exc, BackendError) else _unexpected(exc)
+            failure = exc
+            if isinstance(exc, PartialRefresh):  # what did arrive is shown all the same
+                if exc.snapshot is not None:
+                    refresher.hand_over(exc.snapshot, publish)
+                failure = exc.error
+            error = failure if isinstance(failure, BackendError) else _unexpected(failure)
             if failover is not None:
                 restated = failover(error)
                 if restated is None:

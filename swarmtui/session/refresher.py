@@ -16,10 +16,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
+from swarmtui.core.errors import BackendError, ProblemKind
 from swarmtui.core.models import (
     ClusterSnapshot,
     ScopeKind,
     Service,
+    ServiceChanges,
     SwarmEvent,
     TaskScope,
 )
@@ -35,14 +37,45 @@ from swarmtui.session.patching import (
 
 ENGINE, NODES, SERVICES, TASKS = "engine", "nodes", "services", "tasks"
 ALL_PARTS = frozenset({ENGINE, NODES, SERVICES, TASKS})
+TARGETS = "targets"  # the objects fetched one by one, as a part that may fail
 HOT_POLL_INTERVAL = 0.5
 HOT_PERIOD = 10.0
+LIST_DUTY = 0.2  # the share of the time the services list may keep the manager busy
 
 
 @dataclass(frozen=True)
 class RefreshTimings:
     poll_interval: float = 2.0
     resync_interval: float = 45.0
+
+
+class PartialRefresh(BackendError):
+    """Some parts of a refresh failed (ERROR: the first failure, whose kind and message
+    this error takes; FAILED: which parts), others arrived: SNAPSHOT shows them (None:
+    nothing visible changed), the failed parts with their last value. The failed parts are
+    fetched again at the next refresh."""
+
+    def __init__(
+        self, error: Exception, snapshot: ClusterSnapshot | None, failed: frozenset[str]
+    ) -> None:
+        if isinstance(error, BackendError):
+            super().__init__(error.kind, error.message, error.hint)
+        else:
+            super().__init__(ProblemKind.ENGINE_ERROR, f"{type(error).__name__}: {error}")
+        self.error = error
+        self.snapshot = snapshot
+        self.failed = failed
+
+
+def _attempt(part: str, outcomes: dict[str, Exception | None], fetch: Callable[[], None]) -> bool:
+    """FETCH PART; whether it worked. OUTCOMES gets its error, or None."""
+    try:
+        fetch()
+    except Exception as exc:
+        outcomes[part] = exc
+        return False
+    outcomes[part] = None
+    return True
 
 
 class Refresher:
@@ -68,6 +101,8 @@ class Refresher:
         self._last_watch = -1e9
         self._last_resync = -1e9
         self._model = LiveModel()
+        self._scope_moved = False  # the last services list moved the scope's tasks
+        self._list_seconds = 0.0  # what the last services list took
         self.last_success: float | None = None
         self.last_snapshot: ClusterSnapshot | None = None
 
@@ -161,10 +196,11 @@ class Refresher:
 
     def _poll_interval(self, now: float) -> float:
         """Fast while things move (after an event or a change), the configured pace when
-        nothing has changed for HOT_PERIOD seconds."""
-        if now < self._hot_until:
-            return HOT_POLL_INTERVAL
-        return self.timings.poll_interval
+        nothing has changed for HOT_PERIOD seconds; never so often that listing the
+        services keeps the manager busy more than LIST_DUTY of the time (thousands of
+        services take it seconds; events keep the changed ones live meanwhile)."""
+        pace = HOT_POLL_INTERVAL if now < self._hot_until else self.timings.poll_interval
+        return max(pace, self._list_seconds / LIST_DUTY)
 
     def seconds_until_due(self) -> float:
         now = self._monotonic()
@@ -203,58 +239,102 @@ class Refresher:
         return parts, targets, scope
 
     def refresh(self) -> ClusterSnapshot | None:
-        """Fetch what is due; return a new snapshot when anything visible changed."""
+        """Fetch what is due; return a new snapshot when anything visible changed.
+
+        A part that fails (a list that timed out) keeps its last value and is fetched again
+        next time; the parts that arrived are still shown: PartialRefresh carries their
+        snapshot with the first error."""
         now = self._monotonic()
         parts, targets, scope = self._due_parts(now)
         if not parts and not targets:
             return None
+        outcomes: dict[str, Exception | None] = {}
         try:
-            fetched_one_by_one = self._fetch(parts, targets, scope)
+            fetched_one_by_one = self._fetch(parts, targets, scope, outcomes)
+            failed = {part: error for part, error in outcomes.items() if error is not None}
+            if failed and len(failed) == len(outcomes):
+                raise next(iter(failed.values()))  # nothing arrived: a failed refresh
         except Exception:
             with self._lock:
                 self._dirty |= parts
                 self._targets |= targets
             raise
-        if SERVICES in parts:
+        if failed:
+            with self._lock:
+                self._dirty |= failed.keys() & ALL_PARTS
+                if TARGETS in failed:
+                    self._targets |= targets
+        if SERVICES in parts and SERVICES not in failed:
             self._last_poll = now
         if fetched_one_by_one:
             self._last_watch = now
-        if parts >= ALL_PARTS:
+        if parts >= ALL_PARTS and not failed:
             self._last_resync = now
-        self.last_success = self._monotonic()
         snapshot = self._publishable()
-        if snapshot is not None and SERVICES in parts:
+        if snapshot is not None and SERVICES in parts and SERVICES not in failed:
             self._hot_until = now + HOT_PERIOD  # changes come in bursts: keep watching closely
+        if failed:
+            raise PartialRefresh(next(iter(failed.values())), snapshot, frozenset(failed))
+        self.last_success = self._monotonic()
         return snapshot
 
-    def _fetch(self, parts: set[str], targets: Targets, scope: TaskScope | None) -> bool:
+    def _fetch(
+        self,
+        parts: set[str],
+        targets: Targets,
+        scope: TaskScope | None,
+        failed: dict[str, Exception | None],
+    ) -> bool:
         """Fetch PARTS whole and TARGETS one by one (what PARTS does not cover already);
-        whether any service was fetched one by one."""
+        whether any service was fetched one by one. Each part's outcome goes to FAILED (its
+        error, or None): one that fails does not keep the others from being fetched. The
+        engine's info is the exception: without it nothing can be shown, so its first
+        failure is raised."""
         model = self._model
         if ENGINE in parts or model.engine is None:
-            model.engine = self.backend.engine_info()
-        if NODES in parts:
-            ticket = model.ticket()
-            model.list_nodes(self.backend.nodes(), ticket)
+            if model.engine is None:
+                model.engine = self.backend.engine_info()
+            else:
+                _attempt(ENGINE, failed, self._fetch_engine)
+        if NODES in parts and _attempt(NODES, failed, self._list_nodes):
             targets = replace(targets, nodes=frozenset())
-        if SERVICES in parts:
-            before = model.services
-            ticket = model.ticket()
-            model.list_services(self.backend.services(), ticket)
-            if scope is not None and _scope_moved(scope, before, model.services):
-                parts.add(TASKS)
-            if any(shows_tasks_of(scope, s) for s in targets.task_services):
+        if SERVICES in parts and _attempt(SERVICES, failed, lambda: self._list_services(scope)):
+            if self._scope_moved or any(shows_tasks_of(scope, s) for s in targets.task_services):
                 parts.add(TASKS)
             targets = replace(targets, services=frozenset(), task_services=frozenset())
         if scope != model.tasks_scope or targets.scope_tasks:
             parts.add(TASKS)
-        if TASKS in parts:
-            ticket = model.ticket()
-            listed = [] if scope is None else self.backend.tasks(scope)
-            model.list_tasks(scope, listed, ticket)
+        if TASKS in parts and _attempt(TASKS, failed, lambda: self._list_tasks(scope)):
             targets = replace(targets, task_services=frozenset(), scope_tasks=False)
-        self._fetch_targets(targets, scope, engine_fetched=ENGINE in parts)
-        return bool(targets.services)
+        engine_fetched = ENGINE in parts and failed.get(ENGINE) is None
+        if targets:
+            _attempt(TARGETS, failed, lambda: self._fetch_targets(targets, scope, engine_fetched))
+        return bool(targets.services) and failed.get(TARGETS) is None
+
+    def _fetch_engine(self) -> None:
+        self._model.engine = self.backend.engine_info()
+
+    def _list_nodes(self) -> None:
+        model = self._model
+        ticket = model.ticket()
+        model.list_nodes(self.backend.nodes(), ticket)
+
+    def _list_services(self, scope: TaskScope | None) -> None:
+        """The services listed; _scope_moved: whether SCOPE's tasks may have moved."""
+        model = self._model
+        before = model.services
+        ticket = model.ticket()
+        started = self._monotonic()
+        listed = self.backend.services()
+        self._list_seconds = self._monotonic() - started
+        model.list_services(listed, ticket)
+        self._scope_moved = scope is not None and _scope_moved(scope, before, model.services)
+
+    def _list_tasks(self, scope: TaskScope | None) -> None:
+        model = self._model
+        ticket = model.ticket()
+        listed = [] if scope is None else self.backend.tasks(scope)
+        model.list_tasks(scope, listed, ticket)
 
     def _fetch_targets(
         self, targets: Targets, scope: TaskScope | None, engine_fetched: bool = False
@@ -314,6 +394,12 @@ class Refresher:
                 and replace(previous, fetched_at=snapshot.fetched_at) == snapshot
             ):
                 return None
+            changed = model.take_service_changes()
+            if previous is not None:
+                changes = ServiceChanges(previous.services, snapshot.services, changed)
+                snapshot = replace(snapshot, service_changes=changes)
+            snapshot.service("")  # the lookups by id are made here, not on the UI's thread
+            snapshot.node("")
             self.last_snapshot = snapshot
             return snapshot
 
@@ -333,4 +419,4 @@ def _scope_moved(scope: TaskScope, before: tuple[Service, ...], after: tuple[Ser
     return status(before) != status(after)
 
 
-__all__ = ["RefreshTimings", "Refresher", "ScopeKind"]
+__all__ = ["PartialRefresh", "RefreshTimings", "Refresher", "ScopeKind"]

@@ -38,7 +38,7 @@ from swarmtui.session.failures import failure_text
 from swarmtui.session.loops import EventPump, run_poll_loop
 from swarmtui.session.model import ManagerSwitched, SessionModel
 from swarmtui.session.node_reach import NodeReachability
-from swarmtui.session.refresher import Refresher, RefreshTimings
+from swarmtui.session.refresher import PartialRefresh, Refresher, RefreshTimings
 from swarmtui.session.shells import NodeConnector, Shells
 from swarmtui.session.usage_sampler import UsageSampler
 
@@ -194,6 +194,8 @@ class Session:
         refresher = self._new_refresher(backend)
         try:
             snapshot = refresher.refresh()
+        except PartialRefresh as partly:  # the poll loop fetches the rest again
+            snapshot = partly.snapshot
         except Exception:
             snapshot = None
         return _Opened(backend, info, refresher, snapshot)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding
+from textual.driver import Driver
 
 from swarmtui.core.errors import BackendError
 from swarmtui.session.session import Connected, NeedsSwarm, Session, Unavailable
@@ -17,6 +18,7 @@ from swarmtui.ui.screens.main_screen import MainScreen
 from swarmtui.ui.session_access import SessionApp
 from swarmtui.ui.styles import stylesheet
 from swarmtui.ui.widgets.resource_table import ResourceTable
+from swarmtui.ui.wire.driver import with_fewer_bytes
 
 # The other screens and modals are imported where they are opened: the first paint waits
 # for every module imported here.
@@ -44,6 +46,9 @@ class SwarmTuiApp(SessionApp):
         self.key_gate = KeyGate(self, super().on_event)
         if session.config.keys:
             self.set_keymap(dict(session.config.keys))
+
+    def get_driver_class(self) -> type[Driver]:
+        return with_fewer_bytes(super().get_driver_class())
 
     # Input ------------------------------------------------------------------------------
 

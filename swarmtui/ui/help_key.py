@@ -6,10 +6,10 @@ from __future__ import annotations
 from textual.binding import Binding
 
 
-def help_binding(binding_id: str) -> Binding:
+def help_binding(binding_id: str, *, show: bool = False) -> Binding:
     """`?` on a modal screen: the keys, from the screen's own. An Input with the focus takes
-    `?` as text first."""
-    return Binding("question_mark", "app.help", "Help", show=False, id=binding_id)
+    `?` as text first. SHOW: in the screen's footer (a screen without text fields)."""
+    return Binding("question_mark", "app.help", "Help", show=show, id=binding_id)
 
 
 def field_help_binding(binding_id: str) -> Binding:

@@ -158,7 +158,7 @@ class TaskPicker(ModalScreen[Task | None]):
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="task_picker_cancel"),
-        help_binding("task_picker_help"),
+        help_binding("task_picker_help", show=True),
     ]
 
     def __init__(self, service: str, tasks: list[Task], snapshot: ClusterSnapshot) -> None:

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import pytest
 from rich.text import Text
 from textual.app import App
+from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input, OptionList, Select, Static
@@ -56,6 +57,17 @@ def swarm_app(
 
 
 Ready = Callable[[AppPilot], Awaitable[None]]
+
+
+def idle_palette(app: App[Any]) -> CommandPalette | None:
+    """The command palette on screen once its search has finished, else None."""
+    palette = app.screen
+    if not isinstance(palette, CommandPalette):
+        return None
+    # Private, but the only sign that the search has finished (no busy indicator).
+    if palette._show_busy or palette._busy_timer is not None:
+        return None
+    return palette
 
 
 async def first_snapshot(pilot: AppPilot) -> None:

@@ -52,15 +52,19 @@ class PtyConsole:
         term: str = "xterm-256color",
         extra_env: Mapping[str, str] | None = None,
         program: Sequence[str] = (),
+        keep_screens: bool = False,
     ) -> None:
         """PROGRAM (a whole command line) runs instead of the console, e.g. a shell that
-        starts it."""
+        starts it. KEEP_SCREENS: remember every screen shown (`screens_shown`), not only the
+        last: the console sends only the cells that change, so a screen that was shown is
+        not in the transcript as text."""
         self.cols, self.rows = cols, rows
         self._screen = pyte.Screen(cols, rows)
         self._stream = pyte.ByteStream(self._screen)
         self._lock = threading.Lock()
         self._bytes_read = 0
         self.transcript = bytearray()  # everything the console wrote to the terminal
+        self._screens: list[str] | None = [] if keep_screens else None
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "HOME": str(home),
@@ -96,6 +100,8 @@ class PtyConsole:
                 self._bytes_read += len(data)
                 self.transcript += data
                 self._stream.feed(data)
+                if self._screens is not None:
+                    self._screens.append("\n".join(self._screen.display))
 
     def _exited(self) -> bool:
         try:
@@ -129,6 +135,12 @@ class PtyConsole:
         """Bytes the console wrote to the terminal so far."""
         with self._lock:
             return self._bytes_read
+
+    def screens_shown(self) -> list[str]:
+        """Each screen shown after a read from the terminal (with keep_screens)."""
+        assert self._screens is not None, "PtyConsole(keep_screens=True) keeps them"
+        with self._lock:
+            return list(self._screens)
 
     def text(self) -> str:
         with self._lock:

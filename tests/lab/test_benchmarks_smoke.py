@@ -40,6 +40,7 @@ def test_benchmark_smoke_mode(engine: Any, tmp_path: Path) -> None:
     assert usage["requests"] == [usage["tasks"]] * len(usage["requests"])  # one per row
     wire = figures["13"]["raw"]
     assert wire["paint_120x40_bytes"] > 0 and wire["paint_80x24_bytes"] > 0
+    assert wire["paint_120x40_truecolor_bytes"] > 0
     assert wire["count_bytes"] > 0 and wire["log_line_bytes"] > 0  # both changes were drawn
     for lab in ("", "-small", "-ha", "-shell"):
         assert lab_status(f"swarmtui-bench-smoke{lab}") is None, lab

@@ -61,3 +61,14 @@ async def test_a_footer_taken_off_its_screen_ignores_a_late_refresh() -> None:
         await wait_until(pilot, lambda: not footer.is_attached, "the journal's footer detached")
         await footer.recompose()  # raised NoScreen before
         assert app.is_running and app._exception is None
+
+
+async def test_the_join_screen_keeps_its_help_at_80_columns() -> None:
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_main(pilot)
+        await pilot.press("T")
+        await wait_until(pilot, lambda: "reveal" in footer_actions(pilot), "the join screen")
+        await wait_until(pilot, lambda: "app.help" in footer_actions(pilot), "? Help")
+        assert footer_actions(pilot)[0] == "reveal"
+        assert footer_fits(pilot)

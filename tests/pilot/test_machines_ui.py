@@ -6,6 +6,8 @@ journaled, stop only once confirmed."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -53,6 +55,15 @@ MUTATING_KEYS = {
 }
 
 
+@asynccontextmanager
+async def on_machines(
+    service: DemoMachineService, *, read_only: bool = False
+) -> AsyncIterator[tuple[SwarmTuiApp, AppPilot, MachinesScreen]]:
+    """The demo console on SERVICE's machines, the machines view open."""
+    async with running_demo(machines=service, read_only=read_only) as (app, pilot):
+        yield app, pilot, await open_machines(pilot)
+
+
 def sent(service: DemoMachineService, kind: str) -> list[object]:
     return [argument for name, argument in service.calls if name == kind]
 
@@ -64,10 +75,22 @@ def log_lines(dialog: CreateMachineDialog | MachineTaskModal) -> list[str]:
 # Create ------------------------------------------------------------------------------------
 
 
+async def fingerprint_asked(pilot: AppPilot, dialog: CreateMachineDialog) -> None:
+    """Send the form (ctrl+s) to a host first met: the dialog asks about its key."""
+    await pilot.press("ctrl+s")
+    await wait_until(pilot, lambda: dialog.pending is not None, "the fingerprint question")
+
+
+async def new_ssh_host_asked(pilot: AppPilot) -> CreateMachineDialog:
+    """The create dialog sent for ssh host edge-2, first met: its key asked about."""
+    dialog = await open_machine_dialog(pilot, driver="ssh", name="edge-2", host="192.0.2.20")
+    await fingerprint_asked(pilot, dialog)
+    return dialog
+
+
 async def test_create_dind_sends_the_request_and_shows_the_steps() -> None:
     service = DemoMachineService()
-    async with running_demo(machines=service) as (app, pilot):
-        screen = await open_machines(pilot)
+    async with on_machines(service) as (app, pilot, screen):
         await pilot.press("c")
         await wait_screen(pilot, CreateMachineDialog, "the dialog")
         dialog = app.screen
@@ -112,8 +135,7 @@ async def test_create_ssh_fingerprint_needs_confirmation() -> None:
             ssh_proxy_jump="admin@bastion.example.net",
         )
         assert dialog.query_one("#ssh-fields").display
-        await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: dialog.pending is not None, "the fingerprint question")
+        await fingerprint_asked(pilot, dialog)
         assert dialog.query_one("#question-box").display
         assert DEMO_FINGERPRINT in static_text(app, "#question-text")
         assert app.focused is not None and app.focused.id == "decline"
@@ -146,9 +168,7 @@ async def test_create_ssh_fingerprint_needs_confirmation() -> None:
 async def test_refused_fingerprint_sends_nothing_more() -> None:
     service = DemoMachineService()
     async with running_demo(machines=service) as (app, pilot):
-        dialog = await open_machine_dialog(pilot, driver="ssh", name="edge-2", host="192.0.2.20")
-        await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: dialog.pending is not None, "the fingerprint question")
+        dialog = await new_ssh_host_asked(pilot)
         await pilot.click("#decline")
         await wait_until(pilot, lambda: dialog.pending is None, "the refusal")
         assert "not trusted: nothing was changed" in static_text(app, "#modal-error")
@@ -165,8 +185,7 @@ async def test_docker_is_installed_only_after_confirmation() -> None:
         dialog = await open_machine_dialog(
             pilot, driver="ssh", name="edge-3", host=NO_DOCKER_HOST, ssh_user="admin"
         )
-        await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: dialog.pending is not None, "the fingerprint question")
+        await fingerprint_asked(pilot, dialog)
         await pilot.press("ctrl+y")  # the install key does nothing while a host key is asked
         await pilot.pause()
         assert len(sent(service, "create")) == 1
@@ -213,9 +232,7 @@ class SwappedKeyService(DemoMachineService):
 async def test_another_key_than_the_confirmed_one_is_refused() -> None:
     service = SwappedKeyService()
     async with running_demo(machines=service) as (app, pilot):
-        dialog = await open_machine_dialog(pilot, driver="ssh", name="edge-2", host="192.0.2.20")
-        await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: dialog.pending is not None, "the fingerprint question")
+        dialog = await new_ssh_host_asked(pilot)
         await pilot.press("ctrl+t")
         await wait_until(
             pilot, lambda: "Refusing" in static_text(app, "#modal-error"), "the refusal"
@@ -297,8 +314,7 @@ async def press_choice(pilot: AppPilot, app: SwarmTuiApp, button_id: str) -> Non
 
 async def test_join_leave_and_retire() -> None:
     service = DemoMachineService()
-    async with running_demo(machines=service) as (app, pilot):
-        screen = await open_machines(pilot)
+    async with on_machines(service) as (app, pilot, screen):
         assert screen.selected is not None and screen.selected[0].name == "edge-1"
         await pilot.press("l")  # edge-1 is in no swarm: nothing to leave
         await pilot.pause()
@@ -311,8 +327,7 @@ async def test_join_leave_and_retire() -> None:
         assert (
             app.session.journal.entries[-1].command == "swarmtui machine join --role manager edge-1"
         )
-        await pilot.press("escape")
-        await wait_until(pilot, lambda: app.screen is screen, "the machines view")
+        await back_to(pilot, app, screen)
 
         def edge_active() -> bool:
             return any(r.name == "edge-1" and s.swarm_state == "active" for r, s in screen.machines)
@@ -322,9 +337,7 @@ async def test_join_leave_and_retire() -> None:
         await wait_screen(pilot, MachineTaskModal, "leave")
         await press_choice(pilot, app, "leave")
         assert sent(service, "leave") == ["edge-1"]
-        await pilot.press("escape")
-
-        await wait_until(pilot, lambda: app.screen is screen, "the machines view")
+        await back_to(pilot, app, screen)
         await pilot.press("down", "x")  # lab-w1 is a swarm worker: retired
         await wait_screen(pilot, MachineTaskModal, "remove")
         assert "Retire machine lab-w1?" in static_text(app, "#confirm-question")
@@ -335,8 +348,7 @@ async def test_join_leave_and_retire() -> None:
 
 async def test_cancel_runs_nothing() -> None:
     service = DemoMachineService()
-    async with running_demo(machines=service) as (app, pilot):
-        screen = await open_machines(pilot)
+    async with on_machines(service) as (app, pilot, screen):
         await pilot.press("x")
         await wait_screen(pilot, MachineTaskModal, "remove")
         assert "Remove machine edge-1?" in static_text(app, "#confirm-question")
@@ -352,10 +364,32 @@ def state_of(screen: MachinesScreen, name: str) -> tuple[str, str]:
     return next((s.state, s.swarm_state) for r, s in screen.machines if r.name == name)
 
 
+async def task_modal(pilot: AppPilot, app: SwarmTuiApp, key: str, what: str) -> MachineTaskModal:
+    """Press KEY: the machine task modal it opens."""
+    await pilot.press(key)
+    await wait_screen(pilot, MachineTaskModal, what)
+    modal = app.screen
+    assert isinstance(modal, MachineTaskModal)
+    return modal
+
+
+async def back_to(pilot: AppPilot, app: SwarmTuiApp, screen: MachinesScreen) -> None:
+    """Escape from a modal, back to the machines view."""
+    await pilot.press("escape")
+    await wait_until(pilot, lambda: app.screen is screen, "the machines view")
+
+
+async def nothing_opens(
+    pilot: AppPilot, app: SwarmTuiApp, screen: MachinesScreen, key: str
+) -> None:
+    await pilot.press(key)
+    await pilot.pause()
+    assert app.screen is screen
+
+
 async def test_stop_asks_first_and_runs_only_when_confirmed() -> None:
     service = DemoMachineService()
-    async with running_demo(machines=service) as (app, pilot):
-        screen = await open_machines(pilot)
+    async with on_machines(service) as (app, pilot, screen):
         await pilot.press("down", "t")  # lab-w1, a swarm worker
         await wait_screen(pilot, MachineTaskModal, "stop")
         assert static_text(app, "#confirm-question") == "Stop machine lab-w1?"
@@ -365,37 +399,27 @@ async def test_stop_asks_first_and_runs_only_when_confirmed() -> None:
         await wait_until(pilot, lambda: app.screen is screen, "the machines view")
         assert sent(service, "stop") == []
 
-        await pilot.press("t")
-        await wait_screen(pilot, MachineTaskModal, "stop")
-        modal = app.screen
-        assert isinstance(modal, MachineTaskModal)
+        modal = await task_modal(pilot, app, "t", "stop")
         await press_choice(pilot, app, "stop")
         assert sent(service, "stop") == ["lab-w1"]
         assert log_lines(modal)[-1] == "lab-w1: stopped"
         entry = app.session.journal.entries[-1]
         assert entry.ok and entry.command == "swarmtui machine stop lab-w1"
-        await pilot.press("escape")
-        await wait_until(pilot, lambda: app.screen is screen, "the machines view")
+        await back_to(pilot, app, screen)
         await wait_until(
             pilot, lambda: state_of(screen, "lab-w1")[0] == "stopped", "lab-w1 shown stopped"
         )
-        await pilot.press("t")  # stopped already: nothing to ask
-        await pilot.pause()
-        assert app.screen is screen
+        await nothing_opens(pilot, app, screen, "t")  # stopped already: nothing to ask
         assert sent(service, "stop") == ["lab-w1"]
 
 
 async def test_start_runs_at_once_and_is_journaled() -> None:
     service = DemoMachineService()
     service.stop("lab-w1", lambda _: None)
-    async with running_demo(machines=service) as (app, pilot):
-        screen = await open_machines(pilot)
+    async with on_machines(service) as (app, pilot, screen):
         await pilot.press("down")
         assert state_of(screen, "lab-w1")[0] == "stopped"
-        await pilot.press("s")
-        await wait_screen(pilot, MachineTaskModal, "start")
-        modal = app.screen
-        assert isinstance(modal, MachineTaskModal)
+        modal = await task_modal(pilot, app, "s", "start")
         await wait_until(pilot, lambda: modal.succeeded, "the start to succeed")  # nothing pressed
         assert sent(service, "start") == ["lab-w1"]
         assert static_text(app, "#modal-command") == "$ swarmtui machine start lab-w1"
@@ -405,28 +429,21 @@ async def test_start_runs_at_once_and_is_journaled() -> None:
         assert "lab-w1 is running" in static_text(app, "#modal-error")
         entry = app.session.journal.entries[-1]
         assert entry.ok and entry.command == "swarmtui machine start lab-w1"
-        await pilot.press("escape")
-        await wait_until(pilot, lambda: app.screen is screen, "the machines view")
+        await back_to(pilot, app, screen)
         await wait_until(
             pilot, lambda: state_of(screen, "lab-w1") == ("running", "active"), "lab-w1 back"
         )
-        await pilot.press("s")  # running already: nothing to do
-        await pilot.pause()
-        assert app.screen is screen
+        await nothing_opens(pilot, app, screen, "s")  # running already: nothing to do
         assert sent(service, "start") == ["lab-w1"]
 
 
 async def test_an_adopted_host_is_neither_started_nor_stopped() -> None:
     service = DemoMachineService()
     refusal = "edge-1 is an existing host: swarmtui does not start or stop it."
-    async with running_demo(machines=service) as (app, pilot):
-        screen = await open_machines(pilot)
+    async with on_machines(service) as (app, pilot, screen):
         assert screen.selected is not None and screen.selected[0].driver == "ssh"
         for key, button in (("s", ""), ("t", "stop")):
-            await pilot.press(key)
-            await wait_screen(pilot, MachineTaskModal, key)
-            modal = app.screen
-            assert isinstance(modal, MachineTaskModal)
+            modal = await task_modal(pilot, app, key, key)
             if button:  # stop asks first, even here
                 assert not modal.running and modal.chosen is None
                 modal.query_one(f"#{button}", Button).press()
@@ -438,8 +455,7 @@ async def test_an_adopted_host_is_neither_started_nor_stopped() -> None:
             assert static_text(app, "#modal-error") == refusal
             assert not modal.succeeded
             assert not app.session.journal.entries[-1].ok
-            await pilot.press("escape")
-            await wait_until(pilot, lambda: app.screen is screen, "the machines view")
+            await back_to(pilot, app, screen)
         assert sent(service, "start") == sent(service, "stop") == ["edge-1"]
 
 
@@ -448,8 +464,7 @@ async def test_an_adopted_host_is_neither_started_nor_stopped() -> None:
 
 async def test_read_only_hides_and_refuses_machine_changes() -> None:
     service = DemoMachineService()
-    async with running_demo(machines=service, read_only=True) as (app, pilot):
-        screen = await open_machines(pilot)
+    async with on_machines(service, read_only=True) as (app, pilot, screen):
         for action in (*MUTATING_KEYS.values(), "remove_machine"):
             assert screen.check_action(action, ()) is False  # hidden from the footer
         for key in (*MUTATING_KEYS, "x"):

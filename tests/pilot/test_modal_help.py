@@ -45,8 +45,11 @@ async def test_f1_in_a_form_opens_the_help_and_the_footer_says_so() -> None:
         form = await wait_screen(pilot, CreateServiceScreen, "the form")
         assert isinstance(app.focused, Input)
         footer = form.query_one(KeyFooter)
-        keys = [(key.key_display, key.description) for key in footer.query(FooterKey)]
-        assert ("f1", "Help") in keys
+
+        def keys() -> list[tuple[str, str]]:
+            return [(key.key_display, key.description) for key in footer.query(FooterKey)]
+
+        await wait_until(pilot, lambda: ("f1", "Help") in keys(), "f1 Help in the footer")
         await pilot.press("f1")
         help_screen = await wait_screen(pilot, HelpScreen, "the help")
         table = help_screen.query_one(DataTable)

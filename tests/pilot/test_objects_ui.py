@@ -4,6 +4,8 @@ use), rotate, read-only mode. The demo records what was asked of it."""
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from helpers.demo_app import running_demo
 from helpers.pilot import AppPilot, notifications, text_of, wait_screen, wait_until
 from textual.command import CommandPalette
@@ -17,6 +19,8 @@ from swarmtui.ui.screens.object_inspect_screen import ObjectInspectScreen
 from swarmtui.ui.widgets.object_panes import ConfigsPane, NetworksPane, ObjectsPane, SecretsPane
 from swarmtui.ui.widgets.panes import NodesPane
 from swarmtui.ui.widgets.resource_table import ResourceTable
+
+Form = TypeVar("Form", ObjectDataModal, NetworkModal)
 
 
 def column(pane: ResourceTable, key: str) -> list[str]:
@@ -72,23 +76,24 @@ async def test_palette_opens_the_views() -> None:
         await wait_until(pilot, lambda: networks.has_focus and networks.loaded, "networks")
 
 
+async def inspected(
+    pilot: AppPilot, app: SwarmTuiApp, key: str, kind: type[ObjectsPane], name: str
+) -> str:
+    """The inspect screen's text for object NAME, opened from its pane (KEY)."""
+    await select(pilot, await shown(pilot, app, key, kind), name)
+    await pilot.press("enter")
+    screen = await wait_screen(pilot, ObjectInspectScreen)
+    await wait_until(pilot, lambda: screen.loaded, f"{name} inspected")
+    return text_of(screen.query_one("#inspect-text", Static))
+
+
 async def test_inspect_shows_config_content_and_never_a_secret_value() -> None:
     async with running_demo() as (app, pilot):
-        configs = await shown(pilot, app, "6", ConfigsPane)
-        await select(pilot, configs, "shop_nginx_conf")
-        await pilot.press("enter")
-        screen = await wait_screen(pilot, ObjectInspectScreen)
-        await wait_until(pilot, lambda: screen.loaded, "the config inspected")
-        text = text_of(screen.query_one("#inspect-text", Static))
+        text = await inspected(pilot, app, "6", ConfigsPane, "shop_nginx_conf")
         assert "proxy_pass http://backend;" in text
         assert "shop_web" in text and "target=/etc/shop_nginx_conf" in text
         await pilot.press("escape")
-        secrets = await shown(pilot, app, "5", SecretsPane)
-        await select(pilot, secrets, "shop_db_password")
-        await pilot.press("enter")
-        screen = await wait_screen(pilot, ObjectInspectScreen)
-        await wait_until(pilot, lambda: screen.loaded, "the secret inspected")
-        text = text_of(screen.query_one("#inspect-text", Static))
+        text = await inspected(pilot, app, "5", SecretsPane, "shop_db_password")
         assert "never returns a secret's value" in text and "shop_db" in text
 
 
@@ -112,15 +117,22 @@ async def test_remove_in_use_is_refused_naming_the_services() -> None:
         assert app.session.journal.entries[-1].command == "docker secret rm api_token"
 
 
+async def create_form(
+    pilot: AppPilot, app: SwarmTuiApp, key: str, kind: type[ObjectsPane], form: type[Form]
+) -> Form:
+    """`c` in the pane KEY shows: its create form."""
+    await shown(pilot, app, key, kind)
+    await pilot.press("c")
+    return await wait_screen(pilot, form)
+
+
 async def test_create_secret_typed_is_masked_and_journalled_without_value() -> None:
     backend = DemoBackend()
     value = "hunter2-typed-value"
     async with running_demo(backend) as (app, pilot):
-        await shown(pilot, app, "5", SecretsPane)
-        await pilot.press("c")
-        modal = await wait_screen(pilot, ObjectDataModal)
+        modal = await create_form(pilot, app, "5", SecretsPane, ObjectDataModal)
         await pilot.press(*"app_key", "tab", "tab", *value)
-        command = text_of(modal.query_one("#modal-command", Static))
+        command = command_of(modal)
         assert command == "$ docker secret create app_key -"
         assert modal.query_one("#field-value", Input).password
         await pilot.press("enter")
@@ -133,9 +145,7 @@ async def test_create_secret_typed_is_masked_and_journalled_without_value() -> N
 async def test_create_refuses_a_taken_name_and_a_missing_file() -> None:
     backend = DemoBackend()
     async with running_demo(backend) as (app, pilot):
-        await shown(pilot, app, "5", SecretsPane)
-        await pilot.press("c")
-        modal = await wait_screen(pilot, ObjectDataModal)
+        modal = await create_form(pilot, app, "5", SecretsPane, ObjectDataModal)
         await pilot.press(*"api_token", "tab", "tab", "x", "enter")
         await wait_until(pilot, lambda: "already exists" in error_text(modal), "taken name")
         modal.query_one("#field-name", Input).value = "fresh"
@@ -147,6 +157,10 @@ async def test_create_refuses_a_taken_name_and_a_missing_file() -> None:
 
 def error_text(modal: ObjectDataModal | NetworkModal) -> str:
     return text_of(modal.query_one("#modal-error", Static))
+
+
+def command_of(modal: ObjectDataModal | NetworkModal) -> str:
+    return text_of(modal.query_one("#modal-command", Static))
 
 
 async def rotate_nginx_conf(pilot: AppPilot, app: SwarmTuiApp) -> ObjectDataModal:
@@ -165,7 +179,7 @@ async def test_rotate_a_config_prefills_the_next_version() -> None:
         modal = await rotate_nginx_conf(pilot, app)
         assert modal.query_one("#field-name", Input).value == "shop_nginx_conf.v2"
         await pilot.pause()
-        command = text_of(modal.query_one("#modal-command", Static))
+        command = command_of(modal)
         assert command.startswith("$ docker config create shop_nginx_conf.v2 - && ")
         assert (
             "docker service update --config-rm shop_nginx_conf --config-add "
@@ -176,16 +190,14 @@ async def test_rotate_a_config_prefills_the_next_version() -> None:
 async def test_create_network_command_and_validation() -> None:
     backend = DemoBackend()
     async with running_demo(backend) as (app, pilot):
-        await shown(pilot, app, "7", NetworksPane)
-        await pilot.press("c")
-        modal = await wait_screen(pilot, NetworkModal)
+        modal = await create_form(pilot, app, "7", NetworksPane, NetworkModal)
         modal.query_one("#field-name", Input).value = "backend2"
         modal.query_one("#field-subnet", Input).value = "10.20.0.0/33"
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: "subnet" in error_text(modal), "bad subnet")
         modal.query_one("#field-subnet", Input).value = "10.20.0.0/24"
         await pilot.pause()
-        command = text_of(modal.query_one("#modal-command", Static))
+        command = command_of(modal)
         expected = "docker network create --driver overlay --attachable --subnet 10.20.0.0/24"
         assert command == f"$ {expected} backend2"
         await pilot.press("ctrl+s")

@@ -10,7 +10,15 @@ from pathlib import Path
 
 import pytest
 from helpers.demo_app import running_demo, settle
-from helpers.pilot import AppPilot, fill, notifications, static_text, wait_screen, wait_until
+from helpers.pilot import (
+    AppPilot,
+    fill,
+    idle_palette,
+    notifications,
+    static_text,
+    wait_screen,
+    wait_until,
+)
 from textual import events
 from textual.command import CommandPalette
 from textual.widgets import Button, Input, OptionList, Static
@@ -277,10 +285,8 @@ async def palette_prompts(app: SwarmTuiApp, pilot: AppPilot) -> list[str]:
     await wait_screen(pilot, CommandPalette, "the palette")
 
     def settled() -> list[str] | None:
-        palette = app.screen
-        if not isinstance(palette, CommandPalette):
-            return None
-        if palette._show_busy or palette._busy_timer is not None:
+        palette = idle_palette(app)
+        if palette is None:
             return None
         options = palette.query_one(OptionList)
         prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]

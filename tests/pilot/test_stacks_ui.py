@@ -32,13 +32,19 @@ def panes(app: SwarmTuiApp) -> tuple[StacksPane, ServicesPane, TasksPane]:
     return main.query_one(StacksPane), main.query_one(ServicesPane), main.query_one(TasksPane)
 
 
-async def drill_into(pilot: AppPilot, app: SwarmTuiApp, stack: str) -> None:
-    """`4`, the cursor on STACK, `enter`: its services, focused."""
-    stacks, services, _ = panes(app)
+async def select_stack(pilot: AppPilot, app: SwarmTuiApp, stack: str) -> None:
+    """`4`, then the cursor down to STACK."""
+    stacks, _, _ = panes(app)
     await pilot.press("4")
     await wait_until(pilot, lambda: stacks.has_focus, "the stacks pane")
     while stacks.selected_key != stack:
         await pilot.press("j")
+
+
+async def drill_into(pilot: AppPilot, app: SwarmTuiApp, stack: str) -> None:
+    """`4`, the cursor on STACK, `enter`: its services, focused."""
+    _, services, _ = panes(app)
+    await select_stack(pilot, app, stack)
     await pilot.press("enter")
     await wait_until(
         pilot, lambda: services.has_focus and services.stack == stack, f"{stack}'s services"
@@ -297,10 +303,7 @@ async def test_remove_a_stack_asks_first_and_names_what_goes() -> None:
 async def test_no_stack_row_cannot_be_removed_and_d_prefills_the_stack() -> None:
     async with running_demo() as (app, pilot):
         stacks, _, _ = panes(app)
-        await pilot.press("4")
-        await wait_until(pilot, lambda: stacks.has_focus, "the stacks pane")
-        while stacks.selected_key != NO_STACK:
-            await pilot.press("j")
+        await select_stack(pilot, app, NO_STACK)
         await pilot.press("x")
         await pilot.pause()
         assert not isinstance(app.screen, ConfirmModal)

@@ -10,7 +10,8 @@ import copy
 import importlib
 import inspect
 import pkgutil
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
@@ -46,6 +47,17 @@ WORKER2_ID = next(n["ID"] for n in NODES_JSON if n["Description"]["Hostname"] ==
 DEMO_SERVICES = len(SERVICES_JSON)
 # The tutorial's three services, without the demo's stacks: what the sort tests start from.
 TUTORIAL_SERVICES = [s for s in SERVICES_JSON if not s["Spec"]["Labels"]]
+
+
+@asynccontextmanager
+async def on_main(
+    backend: DemoBackend | None = None, *, config: Config | None = None
+) -> AsyncIterator[tuple[SwarmTuiApp, AppPilot]]:
+    """The demo console (on BACKEND, with CONFIG) running headless, its main screen painted."""
+    app = demo_app(backend, config=config)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_main(pilot)
+        yield app, pilot
 
 
 # Binding ids: what the [keys] section of the config file refers to -------------------------
@@ -100,9 +112,7 @@ def test_binding_ids_are_unique_per_class() -> None:
 
 
 async def test_remapped_refresh_key(monkeypatch: pytest.MonkeyPatch) -> None:
-    app = demo_app(config=Config(keys={"refresh": "f5"}))
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_main(pilot)
+    async with on_main(config=Config(keys={"refresh": "f5"})) as (app, pilot):
         refreshes: list[str] = []
         monkeypatch.setattr(app.session, "refresh_now", lambda: refreshes.append("refresh"))
         await pilot.press("r")
@@ -118,9 +128,7 @@ async def test_remapped_refresh_key(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 async def test_default_refresh_key(monkeypatch: pytest.MonkeyPatch) -> None:
-    app = demo_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_main(pilot)
+    async with on_main() as (app, pilot):
         refreshes: list[str] = []
         monkeypatch.setattr(app.session, "refresh_now", lambda: refreshes.append("refresh"))
         await pilot.press("f5")
@@ -131,9 +139,7 @@ async def test_default_refresh_key(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 async def test_refresh_fetches_everything() -> None:
-    app = demo_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_main(pilot)
+    async with on_main() as (app, pilot):
         refresher = app.session.refresher
         assert refresher is not None
         before = refresher.last_success
@@ -153,9 +159,7 @@ async def type_filter(pilot: AppPilot, text: str) -> None:
 
 
 async def test_filter_substring_and_regex() -> None:
-    app = demo_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_main(pilot)
+    async with on_main() as (app, pilot):
         services = app.main_screen.query_one(ServicesPane)
         bar = app.main_screen.query_one(FilterBar)
 
@@ -191,9 +195,7 @@ async def test_filter_substring_and_regex() -> None:
 
 
 async def test_filter_applies_to_the_focused_pane() -> None:
-    app = demo_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_main(pilot)
+    async with on_main() as (app, pilot):
         nodes = app.main_screen.query_one(NodesPane)
         services = app.main_screen.query_one(ServicesPane)
         await pilot.press("1")
@@ -206,9 +208,7 @@ async def test_filter_applies_to_the_focused_pane() -> None:
 
 
 async def test_filter_keeps_the_selection_through_refreshes() -> None:
-    app = demo_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_main(pilot)
+    async with on_main() as (app, pilot):
         services = app.main_screen.query_one(ServicesPane)
         await pilot.press("2", "G")
         assert services.selected_key == WEB_ID
@@ -224,9 +224,7 @@ async def test_filter_keeps_the_selection_through_refreshes() -> None:
 
 
 async def test_help_lists_every_binding() -> None:
-    app = demo_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_main(pilot)
+    async with on_main() as (app, pilot):
         await pilot.press("question_mark")
         await wait_screen(pilot, HelpScreen, "the help screen")
         help_screen = app.screen
@@ -281,9 +279,7 @@ async def palette_choose(pilot: AppPilot, query: str) -> None:
 
 
 async def test_palette_jumps_to_a_service() -> None:
-    app = demo_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_main(pilot)
+    async with on_main() as (app, pilot):
         await pilot.press("1")  # start elsewhere: the jump must move the focus
         await palette_choose(pilot, "service web")
         services = app.main_screen.query_one(ServicesPane)
@@ -295,9 +291,7 @@ async def test_palette_jumps_to_a_service() -> None:
 
 
 async def test_palette_jump_clears_a_filter() -> None:
-    app = demo_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_main(pilot)
+    async with on_main() as (app, pilot):
         nodes = app.main_screen.query_one(NodesPane)
         await pilot.press("1")
         await type_filter(pilot, "manager")
@@ -310,9 +304,7 @@ async def test_palette_jump_clears_a_filter() -> None:
 
 
 async def test_palette_runs_actions() -> None:
-    app = demo_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_main(pilot)
+    async with on_main() as (app, pilot):
         await palette_choose(pilot, "Toggle task history")
         tasks = app.main_screen.query_one(TasksPane)
         await wait_until(pilot, lambda: tasks.history and tasks.row_count == 3, "history shown")
@@ -410,9 +402,7 @@ async def test_sort_keys_step_through_the_columns_and_reverse() -> None:
 
 async def test_sort_keeps_the_cursor_on_its_service_through_resorts_and_refreshes() -> None:
     demo = ChangingDemo()
-    app = demo_app(demo)
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_main(pilot)
+    async with on_main(demo) as (app, pilot):
         services = app.main_screen.query_one(ServicesPane)
         tasks = app.main_screen.query_one(TasksPane)
         await pilot.press("2", "j", "j")  # web, the last row
@@ -472,9 +462,7 @@ async def test_sort_and_filter_work_together() -> None:
 
 
 async def test_each_pane_keeps_its_own_sort() -> None:
-    app = demo_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_main(pilot)
+    async with on_main() as (app, pilot):
         nodes = app.main_screen.query_one(NodesPane)
         services = app.main_screen.query_one(ServicesPane)
         tasks = app.main_screen.query_one(TasksPane)
@@ -515,9 +503,7 @@ async def test_each_pane_keeps_its_own_sort() -> None:
 
 
 async def test_sort_values_are_computed_only_when_sorted_rows_change() -> None:
-    app = demo_app(ChangingDemo())
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_main(pilot)
+    async with on_main(ChangingDemo()) as (app, pilot):
         screen = app.main_screen
         services = screen.query_one(ServicesPane)
         snapshot = screen.snapshot
@@ -544,9 +530,7 @@ async def test_sort_values_are_computed_only_when_sorted_rows_change() -> None:
 
 async def test_remapped_sort_keys() -> None:
     keys = {"sort_next_column": "f6", "sort_reverse": "f7"}
-    app = demo_app(config=Config(keys=keys))
-    async with app.run_test(size=SIZE) as pilot:
-        await wait_main(pilot)
+    async with on_main(config=Config(keys=keys)) as (app, pilot):
         services = app.main_screen.query_one(ServicesPane)
         await pilot.press("2", ">")
         assert services.sort is None

@@ -6,12 +6,13 @@ from __future__ import annotations
 from unittest.mock import patch
 
 from helpers.demo_app import running_demo, sample_usage, settle
-from helpers.pilot import wait_screen, wait_until
+from helpers.pilot import AppPilot, wait_screen, wait_until
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
 from swarmtui.demo.cluster import NODES_JSON
 from swarmtui.display.usage import PENDING
+from swarmtui.session.usage_sampler import UsageSampler
 from swarmtui.ui.app import SwarmTuiApp
 from swarmtui.ui.screens.help_screen import HelpScreen
 from swarmtui.ui.screens.journal_screen import JournalScreen
@@ -33,6 +34,14 @@ def column(pane: NodesPane | TasksPane, key: str) -> list[str]:
 
 def manual(app: SwarmTuiApp) -> None:
     app.session.usage.background = False
+
+
+async def usage_shown(pilot: AppPilot, app: SwarmTuiApp) -> UsageSampler:
+    """`U` with the sampler in manual mode, the screen settled: the sampler."""
+    manual(app)
+    await pilot.press("U")
+    await settle(pilot)
+    return app.session.usage
 
 
 async def test_usage_columns_are_off_by_default_and_nothing_is_sampled() -> None:
@@ -73,10 +82,7 @@ async def test_u_shows_and_hides_the_usage_columns() -> None:
 
 async def test_only_the_rows_in_view_are_asked_for() -> None:
     async with running_demo() as (app, pilot):
-        manual(app)
-        await pilot.press("U")
-        await settle(pilot)
-        demand = app.session.usage.demand
+        demand = (await usage_shown(pilot, app)).demand
         assert {t.service_id for t in demand.tasks} == {"h3ll0w0rld000000000000001"}
         assert len(demand.tasks) == 2
         assert demand.node_ids == {n["ID"] for n in NODES_JSON}  # the nodes pane's totals
@@ -122,10 +128,7 @@ async def test_nodes_sort_by_their_totals() -> None:
 
 async def test_usage_stops_while_another_screen_covers_the_panes() -> None:
     async with running_demo() as (app, pilot):
-        manual(app)
-        usage = app.session.usage
-        await pilot.press("U")
-        await settle(pilot)
+        usage = await usage_shown(pilot, app)
         assert not usage.demand.empty
         await pilot.press("J")
         await wait_screen(pilot, JournalScreen)
@@ -171,10 +174,7 @@ async def test_the_top_view_lists_the_swarm_by_cpu_then_memory_in_place() -> Non
 
 async def test_usage_goes_on_under_a_modal() -> None:
     async with running_demo() as (app, pilot):
-        manual(app)
-        usage = app.session.usage
-        await pilot.press("U")
-        await settle(pilot)
+        usage = await usage_shown(pilot, app)
         wanted = usage.demand
         await pilot.press("question_mark")
         await wait_screen(pilot, HelpScreen)

@@ -18,7 +18,7 @@ from helpers.demo_app import (
     swarm_app_of,
     wait_main,
 )
-from helpers.pilot import AppPilot, wait_screen, wait_until
+from helpers.pilot import AppPilot, idle_palette, wait_screen, wait_until
 from textual.command import CommandPalette
 from textual.widgets import OptionList
 
@@ -166,11 +166,8 @@ def test_command_palette(snap_compare: SnapCompare, size: tuple[int, int]) -> No
         app = swarm_app_of(pilot)
 
         def one_hit() -> bool:
-            palette = app.screen
-            if not isinstance(palette, CommandPalette):
-                return False
-            # Private, but the only sign that the search has finished (no busy indicator).
-            if palette._show_busy or palette._busy_timer is not None:
+            palette = idle_palette(app)
+            if palette is None:
                 return False
             options = palette.query_one(OptionList)
             return options.option_count == 1 and options.highlighted == 0

@@ -19,6 +19,16 @@ from swarmtui.core.endpoints import (
 )
 
 
+def full_tls(directory: Path) -> TlsOptions:
+    """TLS verified with DIRECTORY's ca.pem, cert.pem and key.pem (docker's file names)."""
+    return TlsOptions(
+        verify=True,
+        ca_cert=str(directory / "ca.pem"),
+        client_cert=str(directory / "cert.pem"),
+        client_key=str(directory / "key.pem"),
+    )
+
+
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
@@ -138,12 +148,7 @@ def test_context_endpoint_with_tls_dir(docker_config: Path) -> None:
     )
     endpoint = context_endpoint("secure", env_of(docker_config))
     assert endpoint.url == "tcp://10.0.0.5:2376"
-    assert endpoint.tls == TlsOptions(
-        verify=True,
-        ca_cert=str(tls_dir / "ca.pem"),
-        client_cert=str(tls_dir / "cert.pem"),
-        client_key=str(tls_dir / "key.pem"),
-    )
+    assert endpoint.tls == full_tls(tls_dir)
 
 
 def test_context_endpoint_partial_tls_dir(docker_config: Path) -> None:
@@ -279,12 +284,7 @@ def test_docker_host_with_tls_environment(docker_config: Path, tmp_path: Path) -
         DOCKER_CERT_PATH=str(certs),
     )
     (found,) = resolve_endpoints(env=env)
-    assert found.tls == TlsOptions(
-        verify=True,
-        ca_cert=str(certs / "ca.pem"),
-        client_cert=str(certs / "cert.pem"),
-        client_key=str(certs / "key.pem"),
-    )
+    assert found.tls == full_tls(certs)
 
 
 def test_malformed_docker_host(docker_config: Path) -> None:

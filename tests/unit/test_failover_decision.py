@@ -11,6 +11,8 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
+from helpers.fake_clock import FakeClock
+
 from swarmtui.core.endpoints import Endpoint
 from swarmtui.core.errors import BackendError, ProblemKind
 from swarmtui.core.models import ClusterSnapshot, EngineInfo, Node, Service, Task, TaskScope
@@ -22,17 +24,6 @@ from swarmtui.session.refresher import Refresher
 M1, M2, M3 = "tcp://10.0.0.1:2375", "tcp://10.0.0.2:2375", "tcp://10.0.0.3:2375"
 NAMES = {M1: "manager1", M2: "manager2", M3: "manager3"}
 HEALTHY, DEAD, NO_LEADER, HANGING = "healthy", "dead", "no leader", "hanging"
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 @dataclass

@@ -9,28 +9,26 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
+from helpers.fake_clock import FakeClock
 
 from swarmtui.core.errors import BackendError, ProblemKind
 from swarmtui.core.mapping import service_from_json
 from swarmtui.core.models import EngineInfo, Node, ScopeKind, Service, SwarmEvent, Task, TaskScope
 from swarmtui.demo.cluster import DEMO_NOW, NODES_JSON, SERVICES_JSON, DemoBackend
-from swarmtui.session.refresher import HOT_PERIOD, HOT_POLL_INTERVAL, Refresher, RefreshTimings
+from swarmtui.session.refresher import (
+    HOT_PERIOD,
+    HOT_POLL_INTERVAL,
+    LIST_DUTY,
+    Refresher,
+    RefreshTimings,
+)
 
 TIMINGS = RefreshTimings(poll_interval=2.0, resync_interval=45.0)
 HELLOWORLD = TaskScope(ScopeKind.SERVICE, SERVICES_JSON[0]["ID"], "helloworld")
 WORKER1 = TaskScope(ScopeKind.NODE, NODES_JSON[1]["ID"], "worker1")
+HELLOWORLD_ID, SERVICE2_ID = HELLOWORLD.object_id, SERVICES_JSON[1]["ID"]
+MANAGER1_ID, WORKER1_ID, WORKER2_ID = (n["ID"] for n in NODES_JSON[:3])
 DEMO_SERVICE_NAMES = sorted(s["Spec"]["Name"] for s in SERVICES_JSON)  # the refresher's order
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 class RecordingDemo(DemoBackend):
@@ -107,9 +105,30 @@ def until_due(refresher: Refresher, clock: FakeClock) -> None:
     clock.advance(refresher.seconds_until_due() + 1e-6)
 
 
-def make(backend: RecordingDemo) -> tuple[Refresher, FakeClock]:
+def make(backend: RecordingDemo, scope: TaskScope | None = None) -> tuple[Refresher, FakeClock]:
+    """A refresher on BACKEND, SCOPE in its tasks pane, that has not refreshed yet."""
     clock = FakeClock()
-    return Refresher(backend, TIMINGS, monotonic=clock, wallclock=lambda: DEMO_NOW), clock
+    refresher = Refresher(backend, TIMINGS, monotonic=clock, wallclock=lambda: DEMO_NOW)
+    if scope is not None:
+        refresher.set_scope(scope)
+    return refresher, clock
+
+
+def started(
+    backend: RecordingDemo, scope: TaskScope | None = HELLOWORLD
+) -> tuple[Refresher, FakeClock]:
+    """A refresher past its first refresh, SCOPE in its tasks pane; the calls so far taken."""
+    refresher, clock = make(backend, scope)
+    refresher.refresh()
+    backend.take_calls()
+    return refresher, clock
+
+
+def poll_until_calm(refresher: Refresher, clock: FakeClock, polls: int = 100) -> None:
+    """Polls long enough for any burst of fast polling to end."""
+    for _ in range(polls):
+        until_due(refresher, clock)
+        refresher.refresh()
 
 
 def event(kind: str, action: str = "update", actor: str = "x1") -> SwarmEvent:
@@ -118,8 +137,7 @@ def event(kind: str, action: str = "update", actor: str = "x1") -> SwarmEvent:
 
 def test_first_refresh_fetches_everything() -> None:
     backend = RecordingDemo()
-    refresher, _ = make(backend)
-    refresher.set_scope(HELLOWORLD)
+    refresher, _ = make(backend, HELLOWORLD)
     snapshot = refresher.refresh()
     assert backend.take_calls() == ["engine_info", "nodes", "services", "tasks"]
     assert backend.request_count == 4
@@ -144,10 +162,7 @@ def test_first_refresh_without_scope_fetches_no_tasks() -> None:
 
 def test_nothing_due_costs_nothing() -> None:
     backend = RecordingDemo()
-    refresher, clock = make(backend)
-    refresher.set_scope(HELLOWORLD)
-    refresher.refresh()
-    backend.take_calls()
+    refresher, clock = started(backend)
     clock.advance(0.1)
     assert refresher.seconds_until_due() > 0
     assert refresher.refresh() is None
@@ -159,8 +174,7 @@ def test_steady_poll_costs_at_most_two_requests(extra_services: int) -> None:
     """Services (with their status), plus the scoped tasks when that status moved: whatever
     the cluster size."""
     backend = RecordingDemo(extra_services)
-    refresher, clock = make(backend)
-    refresher.set_scope(HELLOWORLD)
+    refresher, clock = make(backend, HELLOWORLD)
     first = refresher.refresh()
     assert first is not None and len(first.services) == len(SERVICES_JSON) + extra_services
     backend.take_calls()
@@ -177,10 +191,7 @@ def test_steady_poll_costs_at_most_two_requests(extra_services: int) -> None:
 
 def test_another_service_moving_costs_no_tasks_request() -> None:
     backend = RecordingDemo(extra_services=5)
-    refresher, clock = make(backend)
-    refresher.set_scope(HELLOWORLD)
-    refresher.refresh()
-    backend.take_calls()
+    refresher, clock = started(backend)
     backend.extra_services = 6  # a new service, not the one the tasks pane shows
     until_due(refresher, clock)
     assert refresher.refresh() is not None
@@ -190,10 +201,7 @@ def test_another_service_moving_costs_no_tasks_request() -> None:
 def test_node_scope_follows_any_service_move() -> None:
     """A node runs tasks of any service: any service status move refetches its tasks."""
     backend = RecordingDemo(extra_services=5)
-    refresher, clock = make(backend)
-    refresher.set_scope(WORKER1)
-    refresher.refresh()
-    backend.take_calls()
+    refresher, clock = started(backend, WORKER1)
     until_due(refresher, clock)
     refresher.refresh()
     assert backend.take_calls() == ["services"]
@@ -217,20 +225,14 @@ def test_idle_cluster_polls_at_the_configured_interval() -> None:
 
 def test_changes_make_the_poll_faster() -> None:
     backend = RecordingDemo()
-    refresher, clock = make(backend)
-    refresher.set_scope(HELLOWORLD)
-    refresher.refresh()
-    for _ in range(100):
-        until_due(refresher, clock)
-        refresher.refresh()
+    refresher, clock = started(backend)
+    poll_until_calm(refresher, clock)
     assert refresher.seconds_until_due() == TIMINGS.poll_interval
     backend.bump_helloworld()
     until_due(refresher, clock)
     assert refresher.refresh() is not None
     assert 0 < refresher.seconds_until_due() < TIMINGS.poll_interval
-    for _ in range(100):  # calm again: back to the configured pace
-        until_due(refresher, clock)
-        refresher.refresh()
+    poll_until_calm(refresher, clock)  # back to the configured pace
     assert refresher.seconds_until_due() == TIMINGS.poll_interval
     refresher.note_event(event("service", actor=SERVICES_JSON[1]["ID"]))
     refresher.refresh()
@@ -239,10 +241,7 @@ def test_changes_make_the_poll_faster() -> None:
 
 def test_resync_fetches_everything_again() -> None:
     backend = RecordingDemo()
-    refresher, clock = make(backend)
-    refresher.set_scope(HELLOWORLD)
-    refresher.refresh()
-    backend.take_calls()
+    refresher, clock = started(backend)
     start = clock.now
     while clock.now - start + TIMINGS.poll_interval < TIMINGS.resync_interval:
         clock.advance(TIMINGS.poll_interval + 1e-6)  # a poll is due, fast pace or not
@@ -253,38 +252,9 @@ def test_resync_fetches_everything_again() -> None:
     assert backend.take_calls() == ["engine_info", "nodes", "services", "tasks"]
 
 
-def test_event_for_the_scoped_service_fetches_it_and_its_tasks() -> None:
-    backend = RecordingDemo(extra_services=400)
-    refresher, clock = make(backend)
-    refresher.set_scope(HELLOWORLD)
-    refresher.refresh()
-    backend.take_calls()
-    clock.advance(0.1)
-    before = backend.request_count
-    refresher.note_event(event("service", actor=HELLOWORLD.object_id))
-    assert refresher.seconds_until_due() == 0.0
-    refresher.refresh()
-    assert backend.take_calls() == ["service", "tasks"]
-    assert backend.request_count - before == 2
-
-
-def test_event_for_another_service_fetches_that_service_only() -> None:
-    backend = RecordingDemo(extra_services=400)
-    refresher, clock = make(backend)
-    refresher.set_scope(HELLOWORLD)
-    refresher.refresh()
-    backend.take_calls()
-    clock.advance(0.1)
-    refresher.note_event(event("service", actor=SERVICES_JSON[1]["ID"]))
-    assert refresher.seconds_until_due() == 0.0
-    refresher.refresh()
-    assert backend.take_calls() == ["service"]
-
-
 def test_service_event_with_a_node_scope_fetches_its_tasks_on_that_node() -> None:
     backend = RecordingDemo()
-    refresher, clock = make(backend)
-    refresher.set_scope(WORKER1)
+    refresher, clock = make(backend, WORKER1)
     first = refresher.refresh()
     backend.take_calls()
     clock.advance(0.1)
@@ -296,47 +266,46 @@ def test_service_event_with_a_node_scope_fetches_its_tasks_on_that_node() -> Non
 
 
 @pytest.mark.parametrize(
-    ("scope", "actor", "calls"),
+    ("extra_services", "scope", "kind", "actor", "calls"),
     [
-        (HELLOWORLD, NODES_JSON[1]["ID"], ["node"]),
-        (WORKER1, NODES_JSON[1]["ID"], ["tasks", "node"]),
-        (WORKER1, NODES_JSON[2]["ID"], ["node"]),
-        (HELLOWORLD, NODES_JSON[0]["ID"], ["node", "engine_info"]),  # the connected manager
+        pytest.param(400, HELLOWORLD, "service", HELLOWORLD_ID, ["service", "tasks"], id="scoped"),
+        pytest.param(400, HELLOWORLD, "service", SERVICE2_ID, ["service"], id="other-service"),
+        pytest.param(0, HELLOWORLD, "node", WORKER1_ID, ["node"], id="node"),
+        pytest.param(0, WORKER1, "node", WORKER1_ID, ["tasks", "node"], id="scoped-node"),
+        pytest.param(0, WORKER1, "node", WORKER2_ID, ["node"], id="other-node"),
+        # the manager the console is connected to
+        pytest.param(0, HELLOWORLD, "node", MANAGER1_ID, ["node", "engine_info"], id="manager"),
     ],
 )
-def test_node_event_fetches_that_node(scope: TaskScope, actor: str, calls: list[str]) -> None:
-    backend = RecordingDemo()
-    refresher, clock = make(backend)
-    refresher.set_scope(scope)
-    refresher.refresh()
-    backend.take_calls()
+def test_an_event_fetches_what_it_names(
+    extra_services: int, scope: TaskScope, kind: str, actor: str, calls: list[str]
+) -> None:
+    backend = RecordingDemo(extra_services)
+    refresher, clock = started(backend, scope)
     clock.advance(0.1)
-    refresher.note_event(event("node", actor=actor))
+    before = backend.request_count
+    refresher.note_event(event(kind, actor=actor))
     assert refresher.seconds_until_due() == 0.0
     refresher.refresh()
     assert backend.take_calls() == calls
+    assert backend.request_count - before == len(calls)
 
 
-def test_a_removed_service_leaves_the_model() -> None:
-    backend = RecordingDemo(extra_services=3)
-    refresher, clock = make(backend)
-    refresher.set_scope(HELLOWORLD)
-    refresher.refresh()
+@pytest.mark.parametrize(
+    ("action", "extra_services", "actor_index", "scope"),
+    [
+        pytest.param("remove", 3, 2, HELLOWORLD, id="a-removed-service-leaves"),
+        pytest.param("create", 1, 1, None, id="a-created-service-joins"),
+    ],
+)
+def test_a_service_event_keeps_the_model_in_name_order(
+    action: str, extra_services: int, actor_index: int, scope: TaskScope | None
+) -> None:
+    backend = RecordingDemo(extra_services)
+    refresher, clock = started(backend, scope)
     backend.extra_services = 2
     clock.advance(0.1)
-    refresher.note_event(event("service", "remove", actor=extra_service(2)["ID"]))
-    snapshot = refresher.refresh()
-    assert snapshot is not None
-    assert [s.name for s in snapshot.services] == ["extra-0000", "extra-0001", *DEMO_SERVICE_NAMES]
-
-
-def test_a_created_service_joins_the_model_in_name_order() -> None:
-    backend = RecordingDemo(extra_services=1)
-    refresher, clock = make(backend)
-    refresher.refresh()
-    backend.extra_services = 2
-    clock.advance(0.1)
-    refresher.note_event(event("service", "create", actor=extra_service(1)["ID"]))
+    refresher.note_event(event("service", action, actor=extra_service(actor_index)["ID"]))
     snapshot = refresher.refresh()
     assert backend.take_calls()[-1:] == ["service"]
     assert snapshot is not None
@@ -347,9 +316,7 @@ def test_patched_model_equals_a_full_refetch() -> None:
     """What events patch in is what a re-list would have given: the safety net's resync
     publishes nothing new."""
     backend = RecordingDemo(extra_services=2)
-    refresher, clock = make(backend)
-    refresher.set_scope(HELLOWORLD)
-    refresher.refresh()
+    refresher, clock = started(backend)
     backend.extra_services = 3
     backend.bump_helloworld()
     clock.advance(0.1)
@@ -366,12 +333,8 @@ def test_an_event_watches_its_service_until_the_next_full_poll() -> None:
     """Tasks start without events: the service is fetched again every HOT_POLL_INTERVAL,
     alone; the full poll keeps its own pace."""
     backend = RecordingDemo(extra_services=40)
-    refresher, clock = make(backend)
-    refresher.set_scope(HELLOWORLD)
-    refresher.refresh()
-    for _ in range(100):  # calm: the configured pace
-        until_due(refresher, clock)
-        refresher.refresh()
+    refresher, clock = started(backend)
+    poll_until_calm(refresher, clock)  # the configured pace
     backend.take_calls()
     refresher.note_event(event("service", actor=SERVICES_JSON[1]["ID"]))
     refresher.refresh()
@@ -384,19 +347,14 @@ def test_an_event_watches_its_service_until_the_next_full_poll() -> None:
         calls += backend.take_calls()
     assert calls.count("service") >= 2 and calls.count("services") <= 1
     clock.advance(HOT_PERIOD)
-    for _ in range(20):  # the watch ended: the configured pace, full polls only
-        until_due(refresher, clock)
-        refresher.refresh()
+    poll_until_calm(refresher, clock, polls=20)  # the watch ended: full polls only
     assert "service" not in backend.take_calls()
     assert refresher.seconds_until_due() == pytest.approx(TIMINGS.poll_interval)
 
 
 def test_a_failed_event_fetch_is_retried() -> None:
     backend = RecordingDemo()
-    refresher, clock = make(backend)
-    refresher.set_scope(HELLOWORLD)
-    refresher.refresh()
-    backend.take_calls()
+    refresher, clock = started(backend)
     clock.advance(0.1)
     refresher.note_event(event("service", actor=HELLOWORLD.object_id))
     backend.fail_with = BackendError(ProblemKind.UNREACHABLE, "gone")
@@ -412,10 +370,7 @@ def test_a_failed_event_fetch_is_retried() -> None:
 @pytest.mark.parametrize("kind", ["secret", "config", "network", "container"])
 def test_other_events_mark_nothing(kind: str) -> None:
     backend = RecordingDemo()
-    refresher, clock = make(backend)
-    refresher.set_scope(HELLOWORLD)
-    refresher.refresh()
-    backend.take_calls()
+    refresher, clock = started(backend)
     clock.advance(0.1)
     refresher.note_event(event(kind))
     assert refresher.seconds_until_due() > 0
@@ -425,10 +380,7 @@ def test_other_events_mark_nothing(kind: str) -> None:
 
 def test_scope_change_fetches_only_tasks() -> None:
     backend = RecordingDemo()
-    refresher, clock = make(backend)
-    refresher.set_scope(HELLOWORLD)
-    refresher.refresh()
-    backend.take_calls()
+    refresher, clock = started(backend)
     clock.advance(0.1)
     refresher.set_scope(HELLOWORLD)  # the same scope: nothing to do
     assert refresher.refresh() is None
@@ -442,8 +394,7 @@ def test_scope_change_fetches_only_tasks() -> None:
 
 def test_history_scope_includes_finished_tasks() -> None:
     backend = RecordingDemo()
-    refresher, _ = make(backend)
-    refresher.set_scope(HELLOWORLD)
+    refresher, _ = make(backend, HELLOWORLD)
     current = refresher.refresh()
     refresher.set_scope(TaskScope(ScopeKind.SERVICE, HELLOWORLD.object_id, "helloworld", True))
     history = refresher.refresh()
@@ -454,8 +405,7 @@ def test_history_scope_includes_finished_tasks() -> None:
 
 def test_unchanged_data_publishes_no_snapshot() -> None:
     backend = RecordingDemo()
-    refresher, clock = make(backend)
-    refresher.set_scope(HELLOWORLD)
+    refresher, clock = make(backend, HELLOWORLD)
     assert refresher.refresh() is not None
     for _ in range(3):
         until_due(refresher, clock)
@@ -472,10 +422,7 @@ def test_unchanged_data_publishes_no_snapshot() -> None:
 
 def test_request_fetches_what_it_names() -> None:
     backend = RecordingDemo()
-    refresher, clock = make(backend)
-    refresher.set_scope(HELLOWORLD)
-    refresher.refresh()
-    backend.take_calls()
+    refresher, clock = started(backend)
     clock.advance(0.1)
     refresher.request("nodes")
     refresher.refresh()
@@ -487,8 +434,7 @@ def test_request_fetches_what_it_names() -> None:
 
 def test_failed_refresh_keeps_its_parts_dirty() -> None:
     backend = RecordingDemo()
-    refresher, clock = make(backend)
-    refresher.set_scope(HELLOWORLD)
+    refresher, clock = make(backend, HELLOWORLD)
     assert refresher.seconds_since_success() == float("inf")
     backend.fail_with = BackendError(ProblemKind.UNREACHABLE, "gone")
     with pytest.raises(BackendError):
@@ -507,10 +453,7 @@ def test_follow_event_fetches_at_once_and_hands_over_the_newest_snapshot_only() 
     """The event pump's path: the fetch on its own thread, the snapshot published unless
     the poll loop made a newer one meanwhile."""
     backend = RecordingDemo(extra_services=1)
-    refresher, _ = make(backend)
-    refresher.set_scope(HELLOWORLD)
-    refresher.refresh()
-    backend.take_calls()
+    refresher, _ = started(backend)
     backend.bump_helloworld()
     followed = refresher.follow_event(event("service", actor=HELLOWORLD.object_id))
     assert backend.take_calls() == ["service", "tasks"]
@@ -527,8 +470,7 @@ def test_follow_event_fetches_at_once_and_hands_over_the_newest_snapshot_only() 
 
 def test_follow_event_leaves_a_failed_fetch_to_the_poll_loop() -> None:
     backend = RecordingDemo()
-    refresher, _ = make(backend)
-    refresher.refresh()
+    refresher, _ = started(backend, scope=None)
     backend.fail_with = BackendError(ProblemKind.UNREACHABLE, "gone")
     assert refresher.follow_event(event("service", actor=HELLOWORLD.object_id)) is None
     backend.fail_with = None
@@ -536,3 +478,38 @@ def test_follow_event_leaves_a_failed_fetch_to_the_poll_loop() -> None:
     assert refresher.seconds_until_due() == 0.0
     refresher.refresh()
     assert backend.take_calls() == ["service"]
+
+
+class SlowListing(RecordingDemo):
+    """Its services list takes LIST_SECONDS on the fake clock (thousands of services)."""
+
+    def __init__(self, clock: FakeClock, list_seconds: float) -> None:
+        super().__init__()
+        self.clock = clock
+        self.list_seconds = list_seconds
+
+    def services(self) -> list[Service]:
+        self.clock.advance(self.list_seconds)
+        return super().services()
+
+
+def test_a_slow_services_list_is_polled_less_often_events_still_followed() -> None:
+    clock = FakeClock()
+    backend = SlowListing(clock, 3.0)
+    refresher = Refresher(backend, TIMINGS, monotonic=clock, wallclock=lambda: DEMO_NOW)
+    refresher.set_scope(HELLOWORLD)
+    refresher.refresh()
+    # the list keeps the manager busy LIST_DUTY of the time at most: 3 s per 15 s
+    assert refresher.seconds_until_due() == pytest.approx(3.0 / LIST_DUTY - 3.0)
+    backend.list_seconds = 0.01  # a small swarm again: the configured pace
+    until_due(refresher, clock)
+    refresher.refresh()
+    assert refresher.seconds_until_due() == pytest.approx(TIMINGS.poll_interval - 0.01)
+    backend.list_seconds = 3.0
+    until_due(refresher, clock)
+    refresher.refresh()
+    backend.take_calls()
+    refresher.note_event(event("service", actor=SERVICES_JSON[1]["ID"]))
+    refresher.refresh()  # an event costs its service only, at once
+    assert backend.take_calls() == ["service"]
+    assert refresher.seconds_until_due() <= HOT_POLL_INTERVAL  # watched closely meanwhile

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -20,15 +21,17 @@ from swarmtui.adapters.docker.engine_http import (
 )
 from swarmtui.adapters.docker.errors import MIN_API_VERSION, api_version_tuple, classify
 from swarmtui.adapters.docker.event_stream import EventSubscription
+from swarmtui.adapters.docker.known_services import known_services, known_tasks
+from swarmtui.adapters.docker.read_timeouts import ListTimeouts
 from swarmtui.core.endpoints import Endpoint
 from swarmtui.core.errors import BackendError, ProblemKind
 from swarmtui.core.mapping import (
     engine_info_from_json,
     node_from_json,
-    service_from_json,
     task_from_json,
 )
 from swarmtui.core.models import EngineInfo, Node, ScopeKind, Service, Task, TaskScope
+from swarmtui.core.shared_json import decode_shared
 from swarmtui.logs.log_target import LogKind
 from swarmtui.ports import NamedObjectKind, ObjectKind
 
@@ -40,6 +43,7 @@ T = TypeVar("T")
 REQUEST_TIMEOUT = 25.0
 CONNECT_TIMEOUT = 1.5
 POLL_READ_TIMEOUT = 2.5  # manager-side calls time out after 20 s; leave room for that answer
+LIST_READ_TIMEOUT_CAP = 20.0  # a whole list's, grown from POLL_READ_TIMEOUT by its last answer
 PING_READ_TIMEOUT = 2.0
 
 
@@ -55,6 +59,10 @@ class DockerBackend:
         self._poll_timeout: float | tuple[float, float] = (
             (CONNECT_TIMEOUT, POLL_READ_TIMEOUT) if endpoint.scheme == "tcp" else timeout
         )
+        self._known_services = known_services()
+        self._known_tasks = known_tasks()
+        # The whole lists: thousands of services take the engine seconds to build.
+        self._list_timeouts = ListTimeouts(floor=POLL_READ_TIMEOUT, cap=LIST_READ_TIMEOUT_CAP)
         try:
             self._api = docker.APIClient(
                 base_url=endpoint.url,
@@ -132,33 +140,40 @@ class DockerBackend:
         Steady-state polls mostly return unchanged lists, and parsing megabytes of task
         JSON is what an idle console would otherwise spend its CPU on.
         """
-        response = self._get(path, params)
         key = path + json.dumps(params, sort_keys=True)
+        response = self._get(path, params, sized=key)
         digest = hashlib.blake2b(response.content, digest_size=16).digest()
         cached = self._parsed.get(key)
         if cached is not None and cached[0] == digest:
             return cast(T, cached[1])
-        result = mapper(response.json())
+        result = mapper(decode_shared(response.content))
         self._parsed[key] = (digest, result)
         return result
 
-    def _get(self, path: str, params: dict[str, str], *ids: str) -> requests.Response:
+    def _get(
+        self, path: str, params: dict[str, str], *ids: str, sized: str = ""
+    ) -> requests.Response:
+        """GET PATH; SIZED: a list whose read timeout follows its last answer (over tcp)."""
+        timeout = self._poll_timeout
+        if sized and isinstance(timeout, tuple):
+            timeout = (timeout[0], self._list_timeouts.timeout(sized))
+        started = time.monotonic()
         try:
             response = get(
-                self._api,
-                engine_url(self._api, path, *ids),
-                params=params,
-                timeout=self._poll_timeout,
+                self._api, engine_url(self._api, path, *ids), params=params, timeout=timeout
             )
             raise_for_status(response)
         except Exception as exc:
+            if sized and isinstance(exc, requests.exceptions.ReadTimeout):
+                self._list_timeouts.timed_out(sized)
             raise classify(exc, self._endpoint.display) from exc
+        if sized:
+            seconds = time.monotonic() - started
+            self._list_timeouts.answered(sized, seconds, len(response.content))
         return response
 
     def services(self) -> list[Service]:
-        return self._get_mapped(
-            "/services", {"status": "true"}, lambda data: [service_from_json(s) for s in data]
-        )
+        return self._get_mapped("/services", {"status": "true"}, self._known_services.listed)
 
     def tasks(self, scope: TaskScope) -> list[Task]:
         return self._scoped_tasks(scope, {})
@@ -168,7 +183,7 @@ class DockerBackend:
         filters = json.dumps({"id": [service_id]})
         listed = self._get("/services", {"status": "true", "filters": filters}).json()
         found = [s for s in listed if s.get("ID") == service_id]  # the filter takes prefixes
-        return service_from_json(found[0]) if found else None
+        return self._known_services.one(found[0]) if found else None
 
     def node(self, node_id: str) -> Node | None:
         try:
@@ -192,7 +207,7 @@ class DockerBackend:
             return self._get_mapped(
                 "/tasks",
                 {"filters": json.dumps(filters)},
-                lambda data: [task_from_json(t) for t in data],
+                self._known_tasks.listed,
             )
         except BackendError as exc:
             if isinstance(exc.__cause__, docker.errors.NotFound):

@@ -63,7 +63,7 @@ def node_operation(choice: str, node: Node, nodes: Sequence[Node]) -> Operation:
 class NodeMenu(ModalScreen[None]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Close", id="node_menu_close"),
-        help_binding("node_menu_help"),
+        help_binding("node_menu_help", show=True),
     ]
 
     def __init__(self, node: Node, nodes: Sequence[Node]) -> None:

@@ -133,7 +133,7 @@ class InputModal(OperationModal):
     def compose_body(self) -> ComposeResult:
         yield Label(self.label)
         yield FieldInput(value=self.initial, id="modal-input")
-        yield Static(Text("enter: apply   esc: cancel"), id="modal-keys")
+        yield Static(Text("enter: apply   esc: cancel   f1: help"), id="modal-keys")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()

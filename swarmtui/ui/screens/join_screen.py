@@ -54,7 +54,7 @@ class JoinTokensScreen(SessionUser, ModalScreen[None]):
         Binding("ctrl+t", "rotate_token('manager')", "Rotate manager", id="join_rotate_manager"),
         Binding("ctrl+l", "leave_swarm", "Leave swarm", id="join_leave_swarm"),
         Binding("escape", "app.pop_screen", "Close", id="join_close"),
-        help_binding("join_help"),
+        help_binding("join_help", show=True),
     ]
 
     def __init__(self, address: str, engine: str = "") -> None:

@@ -39,6 +39,7 @@ from swarmtui.ui.widgets.object_panes import ObjectsPane, hidden_object_panes
 from swarmtui.ui.widgets.panes import NodesPane, ServicesPane, SnapshotPane, StacksPane, TasksPane
 from swarmtui.ui.widgets.resource_table import ResourceTable
 from swarmtui.ui.widgets.virtual_table import VirtualTable
+from swarmtui.ui.wire.driver import redraw
 
 # One place on screen: one of them is shown.
 SIDE_PANE_IDS = ("nodes", "stacks", "secrets", "configs", "networks")
@@ -168,6 +169,9 @@ class MainScreen(SessionUser, Screen[None]):
         self.query_one(NodesPane).recheck_reach()
         self.refresh_task_ages(self.session.now())
         self.notify("Refreshing", timeout=1)
+        # The terminal gets only the cells that change: `r` also sends every cell again,
+        # should something else have written over the screen.
+        redraw(self.app)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "back":

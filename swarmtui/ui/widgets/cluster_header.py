@@ -43,8 +43,14 @@ class ClusterHeader(Static):
             self._render_header()
 
     def show_snapshot(self, snapshot: ClusterSnapshot) -> None:
-        self._snapshot = snapshot
+        shown, self._snapshot = self._snapshot, snapshot
         self._endpoint = snapshot.endpoint
+        if shown is not None and (shown.engine, shown.nodes, shown.endpoint) == (
+            snapshot.engine,
+            snapshot.nodes,
+            snapshot.endpoint,
+        ):
+            return  # a service changed: nothing the header shows (the theme's colours cost)
         self._render_header()
 
     def show_switch(self, old: str, new: str) -> None:

@@ -23,7 +23,15 @@ from swarmtui.actions.operations import (
     scale_refusal,
 )
 from swarmtui.core.errors import BackendError
-from swarmtui.core.models import ClusterSnapshot, Node, ScopeKind, Service, Task, TaskScope
+from swarmtui.core.models import (
+    ClusterSnapshot,
+    Node,
+    ScopeKind,
+    Service,
+    Task,
+    TaskScope,
+    replaced_objects,
+)
 from swarmtui.core.search_pattern import search_pattern
 from swarmtui.core.usage import UsageReport
 from swarmtui.diagnosis.marks import marked, service_marked_from, task_marked
@@ -320,23 +328,62 @@ class ServicesPane(SnapshotPane):
         # Each service's cells as last shown, and from when it is marked: an event changes
         # one service, the others (the same objects) keep theirs.
         self._cells: dict[str, tuple[Service, tuple[str, ...], datetime | None]] = {}
+        self._unmarked: dict[str, datetime] = {}  # the services to be marked later, from when
         super().__init__(id=id)
 
     def rows_from(self, snapshot: ClusterSnapshot, now: datetime) -> list[Row]:
         services = snapshot.services
         if self.stack is not None:
             services = tuple(services_of_stack(services, self.stack))
-        known, cells = self._cells, {}
+        known, self._cells, self._unmarked = self._cells, {}, {}
+        return [self._row_of(service, now, known.get(service.id)) for service in services]
+
+    def _row_of(
+        self,
+        service: Service,
+        now: datetime,
+        shown: tuple[Service, tuple[str, ...], datetime | None] | None = None,
+    ) -> Row:
+        """SERVICE's row (its cells as SHOWN when it is the same object), kept for later."""
+        if shown is None or shown[0] is not service:
+            shown = (service, service_row(service), service_marked_from(service))
+        self._cells[service.id] = shown
+        mark = shown[2] is not None and now > shown[2]
+        if shown[2] is not None and not mark:
+            self._unmarked[service.id] = shown[2]
+        return (service.id, marked(shown[1], _REPLICAS, mark))
+
+    def show_snapshot(self, snapshot: ClusterSnapshot, now: datetime) -> None:
+        if not self._follow(snapshot, now):
+            super().show_snapshot(snapshot, now)
+
+    def _follow(self, snapshot: ClusterSnapshot, now: datetime) -> bool:
+        """SNAPSHOT shown by redoing only the rows of the services that changed since the
+        one shown (and of those whose stall mark is due): an event about one service costs
+        one row, whatever the number of services. False when rows come, go or move."""
+        shown = self.snapshot
+        if shown is None or shown is snapshot or self._behind:
+            return False  # the same snapshot again (reshow): what the pane keeps changed
+        keys = snapshot.services_changed_since(shown)
+        if keys is None:
+            return False
+        due = {key for key, since in self._unmarked.items() if now > since}
         rows: list[Row] = []
-        for service in services:
-            shown = known.get(service.id)
-            if shown is None or shown[0] is not service:
-                shown = (service, service_row(service), service_marked_from(service))
-            cells[service.id] = shown
-            mark = shown[2] is not None and now > shown[2]
-            rows.append((service.id, marked(shown[1], _REPLICAS, mark)))
-        self._cells = cells
-        return rows
+        for key in keys | due:
+            before, service = shown.service(key), snapshot.service(key)
+            if service is None or before is None or before.name != service.name:
+                return False
+            if stack_name(before) != stack_name(service):  # the stack filters take it or not
+                return False
+            if self.stack is None or stack_name(service) == self.stack:
+                self._unmarked.pop(key, None)
+                rows.append(self._row_of(service, now, self._cells.get(key)))
+        if not self.update_rows(rows):
+            return False
+        self.snapshot, self._shown_at = snapshot, now
+        self._sort_values = self._sort_values_of(snapshot)
+        self.refresh_bindings()
+        return True
 
     # Stacks -----------------------------------------------------------------------------
 
@@ -589,11 +636,38 @@ class TasksPane(SnapshotPane):
     def follow_snapshot(self, snapshot: ClusterSnapshot, now: datetime) -> None:
         """A new snapshot: new rows only when what they are made of changed. A change
         elsewhere (another service scaled) leaves them as they are, ages included: tens of
-        thousands of tasks are not made again for it."""
-        if self._made_of is not None and self._inputs(snapshot) == self._made_of:
+        thousands of tasks are not made again for it. Some tasks changed: only theirs."""
+        inputs = self._inputs(snapshot)
+        if self._made_of is not None and inputs == self._made_of:
             self.snapshot = snapshot
             return
-        self.show_snapshot(snapshot, now)
+        if not self._follow_tasks(snapshot, now, inputs):
+            self.show_snapshot(snapshot, now)
+
+    def _follow_tasks(
+        self, snapshot: ClusterSnapshot, now: datetime, inputs: tuple[object, ...]
+    ) -> bool:
+        """SNAPSHOT shown by redoing the rows of the tasks that are other objects than in
+        the one shown (the same tasks otherwise, in the same order, on the same nodes and
+        services); False when rows come, go or move."""
+        shown, made_of = self.snapshot, self._made_of
+        if shown is None or shown is snapshot or made_of is None or inputs[1:] != made_of[1:]:
+            return False
+        pairs = replaced_objects(shown.tasks, snapshot.tasks)
+        if pairs is None:
+            return False
+        rows: list[Row] = []
+        for old, new in pairs:
+            if not self.history and old.is_current != new.is_current:
+                return False
+            if self.history or new.is_current:
+                rows.append(self._row_of(new, snapshot, now))
+        if not self.update_rows(rows):
+            return False
+        self.snapshot, self._shown_at, self._made_of = snapshot, now, inputs
+        self._sort_values = self._sort_values_of(snapshot)
+        self.refresh_bindings()
+        return True
 
     def _inputs(self, snapshot: ClusterSnapshot) -> tuple[object, ...]:
         """The tasks, their scope and nodes, and the names of their services."""
@@ -608,16 +682,11 @@ class TasksPane(SnapshotPane):
         tasks = snapshot.tasks
         if not self.history:
             tasks = tuple(t for t in tasks if t.is_current)
-        return [
-            (
-                t.id,
-                self.with_usage(
-                    marked(task_row(t, snapshot, now), _CURRENT, task_marked(t, snapshot)),
-                    task_usage_cells(t, self.usage),
-                ),
-            )
-            for t in tasks
-        ]
+        return [self._row_of(t, snapshot, now) for t in tasks]
+
+    def _row_of(self, task: Task, snapshot: ClusterSnapshot, now: datetime) -> Row:
+        cells = marked(task_row(task, snapshot, now), _CURRENT, task_marked(task, snapshot))
+        return (task.id, self.with_usage(cells, task_usage_cells(task, self.usage)))
 
     def sort_values_from(
         self, snapshot: ClusterSnapshot, column: str

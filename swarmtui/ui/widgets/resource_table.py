@@ -55,6 +55,8 @@ class ResourceTable(VirtualTable):
         super().__init__(id=id)
         self._all_rows: list[Row] = []  # in the pane's own order, as last shown
         self._ordered: list[Row] = []  # the same rows in the sort order
+        # _all_rows and _ordered with each key's position, once update_rows needed it
+        self._positions: list[tuple[list[Row], dict[str, int]]] = []
         self._sort_values: SortValues = _no_sort_values
         self.sort: SortOrder | None = None
         self.filter_text = ""
@@ -88,6 +90,51 @@ class ResourceTable(VirtualTable):
         self._all_rows = rows
         self.set_rows(self._visible(self._ordered))
         self._update_title()
+
+    def update_rows(self, rows: Sequence[Row]) -> bool:
+        """New cells for rows already shown, each staying where it is: the cost is that of
+        ROWS, not of the table. False, and nothing done, when a row would move (its sort
+        cell changed, the filter now takes it or leaves it, or its key is not shown): then
+        show_rows with all the rows."""
+        keep = self._filter
+        order = self.sort
+        sorted_at = None
+        if order is not None:
+            sorted_at = next(i for i, c in enumerate(self.COLUMNS) if c.key == order.column)
+        at_all = self._positions_in(self._all_rows)
+        shown: list[Row] = []
+        for row in rows:
+            at = at_all.get(row[0])
+            if at is None:
+                return False
+            before = self._all_rows[at]
+            if sorted_at is not None and before[1][sorted_at] != row[1][sorted_at]:
+                return False
+            visible = keep is None or keep(row)
+            if keep is not None and keep(before) != visible:
+                return False
+            if visible:
+                shown.append(row)
+        self.replace_rows(shown)  # first: the lists below may be the table's own
+        for held in {id(r): r for r in (self._ordered, self._all_rows)}.values():
+            if held is self._table_rows:
+                continue
+            positions = self._positions_in(held)
+            for row in rows:
+                held[positions[row[0]]] = row
+        return True
+
+    def _positions_in(self, rows: list[Row]) -> dict[str, int]:
+        """Each key's position in ROWS (_all_rows or _ordered), worked out once per list."""
+        if rows is self._table_rows:
+            return self._index
+        current = [(r, p) for r, p in self._positions if r is self._all_rows or r is self._ordered]
+        found = next((p for r, p in current if r is rows), None)
+        if found is None:
+            found = {key: i for i, (key, _) in enumerate(rows)}
+            current.append((rows, found))
+        self._positions = current
+        return found
 
     def _visible(self, rows: list[Row]) -> list[Row]:
         keep = self._filter

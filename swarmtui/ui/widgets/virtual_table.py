@@ -150,6 +150,40 @@ class VirtualTable(ScrollView, can_focus=True):
         if self.selected_key != selected and self.selected_key is not None:
             self.post_message(self.RowHighlighted(self, self.selected_key))
 
+    def replace_rows(self, rows: Sequence[Row]) -> None:
+        """New cells for rows already shown (by key), in place: the cost is that of ROWS,
+        whatever the table holds. Only what changed on screen is redrawn; the columns are
+        measured again only when a cell could change their width."""
+        remeasure = False
+        top, height, width = int(self.scroll_offset.y), self.size.height, self.size.width
+        for key, cells in rows:
+            position = self._index[key]
+            before = self._table_rows[position][1]
+            if before == cells:
+                continue
+            self._table_rows[position] = (key, cells)
+            remeasure = remeasure or self._may_resize(before, cells)
+            if top <= position < top + height:
+                self.refresh(Region(0, position - top + 1, width, 1))
+        if remeasure:
+            widths = self._measure(self._table_rows)
+            if widths != self._widths:
+                self._widths = widths
+                total = sum(widths) + CELL_GAP * len(widths)
+                self.virtual_size = Size(total, len(self._table_rows) + 1)
+                self.refresh()
+
+    def _may_resize(self, before: tuple[str, ...], after: tuple[str, ...]) -> bool:
+        """Whether a row going from BEFORE to AFTER may widen or narrow a column."""
+        for column, (old, new) in enumerate(zip(before, after, strict=True)):
+            if self.COLUMNS[column].width or len(old) == len(new):
+                continue
+            width = self._widths[column]
+            after_len, before_len = min(len(new), MAX_COLUMN_WIDTH), min(len(old), MAX_COLUMN_WIDTH)
+            if after_len > width or before_len >= width > after_len:
+                return True
+        return False
+
     def set_columns(self, columns: Sequence[Column]) -> None:
         """Show COLUMNS from now on. Rows with as many cells must follow at once (set_rows,
         in the same turn of the event loop, before any repaint); the cursor then stays on
