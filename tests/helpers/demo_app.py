@@ -7,8 +7,10 @@ with a deadline; none relies on a fixed sleep being long enough.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+import copy
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
+from typing import Any
 
 import pytest
 from textual.widgets import Input
@@ -16,6 +18,8 @@ from textual.widgets import Input
 from helpers.pilot import AppPilot, fill, header_text, running, wait_screen, wait_until
 from swarmtui.core.config import Config
 from swarmtui.core.errors import BackendError
+from swarmtui.core.mapping import service_from_json
+from swarmtui.core.models import Service
 from swarmtui.demo.cluster import DEMO_NOW, DemoBackend
 from swarmtui.demo.usage import demo_connect
 from swarmtui.machines.service import MachineService
@@ -157,3 +161,15 @@ async def sample_usage(pilot: AppPilot, rounds: int = 1) -> None:
         await asyncio.to_thread(usage.sample)
         await pilot.pause()
     await settle(pilot)
+
+
+class ServicesJsonDemo(DemoBackend):
+    """The demo cluster serving its services from engine JSON a test may change."""
+
+    def __init__(self, services_json: Sequence[dict[str, Any]]) -> None:
+        super().__init__()
+        self.services_json: list[dict[str, Any]] = copy.deepcopy(list(services_json))
+
+    def services(self) -> list[Service]:
+        self._hit()
+        return [service_from_json(s) for s in self.services_json]

@@ -12,10 +12,9 @@ import inspect
 import pkgutil
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from contextlib import asynccontextmanager
-from typing import Any
 
 import pytest
-from helpers.demo_app import demo_app, swarm_app_of, wait_main
+from helpers.demo_app import ServicesJsonDemo, demo_app, swarm_app_of, wait_main
 from helpers.demo_app import refreshed as refresh_everything
 from helpers.pilot import AppPilot, wait_screen, wait_until
 from textual.binding import Binding
@@ -25,8 +24,6 @@ from textual.widgets import DataTable, OptionList
 
 import swarmtui.ui
 from swarmtui.core.config import Config
-from swarmtui.core.mapping import service_from_json
-from swarmtui.core.models import Service
 from swarmtui.demo.cluster import DEMO_NOW, NODES_JSON, SERVICES_JSON, DemoBackend
 from swarmtui.diagnosis.marks import MARK
 from swarmtui.display.sorting import SortKey, SortOrder
@@ -315,17 +312,12 @@ async def test_palette_runs_actions() -> None:
 # Sort ---------------------------------------------------------------------------------------
 
 
-class ChangingDemo(DemoBackend):
+class ChangingDemo(ServicesJsonDemo):
     """The tutorial's services of the demo cluster plus services a test adds and changes (the
     demo's own stay fixed)."""
 
     def __init__(self) -> None:
-        super().__init__()
-        self.services_json: list[dict[str, Any]] = copy.deepcopy(TUTORIAL_SERVICES)
-
-    def services(self) -> list[Service]:
-        self._hit()
-        return [service_from_json(s) for s in self.services_json]
+        super().__init__(TUTORIAL_SERVICES)
 
     def add_service(self, name: str, running: int, desired: int) -> str:
         data = copy.deepcopy(SERVICES_JSON[0])

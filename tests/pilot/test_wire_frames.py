@@ -4,18 +4,15 @@ sends instead, leave the same screen after every frame, in far fewer bytes."""
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
-from helpers.demo_app import demo_app, refreshed, settle, wait_main
+from helpers.demo_app import ServicesJsonDemo, demo_app, refreshed, settle, wait_main
 from helpers.emulated_terminal import Terminal
 from helpers.pilot import AppPilot, running, wait_screen
 from rich.control import Control
 from textual._compositor import CompositorUpdate
 
-from swarmtui.core.mapping import service_from_json
-from swarmtui.core.models import Service
-from swarmtui.demo.cluster import SERVICES_JSON, DemoBackend
+from swarmtui.demo.cluster import SERVICES_JSON
 from swarmtui.ui.screens.help_screen import HelpScreen
 from swarmtui.ui.screens.main_screen import MainScreen
 from swarmtui.ui.wire.wire_filter import WireFilter
@@ -23,16 +20,11 @@ from swarmtui.ui.wire.wire_filter import WireFilter
 SIZE = (120, 40)
 
 
-class ScalingDemo(DemoBackend):
+class ScalingDemo(ServicesJsonDemo):
     """The demo cluster, with the replica counts of its first service changeable."""
 
     def __init__(self) -> None:
-        super().__init__()
-        self.services_json: list[dict[str, Any]] = copy.deepcopy(SERVICES_JSON)
-
-    def services(self) -> list[Service]:
-        self._hit()
-        return [service_from_json(s) for s in self.services_json]
+        super().__init__(SERVICES_JSON)
 
     def scale_first(self, running: int, desired: int) -> None:
         self.services_json[0]["ServiceStatus"] = {"RunningTasks": running, "DesiredTasks": desired}
