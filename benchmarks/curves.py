@@ -193,45 +193,42 @@ def chart_set(points: Sequence[dict[str, Any]]) -> dict[str, charts.Chart]:
             "swarmtui failed" if i < len(points) and v[key][i] is None else "" for i in range(n)
         ]
 
+    Line = tuple[str, Sequence[float | None]]  # a series' name and values
+
+    def chart(
+        title: str, unit: str, key: str, cli: Line, target: Line, floor: Line | None = None
+    ) -> charts.Chart:
+        """Swarmtui's line (V[KEY]) beside the CLI's, the target dashed, the floor dotted."""
+        lines = [charts.Series("swarmtui", v[key]), charts.Series(*cli)]
+        lines.append(charts.Series(*target, dash="6 4"))
+        if floor is not None:
+            lines.append(charts.Series(*floor, dash="2 3"))
+        return charts.Chart(title, x_label, unit, xs, lines, notes(key))
+
     half_cli = [c / 2 if c is not None else None for c in v["refresh_cli"]]
     return {
-        "curve-2-full-refresh.svg": charts.Chart(
+        "curve-2-full-refresh.svg": chart(
             "2. Full refresh (median)",
-            x_label,
             "ms",
-            xs,
-            [
-                charts.Series("swarmtui", v["refresh"]),
-                charts.Series("docker CLI: service ls + node ls + service ps", v["refresh_cli"]),
-                charts.Series("target: 2x faster than the CLI", half_cli, dash="6 4"),
-                charts.Series("floor: the three requests at once", v["refresh_floor"], dash="2 3"),
-            ],
-            notes("refresh"),
+            "refresh",
+            ("docker CLI: service ls + node ls + service ps", v["refresh_cli"]),
+            ("target: 2x faster than the CLI", half_cli),
+            ("floor: the three requests at once", v["refresh_floor"]),
         ),
-        "curve-3-change-to-screen.svg": charts.Chart(
+        "curve-3-change-to-screen.svg": chart(
             "3. Change by another client to screen (median)",
-            x_label,
             "ms",
-            xs,
-            [
-                charts.Series("swarmtui", v["change"]),
-                charts.Series("docker CLI: `service scale -d` itself", v["change_cli"]),
-                charts.Series("target: 100 ms", [CHANGE_TARGET_S * 1000] * n, dash="6 4"),
-                charts.Series("floor: the event reaches a client", v["change_floor"], dash="2 3"),
-            ],
-            notes("change"),
+            "change",
+            ("docker CLI: `service scale -d` itself", v["change_cli"]),
+            ("target: 100 ms", [CHANGE_TARGET_S * 1000] * n),
+            ("floor: the event reaches a client", v["change_floor"]),
         ),
-        "curve-7-peak-memory.svg": charts.Chart(
+        "curve-7-peak-memory.svg": chart(
             "7. Peak memory of the console",
-            x_label,
             "MB",
-            xs,
-            [
-                charts.Series("swarmtui", v["memory"]),
-                charts.Series("docker CLI: n/a (no figure)", [None] * n),
-                charts.Series("target: 200 MB", [MEMORY_TARGET_MB] * n, dash="6 4"),
-            ],
-            notes("memory"),
+            "memory",
+            ("docker CLI: n/a (no figure)", [None] * n),
+            ("target: 200 MB", [MEMORY_TARGET_MB] * n),
         ),
     }
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from textual import events
 
-from benchmarks.figures import Figure
+from benchmarks.figures import Figure, percentile_95
 from swarmtui.adapters.docker.docker_backend import DockerBackend, connect
 from swarmtui.adapters.docker.engine_setup import engine_client
 from swarmtui.adapters.docker.images import WORKLOAD_IMAGE
@@ -153,7 +153,7 @@ async def _console_rate(manager_url: str, service_id: str, seconds: float) -> di
     latencies.sort()
     return {
         "lines_per_s": shown,
-        "key_p95_s": latencies[int(len(latencies) * 0.95) - 1],
+        "key_p95_s": percentile_95(latencies),
         "key_median_s": statistics.median(latencies),
         "buffer_lines": buffered,
     }

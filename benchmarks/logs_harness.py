@@ -24,6 +24,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+from benchmarks.figures import percentile_95
 from benchmarks.logs_figure import KEYS, _send_key
 from swarmtui.adapters.docker.log_stream import READ_SIZE, LogStream
 from swarmtui.core.config import Config
@@ -205,11 +206,11 @@ async def measure(rate: int, seconds: float, profile: cProfile.Profile | None) -
     return {
         "rate": rate,
         "lines_per_s": round(shown),
-        "key_p95_ms": round(answers[int(len(answers) * 0.95) - 1] * 1000, 1),
+        "key_p95_ms": round(percentile_95(answers) * 1000, 1),
         "key_median_ms": round(statistics.median(answers) * 1000, 1),
-        "paint_p95_ms": round(paint_times[int(len(paint_times) * 0.95) - 1] * 1000, 1),
+        "paint_p95_ms": round(percentile_95(paint_times) * 1000, 1),
         "paint_median_ms": round(statistics.median(paint_times) * 1000, 1),
-        "key_ui_cpu_p95_ms": round(answer_cpu[int(len(answer_cpu) * 0.95) - 1] * 1000, 1),
+        "key_ui_cpu_p95_ms": round(percentile_95(answer_cpu) * 1000, 1),
         "key_ui_cpu_median_ms": round(statistics.median(answer_cpu) * 1000, 1),
         "keys": len(answers),
         "key_ms_by_key": by_key,

@@ -13,8 +13,9 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from benchmarks import figures
-from benchmarks.curves import failed
-from benchmarks.figures import Figure, Log
+from benchmarks.curves import MEMORY_TARGET_MB, failed
+from benchmarks.figures import Figure, Log, percentile_95
+from benchmarks.logs_figure import KEY_P95_TARGET_S
 from benchmarks.pty_app import PtyApp
 from swarmtui.adapters.docker.engine_setup import engine_client
 from swarmtui.adapters.docker.lab import Lab
@@ -23,8 +24,6 @@ STOPPED = 10
 # swarmkit marks a node down when it has missed its heartbeats for the period times this
 # grace multiplier (its dispatcher's GracePeriodMultiplierNormal)
 HEARTBEAT_GRACE = 3
-KEY_P95_TARGET_S = 0.05
-MEMORY_TARGET_MB = 200.0
 # keys that move the focus between two panes: each pane's footer names a key only it has,
 # so the footer's new text on the pty is the key's answer (nothing else writes it)
 FOCUS_KEYS = ((b"2", "Scale"), (b"3", "History"))
@@ -76,11 +75,8 @@ def peak_memory(manager_url: str, tasks: int) -> Figure:
 
 
 def _wait(app: PtyApp, text: str | re.Pattern[str], since: float, timeout: float) -> float:
-    seen = app.wait_for(text, since, timeout)
-    if seen is None:
-        tail = app.text_since(since)[-1500:]
-        raise RuntimeError(f"the console did not show {text!r} within {timeout:.0f} s:\n{tail}")
-    return seen - since
+    """Seconds from SINCE until TEXT shows (raising when it never does)."""
+    return app.must_show(text, since, timeout) - since
 
 
 def nodes_pane(lab: Lab) -> tuple[Figure, PtyApp]:
@@ -191,7 +187,7 @@ def nodes_down(lab: Lab, app: PtyApp, host: Any) -> list[Figure]:
     screen = app.text_since(sent)
     errors = {text: screen.count(text) for text in ("Cannot reach", "stale", "timed out")}
     answers.sort()
-    p95 = answers[max(0, int(len(answers) * 0.95) - 1)] if answers else float("inf")
+    p95 = percentile_95(answers) if answers else float("inf")
     limit = heartbeat_s + 1
     return [
         Figure(
@@ -243,7 +239,9 @@ def measure(lab: Lab, tasks: int, runs: int, log: Log) -> list[Figure]:
         results.append(peak_memory(lab.manager_url, tasks))
     except Exception as exc:
         log(f"scale: peak memory failed: {exc}")
-        results.append(failed(f"S2. Peak memory at {tasks:,} tasks", "< 200 MB", exc, {}))
+        results.append(
+            failed(f"S2. Peak memory at {tasks:,} tasks", f"< {MEMORY_TARGET_MB:.0f} MB", exc, {})
+        )
     log("scale: nodes pane and header")
     try:
         pane, app = nodes_pane(lab)
@@ -261,7 +259,12 @@ def measure(lab: Lab, tasks: int, runs: int, log: Log) -> list[Figure]:
         log(f"scale: nodes down failed: {exc}")
         results += [
             failed(f"S4. {STOPPED} nodes stopped at once", "heartbeat timeout + 1 s", exc, {}),
-            failed("S5. Key answer (p95) while they go down", "< 50 ms", exc, {}),
+            failed(
+                "S5. Key answer (p95) while they go down",
+                f"< {KEY_P95_TARGET_S * 1000:.0f} ms",
+                exc,
+                {},
+            ),
         ]
     finally:
         host.close()

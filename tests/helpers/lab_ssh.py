@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from swarmtui.adapters.docker.lab import Lab, lab_add_ssh_key
+from swarmtui.adapters.docker.lab import Lab, LabNode, lab_add_ssh_key
 
 
 def new_key(path: Path, comment: str = "swarmtui-test") -> str:
@@ -36,6 +36,10 @@ def remove_key(engine: Any, lab: Lab, public_key: str) -> None:
         container.exec_run(["sh", "-c", script, "sh", public_key])
 
 
+def node_named(lab: Lab, name: str) -> LabNode:
+    return next(n for n in lab.nodes if n.name == name)
+
+
 @contextmanager
 def home_reaching_over_ssh(engine: Any, lab: Lab, home: Path, node_name: str) -> Iterator[Path]:
     """HOME with a key the lab's nodes accept and a config mapping NODE_NAME to its sshd
@@ -44,7 +48,7 @@ def home_reaching_over_ssh(engine: Any, lab: Lab, home: Path, node_name: str) ->
     ssh_dir.mkdir(parents=True, mode=0o700)
     public_key = new_key(ssh_dir / "id_ed25519")
     lab_add_ssh_key(lab.name, public_key)
-    address = next(n for n in lab.nodes if n.name == node_name).address
+    address = node_named(lab, node_name).address
     config = home / ".config" / "swarmtui" / "config.toml"
     config.parent.mkdir(parents=True)
     config.write_text(f'[nodes]\n"{node_name}" = "root@{address}"\n')

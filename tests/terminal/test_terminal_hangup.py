@@ -17,7 +17,7 @@ from typing import Any
 
 import docker
 import pytest
-from helpers.lab_ssh import home_reaching_over_ssh
+from helpers.lab_ssh import home_reaching_over_ssh, node_named
 from helpers.pty_console import ENTER, TAB, PtyConsole
 from helpers.swarm import create_service, pinned_service
 from helpers.waiting import wait_for
@@ -27,10 +27,6 @@ from swarmtui.adapters.docker.lab import Lab, LabNode
 SSH_WORKER = "worker2"
 EXIT_SECONDS = 5.0  # generous: a loaded machine; the benchmark times the real exit
 FAR_SIDE_SECONDS = 30.0
-
-
-def node_named(lab: Lab, name: str) -> LabNode:
-    return next(n for n in lab.nodes if n.name == name)
 
 
 def console_ports(pid: int) -> set[int]:

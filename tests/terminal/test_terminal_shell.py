@@ -15,12 +15,12 @@ from typing import Any
 
 import docker
 import pytest
-from helpers.lab_ssh import fingerprints, home_reaching_over_ssh
+from helpers.lab_ssh import fingerprints, home_reaching_over_ssh, node_named
 from helpers.pty_console import ENTER, ESC, PtyConsole
 from helpers.swarm import create_service, pinned_service
 from helpers.waiting import wait_for
 
-from swarmtui.adapters.docker.lab import Lab, LabNode, lab_node_host_keys
+from swarmtui.adapters.docker.lab import Lab, lab_node_host_keys
 
 WORKER = "worker1"
 
@@ -37,10 +37,6 @@ def running_container(manager: Any, service_id: str) -> tuple[str, str]:
         return None
 
     return wait_for(probe, 120, "the task running")
-
-
-def node_named(lab: Lab, name: str) -> LabNode:
-    return next(n for n in lab.nodes if n.name == name)
 
 
 def test_a_shell_in_a_task_on_a_worker(

@@ -7,6 +7,7 @@ import threading
 from dataclasses import replace
 
 import pytest
+from helpers.fake_clock import FakeClock
 
 from swarmtui.core.errors import BackendError, ProblemKind
 from swarmtui.core.models import ClusterSnapshot, Node, ScopeKind, Service, SwarmEvent, TaskScope
@@ -23,14 +24,6 @@ from swarmtui.session.refresher import (
 
 TIMED_OUT = BackendError(ProblemKind.UNREACHABLE, "The list timed out.")
 HELLOWORLD = TaskScope(ScopeKind.SERVICE, SERVICES_JSON[0]["ID"], "helloworld")
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 class FailingDemo(DemoBackend):
@@ -62,8 +55,8 @@ class FailingDemo(DemoBackend):
         return replace(service, replicas_desired=self.replicas)
 
 
-def made() -> tuple[Refresher, FailingDemo, Clock]:
-    backend, clock = FailingDemo(), Clock()
+def made() -> tuple[Refresher, FailingDemo, FakeClock]:
+    backend, clock = FailingDemo(), FakeClock()
     refresher = Refresher(backend, RefreshTimings(), monotonic=clock, wallclock=lambda: DEMO_NOW)
     refresher.set_scope(HELLOWORLD)
     return refresher, backend, clock
