@@ -259,8 +259,8 @@ class Session:
         first, self._first_snapshot = self._first_snapshot, None
 
         def poll() -> None:
-            if first is not None:  # fetched by connect_early
-                self._publish(first)
+            if first is not None:  # fetched by connect_early, unless the pump made a newer one
+                refresher.hand_over(first, self._publish)
             run_poll_loop(refresher, stop, self._publish, self._report, failover)
 
         return [

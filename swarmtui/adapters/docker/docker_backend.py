@@ -134,11 +134,18 @@ class DockerBackend:
             "/nodes", {}, lambda data: [node_from_json(n, self_id) for n in data]
         )
 
-    def _get_mapped(self, path: str, params: dict[str, str], mapper: Callable[[Any], T]) -> T:
+    def _get_mapped(
+        self,
+        path: str,
+        params: dict[str, str],
+        mapper: Callable[[Any], T],
+        decode: Callable[[bytes], Any] = json.loads,
+    ) -> T:
         """GET PATH; when the body is byte-for-byte the last one, skip parsing and mapping.
 
         Steady-state polls mostly return unchanged lists, and parsing megabytes of task
-        JSON is what an idle console would otherwise spend its CPU on.
+        JSON is what an idle console would otherwise spend its CPU on. DECODE: task lists
+        pass decode_shared (their specs kept once).
         """
         key = path + json.dumps(params, sort_keys=True)
         response = self._get(path, params, sized=key)
@@ -146,7 +153,7 @@ class DockerBackend:
         cached = self._parsed.get(key)
         if cached is not None and cached[0] == digest:
             return cast(T, cached[1])
-        result = mapper(decode_shared(response.content))
+        result = mapper(decode(response.content))
         self._parsed[key] = (digest, result)
         return result
 
@@ -208,6 +215,7 @@ class DockerBackend:
                 "/tasks",
                 {"filters": json.dumps(filters)},
                 self._known_tasks.listed,
+                decode_shared,
             )
         except BackendError as exc:
             if isinstance(exc.__cause__, docker.errors.NotFound):
@@ -219,7 +227,10 @@ class DockerBackend:
     def running_tasks(self) -> list[Task]:
         filters = json.dumps({"desired-state": ["running"]})
         return self._get_mapped(
-            "/tasks", {"filters": filters}, lambda data: [task_from_json(t) for t in data]
+            "/tasks",
+            {"filters": filters},
+            lambda data: [task_from_json(t) for t in data],
+            decode_shared,
         )
 
     def inspect(self, kind: ObjectKind, object_id: str) -> dict[str, Any]:

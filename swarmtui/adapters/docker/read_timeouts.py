@@ -13,16 +13,15 @@ from __future__ import annotations
 
 import threading
 
-FLOOR = 2.5  # seconds: what any list may take
-CAP = 20.0  # manager-side calls time out after 20 s themselves
 MARGIN = 3.0  # times the last answer's time
 SLOW_BYTES_PER_SECOND = 1_000_000  # a loaded manager builds and sends a list at least this fast
 
 
 class ListTimeouts:
-    """The read timeout of each list (by key, e.g. its path and filters)."""
+    """The read timeout of each list (by key, e.g. its path and filters), between FLOOR
+    (what any list may take) and CAP (seconds)."""
 
-    def __init__(self, floor: float = FLOOR, cap: float = CAP) -> None:
+    def __init__(self, floor: float, cap: float) -> None:
         self.floor = floor
         self.cap = cap
         self._lock = threading.Lock()

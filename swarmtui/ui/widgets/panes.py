@@ -362,7 +362,7 @@ class ServicesPane(SnapshotPane):
         one shown (and of those whose stall mark is due): an event about one service costs
         one row, whatever the number of services. False when rows come, go or move."""
         shown = self.snapshot
-        if shown is None or shown is snapshot or self._behind:
+        if shown is None or shown is snapshot:
             return False  # the same snapshot again (reshow): what the pane keeps changed
         keys = snapshot.services_changed_since(shown)
         if keys is None:

@@ -39,6 +39,12 @@ def _width(char: str) -> int:
     return get_character_cell_size(char)
 
 
+@lru_cache(maxsize=1024)
+def _sgr_of(rendition: Rendition) -> str:
+    """The sequence that sets RENDITION from any other: a reset, then its codes."""
+    return f"\x1b[{';'.join(['0', *rendition.codes()])}m"
+
+
 @lru_cache(maxsize=8192)
 def _cells(text: str, rendition: Rendition) -> tuple[Cell, ...]:
     """The cells TEXT fills (Textual repaints the same texts over and over)."""
@@ -227,7 +233,7 @@ class CellDiff:
                     continue  # a right half: covered by the wide character before it
                 if cell[1] is not rendition:
                     rendition = cell[1]
-                    out.append(f"\x1b[{';'.join(['0', *rendition.codes()])}m")
+                    out.append(_sgr_of(rendition))
                 out.append(cell[0])
 
     @staticmethod
