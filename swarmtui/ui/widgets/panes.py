@@ -149,6 +149,15 @@ class SnapshotPane(ResourceTable):
         self.show_rows(self.rows_from(snapshot, now), self._sort_values_of(snapshot))
         self.refresh_bindings()
 
+    def _show_changed_rows(self, rows: list[Row], snapshot: ClusterSnapshot, now: datetime) -> bool:
+        """SNAPSHOT shown by replacing ROWS only (by key); False when one would move."""
+        if not self.update_rows(rows):
+            return False
+        self.snapshot, self._shown_at = snapshot, now
+        self._sort_values = self._sort_values_of(snapshot)
+        self.refresh_bindings()
+        return True
+
     def reshow(self) -> None:
         """The same snapshot again, after what the pane keeps of it changed."""
         if self.snapshot is not None and self._shown_at is not None:
@@ -378,12 +387,7 @@ class ServicesPane(SnapshotPane):
             if self.stack is None or stack_name(service) == self.stack:
                 self._unmarked.pop(key, None)
                 rows.append(self._row_of(service, now, self._cells.get(key)))
-        if not self.update_rows(rows):
-            return False
-        self.snapshot, self._shown_at = snapshot, now
-        self._sort_values = self._sort_values_of(snapshot)
-        self.refresh_bindings()
-        return True
+        return self._show_changed_rows(rows, snapshot, now)
 
     # Stacks -----------------------------------------------------------------------------
 
@@ -642,7 +646,8 @@ class TasksPane(SnapshotPane):
             self.snapshot = snapshot
             return
         if not self._follow_tasks(snapshot, now, inputs):
-            self.show_snapshot(snapshot, now)
+            self._made_of = inputs
+            SnapshotPane.show_snapshot(self, snapshot, now)
 
     def _follow_tasks(
         self, snapshot: ClusterSnapshot, now: datetime, inputs: tuple[object, ...]
@@ -662,11 +667,9 @@ class TasksPane(SnapshotPane):
                 return False
             if self.history or new.is_current:
                 rows.append(self._row_of(new, snapshot, now))
-        if not self.update_rows(rows):
+        if not self._show_changed_rows(rows, snapshot, now):
             return False
-        self.snapshot, self._shown_at, self._made_of = snapshot, now, inputs
-        self._sort_values = self._sort_values_of(snapshot)
-        self.refresh_bindings()
+        self._made_of = inputs
         return True
 
     def _inputs(self, snapshot: ClusterSnapshot) -> tuple[object, ...]:
