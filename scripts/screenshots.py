@@ -24,6 +24,7 @@ from pathlib import Path
 from rich.text import Text
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, Static
+from textual.widgets._footer import FooterKey
 
 from swarmtui.core.config import Config
 from swarmtui.core.errors import BackendError, ProblemKind
@@ -54,8 +55,9 @@ from swarmtui.ui.screens.rollout_screen import RolloutScreen
 from swarmtui.ui.screens.top_screen import TopScreen
 from swarmtui.ui.screens.why_screen import WhyScreen
 from swarmtui.ui.widgets.cluster_header import LIVE, ClusterHeader
+from swarmtui.ui.widgets.key_footer import KeyFooter
 from swarmtui.ui.widgets.object_panes import ObjectsPane
-from swarmtui.ui.widgets.panes import StacksPane, TasksPane
+from swarmtui.ui.widgets.panes import NodesPane, ServicesPane, StacksPane, TasksPane
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = REPO / "screenshots"
@@ -91,9 +93,15 @@ def main_painted(app: SwarmTuiApp) -> bool:
     content = main.query_one(ClusterHeader).content
     header = content.plain if isinstance(content, Text) else str(content)
     tasks = main.query_one(TasksPane)
+    snapshot = main.snapshot
+    # Every pane filled and the footer's keys composed (it composes after the panes): a
+    # shot taken sooner on a loaded machine differed from the same shot taken again.
     return (
         tasks.row_count > 0
         and bool(tasks.scope_label)
+        and main.query_one(NodesPane).row_count == len(snapshot.nodes)
+        and main.query_one(ServicesPane).row_count == len(snapshot.services)
+        and bool(main.query_one(KeyFooter).query(FooterKey))
         and f"● {LIVE}" in header
         and "reconnecting" not in header
     )
