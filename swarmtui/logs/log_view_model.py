@@ -10,8 +10,9 @@ kept as absolute buffer indices, which stay valid while old lines drop out.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Sequence
-from operator import attrgetter
+from collections.abc import Callable, Iterable, Sequence
+from itertools import repeat
+from operator import attrgetter, floordiv, sub
 
 from swarmtui.logs.log_line import LogLine
 from swarmtui.logs.log_search import LogSearch
@@ -40,6 +41,14 @@ def wrapped_rows(cells: int, head: int, width: int) -> int:
         return 1
     room = width - hanging_indent(head, width)
     return 1 + -(-(cells - width) // room)
+
+
+def _wrapped_heights(widths: Iterable[int], head: int, fold: int, room: int) -> list[int]:
+    """wrapped_rows() of many texts of WIDTHS cells, in C loops (a rebuild does this for
+    every line in the buffer, a key waits for it): with over = fold - (head + width), a line
+    takes 1 + max(0, ceil(-over / room)) = 1 - min(0, over // room) rows."""
+    over = map(floordiv, map(sub, repeat(fold - head), widths), repeat(room))
+    return list(map(sub, repeat(1), map(min, repeat(0), over)))
 
 
 class LogViewModel:
@@ -138,11 +147,7 @@ class LogViewModel:
             room = fold - hanging_indent(head, fold)
             texts = list(map(_text, chosen))
             width = len if "".join(texts).isascii() else self.text_width
-            # wrapped_rows() inline: a rebuild does this for every line in the buffer
-            heights = [
-                1 if cells <= fold else 1 + -(-(cells - fold) // room)
-                for cells in [head + width(text) for text in texts]
-            ]
+            heights = _wrapped_heights(map(width, texts), head, fold, room)
         self.shown.extend(indices, heights)
 
     def set_labels(self, labels: TaskLabels) -> bool:

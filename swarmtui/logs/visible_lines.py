@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from itertools import accumulate
+from itertools import accumulate, repeat
 
 COMPACT_AT = 4096
 
@@ -42,7 +42,7 @@ class VisibleLines:
         if heights is None:
             self._rows.extend(range(last + 1, last + 1 + len(indices)))
         else:
-            rows = accumulate((max(1, h) for h in heights), initial=last)
+            rows = accumulate(map(max, heights, repeat(1)), initial=last)  # no Python step
             next(rows)
             self._rows.extend(rows)
 

@@ -22,7 +22,7 @@ from swarmtui.logs.log_target import LogSelection, LogTarget, single
 from swarmtui.logs.log_window import WINDOWS, LogWindow, window_named
 from swarmtui.logs.merged_batches import BatchMerger
 from swarmtui.logs.task_labels import TaskLabels
-from swarmtui.ui.gc_tuning import freeze_startup_objects
+from swarmtui.ui.gc_tuning import collect_as_before, collect_less_often, freeze_startup_objects
 from swarmtui.ui.key_gate import KeyGate
 from swarmtui.ui.session_access import SessionUser
 from swarmtui.ui.widgets.key_footer import KeyFooter
@@ -97,6 +97,7 @@ class LogScreen(SessionUser, Screen[None]):
 
     def on_mount(self) -> None:
         freeze_startup_objects()
+        collect_less_often()
         self.view.focus()
         self._start()
         self.set_interval(PULL_INTERVAL, self._pull)
@@ -147,6 +148,7 @@ class LogScreen(SessionUser, Screen[None]):
 
     def on_unmount(self) -> None:
         self.stop()
+        collect_as_before()
 
     def _pull(self) -> None:
         if self._keys_waiting() and self._pulls_skipped < MAX_PULLS_SKIPPED:
@@ -197,7 +199,8 @@ class LogScreen(SessionUser, Screen[None]):
         status = " · ".join(parts)
         if status != self._status:
             self._status = status
-            self.query_one("#log-status", Static).update(status)
+            # One row, as wide as the screen whatever it says: no layout needed.
+            self.query_one("#log-status", Static).update(status, layout=False)
 
     # Actions -----------------------------------------------------------------------------
 
