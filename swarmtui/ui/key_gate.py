@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, Protocol, runtime_checkable
 
 from textual import events
@@ -32,6 +33,11 @@ BUSY_TIMEOUT = 60.0
 # mount focuses a widget, which may in turn open something.
 SETTLE_ROUNDS = 4
 POLL = 0.05
+# How long a key may hold the screen's repaints while it is handed through the DOM (the app,
+# the focused widget, its screen, back to the app's bindings): a repaint that came due
+# meanwhile (30 ms and more on a loaded machine while logs flood in) would run between two
+# of those steps, and the key would wait for it. Held longer, the screen paints anyway.
+PAINT_HOLD = 0.05
 
 
 @runtime_checkable
@@ -84,8 +90,9 @@ class KeyGate:
         if not app.is_running:
             return
         target = app.focused or app.screen
-        await self._dispatch(event)
-        await _through(target)
+        with _repaints_held(app, PAINT_HOLD):
+            await self._dispatch(event)
+            await _through(target)
         await self._settle()
 
     async def _settle(self) -> None:
@@ -104,6 +111,28 @@ class KeyGate:
             if app.screen is screen and app.focused is focused:
                 return
             rounds += 1
+
+
+@contextmanager
+def _repaints_held(app: App[Any], most: float) -> Iterator[None]:
+    """No repaint while in the block, for at most MOST seconds; then one with every change."""
+    batch = app.batch_update()
+    batch.__enter__()
+    held = [True]
+
+    def release() -> None:
+        if held[0]:
+            held[0] = False
+            batch.__exit__(None, None, None)
+            if app.is_running:
+                app.screen.check_idle()  # the screen resumes its paused repaint timer
+
+    timer = asyncio.get_running_loop().call_later(most, release)
+    try:
+        yield
+    finally:
+        timer.cancel()
+        release()
 
 
 async def _through(widget: Widget) -> None:
