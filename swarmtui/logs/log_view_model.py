@@ -147,7 +147,9 @@ class LogViewModel:
             room = fold - hanging_indent(head, fold)
             texts = list(map(_text, chosen))
             width = len if "".join(texts).isascii() else self.text_width
-            heights = _wrapped_heights(map(width, texts), head, fold, room)
+            widths = list(map(width, texts))
+            if head + max(widths, default=0) > fold:  # else: one row each, as unwrapped
+                heights = _wrapped_heights(widths, head, fold, room)
         self.shown.extend(indices, heights)
 
     def set_labels(self, labels: TaskLabels) -> bool:

@@ -645,3 +645,28 @@ def test_model_wrapped_rows_with_a_hanging_indent() -> None:
     head = model.head_width()
     assert model.shown.height_of(0) == wrapped_rows(head + 200, head, 80)
     assert model.shown.total_rows == model.shown.height_of(0) + 1
+
+
+def test_model_wrapped_batches_short_and_long_take_the_rows_of_each_line() -> None:
+    """Batches whose lines all fit take one row each without working out every height; the
+    others line by line: the rows are those of wrapped_rows() either way, after a rebuild too."""
+    texts = ["1", "x" * 81, "22", "y" * 300, "", "z" * 79, "w" * 160]
+    model = model_with([], capacity=50)
+    model.fold_width = 80
+    model.set_options(wrap=True)
+    model.add([line(T0 + n, "short") for n in range(5)])
+    model.add([line(T0 + 10 + n, text) for n, text in enumerate(texts)])
+    model.add([line(T0 + 20 + n, "short again") for n in range(3)])
+    head = model.head_width()
+
+    def expected() -> list[int]:
+        return [wrapped_rows(head + len(x.text), head, 80) for x in model.buffer.lines()]
+
+    def heights() -> list[int]:
+        return [model.shown.height_of(p) for p in range(len(model.shown))]
+
+    assert heights() == expected() and max(heights()) > 1
+    model.set_options(timestamps=True)  # a rebuild, with a wider head
+    head = model.head_width()
+    assert heights() == expected()
+    assert model.shown.total_rows == sum(expected())
