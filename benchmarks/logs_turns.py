@@ -107,13 +107,13 @@ class Recorder:
                     spans.append(Span("message", what, start, wall, time.thread_time() - cpu))
 
         def on_gc(phase: str, info: dict[str, int]) -> None:
-            if threading.get_ident() != recorder.main:
-                return
+            # A collection holds the GIL: one in the reading thread stops the UI thread too.
             if phase == "start":
                 self._gc_started = (time.perf_counter(), time.thread_time())
                 return
             start, cpu = self._gc_started
-            what = f"gen {info['generation']}, {info['collected']} freed"
+            where = "" if threading.get_ident() == recorder.main else " (reading thread)"
+            what = f"gen {info['generation']}{where}, {info['collected']} freed"
             wall = time.perf_counter() - start
             spans.append(Span("gc", what, start, wall, time.thread_time() - cpu))
 
