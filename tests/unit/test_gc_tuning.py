@@ -1,43 +1,90 @@
-"""While a log view is open the youngest generation is collected less often; closing it
-brings back the thresholds it found."""
+"""While a log view is open the collector runs only when the view asks it to (between two
+frames, in the UI thread), with the generation the counts say is due; closing the last view
+gives the collector back as it was."""
 
 from __future__ import annotations
 
 import gc
+import time
 from collections.abc import Iterator
 
 import pytest
 
-from swarmtui.ui.gc_tuning import FLOOD_YOUNG_THRESHOLD, collect_as_before, collect_less_often
+from swarmtui.ui.gc_tuning import (
+    FULL_COLLECTION_EVERY,
+    MIDDLE_THRESHOLD,
+    YOUNG_THRESHOLD,
+    collect_between_frames,
+    collect_by_itself,
+    collect_when_due,
+)
 
 
 @pytest.fixture
-def thresholds() -> Iterator[tuple[int, int, int]]:
-    found = gc.get_threshold()
-    gc.set_threshold(700, 10, 10)
-    yield gc.get_threshold()
-    gc.set_threshold(*found)
+def collector() -> Iterator[None]:
+    enabled, thresholds = gc.isenabled(), gc.get_threshold()
+    gc.enable()
+    gc.collect()
+    yield
+    gc.set_threshold(*thresholds)
+    (gc.enable if enabled else gc.disable)()
 
 
-def test_a_log_view_raises_the_young_threshold_and_gives_it_back(
-    thresholds: tuple[int, int, int],
-) -> None:
-    collect_less_often()
-    assert gc.get_threshold() == (FLOOD_YOUNG_THRESHOLD, 10, 10)
-    collect_less_often()  # a second view (a stack's logs over a service's)
-    collect_as_before()
-    assert gc.get_threshold() == (FLOOD_YOUNG_THRESHOLD, 10, 10)
-    collect_as_before()
-    assert gc.get_threshold() == thresholds
-    collect_as_before()  # one too many: nothing changes
-    assert gc.get_threshold() == thresholds
+def allocate(count: int) -> list[list[int]]:
+    return [[n] for n in range(count)]  # lists: objects the collector tracks
 
 
-def test_a_higher_threshold_set_by_someone_else_is_kept(
-    thresholds: tuple[int, int, int],
-) -> None:
-    gc.set_threshold(50_000, 10, 10)
-    collect_less_often()
-    assert gc.get_threshold() == (50_000, 10, 10)
-    collect_as_before()
-    assert gc.get_threshold() == (50_000, 10, 10)
+def test_log_views_hold_the_collector_and_the_last_one_gives_it_back(collector: None) -> None:
+    collect_between_frames()
+    assert not gc.isenabled()
+    collect_between_frames()  # a second view over the first
+    collect_by_itself()
+    assert not gc.isenabled()
+    collect_by_itself()
+    assert gc.isenabled()
+    collect_by_itself()  # one too many: nothing changes
+    assert gc.isenabled()
+
+
+def test_a_collector_disabled_before_stays_disabled(collector: None) -> None:
+    gc.disable()
+    collect_between_frames()
+    collect_by_itself()
+    assert not gc.isenabled()
+
+
+def test_the_generation_due_is_collected(collector: None) -> None:
+    assert collect_when_due() is None  # no view holds the collector
+    collect_between_frames()
+    try:
+        kept = allocate(YOUNG_THRESHOLD // 2)
+        assert collect_when_due() is None
+        kept += allocate(YOUNG_THRESHOLD)
+        assert collect_when_due() == 0
+        for _ in range(MIDDLE_THRESHOLD - 1):
+            kept += allocate(YOUNG_THRESHOLD + 1)
+            assert collect_when_due() == 0
+        kept += allocate(YOUNG_THRESHOLD + 1)
+        assert collect_when_due() == 1
+        assert gc.get_count()[:2] == (0, 0)
+        del kept
+    finally:
+        collect_by_itself()
+
+
+def test_a_full_collection_at_most_every_so_often(collector: None) -> None:
+    collect_between_frames()
+    started = time.monotonic()
+    try:
+        old = gc.get_threshold()[2]
+        collected = []
+        for _ in range(old + 1):  # the old generation's count passes its threshold
+            for _ in range(MIDDLE_THRESHOLD):
+                gc.collect(0)
+            collected.append(collect_when_due(now=started + 1))
+        assert 2 not in collected and collected[-1] == 1
+        for _ in range(MIDDLE_THRESHOLD):
+            gc.collect(0)
+        assert collect_when_due(now=started + FULL_COLLECTION_EVERY + 1) == 2
+    finally:
+        collect_by_itself()

@@ -22,7 +22,12 @@ from swarmtui.logs.log_target import LogSelection, LogTarget, single
 from swarmtui.logs.log_window import WINDOWS, LogWindow, window_named
 from swarmtui.logs.merged_batches import BatchMerger
 from swarmtui.logs.task_labels import TaskLabels
-from swarmtui.ui.gc_tuning import collect_as_before, collect_less_often, freeze_startup_objects
+from swarmtui.ui.gc_tuning import (
+    collect_between_frames,
+    collect_by_itself,
+    collect_when_due,
+    freeze_startup_objects,
+)
 from swarmtui.ui.key_gate import KeyGate
 from swarmtui.ui.session_access import SessionUser
 from swarmtui.ui.widgets.key_footer import KeyFooter
@@ -97,7 +102,7 @@ class LogScreen(SessionUser, Screen[None]):
 
     def on_mount(self) -> None:
         freeze_startup_objects()
-        collect_less_often()
+        collect_between_frames()
         self.view.focus()
         self._start()
         self.set_interval(PULL_INTERVAL, self._pull)
@@ -148,7 +153,7 @@ class LogScreen(SessionUser, Screen[None]):
 
     def on_unmount(self) -> None:
         self.stop()
-        collect_as_before()
+        collect_by_itself()
 
     def _pull(self) -> None:
         if self._keys_waiting() and self._pulls_skipped < MAX_PULLS_SKIPPED:
@@ -165,6 +170,7 @@ class LogScreen(SessionUser, Screen[None]):
             self._show_lines(batch.lines)
             self.state = batch.state
         self._show_status()
+        collect_when_due()  # here, between frames and keys: see gc_tuning
 
     def _keys_waiting(self) -> bool:
         gate = getattr(self.app, "key_gate", None)
