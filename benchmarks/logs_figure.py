@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from textual import events
+from textual.pilot import Pilot
 
 from benchmarks.figures import Figure, percentile_95
 from swarmtui.adapters.docker.docker_backend import DockerBackend, connect
@@ -115,21 +116,36 @@ def _send_key(app: SwarmTuiApp, key: str) -> None:
     app.post_message(event)
 
 
+async def open_service_logs(app: SwarmTuiApp, pilot: Pilot[Any], service_id: str) -> LogScreen:
+    """`L` on SERVICE_ID in the services pane, once it shows; the log screen, following."""
+    deadline = time.monotonic() + 30
+    while app.main_screen.snapshot is None or app.main_screen.snapshot.service(service_id) is None:
+        assert time.monotonic() < deadline, "the flood service never showed"
+        await pilot.pause(0.1)
+    app.main_screen.select_object("services", service_id)
+    await pilot.press("L")
+    while not isinstance(app.screen, LogScreen) or app.screen.follower is None:
+        await pilot.pause(0.1)
+    return app.screen
+
+
+async def answer_time(
+    app: SwarmTuiApp, model: LogViewModel, key: str, probe: Callable[[LogViewModel], object]
+) -> float:
+    """Press KEY: seconds until PROBE sees its effect on MODEL (at most 2)."""
+    before = probe(model)
+    pressed = time.perf_counter()
+    _send_key(app, key)
+    while probe(model) == before and time.perf_counter() - pressed < 2:
+        await asyncio.sleep(0.001)
+    return time.perf_counter() - pressed
+
+
 async def _console_rate(manager_url: str, service_id: str, seconds: float) -> dict[str, Any]:
     endpoints = [Endpoint(manager_url, "--host")]
     app = SwarmTuiApp(Session(lambda: connect(endpoints), Config()))
     async with app.run_test(size=(120, 40)) as pilot:
-        deadline = time.monotonic() + 30
-        while (
-            app.main_screen.snapshot is None or app.main_screen.snapshot.service(service_id) is None
-        ):
-            assert time.monotonic() < deadline, "the flood service never showed"
-            await pilot.pause(0.1)
-        app.main_screen.select_object("services", service_id)
-        await pilot.press("L")
-        while not isinstance(app.screen, LogScreen) or app.screen.follower is None:
-            await pilot.pause(0.1)
-        screen = app.screen
+        screen = await open_service_logs(app, pilot, service_id)
         follower = screen.follower
         assert follower is not None
         model = screen.view.model
@@ -138,13 +154,7 @@ async def _console_rate(manager_url: str, service_id: str, seconds: float) -> di
         latencies = []
         keys = itertools.cycle(KEYS)
         while time.monotonic() - started < seconds:
-            key, probe = next(keys)
-            before = probe(model)
-            pressed = time.perf_counter()
-            _send_key(app, key)
-            while probe(model) == before and time.perf_counter() - pressed < 2:
-                await asyncio.sleep(0.001)
-            latencies.append(time.perf_counter() - pressed)
+            latencies.append(await answer_time(app, model, *next(keys)))
             await asyncio.sleep(0.15)
         elapsed = time.monotonic() - started
         shown = (model.buffer.total + len(model.pending) - start_lines) / elapsed

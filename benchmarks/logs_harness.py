@@ -24,6 +24,8 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+from textual.pilot import Pilot
+
 from benchmarks.figures import percentile_95
 from benchmarks.logs_figure import KEYS, _send_key
 from swarmtui.adapters.docker.log_stream import READ_SIZE, LogStream
@@ -135,6 +137,16 @@ def flood_app(rate: int) -> tuple[SwarmTuiApp, FloodBackend]:
     return SwarmTuiApp(session), backend
 
 
+async def open_flood_logs(app: SwarmTuiApp, pilot: Pilot[Any]) -> LogScreen:
+    """`L` on the demo's second service (the flood); the log screen, following."""
+    while app.main_screen.snapshot is None:
+        await pilot.pause(0.05)
+    await pilot.press("2", "L")
+    while not isinstance(app.screen, LogScreen) or app.screen.follower is None:
+        await pilot.pause(0.05)
+    return app.screen
+
+
 async def measure(rate: int, seconds: float, profile: cProfile.Profile | None) -> dict[str, Any]:
     app, backend = flood_app(rate)
     painted, paints_made = [0.0], [0]
@@ -147,12 +159,7 @@ async def measure(rate: int, seconds: float, profile: cProfile.Profile | None) -
 
     app._display = timed_display  # type: ignore[method-assign,assignment]
     async with app.run_test(size=(120, 40)) as pilot:
-        while app.main_screen.snapshot is None:
-            await pilot.pause(0.05)
-        await pilot.press("2", "L")
-        while not isinstance(app.screen, LogScreen) or app.screen.follower is None:
-            await pilot.pause(0.05)
-        screen = app.screen
+        screen = await open_flood_logs(app, pilot)
         model = screen.view.model
         await asyncio.sleep(2)  # the buffer full, the flood steady
         follower = screen.follower

@@ -29,8 +29,8 @@ from textual.message_pump import MessagePump
 
 from benchmarks import logs_figure
 from benchmarks.figures import percentile_95
-from benchmarks.logs_figure import KEYS, _send_key
-from benchmarks.logs_harness import _thread_cpu, flood_app
+from benchmarks.logs_figure import KEYS, answer_time, open_service_logs
+from benchmarks.logs_harness import _thread_cpu, flood_app, open_flood_logs
 from swarmtui.adapters.docker.docker_backend import connect
 from swarmtui.core.config import Config
 from swarmtui.core.endpoints import Endpoint
@@ -158,12 +158,9 @@ async def _press_keys(
         cycle = itertools.cycle(KEYS)
         while time.monotonic() - started < seconds:
             key, probe = next(cycle)
-            before = probe(model)
             pressed = time.perf_counter()
-            _send_key(app, key)
-            while probe(model) == before and time.perf_counter() - pressed < 2:
-                await asyncio.sleep(0.001)
-            keys.append({"key": key, "pressed": pressed, "answer": time.perf_counter() - pressed})
+            answer = await answer_time(app, model, key, probe)
+            keys.append({"key": key, "pressed": pressed, "answer": answer})
             await asyncio.sleep(0.15)
     elapsed = time.monotonic() - started
     lines = (model.buffer.total + len(model.pending) - lines_before) / elapsed
@@ -183,15 +180,7 @@ async def _on_lab(manager_url: str, seconds: float, recorder: Recorder) -> Any:
         logs_figure._wait_running(manager_url, service_id)
         app = SwarmTuiApp(Session(lambda: connect([Endpoint(manager_url, "--host")]), Config()))
         async with app.run_test(size=(120, 40)) as pilot:
-            while (
-                app.main_screen.snapshot is None
-                or app.main_screen.snapshot.service(service_id) is None
-            ):
-                await pilot.pause(0.1)
-            app.main_screen.select_object("services", service_id)
-            await pilot.press("L")
-            while not isinstance(app.screen, LogScreen) or app.screen.follower is None:
-                await pilot.pause(0.1)
+            await open_service_logs(app, pilot, service_id)
             result = await _press_keys(app, seconds, recorder)
             await app.action_quit()
         return result
@@ -202,11 +191,7 @@ async def _on_lab(manager_url: str, seconds: float, recorder: Recorder) -> Any:
 async def _without_lab(seconds: float, recorder: Recorder) -> Any:
     app, _ = flood_app(logs_figure.FLOOD_LINES_PER_S)
     async with app.run_test(size=(120, 40)) as pilot:
-        while app.main_screen.snapshot is None:
-            await pilot.pause(0.05)
-        await pilot.press("2", "L")
-        while not isinstance(app.screen, LogScreen) or app.screen.follower is None:
-            await pilot.pause(0.05)
+        await open_flood_logs(app, pilot)
         result = await _press_keys(app, seconds, recorder)
         await app.action_quit()
     return result
