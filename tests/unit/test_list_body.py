@@ -7,18 +7,16 @@ from __future__ import annotations
 
 import contextlib
 import json
-import socketserver
-import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 from typing import Any, ClassVar
 
 import pytest
+from helpers.loopback_manager import backend_on
 
 from swarmtui.adapters.docker import list_body
 from swarmtui.adapters.docker.docker_backend import DockerBackend
 from swarmtui.adapters.docker.list_body import against_last, block_digest, blocks_of
-from swarmtui.core.endpoints import Endpoint
 from swarmtui.core.mapping import task_from_json
 from swarmtui.core.models import ScopeKind, TaskScope
 
@@ -109,23 +107,11 @@ class TasksManager(BaseHTTPRequestHandler):
         pass
 
 
-class _Server(socketserver.ThreadingMixIn, socketserver.TCPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-
 @pytest.fixture
 def backend(monkeypatch: pytest.MonkeyPatch) -> Iterator[DockerBackend]:
     monkeypatch.setattr(list_body, "KEPT", 8192)
-    server = _Server(("127.0.0.1", 0), TasksManager)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    made = DockerBackend(Endpoint(f"tcp://127.0.0.1:{server.server_address[1]}", "--host"))
-    try:
+    with backend_on(TasksManager) as made:
         yield made
-    finally:
-        made.close()
-        server.shutdown()
-        server.server_close()
 
 
 SCOPE = TaskScope(ScopeKind.SERVICE, "svc", "svc")
