@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.key_burst import press_burst
 from helpers.pilot import record_notifications
 from helpers.swarm import IMAGE_V2, client_of, lab_of_run, remove_services
 from textual.pilot import Pilot
@@ -125,6 +126,17 @@ async def _patient_wait_for_screen(
 @pytest.fixture(autouse=True)
 def patient_pilot(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Pilot, "_wait_for_screen", _patient_wait_for_screen)
+
+
+# The tiers on the demo press keys the way a terminal over SSH sends them, all at once; the
+# lab tiers keep Pilot's key-by-key pace, their tests wait on the engine rather than the CPU.
+BURST_TIERS = ("pilot", "snapshots")
+
+
+@pytest.fixture(autouse=True)
+def keys_in_bursts(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    if any(request.node.get_closest_marker(tier) for tier in BURST_TIERS):
+        monkeypatch.setattr(Pilot, "press", press_burst)
 
 
 @pytest.fixture(scope="session")

@@ -5,6 +5,7 @@ columns keep their widths."""
 
 from __future__ import annotations
 
+import sys
 from datetime import datetime
 
 from swarmtui.core.models import ClusterSnapshot, Service, Task
@@ -17,7 +18,8 @@ def marked(cells: tuple[str, ...], position: int, mark: bool) -> tuple[str, ...]
     """CELLS with the mark after the one at POSITION when MARK."""
     if not mark:
         return cells
-    return (*cells[:position], cells[position] + MARK, *cells[position + 1 :])
+    # Interned: the marked cells of thousands of pending tasks are a few texts.
+    return (*cells[:position], sys.intern(cells[position] + MARK), *cells[position + 1 :])
 
 
 def task_marked(task: Task, snapshot: ClusterSnapshot) -> bool:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -119,13 +120,14 @@ def task_name(task: Task, snapshot: ClusterSnapshot) -> str:
 def task_row(task: Task, snapshot: ClusterSnapshot, now: datetime) -> tuple[str, ...]:
     node = snapshot.node(task.node_id)
     age = humanize_age(task.state_since, now)
-    current = f"{task.state.capitalize()} {age}".strip()
+    # Interned: thousands of tasks read "Pending 5 minutes ago" (the pane's memory).
+    current = sys.intern(f"{task.state.capitalize()} {age}".strip())
     return (
         task.id[:12],
         task_name(task, snapshot),
         task.image,
         node.hostname if node else task.node_id[:12],
-        task.desired_state.capitalize(),
+        sys.intern(task.desired_state.capitalize()),
         current,
         task.error,
     )

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from swarmtui.core.errors import BackendError, ProblemKind
 from swarmtui.core.models import ClusterSnapshot, SwarmEvent
 from swarmtui.ports import ClusterBackend, EventStream
-from swarmtui.session.refresher import PartialRefresh, Refresher
+from swarmtui.session.refresher import ENGINE, NODES, SERVICES, PartialRefresh, Refresher
 
 ERROR_BACKOFF = 3.0
 QUORUM_BACKOFF = 5.0
@@ -87,6 +87,7 @@ class EventPump:
         self._stream: EventStream | None = None
         self._lock = threading.Lock()
         self._resubscribe_now = False
+        self._subscribed = False  # once: later subscriptions follow a drop
 
     def run(self, stop: threading.Event) -> None:
         while not stop.is_set():
@@ -102,7 +103,7 @@ class EventPump:
                 stream.close()
                 return
             self._on_state(True)
-            self._refresher.request()  # events since the drop are lost: resync everything
+            self._resync()
             try:
                 for event in stream:
                     if self._record(event):
@@ -115,6 +116,18 @@ class EventPump:
                 self._on_state(False)
                 if not now:
                     stop.wait(EVENT_RECONNECT_DELAY)
+
+    def _resync(self) -> None:
+        """Events since the drop are lost: resync everything. The first time, the drop is
+        the moment since the first lists (the stream opens after them): the nodes and
+        services lists tell what moved meanwhile, and the shown tasks follow if their
+        service's status moved, as at each poll; the shown tasks are not listed again for
+        it (45,000 tasks keep a manager busy for seconds, while the console starts)."""
+        if self._subscribed:
+            self._refresher.request()
+        else:
+            self._refresher.request(ENGINE, NODES, SERVICES)
+        self._subscribed = True
 
     def _follow(self, event: SwarmEvent) -> None:
         refresher, publish = self._refresher, self._publish

@@ -89,6 +89,9 @@ class KeyGate:
         app = self._app
         if not app.is_running:
             return
+        # A screen pushed by something other than a key (a command, a worker) may still be
+        # mounting: the key is meant for the field it will focus.
+        await _until_mounted(app, app.screen)
         target = app.focused or app.screen
         with _repaints_held(app, PAINT_HOLD):
             await self._dispatch(event)

@@ -131,3 +131,30 @@ def test_pump_reads_history_then_follows_from_the_last_event() -> None:
     assert follow[0] is not None and follow[0].startswith(str(NOON // 10**9 - 60))
     assert follow[1] is None
     assert [e.attribute("name") for e in noted] == ["live"]  # history is not news
+
+
+def test_pump_resyncs_lists_on_its_first_stream_and_everything_after_a_drop() -> None:
+    backend = _Recorder()
+    refresher = Refresher(backend)
+    ring = EventRing()
+    refresher.note_event = lambda _: None  # type: ignore[method-assign,assignment]
+    requested: list[tuple[str, ...]] = []
+    twice = threading.Event()
+
+    def request(*parts: str) -> None:
+        requested.append(parts)
+        if len(requested) == 2:
+            twice.set()
+
+    refresher.request = request  # type: ignore[method-assign]
+    pump = EventPump(refresher, lambda _: None, ring.add, lambda: ring.last_time_nano)
+    stop = threading.Event()
+    thread = threading.Thread(target=pump.run, args=(stop,))
+    thread.start()
+    assert twice.wait(30)  # the one-event stream ends: a drop, then a second stream
+    stop.set()
+    pump.close()
+    thread.join(30)
+    # First: the shown tasks follow from their service's status, as at each poll.
+    assert sorted(requested[0]) == ["engine", "nodes", "services"]
+    assert requested[1] == ()  # after a drop: everything

@@ -8,18 +8,16 @@ from __future__ import annotations
 
 import contextlib
 import json
-import socketserver
-import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 from typing import Any, ClassVar
 
 import pytest
+from helpers.loopback_manager import backend_on
 
 from swarmtui.adapters.docker.docker_backend import DockerBackend
 from swarmtui.adapters.docker.read_timeouts import ListTimeouts
-from swarmtui.core.endpoints import Endpoint
 from swarmtui.core.errors import BackendError
 from swarmtui.demo.cluster import SERVICES_JSON
 
@@ -50,24 +48,11 @@ class SlowManager(BaseHTTPRequestHandler):
         pass
 
 
-class _Server(socketserver.ThreadingMixIn, socketserver.TCPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-
 @pytest.fixture
 def backend() -> Iterator[DockerBackend]:
-    server = _Server(("127.0.0.1", 0), SlowManager)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"tcp://127.0.0.1:{server.server_address[1]}"
-    made = DockerBackend(Endpoint(url, "--host"))
-    made._list_timeouts = ListTimeouts(floor=0.3, cap=1.2)
-    try:
+    with backend_on(SlowManager) as made:
+        made._list_timeouts = ListTimeouts(floor=0.3, cap=1.2)
         yield made
-    finally:
-        made.close()
-        server.shutdown()
-        server.server_close()
 
 
 def test_a_list_slower_than_the_floor_arrives_and_earns_a_longer_timeout(

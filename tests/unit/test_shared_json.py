@@ -57,6 +57,13 @@ def test_states_and_ids_are_interned() -> None:
     assert decoded[0]["NodeID"] is decoded[4]["NodeID"]
 
 
+def test_empty_labels_and_port_status_are_one_dict() -> None:
+    tasks = [{**t, "Labels": {}, "Status": {**t["Status"], "PortStatus": {}}} for t in TASKS]
+    decoded = decode_shared(json.dumps(tasks))
+    assert decoded == tasks
+    assert decoded[0]["Labels"] is decoded[1]["Labels"] is decoded[4]["Status"]["PortStatus"]
+
+
 def test_other_objects_pass_through() -> None:
     services = [{"ID": "web", "Spec": {"Name": "web"}}, {"ID": "db", "Spec": {"Name": "web"}}]
     decoded = decode_shared(json.dumps(services))

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import threading
 import time
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from collections.abc import Callable, Generator, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
 
 import docker
 import docker.tls
@@ -22,7 +21,9 @@ from swarmtui.adapters.docker.engine_http import (
 from swarmtui.adapters.docker.errors import MIN_API_VERSION, api_version_tuple, classify
 from swarmtui.adapters.docker.event_stream import EventSubscription
 from swarmtui.adapters.docker.known_services import known_services, known_tasks
+from swarmtui.adapters.docker.list_body import BLOCK, against_last, blocks_of
 from swarmtui.adapters.docker.read_timeouts import ListTimeouts
+from swarmtui.core.chunked_json import array_items, whole_json
 from swarmtui.core.endpoints import Endpoint
 from swarmtui.core.errors import BackendError, ProblemKind
 from swarmtui.core.mapping import (
@@ -31,7 +32,7 @@ from swarmtui.core.mapping import (
     task_from_json,
 )
 from swarmtui.core.models import EngineInfo, Node, ScopeKind, Service, Task, TaskScope
-from swarmtui.core.shared_json import decode_shared
+from swarmtui.core.shared_json import shared_items
 from swarmtui.logs.log_target import LogKind
 from swarmtui.ports import NamedObjectKind, ObjectKind
 
@@ -53,7 +54,7 @@ class DockerBackend:
         self._requests = 0
         self._lock = threading.Lock()
         self._self_node_id = ""
-        self._parsed: dict[str, tuple[bytes, Any]] = {}
+        self._parsed: dict[str, tuple[list[bytes], Any]] = {}  # key -> block digests, result
         # Reads that poll the cluster answer in well under a second from a healthy manager;
         # a dead one over tcp (no RST from a vanished host) must not stall failover.
         self._poll_timeout: float | tuple[float, float] = (
@@ -124,7 +125,9 @@ class DockerBackend:
 
     def engine_info(self) -> EngineInfo:
         version = str(self._api.api_version)
-        info = self._get_mapped("/info", {}, lambda data: engine_info_from_json(data, version))
+        info = self._get_mapped(
+            "/info", {}, lambda data: engine_info_from_json(data, version), whole_json
+        )
         self._self_node_id = info.node_id
         return info
 
@@ -139,44 +142,80 @@ class DockerBackend:
         path: str,
         params: dict[str, str],
         mapper: Callable[[Any], T],
-        decode: Callable[[bytes], Any] = json.loads,
+        decode: Callable[[Iterator[bytes]], Any] = array_items,
     ) -> T:
         """GET PATH; when the body is byte-for-byte the last one, skip parsing and mapping.
 
         Steady-state polls mostly return unchanged lists, and parsing megabytes of task
-        JSON is what an idle console would otherwise spend its CPU on. DECODE: task lists
-        pass decode_shared (their specs kept once).
+        JSON is what an idle console would otherwise spend its CPU on. The body is never
+        held whole (see list_body): DECODE reads its blocks as it needs them (lists:
+        element by element, see chunked_json; task lists with their specs shared).
         """
         key = path + json.dumps(params, sort_keys=True)
-        response = self._get(path, params, sized=key)
-        digest = hashlib.blake2b(response.content, digest_size=16).digest()
         cached = self._parsed.get(key)
-        if cached is not None and cached[0] == digest:
+        blocks = self._list_blocks(path, params, key)
+        body = against_last(blocks, cached[0] if cached else ())
+        if body is None or not body.whole:
+            blocks.close()  # its connection, should the body have been left unread
+        if body is None:
+            assert cached is not None
             return cast(T, cached[1])
-        result = mapper(decode(response.content))
-        self._parsed[key] = (digest, result)
+        if not body.whole:  # the blocks equal to the last body's were let go: ask again
+            body = against_last(self._list_blocks(path, params, key), ())
+            assert body is not None
+        result = mapper(decode(body.blocks))
+        self._parsed[key] = (body.digests, result)
         return result
 
-    def _get(
-        self, path: str, params: dict[str, str], *ids: str, sized: str = ""
-    ) -> requests.Response:
-        """GET PATH; SIZED: a list whose read timeout follows its last answer (over tcp)."""
+    def _list_blocks(self, path: str, params: dict[str, str], key: str) -> Generator[bytes]:
+        """GET the list PATH: its body's blocks as they are read. Over tcp the read timeout
+        follows KEY's last answer."""
         timeout = self._poll_timeout
-        if sized and isinstance(timeout, tuple):
-            timeout = (timeout[0], self._list_timeouts.timeout(sized))
+        if isinstance(timeout, tuple):
+            timeout = (timeout[0], self._list_timeouts.timeout(key))
         started = time.monotonic()
         try:
             response = get(
-                self._api, engine_url(self._api, path, *ids), params=params, timeout=timeout
+                self._api, engine_url(self._api, path), params=params, timeout=timeout, stream=True
+            )
+        except Exception as exc:
+            self._list_failed(key, exc)
+        try:
+            raise_for_status(response)
+        except Exception as exc:
+            response.close()
+            self._list_failed(key, exc)
+        return self._read_blocks(response, key, started)
+
+    def _read_blocks(
+        self, response: requests.Response, key: str, started: float
+    ) -> Generator[bytes]:
+        size = 0
+        with response:
+            try:
+                for block in blocks_of(response.iter_content(BLOCK)):
+                    size += len(block)
+                    yield block
+            except Exception as exc:
+                self._list_failed(key, exc)
+        self._list_timeouts.answered(key, time.monotonic() - started, size)
+
+    def _list_failed(self, key: str, exc: Exception) -> NoReturn:
+        if isinstance(exc, requests.exceptions.ReadTimeout):
+            self._list_timeouts.timed_out(key)
+        raise classify(exc, self._endpoint.display) from exc
+
+    def _get(self, path: str, params: dict[str, str], *ids: str) -> requests.Response:
+        try:
+            response = get(
+                self._api,
+                engine_url(self._api, path, *ids),
+                params=params,
+                timeout=self._poll_timeout,
             )
             raise_for_status(response)
         except Exception as exc:
-            if sized and isinstance(exc, requests.exceptions.ReadTimeout):
-                self._list_timeouts.timed_out(sized)
             raise classify(exc, self._endpoint.display) from exc
-        if sized:
-            seconds = time.monotonic() - started
-            self._list_timeouts.answered(sized, seconds, len(response.content))
         return response
 
     def services(self) -> list[Service]:
@@ -215,7 +254,7 @@ class DockerBackend:
                 "/tasks",
                 {"filters": json.dumps(filters)},
                 self._known_tasks.listed,
-                decode_shared,
+                shared_items,
             )
         except BackendError as exc:
             if isinstance(exc.__cause__, docker.errors.NotFound):
@@ -230,7 +269,7 @@ class DockerBackend:
             "/tasks",
             {"filters": filters},
             lambda data: [task_from_json(t) for t in data],
-            decode_shared,
+            shared_items,
         )
 
     def inspect(self, kind: ObjectKind, object_id: str) -> dict[str, Any]:

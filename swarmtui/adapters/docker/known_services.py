@@ -10,7 +10,7 @@ is that same object: no parsing of its times again, and views comparing by ident
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, Generic, TypeVar
 
 from swarmtui.core.mapping import service_from_json, task_from_json
@@ -31,15 +31,15 @@ def _service_seen(data: dict[str, Any]) -> Seen:
     return (_version(data), *(status.get(count) for count in counts))
 
 
-def _task_seen(data: dict[str, Any]) -> Seen:
-    return (_version(data),)
+def _task_seen(data: dict[str, Any]) -> object:
+    return _version(data)  # no tuple of its own: 45,000 tasks are remembered
 
 
 class KnownObjects(Generic[T]):
-    def __init__(self, mapper: Callable[[dict[str, Any]], T], seen: Callable[..., Seen]) -> None:
+    def __init__(self, mapper: Callable[[dict[str, Any]], T], seen: Callable[..., object]) -> None:
         self._mapper = mapper
         self._seen_of = seen
-        self._seen: dict[str, tuple[Seen, T]] = {}
+        self._seen: dict[str, tuple[object, T]] = {}
 
     def one(self, data: dict[str, Any]) -> T:
         """The object of DATA: the one mapped before when DATA is at the same version."""
@@ -52,11 +52,16 @@ class KnownObjects(Generic[T]):
         self._seen[key] = (seen, mapped)
         return mapped
 
-    def listed(self, data: list[dict[str, Any]]) -> list[T]:
-        """The objects of a list; when many more are remembered, only these are kept."""
-        mapped = [self.one(item) for item in data]
-        if len(self._seen) > SLACK * len(data) + 1000:
-            listed = {str(item.get("ID", "")) for item in data}
+    def listed(self, data: Iterable[dict[str, Any]]) -> list[T]:
+        """The objects of a list (read once: each item is dropped once mapped, see
+        chunked_json); when many more are remembered, only these are kept."""
+        keys: list[str] = []
+        mapped = []
+        for item in data:
+            keys.append(str(item.get("ID", "")))
+            mapped.append(self.one(item))
+        if len(self._seen) > SLACK * len(keys) + 1000:
+            listed = set(keys)
             self._seen = {k: v for k, v in self._seen.items() if k in listed}
         return mapped
 
