@@ -23,8 +23,10 @@ from swarmtui.core.endpoints import (
 from swarmtui.core.errors import BackendError, ProblemKind
 
 if TYPE_CHECKING:
+    from swarmtui.adapters.docker.docker_backend import DockerBackend
     from swarmtui.machines.cluster_access import ClusterAccess
     from swarmtui.machines.manager import ConnectedMachineService
+    from swarmtui.ports import ClusterLists
 
 
 def _tls_options(args: argparse.Namespace) -> TlsOptions | None:
@@ -107,6 +109,29 @@ def console_endpoints(args: argparse.Namespace, config: Config) -> list[Endpoint
     return embedded_default(args.lab)
 
 
+def open_backend(endpoint: Endpoint) -> DockerBackend:
+    """ENDPOINT's DockerBackend; docker-py loads with the first one opened."""
+    from swarmtui.adapters.docker.docker_backend import DockerBackend
+
+    return DockerBackend(endpoint)
+
+
+def connect_backend(endpoints: list[Endpoint]) -> DockerBackend:
+    """The first of ENDPOINTS that answers; docker-py loads with the first one opened."""
+    from swarmtui.adapters.docker.docker_backend import connect
+
+    return connect(endpoints)
+
+
+def first_look(endpoints: list[Endpoint]) -> Callable[[], ClusterLists] | None:
+    """The first snapshot's reads without docker-py, for a first endpoint on a local socket."""
+    if not endpoints or endpoints[0].scheme != "unix":
+        return None
+    from swarmtui.adapters.docker.first_look import FirstLook
+
+    return lambda: FirstLook(endpoints[0])
+
+
 def run_console(args: argparse.Namespace) -> int:
     hold_collection()  # until the first snapshot: the start builds much and frees nothing
     from swarmtui.adapters.ssh.deferred_paramiko import defer_paramiko
@@ -136,20 +161,21 @@ def run_console(args: argparse.Namespace) -> int:
         say(str(exc))
         return 1
 
-    from swarmtui.adapters.docker.docker_backend import DockerBackend, connect
     from swarmtui.session.failover import FailoverPlan
     from swarmtui.session.session import Session
 
     session = Session(
-        lambda: connect(endpoints),
+        lambda: connect_backend(endpoints),
         config,
         endpoint_label=", ".join(e.display for e in endpoints),
         startup_error=startup_error,
-        failover=FailoverPlan(endpoints, DockerBackend),
+        failover=FailoverPlan(endpoints, open_backend),
     )
     resume_collection_after_first_snapshot(session.model)
     if startup_error is None:
-        session.connect_early()  # the manager answers while the UI below loads
+        # The manager answers while the UI below loads; docker-py loads once the first
+        # snapshot is painted when the first look can read it.
+        session.connect_early(first_look(endpoints))
     from swarmtui.cli.deferred_machines import DeferredMachines
     from swarmtui.cli.hangup import exit_on_hangup
     from swarmtui.cli.node_connector import console_node_access

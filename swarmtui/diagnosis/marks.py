@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from swarmtui.core.models import ClusterSnapshot, Service, Task
-from swarmtui.diagnosis.explain import needs_explanation, stalled_since
+from swarmtui.diagnosis.marking import needs_explanation, stalled_since
 
 MARK = " !"
 

@@ -13,9 +13,9 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from swarmtui.actions.journal import Journal
 from swarmtui.actions.operations import Operation, OperationRefused, init_swarm_command
@@ -31,7 +31,7 @@ from swarmtui.machines.contexts import machine_choices
 from swarmtui.machines.model import MachineRecord
 from swarmtui.machines.service import MachineService
 from swarmtui.nodes.routes import NodeAccess
-from swarmtui.ports import ClusterBackend
+from swarmtui.ports import ClusterBackend, ClusterLists
 from swarmtui.session.cluster_access import BackendAccess
 from swarmtui.session.failover import Failover, FailoverPlan, ManagerDirectory, electing_error
 from swarmtui.session.failures import failure_text
@@ -50,6 +50,10 @@ if TYPE_CHECKING:  # imported where used: the first screen needs none of them
 
 T = TypeVar("T")
 Connector = Callable[[], ClusterBackend]
+FirstLookOpener = Callable[[], ClusterLists]
+# How long `connect` lets the UI paint the first look's snapshot before it opens the backend
+# for good (the UI says when it is painted: see first_snapshot_painted).
+FIRST_PAINT_WAIT = 2.0
 SyncLoop = tuple[str, Callable[[], None]]
 
 
@@ -76,12 +80,14 @@ class Unavailable:
 @dataclass(frozen=True)
 class _Opened:
     """A manager opened, and for a swarm manager its first snapshot fetched (None when that
-    failed: the poll loop fetches again and reports)."""
+    failed: the poll loop fetches again and reports). FIRST_LOOK: BACKEND only read that
+    snapshot (see connect_early); `connect` opens the real one."""
 
     backend: ClusterBackend
     info: EngineInfo
     refresher: Refresher | None = None
     snapshot: ClusterSnapshot | None = None
+    first_look: bool = False
 
 
 def _close_opened(opening: Future[_Opened]) -> None:
@@ -122,6 +128,9 @@ class Session:
         self._stop = threading.Event()
         self._early: Future[_Opened] | None = None  # see connect_early
         self._first_snapshot: ClusterSnapshot | None = None
+        self._first_opening: Future[_Opened] | None = None  # connect_early's, kept
+        self._published_early: ClusterSnapshot | None = None  # see publish_early_snapshot
+        self._first_painted = threading.Event()
         self._access = BackendAccess(self.backend, lambda: self.read_only)
         # None: no machine management in this console (the demo without machines, tests).
         # A real one reaches the swarm through this session's `cluster_access`.
@@ -172,18 +181,23 @@ class Session:
 
     # Connection -------------------------------------------------------------------------
 
-    def connect_early(self) -> None:
+    def connect_early(self, first_look: FirstLookOpener | None = None) -> None:
         """Open the manager and fetch the first snapshot on a thread now, while the console
-        loads its UI: the next `connect` takes what it got instead of opening again."""
+        loads its UI: the next `connect` takes what it got instead of opening again.
+
+        FIRST_LOOK: reads enough for that snapshot at less cost than the connector's backend
+        (see adapters/docker/first_look.py); tried first, the connector's backend when it
+        fails or finds no swarm manager."""
         opening: Future[_Opened] = Future()
 
         def run() -> None:
             try:
-                opening.set_result(self._open(first_snapshot=True))
+                opened = self._look_first(first_look) if first_look is not None else None
+                opening.set_result(opened or self._open(first_snapshot=True))
             except BaseException as exc:
                 opening.set_exception(exc)
 
-        self._early = opening
+        self._early = self._first_opening = opening
         threading.Thread(target=run, name="early-connect", daemon=True).start()
 
     def _open(self, *, first_snapshot: bool = False) -> _Opened:
@@ -200,6 +214,47 @@ class Session:
             snapshot = None
         return _Opened(backend, info, refresher, snapshot)
 
+    def _look_first(self, first_look: FirstLookOpener) -> _Opened | None:
+        """A swarm manager's first snapshot through FIRST_LOOK; None for anything else."""
+        try:
+            look = first_look()
+            info = look.engine_info()
+            if not (info.swarm_state == "active" and info.is_manager):
+                return None
+            # The first refresh reads the engine and the lists only: what ClusterLists has.
+            refresher = self._new_refresher(cast(ClusterBackend, look))
+            snapshot = refresher.refresh()
+        except Exception:
+            return None
+        return _Opened(cast(ClusterBackend, look), info, refresher, snapshot, first_look=True)
+
+    def publish_early_snapshot(self) -> bool:
+        """Publish the first snapshot connect_early fetched, if it is there already (the
+        first screen calls this as it mounts: it shows without waiting for `connect`)."""
+        early = self._first_opening  # `connect` may have taken it already
+        if early is None or not early.done() or early.exception() is not None:
+            return False
+        snapshot = early.result().snapshot
+        if snapshot is None or self._published_early is not None:
+            return False
+        self._published_early = snapshot
+        self._publish(snapshot)
+        return True
+
+    def first_snapshot_painted(self) -> None:
+        """The UI painted its first snapshot (or has none to wait for): `connect` may now
+        open the backend for good (docker-py's import would slow that paint down)."""
+        self._first_painted.set()
+
+    def _open_for_good(self, opened: _Opened) -> _Opened:
+        """OPENED with the connector's backend in place of the first look's."""
+        self._first_painted.wait(FIRST_PAINT_WAIT)
+        opened.backend.close()
+        backend = self._connector()
+        assert opened.refresher is not None
+        opened.refresher.replace_backend(backend)
+        return replace(opened, backend=backend, first_look=False)
+
     def _new_refresher(self, backend: ClusterBackend) -> Refresher:
         timings = RefreshTimings(poll_interval=self.config.refresh_interval)
         return Refresher(backend, timings, wallclock=self._clock)
@@ -211,6 +266,8 @@ class Session:
         self._stop = threading.Event()
         try:
             opened = early.result() if early is not None else self._open()
+            if opened.first_look:
+                opened = self._open_for_good(opened)
             backend, info = opened.backend, opened.info
         except BackendError as exc:
             return Unavailable(exc)
@@ -230,7 +287,8 @@ class Session:
                 )
             )
         self._refresher = opened.refresher or self._new_refresher(backend)
-        self._first_snapshot = opened.snapshot
+        published = opened.snapshot is not None and opened.snapshot is self._published_early
+        self._first_snapshot = None if published else opened.snapshot
         events = self.model.events
         self._pump = EventPump(
             self._refresher,
