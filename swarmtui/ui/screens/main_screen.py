@@ -292,7 +292,9 @@ class MainScreen(SessionUser, Screen[None]):
         self.apply_snapshot(message.snapshot, self.session.now())
         self._show_sync_state()
         if first:
-            self.call_after_refresh(self.session.first_snapshot_painted)
+            # The panes lay their rows out in the refresh after the first one: the second
+            # refresh paints them.
+            self.call_after_refresh(self.call_after_refresh, self.session.first_snapshot_painted)
 
     @on(SyncStateUpdated)
     def _sync_state_updated(self, message: SyncStateUpdated) -> None:
