@@ -54,6 +54,7 @@ FirstLookOpener = Callable[[], ClusterLists]
 # How long `connect` lets the UI paint the first look's snapshot before it opens the backend
 # for good (the UI says when it is painted: see first_snapshot_painted).
 FIRST_PAINT_WAIT = 2.0
+CONNECT_WAIT = 60.0  # what the node checks wait for it, at most
 SyncLoop = tuple[str, Callable[[], None]]
 
 
@@ -130,6 +131,14 @@ class Session:
         self._first_snapshot: ClusterSnapshot | None = None
         self._first_opening: Future[_Opened] | None = None  # connect_early's, kept
         self._published_early: ClusterSnapshot | None = None  # see publish_early_snapshot
+        # The tasks scope the UI chose for the early snapshot before `connect`.
+        self._scope_lock = threading.Lock()
+        self._shown_before_connect = False
+        self._scope_before_connect: TaskScope | None = None
+        # Cleared while the early snapshot is shown and `connect` has not opened the manager
+        # for good (the node routes name the manager in use).
+        self._connect_done = threading.Event()
+        self._connect_done.set()
         self._first_painted = threading.Event()
         self._access = BackendAccess(self.backend, lambda: self.read_only)
         # None: no machine management in this console (the demo without machines, tests).
@@ -238,6 +247,9 @@ class Session:
         if snapshot is None or self._published_early is not None:
             return False
         self._published_early = snapshot
+        with self._scope_lock:
+            self._shown_before_connect = True
+        self._connect_done.clear()
         self._publish(snapshot)
         return True
 
@@ -255,12 +267,23 @@ class Session:
         opened.refresher.replace_backend(backend)
         return replace(opened, backend=backend, first_look=False)
 
+    def _wait_for_connect(self) -> None:
+        """Until `connect` has opened the manager, when the early snapshot is shown before
+        (bounded: a connect that never comes leaves the routes without it)."""
+        self._connect_done.wait(CONNECT_WAIT)
+
     def _new_refresher(self, backend: ClusterBackend) -> Refresher:
         timings = RefreshTimings(poll_interval=self.config.refresh_interval)
         return Refresher(backend, timings, wallclock=self._clock)
 
     def connect(self) -> ConnectOutcome:
         """Open the manager (blocking, on a worker thread) and prepare the sync."""
+        try:
+            return self._connect()
+        finally:
+            self._connect_done.set()
+
+    def _connect(self) -> ConnectOutcome:
         early, self._early = self._early, None
         self.close()
         self._stop = threading.Event()
@@ -289,6 +312,11 @@ class Session:
         self._refresher = opened.refresher or self._new_refresher(backend)
         published = opened.snapshot is not None and opened.snapshot is self._published_early
         self._first_snapshot = None if published else opened.snapshot
+        with self._scope_lock:
+            scope, self._scope_before_connect = self._scope_before_connect, None
+            self._shown_before_connect = False
+            if scope is not None:
+                self._refresher.set_scope(scope)
         events = self.model.events
         self._pump = EventPump(
             self._refresher,
@@ -398,8 +426,13 @@ class Session:
             self._refresher.request()
 
     def set_task_scope(self, scope: TaskScope) -> None:
-        if self._refresher is not None:
-            self._refresher.set_scope(scope)
+        with self._scope_lock:
+            if self._shown_before_connect:  # shown early, not synced yet: `connect` takes it
+                self._scope_before_connect = scope
+                return
+            refresher = self._refresher
+            if refresher is not None:
+                refresher.set_scope(scope)
 
     def _publish(self, snapshot: ClusterSnapshot) -> None:
         if self._directory is not None:
@@ -513,7 +546,7 @@ class Session:
         self.node_access = access
         self.node_connector = connect
         self.shells = Shells(self.config, self.journal, self.now, access, connect)
-        self.reachability = NodeReachability(access, connect)
+        self.reachability = NodeReachability(access, connect, self._wait_for_connect)
         self.usage.enable(access, connect)
 
     def _known_nodes(self) -> dict[str, Node]:

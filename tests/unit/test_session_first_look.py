@@ -6,10 +6,11 @@ it (demo backend, no Docker)."""
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from typing import Any
 
 from swarmtui.core.config import Config
-from swarmtui.core.models import EngineInfo, Node, Service, Task, TaskScope
+from swarmtui.core.models import EngineInfo, Node, ScopeKind, Service, Task, TaskScope
 from swarmtui.demo.cluster import DEMO_NOW, DemoBackend
 from swarmtui.session.model import SessionChange, SnapshotChanged
 from swarmtui.session.session import Connected, Session
@@ -171,3 +172,37 @@ def test_a_failing_or_swarmless_first_look_opens_the_backend_early() -> None:
         session.connect_early(first_look)
         assert connector.opened.wait(DEADLINE)  # by the early thread, without waiting
         session.close()
+
+
+def test_the_scope_chosen_on_the_early_snapshot_reaches_the_sync() -> None:
+    look, connector = Lists(), Opened()
+    session = early_session(look, connector)
+    wait_published(session)
+    service = DemoBackend().services()[0]
+    scope = TaskScope(ScopeKind.SERVICE, service.id, service.name)
+    session.set_task_scope(scope)  # the tasks pane, before `connect`
+    session.first_snapshot_painted()
+    assert isinstance(session.connect(), Connected)
+    assert session.refresher is not None and session.refresher.scope == scope
+    later = replace(scope, history=True)
+    session.set_task_scope(later)  # once synced: straight to the refresher
+    assert session.refresher.scope == later
+    session.close()
+
+
+def test_node_checks_wait_for_connect_when_the_early_snapshot_shows_first() -> None:
+    look, connector = Lists(), Opened()
+    session = early_session(look, connector)
+    wait_published(session)
+    waited = threading.Event()
+
+    def check() -> None:
+        session._wait_for_connect()  # what NodeReachability.check does first
+        waited.set()
+
+    threading.Thread(target=check, daemon=True).start()
+    assert not waited.wait(0.3)  # the routes name the manager in use: not known yet
+    session.first_snapshot_painted()
+    assert isinstance(session.connect(), Connected)
+    assert waited.wait(DEADLINE)
+    session.close()
