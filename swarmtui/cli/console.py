@@ -49,14 +49,28 @@ def _explicitly_configured(args: argparse.Namespace, config: Config) -> bool:
     return endpoints[0].source != "default"
 
 
+def manager_answers(endpoint: Endpoint) -> bool:
+    """Whether the engine at ENDPOINT (a local socket) answers as a swarm manager, asked
+    without docker-py (which the first paint need not wait for); False when unsure."""
+    from swarmtui.adapters.docker.first_look import FirstLook
+
+    try:
+        info = FirstLook(endpoint).engine_info()
+    except Exception:
+        return False
+    return info.swarm_state == "active" and info.is_manager
+
+
 def embedded_default(lab_name: str) -> list[Endpoint]:
     """The local engine when it is a swarm manager; otherwise the local lab swarm."""
+    local = Endpoint(DEFAULT_SOCKET_URL, "default")
+    if manager_answers(local):  # most starts: the rest checks and explains the others
+        return [local]
     from swarmtui.adapters.docker.docker_backend import DockerBackend
     from swarmtui.adapters.docker.engine_setup import ensure_engine
     from swarmtui.adapters.docker.lab import lab_up
 
     ensure_engine(say)
-    local = Endpoint(DEFAULT_SOCKET_URL, "default")
     try:
         backend = DockerBackend(local)
         try:

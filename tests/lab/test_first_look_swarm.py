@@ -20,6 +20,7 @@ from helpers.waiting import wait_for
 from swarmtui.adapters.docker.docker_backend import DockerBackend
 from swarmtui.adapters.docker.first_look import FirstLook, FirstLookFailed
 from swarmtui.adapters.docker.lab import Lab
+from swarmtui.cli.console import manager_answers
 from swarmtui.core.endpoints import Endpoint
 from swarmtui.core.models import ScopeKind, TaskScope
 
@@ -99,3 +100,10 @@ def test_the_first_look_reads_what_docker_backend_reads(
 def test_no_engine_at_the_socket_fails_the_first_look(tmp_path: Path) -> None:
     with pytest.raises(FirstLookFailed):
         FirstLook(Endpoint(f"unix://{tmp_path}/none.sock", "--host"))
+
+
+def test_the_console_default_asks_the_local_engine_without_docker_py(
+    local_socket: str, tmp_path: Path
+) -> None:
+    assert manager_answers(Endpoint(local_socket, "default"))
+    assert not manager_answers(Endpoint(f"unix://{tmp_path}/none.sock", "default"))
