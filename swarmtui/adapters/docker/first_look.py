@@ -44,7 +44,6 @@ class FirstLook:
         self._path = endpoint.url.removeprefix("unix://")
         self._timeout = timeout
         self._headers = config_headers()
-        self._requests = 0
         self._self_node_id = ""
         self._known_services = known_services()
         self._known_tasks = known_tasks()
@@ -58,10 +57,6 @@ class FirstLook:
     @property
     def endpoint_display(self) -> str:
         return self._endpoint.display
-
-    @property
-    def request_count(self) -> int:
-        return self._requests
 
     def engine_info(self) -> EngineInfo:
         info = engine_info_from_json(self._get_json(f"/v{self._version}/info"), self._version)
@@ -92,7 +87,6 @@ class FirstLook:
         lines = [f"GET {target} HTTP/1.1", "Host: docker", "Connection: close"]
         lines += [f"{name}: {value}" for name, value in self._headers.items()]
         request = ("\r\n".join(lines) + "\r\n\r\n").encode()
-        self._requests += 1
         try:
             with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
                 sock.settimeout(self._timeout)
