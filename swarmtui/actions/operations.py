@@ -7,12 +7,14 @@ import shlex
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from swarmtui.actions.service_form import ServiceDefinition, create_command, service_spec
-from swarmtui.actions.validation import InputError
 from swarmtui.core.errors import BackendError
 from swarmtui.core.models import Node, Service
 from swarmtui.ports import Mutator
+
+if TYPE_CHECKING:  # imported where used: the first screen creates no service
+    from swarmtui.actions.service_form import ServiceDefinition
 
 
 class OperationRefused(ValueError):
@@ -94,6 +96,8 @@ def remove_service(service: Service) -> Operation:
 
 
 def create_service(definition: ServiceDefinition) -> Operation:
+    from swarmtui.actions.service_form import create_command, service_spec
+
     spec = service_spec(definition)
     return Operation(
         f"Create service {definition.name}",
@@ -111,6 +115,8 @@ def _managers(nodes: Sequence[Node]) -> list[Node]:
 
 def set_availability(node: Node, availability: str) -> Operation:
     if availability not in ("active", "pause", "drain"):
+        from swarmtui.actions.validation import InputError
+
         raise InputError("availability", f"{availability!r}: active, pause or drain.")
     warning = ""
     if availability == "drain":

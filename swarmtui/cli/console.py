@@ -23,8 +23,10 @@ from swarmtui.core.endpoints import (
 from swarmtui.core.errors import BackendError, ProblemKind
 
 if TYPE_CHECKING:
+    from swarmtui.adapters.docker.docker_backend import DockerBackend
     from swarmtui.machines.cluster_access import ClusterAccess
     from swarmtui.machines.manager import ConnectedMachineService
+    from swarmtui.ports import ClusterLists
 
 
 def _tls_options(args: argparse.Namespace) -> TlsOptions | None:
@@ -47,14 +49,28 @@ def _explicitly_configured(args: argparse.Namespace, config: Config) -> bool:
     return endpoints[0].source != "default"
 
 
+def manager_answers(endpoint: Endpoint) -> bool:
+    """Whether the engine at ENDPOINT (a local socket) answers as a swarm manager, asked
+    without docker-py (which the first paint need not wait for); False when unsure."""
+    from swarmtui.adapters.docker.first_look import FirstLook
+
+    try:
+        info = FirstLook(endpoint).engine_info()
+    except Exception:
+        return False
+    return info.swarm_state == "active" and info.is_manager
+
+
 def embedded_default(lab_name: str) -> list[Endpoint]:
     """The local engine when it is a swarm manager; otherwise the local lab swarm."""
+    local = Endpoint(DEFAULT_SOCKET_URL, "default")
+    if manager_answers(local):  # most starts: the rest checks and explains the others
+        return [local]
     from swarmtui.adapters.docker.docker_backend import DockerBackend
     from swarmtui.adapters.docker.engine_setup import ensure_engine
     from swarmtui.adapters.docker.lab import lab_up
 
     ensure_engine(say)
-    local = Endpoint(DEFAULT_SOCKET_URL, "default")
     try:
         backend = DockerBackend(local)
         try:
@@ -107,6 +123,29 @@ def console_endpoints(args: argparse.Namespace, config: Config) -> list[Endpoint
     return embedded_default(args.lab)
 
 
+def open_backend(endpoint: Endpoint) -> DockerBackend:
+    """ENDPOINT's DockerBackend; docker-py loads with the first one opened."""
+    from swarmtui.adapters.docker.docker_backend import DockerBackend
+
+    return DockerBackend(endpoint)
+
+
+def connect_backend(endpoints: list[Endpoint]) -> DockerBackend:
+    """The first of ENDPOINTS that answers; docker-py loads with the first one opened."""
+    from swarmtui.adapters.docker.docker_backend import connect
+
+    return connect(endpoints)
+
+
+def first_look(endpoints: list[Endpoint]) -> Callable[[], ClusterLists] | None:
+    """The first snapshot's reads without docker-py, for a first endpoint on a local socket."""
+    if not endpoints or endpoints[0].scheme != "unix":
+        return None
+    from swarmtui.adapters.docker.first_look import FirstLook
+
+    return lambda: FirstLook(endpoints[0])
+
+
 def run_console(args: argparse.Namespace) -> int:
     hold_collection()  # until the first snapshot: the start builds much and frees nothing
     from swarmtui.adapters.ssh.deferred_paramiko import defer_paramiko
@@ -136,20 +175,21 @@ def run_console(args: argparse.Namespace) -> int:
         say(str(exc))
         return 1
 
-    from swarmtui.adapters.docker.docker_backend import DockerBackend, connect
     from swarmtui.session.failover import FailoverPlan
     from swarmtui.session.session import Session
 
     session = Session(
-        lambda: connect(endpoints),
+        lambda: connect_backend(endpoints),
         config,
         endpoint_label=", ".join(e.display for e in endpoints),
         startup_error=startup_error,
-        failover=FailoverPlan(endpoints, DockerBackend),
+        failover=FailoverPlan(endpoints, open_backend),
     )
     resume_collection_after_first_snapshot(session.model)
     if startup_error is None:
-        session.connect_early()  # the manager answers while the UI below loads
+        # The manager answers while the UI below loads; docker-py loads once the first
+        # snapshot is painted when the first look can read it.
+        session.connect_early(first_look(endpoints))
     from swarmtui.cli.deferred_machines import DeferredMachines
     from swarmtui.cli.hangup import exit_on_hangup
     from swarmtui.cli.node_connector import console_node_access

@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from swarmtui.cli.completion import (
     COMPLETE_COMMAND,
@@ -25,12 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="swarmtui", description="A keyboard-driven terminal console for Docker Swarm."
     )
-    parser.add_argument(
-        "--version",
-        action="version",
-        version=f"%(prog)s {package_version()}",
-        help="print the version and exit",
-    )
+    parser.add_argument("--version", action=VersionAction, help="print the version and exit")
     parser.add_argument(
         "-H",
         "--host",
@@ -79,6 +75,21 @@ def build_parser() -> argparse.ArgumentParser:
     add_serve_parser(sub)
     add_completion_parser(sub)
     return parser
+
+
+class VersionAction(argparse._VersionAction):
+    """argparse's `version` action, the version read only when asked: reading the installed
+    distribution's metadata costs every start some 15 ms."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
+        self.version = f"%(prog)s {package_version()}"
+        super().__call__(parser, namespace, values, option_string)
 
 
 def package_version() -> str:

@@ -33,13 +33,15 @@ def console_node_access(
 ) -> tuple[NodeAccess, NodeConnector]:
     """The routes to the nodes of SESSION's swarm (MACHINES' records, the config's [nodes],
     the manager in use for its own node) and how to open one."""
-    from swarmtui.adapters.docker.docker_backend import DockerBackend
 
     def connected() -> Endpoint | None:
         try:
             backend = session.backend()
         except BackendError:
             return None
+        # here, not at the start: docker-py loads once the first snapshot is painted
+        from swarmtui.adapters.docker.docker_backend import DockerBackend
+
         return backend.endpoint if isinstance(backend, DockerBackend) else None
 
     def connected_url() -> str:

@@ -4,11 +4,16 @@ service_not_converging. Pure functions of the snapshot's models and the optional
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 from swarmtui.core.models import Node, Service, Task
 from swarmtui.diagnosis.constraints import failing, parse_constraints
 from swarmtui.diagnosis.explanation import Cause, Explanation, ExtraFacts
+from swarmtui.diagnosis.marking import (
+    FAILED_STATES,
+    needs_explanation,
+    stalled_since,
+)
 from swarmtui.diagnosis.runtime import (
     explain_exit,
     explain_image,
@@ -23,23 +28,6 @@ from swarmtui.diagnosis.task_spec import placement_constraints
 
 # swarmkit orchestrator/constraintenforcer: a label changed under a running task
 ENFORCER_ERROR = "assigned node no longer meets constraints"
-# a service below its replica count for this long after its last change is stalled
-STALL_SECONDS = 30.0
-ALWAYS = datetime.min.replace(tzinfo=UTC)
-FAILED_STATES = frozenset(("rejected", "failed", "orphaned"))
-_NODE_GONE = frozenset(("down", "unknown", "disconnected"))
-_ON_NODE_STATES = frozenset(("assigned", "accepted", "preparing", "ready", "starting", "running"))
-
-
-def needs_explanation(task: Task, node: Node | None = None) -> bool:
-    """Whether the tasks pane marks TASK: pending with the scheduler's reason, rejected,
-    failed or orphaned, shut down with an error, or held by a node that is gone (NODE, when
-    the caller knows it)."""
-    if task.state in FAILED_STATES:
-        return True
-    if task.error and task.state in ("pending", "shutdown", "new"):
-        return True
-    return node is not None and node.status in _NODE_GONE and task.state in _ON_NODE_STATES
 
 
 def explain(
@@ -130,20 +118,6 @@ def service_stalled(service: Service, now: datetime) -> bool:
     last changed, and no rollout is under way; or its rollout is paused."""
     since = stalled_since(service)
     return since is not None and now > since
-
-
-def stalled_since(service: Service) -> datetime | None:
-    """From when SERVICE counts as stalled (ALWAYS: already); None: it does not. A service
-    does not change while it is shown: the pane computes this once per service."""
-    if service.update_state in ("paused", "rollback_paused"):
-        return ALWAYS
-    running, wanted = service.replicas_running, service.replicas_desired
-    if service.mode.endswith("job") or running is None or wanted is None or running >= wanted:
-        return None
-    if service.update_state in ("updating", "rollback_started"):
-        return None
-    changed = service.updated_at or service.created_at
-    return ALWAYS if changed is None else changed + timedelta(seconds=STALL_SECONDS)
 
 
 def _of_present_spec(task: Task, service: Service) -> bool:

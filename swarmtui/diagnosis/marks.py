@@ -9,7 +9,7 @@ import sys
 from datetime import datetime
 
 from swarmtui.core.models import ClusterSnapshot, Service, Task
-from swarmtui.diagnosis.explain import needs_explanation, stalled_since
+from swarmtui.diagnosis.marking import needs_explanation, stalled_since
 
 MARK = " !"
 

@@ -7,7 +7,7 @@ not confirmed here: the node is marked as asking for it, and `e`/`S` will ask.""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Literal
@@ -44,9 +44,15 @@ class NodeReach:
 class NodeReachability:
     """The last check of each node, by node id; `check` runs one (blocking)."""
 
-    def __init__(self, access: NodeAccess, connect: NodeConnector) -> None:
+    def __init__(
+        self,
+        access: NodeAccess,
+        connect: NodeConnector,
+        ready: Callable[[], object] | None = None,
+    ) -> None:
         self._access = access
         self._connect = connect
+        self._ready = ready  # blocks until the routes can be known (the manager in use)
         self._lock = threading.Lock()
         self._results: dict[str, NodeReach] = {}
 
@@ -66,6 +72,8 @@ class NodeReachability:
     def check(self, nodes: Iterable[Node]) -> dict[str, NodeReach]:
         """Try each node's routes, best first, until one opens; the results are kept."""
         wanted = list(nodes)
+        if self._ready is not None:
+            self._ready()
         routes = self._access.routes_of(wanted)
         with ThreadPoolExecutor(max_workers=PARALLEL_CHECKS) as pool:
             checked = pool.map(lambda n: self._check_one(routes.get(n.id, ())), wanted)

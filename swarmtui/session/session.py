@@ -13,9 +13,9 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from swarmtui.actions.journal import Journal
 from swarmtui.actions.operations import Operation, OperationRefused, init_swarm_command
@@ -31,7 +31,7 @@ from swarmtui.machines.contexts import machine_choices
 from swarmtui.machines.model import MachineRecord
 from swarmtui.machines.service import MachineService
 from swarmtui.nodes.routes import NodeAccess
-from swarmtui.ports import ClusterBackend
+from swarmtui.ports import ClusterBackend, ClusterLists
 from swarmtui.session.cluster_access import BackendAccess
 from swarmtui.session.failover import Failover, FailoverPlan, ManagerDirectory, electing_error
 from swarmtui.session.failures import failure_text
@@ -50,6 +50,11 @@ if TYPE_CHECKING:  # imported where used: the first screen needs none of them
 
 T = TypeVar("T")
 Connector = Callable[[], ClusterBackend]
+FirstLookOpener = Callable[[], ClusterLists]
+# How long `connect` lets the UI paint the first look's snapshot before it opens the backend
+# for good (the UI says when it is painted: see first_snapshot_painted).
+FIRST_PAINT_WAIT = 2.0
+CONNECT_WAIT = 60.0  # what the node checks wait for it, at most
 SyncLoop = tuple[str, Callable[[], None]]
 
 
@@ -76,12 +81,14 @@ class Unavailable:
 @dataclass(frozen=True)
 class _Opened:
     """A manager opened, and for a swarm manager its first snapshot fetched (None when that
-    failed: the poll loop fetches again and reports)."""
+    failed: the poll loop fetches again and reports). FIRST_LOOK: BACKEND only read that
+    snapshot (see connect_early); `connect` opens the real one."""
 
     backend: ClusterBackend
     info: EngineInfo
     refresher: Refresher | None = None
     snapshot: ClusterSnapshot | None = None
+    first_look: bool = False
 
 
 def _close_opened(opening: Future[_Opened]) -> None:
@@ -122,6 +129,17 @@ class Session:
         self._stop = threading.Event()
         self._early: Future[_Opened] | None = None  # see connect_early
         self._first_snapshot: ClusterSnapshot | None = None
+        self._first_opening: Future[_Opened] | None = None  # connect_early's, kept
+        self._published_early: ClusterSnapshot | None = None  # see publish_early_snapshot
+        # The tasks scope the UI chose for the early snapshot before `connect`.
+        self._scope_lock = threading.Lock()
+        self._shown_before_connect = False
+        self._scope_before_connect: TaskScope | None = None
+        # Cleared while the early snapshot is shown and `connect` has not opened the manager
+        # for good (the node routes name the manager in use).
+        self._connect_done = threading.Event()
+        self._connect_done.set()
+        self._first_painted = threading.Event()
         self._access = BackendAccess(self.backend, lambda: self.read_only)
         # None: no machine management in this console (the demo without machines, tests).
         # A real one reaches the swarm through this session's `cluster_access`.
@@ -172,18 +190,23 @@ class Session:
 
     # Connection -------------------------------------------------------------------------
 
-    def connect_early(self) -> None:
+    def connect_early(self, first_look: FirstLookOpener | None = None) -> None:
         """Open the manager and fetch the first snapshot on a thread now, while the console
-        loads its UI: the next `connect` takes what it got instead of opening again."""
+        loads its UI: the next `connect` takes what it got instead of opening again.
+
+        FIRST_LOOK: reads enough for that snapshot at less cost than the connector's backend
+        (see adapters/docker/first_look.py); tried first, the connector's backend when it
+        fails or finds no swarm manager."""
         opening: Future[_Opened] = Future()
 
         def run() -> None:
             try:
-                opening.set_result(self._open(first_snapshot=True))
+                opened = self._look_first(first_look) if first_look is not None else None
+                opening.set_result(opened or self._open(first_snapshot=True))
             except BaseException as exc:
                 opening.set_exception(exc)
 
-        self._early = opening
+        self._early = self._first_opening = opening
         threading.Thread(target=run, name="early-connect", daemon=True).start()
 
     def _open(self, *, first_snapshot: bool = False) -> _Opened:
@@ -200,17 +223,74 @@ class Session:
             snapshot = None
         return _Opened(backend, info, refresher, snapshot)
 
+    def _look_first(self, first_look: FirstLookOpener) -> _Opened | None:
+        """A swarm manager's first snapshot through FIRST_LOOK; None for anything else."""
+        try:
+            look = first_look()
+            info = look.engine_info()
+            if not (info.swarm_state == "active" and info.is_manager):
+                return None
+            # The first refresh reads the engine and the lists only: what ClusterLists has.
+            refresher = self._new_refresher(cast(ClusterBackend, look))
+            snapshot = refresher.refresh()
+        except Exception:
+            return None
+        return _Opened(cast(ClusterBackend, look), info, refresher, snapshot, first_look=True)
+
+    def publish_early_snapshot(self) -> bool:
+        """Publish the first snapshot connect_early fetched, if it is there already (the
+        first screen calls this as it mounts: it shows without waiting for `connect`)."""
+        early = self._first_opening  # `connect` may have taken it already
+        if early is None or not early.done() or early.exception() is not None:
+            return False
+        snapshot = early.result().snapshot
+        if snapshot is None or self._published_early is not None:
+            return False
+        self._published_early = snapshot
+        with self._scope_lock:
+            self._shown_before_connect = True
+        self._connect_done.clear()
+        self._publish(snapshot)
+        return True
+
+    def first_snapshot_painted(self) -> None:
+        """The UI painted its first snapshot (or has none to wait for): `connect` may now
+        open the backend for good (docker-py's import would slow that paint down)."""
+        self._first_painted.set()
+
+    def _open_for_good(self, opened: _Opened) -> _Opened:
+        """OPENED with the connector's backend in place of the first look's."""
+        self._first_painted.wait(FIRST_PAINT_WAIT)
+        opened.backend.close()
+        backend = self._connector()
+        assert opened.refresher is not None
+        opened.refresher.replace_backend(backend)
+        return replace(opened, backend=backend, first_look=False)
+
+    def _wait_for_connect(self) -> None:
+        """Until `connect` has opened the manager, when the early snapshot is shown before
+        (bounded: a connect that never comes leaves the routes without it)."""
+        self._connect_done.wait(CONNECT_WAIT)
+
     def _new_refresher(self, backend: ClusterBackend) -> Refresher:
         timings = RefreshTimings(poll_interval=self.config.refresh_interval)
         return Refresher(backend, timings, wallclock=self._clock)
 
     def connect(self) -> ConnectOutcome:
         """Open the manager (blocking, on a worker thread) and prepare the sync."""
+        try:
+            return self._connect()
+        finally:
+            self._connect_done.set()
+
+    def _connect(self) -> ConnectOutcome:
         early, self._early = self._early, None
         self.close()
         self._stop = threading.Event()
         try:
             opened = early.result() if early is not None else self._open()
+            if opened.first_look:
+                opened = self._open_for_good(opened)
             backend, info = opened.backend, opened.info
         except BackendError as exc:
             return Unavailable(exc)
@@ -230,7 +310,13 @@ class Session:
                 )
             )
         self._refresher = opened.refresher or self._new_refresher(backend)
-        self._first_snapshot = opened.snapshot
+        published = opened.snapshot is not None and opened.snapshot is self._published_early
+        self._first_snapshot = None if published else opened.snapshot
+        with self._scope_lock:
+            scope, self._scope_before_connect = self._scope_before_connect, None
+            self._shown_before_connect = False
+            if scope is not None:
+                self._refresher.set_scope(scope)
         events = self.model.events
         self._pump = EventPump(
             self._refresher,
@@ -340,8 +426,13 @@ class Session:
             self._refresher.request()
 
     def set_task_scope(self, scope: TaskScope) -> None:
-        if self._refresher is not None:
-            self._refresher.set_scope(scope)
+        with self._scope_lock:
+            if self._shown_before_connect:  # shown early, not synced yet: `connect` takes it
+                self._scope_before_connect = scope
+                return
+            refresher = self._refresher
+            if refresher is not None:
+                refresher.set_scope(scope)
 
     def _publish(self, snapshot: ClusterSnapshot) -> None:
         if self._directory is not None:
@@ -361,6 +452,11 @@ class Session:
     def backend(self) -> ClusterBackend:
         """The backend of the manager in use (blocking callers only; it changes on failover)."""
         backend = self._in_use()
+        if backend is None:
+            # Shown from the first look, `connect` may be opening the manager right now: a
+            # key pressed the moment the data appeared waits for it rather than failing.
+            self._wait_for_connect()
+            backend = self._in_use()
         if backend is None:
             raise BackendError(ProblemKind.UNREACHABLE, "Not connected.")
         return backend
@@ -455,7 +551,7 @@ class Session:
         self.node_access = access
         self.node_connector = connect
         self.shells = Shells(self.config, self.journal, self.now, access, connect)
-        self.reachability = NodeReachability(access, connect)
+        self.reachability = NodeReachability(access, connect, self._wait_for_connect)
         self.usage.enable(access, connect)
 
     def _known_nodes(self) -> dict[str, Node]:

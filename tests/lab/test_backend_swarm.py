@@ -10,8 +10,8 @@ import pytest
 from helpers.swarm import ping_service
 from helpers.waiting import wait_for
 
+from swarmtui.adapters.docker.api_version import MIN_API_VERSION, api_version_tuple
 from swarmtui.adapters.docker.docker_backend import DockerBackend, connect
-from swarmtui.adapters.docker.errors import MIN_API_VERSION, api_version_tuple
 from swarmtui.adapters.docker.images import WORKLOAD_IMAGE
 from swarmtui.adapters.docker.lab import Lab
 from swarmtui.core.endpoints import Endpoint

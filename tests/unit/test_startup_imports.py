@@ -64,9 +64,12 @@ NOT_AT_START = (
     "swarmtui.actions.service_edit",
     "swarmtui.actions.stack_operations",
     "swarmtui.session.why",
+    "swarmtui.diagnosis.explain",  # the panes' marks need diagnosis.marking only
+    "swarmtui.actions.service_form",
     "swarmtui.ui.help_groups",
     "swarmtui.ui.screens.log_screen",
     "swarmtui.ui.screens.help_screen",
+    "swarmtui.ui.screens.why_screen",
     "swarmtui.ui.screens.machines_screen",
     "swarmtui.ui.screens.top_screen",
     "swarmtui.ui.screens.events_screen",

@@ -12,17 +12,19 @@ import docker
 import docker.tls
 import requests
 
+from swarmtui.adapters.docker.api_version import MIN_API_VERSION, api_version_tuple
 from swarmtui.adapters.docker.engine_http import (
     engine_url,
     get,
     raise_for_status,
     send_config_headers,
 )
-from swarmtui.adapters.docker.errors import MIN_API_VERSION, api_version_tuple, classify
+from swarmtui.adapters.docker.errors import classify
 from swarmtui.adapters.docker.event_stream import EventSubscription
 from swarmtui.adapters.docker.known_services import known_services, known_tasks
 from swarmtui.adapters.docker.list_body import BLOCK, against_last, blocks_of
 from swarmtui.adapters.docker.read_timeouts import ListTimeouts
+from swarmtui.adapters.docker.task_filters import task_filters
 from swarmtui.core.chunked_json import array_items, whole_json
 from swarmtui.core.endpoints import Endpoint
 from swarmtui.core.errors import BackendError, ProblemKind
@@ -244,15 +246,10 @@ class DockerBackend:
         return self._scoped_tasks(scope, {"service": [service_id]})
 
     def _scoped_tasks(self, scope: TaskScope, more: dict[str, list[str]]) -> list[Task]:
-        filters: dict[str, Any] = {scope.kind.value: [scope.object_id], **more}
-        if not scope.history:
-            # Task.is_current's states: a stop-first update's replacement waits as "ready",
-            # finished job tasks are "complete" (the engine takes any task state here).
-            filters["desired-state"] = ["running", "accepted", "ready", "complete"]
         try:
             return self._get_mapped(
                 "/tasks",
-                {"filters": json.dumps(filters)},
+                {"filters": json.dumps(task_filters(scope, more))},
                 self._known_tasks.listed,
                 shared_items,
             )

@@ -6,17 +6,10 @@ import re
 
 import docker.errors
 
+from swarmtui.adapters.docker.api_version import MIN_API_VERSION
 from swarmtui.core.errors import BackendError, ProblemKind
 
-MIN_API_VERSION = "1.41"
 URL_PASSWORD_RE = re.compile(r"(://[^/\s:@]+:)[^@\s/]+@")
-
-
-def api_version_tuple(version: str) -> tuple[int, ...]:
-    try:
-        return tuple(int(part) for part in version.split("."))
-    except ValueError:
-        return (0,)
 
 
 def classify(exc: BaseException, endpoint: str) -> BackendError:

@@ -116,6 +116,8 @@ class MainScreen(SessionUser, Screen[None]):
     def on_mount(self) -> None:
         self._unsubscribe = self.session.model.subscribe(self._session_changed)
         self.set_interval(AGE_CHECK_SECONDS, self._show_sync_state)
+        if not self.session.publish_early_snapshot():  # else: once it is painted
+            self.session.first_snapshot_painted()
 
     def on_unmount(self) -> None:
         if self._unsubscribe is not None:
@@ -286,8 +288,13 @@ class MainScreen(SessionUser, Screen[None]):
     def _snapshot_updated(self, message: SnapshotUpdated) -> None:
         if not self.app.is_running:  # shutting down: the panes may already be gone
             return
+        first = self.snapshot is None
         self.apply_snapshot(message.snapshot, self.session.now())
         self._show_sync_state()
+        if first:
+            # The panes lay their rows out in the refresh after the first one: the second
+            # refresh paints them.
+            self.call_after_refresh(self.call_after_refresh, self.session.first_snapshot_painted)
 
     @on(SyncStateUpdated)
     def _sync_state_updated(self, message: SyncStateUpdated) -> None:

@@ -25,9 +25,6 @@ from swarmtui.ui.widgets.key_footer import KeyFooter
 if TYPE_CHECKING:  # the diagnosis is imported when a task is asked why (session.diagnose_task)
     from swarmtui.session.why import TaskDiagnosis
 
-# The tasks pane's key; not in its footer (full at 80 columns): help (`?`) lists it.
-WHY_BINDING = Binding("w", "why", "Why", show=False, id="task_why")
-
 
 class WhyScreen(Screen[None]):
     BINDINGS = [

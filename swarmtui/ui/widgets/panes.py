@@ -76,7 +76,6 @@ from swarmtui.session.usage_report import UsageDemand, is_sampled
 from swarmtui.ui.log_actions import LOGS_BINDING, open_logs
 from swarmtui.ui.modals.node_actions import NODE_BINDINGS, NodeMenu
 from swarmtui.ui.modals.operation_modal import ConfirmModal, ImageModal, LabelsModal, ScaleModal
-from swarmtui.ui.screens.why_screen import WHY_BINDING
 from swarmtui.ui.session_access import guard, session_of
 from swarmtui.ui.shell_actions import (
     NODE_SHELL_BINDING,
@@ -306,6 +305,10 @@ class NodesPane(SnapshotPane):
             return
         self.app.push_screen(LabelsModal(node))
 
+
+# The tasks pane's key (its screen is imported when it is pressed); not in its footer (full
+# at 80 columns): help (`?`) lists it.
+WHY_BINDING = Binding("w", "why", "Why", show=False, id="task_why")
 
 SERVICE_BINDINGS: list[BindingType] = [
     Binding("s", "scale", "Scale", id="scale_service"),
