@@ -240,16 +240,16 @@ class Session:
     def publish_early_snapshot(self) -> bool:
         """Publish the first snapshot connect_early fetched, if it is there already (the
         first screen calls this as it mounts: it shows without waiting for `connect`)."""
-        early = self._first_opening  # `connect` may have taken it already
-        if early is None or not early.done() or early.exception() is not None:
-            return False
-        snapshot = early.result().snapshot
-        if snapshot is None or self._published_early is not None:
-            return False
-        self._published_early = snapshot
-        with self._scope_lock:
+        with self._scope_lock:  # against `connect` taking it at the same moment
+            early = self._first_opening  # None: `connect` has taken it, and shows it
+            if early is None or not early.done() or early.exception() is not None:
+                return False
+            snapshot = early.result().snapshot
+            if snapshot is None or self._published_early is not None:
+                return False
+            self._published_early = snapshot
             self._shown_before_connect = True
-        self._connect_done.clear()
+            self._connect_done.clear()
         self._publish(snapshot)
         return True
 
@@ -284,6 +284,10 @@ class Session:
             self._connect_done.set()
 
     def _connect(self) -> ConnectOutcome:
+        with self._scope_lock:
+            # From here the early snapshot is this connect's to show: published after this
+            # point, nothing would hand its tasks scope on or say that connect is done.
+            self._first_opening = None
         early, self._early = self._early, None
         self.close()
         self._stop = threading.Event()

@@ -73,6 +73,20 @@ async def test_toggles_pause_and_resume() -> None:
         assert view.scroll_y == view.max_scroll_y
 
 
+async def test_the_scrollbar_thumb_shows_a_scroll_made_while_the_bar_was_hidden() -> None:
+    """Keys in a burst can scroll the view while its bar is hidden (timestamps on, then a
+    jump to a match): once shown, the thumb is where the view is, not where it was."""
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = (await open_service_logs(pilot)).view
+        await pilot.press("space", "g")  # paused at the top
+        view.show_vertical_scrollbar = False
+        view.scroll_to(y=view.max_scroll_y, animate=False, immediate=True, force=True)
+        assert view.scroll_y > 0 and view.vertical_scrollbar.position == 0
+        view.show_vertical_scrollbar = True
+        assert view.vertical_scrollbar.position == view.scroll_y
+
+
 async def test_save_writes_the_buffer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     app = demo_app()

@@ -41,12 +41,17 @@ def check(snap_compare: SnapCompare, size: tuple[int, int], run: RunBefore) -> N
 
 def opened(keys: tuple[str, ...], kind: type[Screen[Any]], ready: str = "") -> RunBefore:
     """Press KEYS on the painted main screen and wait for a KIND screen (whose #modal-error,
-    when READY is given, contains READY)."""
+    when READY is given, contains READY). The first key focuses a pane; the screen settles
+    before the rest (a modal opened at once covers the tasks pane before its scrollbars
+    follow the new pane's rows, and the main screen does not repaint under a modal)."""
 
     async def run(pilot: AppPilot) -> None:
         await wait_main(pilot)
         app = swarm_app_of(pilot)
-        await pilot.press(*keys)
+        pane_key, *rest = keys
+        await pilot.press(pane_key)
+        await settle(pilot)
+        await pilot.press(*rest)
         await wait_screen(pilot, kind, kind.__name__)
         if ready:
             await wait_until(pilot, lambda: ready in static_text(app, "#modal-error"), ready)

@@ -226,3 +226,23 @@ def test_a_read_or_write_asked_for_before_connect_waits_for_the_manager() -> Non
     connecting.join(DEADLINE)
     assert answers == [connector.backend]
     session.close()
+
+
+def test_a_first_screen_mounting_after_connect_publishes_nothing_and_keeps_the_sync() -> None:
+    """`connect` took the early snapshot before the first screen mounted: the screen's late
+    publish is refused, so the tasks scope still reaches the sync and nothing waits."""
+    connector = Opened()
+    session = Session(connector, Config(path=None), clock=lambda: DEMO_NOW)
+    session.connect_early()
+    assert isinstance(session.connect(), Connected)
+    assert not session.publish_early_snapshot()
+    service = DemoBackend().services()[0]
+    scope = TaskScope(ScopeKind.SERVICE, service.id, service.name, history=True)
+    session.set_task_scope(scope)
+    assert session.refresher is not None and session.refresher.scope == scope
+    answers: list[object] = []
+    asking = threading.Thread(target=lambda: answers.append(session.backend()))
+    asking.start()
+    asking.join(1.0)
+    assert answers == [connector.backend]
+    session.close()

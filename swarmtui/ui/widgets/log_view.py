@@ -14,7 +14,6 @@ from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.color import Color
 from textual.geometry import Region, Size
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.theme import Theme
 
@@ -23,11 +22,12 @@ from swarmtui.logs.log_view_model import LogViewModel, Narrow, hanging_indent
 from swarmtui.logs.ring_buffer import DEFAULT_CAPACITY
 from swarmtui.logs.task_labels import TaskLabels
 from swarmtui.ui.widgets.log_line_renderer import PALETTE_VARIABLES, LogLineRenderer, text_width
+from swarmtui.ui.widgets.thumbed_scroll_view import ThumbedScrollView
 
 CACHED_LINES = 256  # rendered lines kept: a few screenfuls
 
 
-class LogView(ScrollView, can_focus=True):
+class LogView(ThumbedScrollView, can_focus=True):
     COMPONENT_CLASSES = {
         "log-view--timestamp",
         "log-view--separator",

@@ -16,10 +16,10 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from swarmtui.display.columns import Column
+from swarmtui.ui.widgets.thumbed_scroll_view import ThumbedScrollView
 
 Row = tuple[str, tuple[str, ...]]  # (object id, cells)
 MAX_COLUMN_WIDTH = 48
@@ -33,7 +33,7 @@ class RowRef:
     value: str
 
 
-class VirtualTable(ScrollView, can_focus=True):
+class VirtualTable(ThumbedScrollView, can_focus=True):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select", "Inspect", id="inspect"),
         Binding("up", "cursor_up", "Up", show=False, id="cursor_up"),
