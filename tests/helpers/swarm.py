@@ -66,6 +66,18 @@ def inspect_service(client: Any, service_id: str) -> Spec:
     return data
 
 
+def allocated_service(client: Any, service_id: str, timeout: float = 60.0) -> Spec:
+    """The service's inspect JSON once the engine has allocated what its spec publishes
+    (the allocator updates a new service a moment after its creation: another version)."""
+
+    def allocated() -> Spec | None:
+        data = inspect_service(client, service_id)
+        published = data["Spec"].get("EndpointSpec", {}).get("Ports")
+        return data if not published or data.get("Endpoint", {}).get("Ports") else None
+
+    return wait_for(allocated, timeout, f"service {service_id}'s ports allocated", step=0.2)
+
+
 def services_named(client: Any, prefix: str) -> dict[str, Spec]:
     """The services whose name starts with PREFIX: name -> inspect JSON."""
     found = client.api.services(filters={"name": prefix})

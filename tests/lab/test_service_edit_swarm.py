@@ -20,6 +20,7 @@ import pytest
 from helpers.swarm import (
     BackendWithMutations,
     Spec,
+    allocated_service,
     create_service,
     inspect_service,
     remove_services,
@@ -330,7 +331,7 @@ def test_bad_input_and_engine_refusals_change_nothing(
     service_id = create_service(
         manager_client, rich_spec(prefix, (one_id, one), base_port(run_id) + 3)
     )
-    original = inspect_service(manager_client, service_id)
+    original = allocated_service(manager_client, service_id)
     session, names = lab_session, lab_session.swarm_names()
     service = service_of(session, service_id)
     before = form_from_spec(original["Spec"], names)
@@ -376,7 +377,7 @@ def test_the_yaml_edit_changes_the_keys_edited_in_the_file(
     service_id = create_service(
         manager_client, rich_spec(prefix, (one_id, one), base_port(run_id) + 4)
     )
-    original = inspect_service(manager_client, service_id)
+    original = allocated_service(manager_client, service_id)
     text = spec_yaml(original["Spec"], original["Version"]["Index"])
     text = text.replace("StopGracePeriod: 2000000000", "StopGracePeriod: 9000000000")
     text = text.replace("- ndots:2", "- ndots:3")
