@@ -129,9 +129,9 @@ class Session:
         self._stop = threading.Event()
         self._early: Future[_Opened] | None = None  # see connect_early
         self._first_snapshot: ClusterSnapshot | None = None
-        self._first_opening: Future[_Opened] | None = None  # connect_early's, kept
         self._published_early: ClusterSnapshot | None = None  # see publish_early_snapshot
-        # The tasks scope the UI chose for the early snapshot before `connect`.
+        # Guards the early opening (the first screen publishes it, or `connect` takes it) and
+        # the tasks scope the UI chose for the early snapshot before `connect`.
         self._scope_lock = threading.Lock()
         self._shown_before_connect = False
         self._scope_before_connect: TaskScope | None = None
@@ -206,7 +206,7 @@ class Session:
             except BaseException as exc:
                 opening.set_exception(exc)
 
-        self._early = self._first_opening = opening
+        self._early = opening
         threading.Thread(target=run, name="early-connect", daemon=True).start()
 
     def _open(self, *, first_snapshot: bool = False) -> _Opened:
@@ -241,7 +241,7 @@ class Session:
         """Publish the first snapshot connect_early fetched, if it is there already (the
         first screen calls this as it mounts: it shows without waiting for `connect`)."""
         with self._scope_lock:  # against `connect` taking it at the same moment
-            early = self._first_opening  # None: `connect` has taken it, and shows it
+            early = self._early  # None: `connect` has taken it, and shows it
             if early is None or not early.done() or early.exception() is not None:
                 return False
             snapshot = early.result().snapshot
@@ -287,8 +287,7 @@ class Session:
         with self._scope_lock:
             # From here the early snapshot is this connect's to show: published after this
             # point, nothing would hand its tasks scope on or say that connect is done.
-            self._first_opening = None
-        early, self._early = self._early, None
+            early, self._early = self._early, None
         self.close()
         self._stop = threading.Event()
         try:
@@ -361,7 +360,8 @@ class Session:
     def close(self) -> None:
         """End the sync loops, the usage sampling and the connection; `connect` may open it
         again (the screens then ask for usage again)."""
-        early, self._early = self._early, None
+        with self._scope_lock:
+            early, self._early = self._early, None
         if early is not None:  # never taken by `connect`: closed once opened
             early.add_done_callback(_close_opened)
         self._stop.set()
