@@ -77,9 +77,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-class VersionAction(argparse._VersionAction):
-    """argparse's `version` action, the version read only when asked: reading the installed
-    distribution's metadata costs every start some 15 ms."""
+class VersionAction(argparse.Action):
+    """Prints the version and exits, as argparse's `version` action does, the version read
+    only when asked: reading the installed distribution's metadata costs every start some
+    15 ms."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, help: str | None = None):
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
 
     def __call__(
         self,
@@ -88,8 +92,8 @@ class VersionAction(argparse._VersionAction):
         values: str | Sequence[Any] | None,
         option_string: str | None = None,
     ) -> None:
-        self.version = f"%(prog)s {package_version()}"
-        super().__call__(parser, namespace, values, option_string)
+        print(f"{parser.prog} {package_version()}")
+        parser.exit()
 
 
 def package_version() -> str:
