@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from helpers.models import make_node, make_task
+from helpers.waiting import wait_for
 
 from swarmtui.core.errors import BackendError, ProblemKind
 from swarmtui.core.models import Node, Task
@@ -304,13 +304,6 @@ def test_a_failing_task_list_still_samples_the_rows() -> None:
     assert not report.listed  # the top view keeps its rows
 
 
-def wait_for(condition: Callable[[], bool], timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.01)
-
-
 def test_the_thread_samples_while_asked_and_ends_with_its_connections() -> None:
     log: list[tuple[str, tuple[str, ...]]] = []
     opened: list[FakeConnection] = []
@@ -326,14 +319,14 @@ def test_the_thread_samples_while_asked_and_ends_with_its_connections() -> None:
     assert not sampler.running
     sampler.want("tasks", rows(0))
     assert rounds.wait(20)
-    wait_for(lambda: sampler.counts.rounds >= 3)
+    wait_for(lambda: sampler.counts.rounds >= 3, 20, "three rounds", step=0.01)
     sampler.want("tasks", None)
-    wait_for(lambda: not sampler.running)
+    wait_for(lambda: not sampler.running, 20, "the sampler to stop", step=0.01)
     calls = len(log)
     assert opened and all(c.closed for c in opened)
     time.sleep(0.2)
     assert len(log) == calls  # stopped: no more requests
     sampler.want("tasks", rows(0))  # asked again: a new thread, a new connection
-    wait_for(lambda: len(opened) == 2 and len(log) > calls)
+    wait_for(lambda: len(opened) == 2 and len(log) > calls, 20, "a second connection", step=0.01)
     sampler.close()
-    wait_for(lambda: not sampler.running)
+    wait_for(lambda: not sampler.running, 20, "the sampler to stop", step=0.01)
