@@ -214,3 +214,48 @@ async def test_one_task_changed_redoes_its_row_only(monkeypatch: pytest.MonkeyPa
         screen.apply_snapshot(snapshot, DEMO_NOW)
         assert tasks_pane.row_count == COUNT - 1
         assert tasks_pane._table_rows == tasks_pane.rows_from(snapshot, DEMO_NOW)
+
+
+def with_node(snapshot: ClusterSnapshot, node_id: str, **fields: Any) -> ClusterSnapshot:
+    nodes = tuple(replace(n, **fields) if n.id == node_id else n for n in snapshot.nodes)
+    return replace(snapshot, nodes=nodes)
+
+
+async def test_a_node_change_redoes_the_rows_of_its_tasks_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Ten nodes of fifty going down must not make tens of thousands of task rows again:
+    a node no shown task is on changes nothing; one that tasks are on redoes theirs."""
+    async with running_demo() as (_, pilot):
+        screen, _, snapshot = await grown_console(pilot)
+        tasks_pane = screen.query_one(TasksPane)
+        snapshot = with_many_tasks(snapshot)
+        first, other = snapshot.nodes[0], snapshot.nodes[1]
+        on_other = {3, 4}  # two tasks run on the other node, the rest on the first
+        tasks = tuple(
+            replace(t, node_id=other.id if i in on_other else first.id, state="running")
+            for i, t in enumerate(snapshot.tasks)
+        )
+        snapshot = replace(snapshot, tasks=tasks)
+        screen.apply_snapshot(snapshot, DEMO_NOW)
+        await pilot.pause()
+        made = counting_task_rows(monkeypatch)
+        unused = next(n for n in snapshot.nodes if n.id not in (first.id, other.id))
+        snapshot = with_node(snapshot, unused.id, status="down", hostname="renamed")
+        screen.apply_snapshot(snapshot, DEMO_NOW)
+        await pilot.pause()
+        assert made == []  # no shown task is on it
+        assert tasks_pane.snapshot is snapshot
+        before = list(tasks_pane._table_rows)
+        snapshot = with_node(snapshot, other.id, status="down", hostname="gone-node")
+        screen.apply_snapshot(snapshot, DEMO_NOW)
+        await pilot.pause()
+        assert sorted(made) == sorted(tasks[i].id for i in on_other)
+        for i in on_other:
+            assert tasks_pane.get_cell(tasks[i].id, "node").plain == "gone-node"
+            assert tasks_pane.get_cell(tasks[i].id, "current").plain.endswith("!")
+        after = tasks_pane._table_rows
+        assert all(after[i] is before[i] for i in range(COUNT) if i not in on_other)
+        assert after == tasks_pane._visible(
+            tasks_pane._sorted(tasks_pane.rows_from(snapshot, DEMO_NOW))
+        )

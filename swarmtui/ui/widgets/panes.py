@@ -615,6 +615,25 @@ class StacksPane(SnapshotPane):
             self.move_cursor(self.get_row_index(stack))
 
 
+NodeAsShown = tuple[str, str | None, str | None]  # id, hostname, status (None: not listed)
+
+
+@dataclass(frozen=True)
+class TaskRowInputs:
+    """What the tasks pane's rows are made of."""
+
+    tasks: tuple[Task, ...]
+    scope: TaskScope | None
+    nodes: tuple[NodeAsShown, ...]
+    service_names: tuple[str | None, ...]
+
+
+def _node_as_shown(node_id: str, node: Node | None) -> NodeAsShown:
+    """What a task's row takes from its node: the hostname, and the status (a task held by
+    a node that is gone is marked)."""
+    return (node_id, None, None) if node is None else (node_id, node.hostname, node.status)
+
+
 class TasksPane(SnapshotPane):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "toggle_history", "History", id="toggle_task_history"),
@@ -632,8 +651,8 @@ class TasksPane(SnapshotPane):
     def __init__(self, *, id: str | None = None) -> None:
         self.history = False
         self.scope_label = ""
-        self._made_of: tuple[object, ...] | None = None
-        self._service_ids: tuple[tuple[Task, ...], tuple[str, ...]] | None = None
+        self._made_of: TaskRowInputs | None = None
+        self._referenced: tuple[tuple[Task, ...], tuple[str, ...], tuple[str, ...]] | None = None
         super().__init__(id=id)
 
     def show_snapshot(self, snapshot: ClusterSnapshot, now: datetime) -> None:
@@ -642,8 +661,9 @@ class TasksPane(SnapshotPane):
 
     def follow_snapshot(self, snapshot: ClusterSnapshot, now: datetime) -> None:
         """A new snapshot: new rows only when what they are made of changed. A change
-        elsewhere (another service scaled) leaves them as they are, ages included: tens of
-        thousands of tasks are not made again for it. Some tasks changed: only theirs."""
+        elsewhere (another service scaled, a node the tasks are not on) leaves them as they
+        are, ages included: tens of thousands of tasks are not made again for it. Some tasks
+        or their nodes changed: only their rows."""
         inputs = self._inputs(snapshot)
         if self._made_of is not None and inputs == self._made_of:
             self.snapshot = snapshot
@@ -653,36 +673,55 @@ class TasksPane(SnapshotPane):
             SnapshotPane.show_snapshot(self, snapshot, now)
 
     def _follow_tasks(
-        self, snapshot: ClusterSnapshot, now: datetime, inputs: tuple[object, ...]
+        self, snapshot: ClusterSnapshot, now: datetime, inputs: TaskRowInputs
     ) -> bool:
         """SNAPSHOT shown by redoing the rows of the tasks that are other objects than in
-        the one shown (the same tasks otherwise, in the same order, on the same nodes and
-        services); False when rows come, go or move."""
+        the one shown, and of the tasks on a node that changed (the same tasks otherwise, in
+        the same order, with the same scope and service names); False when rows come, go or
+        move."""
         shown, made_of = self.snapshot, self._made_of
-        if shown is None or shown is snapshot or made_of is None or inputs[1:] != made_of[1:]:
+        if shown is None or shown is snapshot or made_of is None:
+            return False
+        if (inputs.scope, inputs.service_names) != (made_of.scope, made_of.service_names):
             return False
         pairs = replaced_objects(shown.tasks, snapshot.tasks)
         if pairs is None:
             return False
+        redone: set[str] = set()
         rows: list[Row] = []
         for old, new in pairs:
             if not self.history and old.is_current != new.is_current:
                 return False
             if self.history or new.is_current:
+                redone.add(new.id)
                 rows.append(self._row_of(new, snapshot, now))
+        moved = {node_id for node_id, _, _ in set(inputs.nodes) ^ set(made_of.nodes)}
+        if moved:
+            rows += (
+                self._row_of(task, snapshot, now)
+                for task in snapshot.tasks
+                if task.node_id in moved
+                and task.id not in redone
+                and (self.history or task.is_current)
+            )
         if not self._show_changed_rows(rows, snapshot, now):
             return False
         self._made_of = inputs
         return True
 
-    def _inputs(self, snapshot: ClusterSnapshot) -> tuple[object, ...]:
-        """The tasks, their scope and nodes, and the names of their services."""
+    def _inputs(self, snapshot: ClusterSnapshot) -> TaskRowInputs:
+        """What the rows are made of: the tasks, their scope, the nodes they are on (as a
+        row shows them) and the names of their services."""
         tasks = snapshot.tasks
-        if self._service_ids is None or self._service_ids[0] is not tasks:
-            self._service_ids = (tasks, tuple(sorted({t.service_id for t in tasks})))
-        services = (snapshot.service(service_id) for service_id in self._service_ids[1])
+        if self._referenced is None or self._referenced[0] is not tasks:
+            service_ids = tuple(sorted({t.service_id for t in tasks}))
+            node_ids = tuple(sorted({t.node_id for t in tasks}))
+            self._referenced = (tasks, service_ids, node_ids)
+        _, service_ids, node_ids = self._referenced
+        services = (snapshot.service(service_id) for service_id in service_ids)
         names = tuple(s.name if s is not None else None for s in services)
-        return (tasks, snapshot.task_scope, snapshot.nodes, names)
+        nodes = tuple(_node_as_shown(node_id, snapshot.node(node_id)) for node_id in node_ids)
+        return TaskRowInputs(tasks, snapshot.task_scope, nodes, names)
 
     def rows_from(self, snapshot: ClusterSnapshot, now: datetime) -> list[Row]:
         tasks = snapshot.tasks
