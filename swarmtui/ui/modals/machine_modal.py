@@ -41,7 +41,12 @@ class MachineModal(SessionUser, OperationModal):
 
     def write_log(self, line: str) -> None:
         if self.is_mounted:
-            self.query_one("#machine-log", Log).write_line(line)
+            # A progress log always shows its latest step. Log follows only when it was at
+            # its end, and scrolls before the new lines are laid out: a write before the
+            # first layout left it at the top, or not, depending on timing.
+            log = self.query_one("#machine-log", Log)
+            log.write_line(line, scroll_end=False)
+            log.scroll_end(animate=False)  # after the next refresh, with the lines laid out
 
     def thread_log(self) -> StepLog:
         """A StepLog for a worker thread: each line lands in #machine-log on the UI thread."""
