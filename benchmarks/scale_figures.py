@@ -236,7 +236,8 @@ def nodes_down(lab: Lab, app: PtyApp, host: Any) -> list[Figure]:
             "S5. Key answer (p95) while they go down",
             f"{p95 * 1000:.0f} ms (median {statistics.median(answered) * 1000:.0f} ms, "
             f"{len(answered)} keys; before the stop: p95 "
-            f"{(percentile_95(before) if before else float('nan')) * 1000:.0f} ms)",
+            f"{(percentile_95(before) if before else float('nan')) * 1000:.0f} ms; "
+            f"load average {_load_range(usage)} meanwhile)",
             "n/a",
             f"< {KEY_P95_TARGET_S * 1000:.0f} ms",
             p95 < KEY_P95_TARGET_S,
@@ -247,6 +248,11 @@ def nodes_down(lab: Lab, app: PtyApp, host: Any) -> list[Figure]:
             },
         ),
     ]
+
+
+def _load_range(usage: list[tuple[float, float, float]]) -> str:
+    loads = [load for _, _, load in usage]
+    return f"{min(loads):.1f}-{max(loads):.1f}" if loads else "n/a"
 
 
 def measure(lab: Lab, tasks: int, runs: int, log: Log) -> list[Figure]:
