@@ -16,6 +16,7 @@ from swarmtui.demo.cluster import NODES_JSON, SERVICES_JSON
 from swarmtui.ui.app import SwarmTuiApp
 from swarmtui.ui.screens.contexts_screen import ContextsScreen
 from swarmtui.ui.screens.events_screen import EventsScreen
+from swarmtui.ui.widgets.panes import TasksPane
 
 WEB = SERVICES_JSON[1]["ID"]
 HELLOWORLD = SERVICES_JSON[0]["ID"]
@@ -121,6 +122,14 @@ async def test_v_on_a_node_and_on_a_task() -> None:
         await pilot.press("escape")
         await wait_until(pilot, lambda: app.screen is main, "the main screen")
         main.select_object("services", HELLOWORLD)
+        # The tasks pane follows the service once its tasks are read: `V` on it before
+        # that is about a task of the node shown before (as on screen).
+        tasks = main.query_one(TasksPane)
+        await wait_until(
+            pilot,
+            lambda: tasks.scope_label == "service helloworld" and tasks.row_count > 0,
+            "helloworld's tasks",
+        )
         await pilot.press("3", "V")
         screen = await wait_screen(pilot, EventsScreen)
         assert screen.actor_id == HELLOWORLD
