@@ -24,7 +24,6 @@ from pathlib import Path
 from rich.text import Text
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, Static
-from textual.widgets._footer import FooterKey
 
 from swarmtui.core.config import Config
 from swarmtui.core.errors import BackendError, ProblemKind
@@ -94,14 +93,14 @@ def main_painted(app: SwarmTuiApp) -> bool:
     header = content.plain if isinstance(content, Text) else str(content)
     tasks = main.query_one(TasksPane)
     snapshot = main.snapshot
-    # Every pane filled and the footer's keys composed (it composes after the panes): a
+    # Every pane filled and the footer's keys drawn (it follows the panes' bindings): a
     # shot taken sooner on a loaded machine differed from the same shot taken again.
     return (
         tasks.row_count > 0
         and bool(tasks.scope_label)
         and main.query_one(NodesPane).row_count == len(snapshot.nodes)
         and main.query_one(ServicesPane).row_count == len(snapshot.services)
-        and bool(main.query_one(KeyFooter).query(FooterKey))
+        and bool(main.query_one(KeyFooter).keys)
         and f"● {LIVE}" in header
         and "reconnecting" not in header
     )

@@ -5,20 +5,19 @@ from __future__ import annotations
 
 from helpers.demo_app import demo_app, wait_main
 from helpers.pilot import AppPilot, wait_until
-from textual.widgets._footer import FooterKey
 
+from swarmtui.ui.screens.help_screen import HelpScreen
 from swarmtui.ui.widgets.key_footer import KeyFooter
 
 
 def footer_actions(pilot: AppPilot) -> list[str]:
     footer = pilot.app.screen.query_one(KeyFooter)
-    return [key.action for key in footer.query(FooterKey)]
+    return [key.action for key in footer.keys]
 
 
 def footer_fits(pilot: AppPilot) -> bool:
     footer = pilot.app.screen.query_one(KeyFooter)
-    right = max(key.region.right for key in footer.query(FooterKey))
-    return right <= footer.region.right + 1  # the last key's right padding may be cut
+    return footer.keys[-1].end <= footer.size.width + 1  # the last key's right padding may be cut
 
 
 async def test_the_footer_follows_a_resize() -> None:
@@ -59,7 +58,7 @@ async def test_a_footer_taken_off_its_screen_ignores_a_late_refresh() -> None:
         await pilot.press("escape")
         await wait_until(pilot, lambda: app.screen is app.main_screen, "the main screen")
         await wait_until(pilot, lambda: not footer.is_attached, "the journal's footer detached")
-        await footer.recompose()  # raised NoScreen before
+        footer.update_keys()  # raised NoScreen before
         assert app.is_running and app._exception is None
 
 
@@ -72,3 +71,16 @@ async def test_the_join_screen_keeps_its_help_at_80_columns() -> None:
         await wait_until(pilot, lambda: "app.help" in footer_actions(pilot), "? Help")
         assert footer_actions(pilot)[0] == "reveal"
         assert footer_fits(pilot)
+
+
+async def test_a_click_on_a_footer_key_presses_it() -> None:
+    """With the mouse on (`--mouse`), a key in the footer is a button, as in Textual's."""
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_main(pilot)
+        footer = pilot.app.screen.query_one(KeyFooter)
+        await wait_until(pilot, lambda: "help" in footer_actions(pilot), "? Help")
+        help_key = next(key for key in footer.keys if key.action == "help")
+        assert footer.key_at(help_key.start) == help_key and footer.key_at(help_key.end) != help_key
+        await pilot.click(KeyFooter, offset=(help_key.start + 1, 0))
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), "the help")

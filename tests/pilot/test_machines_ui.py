@@ -19,7 +19,6 @@ from helpers.demo_app import (
 )
 from helpers.pilot import AppPilot, fill, static_text, wait_screen, wait_until
 from textual.widgets import Button, Log, Select
-from textual.widgets._footer import FooterKey
 
 from swarmtui.actions.machine_form import CreateForm, validate_create_form
 from swarmtui.actions.validation import InputError
@@ -45,6 +44,7 @@ from swarmtui.ui.modals.create_machine_dialog import CreateMachineDialog
 from swarmtui.ui.modals.machine_task_modal import MachineTaskModal
 from swarmtui.ui.screens.help_screen import HelpScreen
 from swarmtui.ui.screens.machines_screen import MachinesScreen
+from swarmtui.ui.widgets.key_footer import KeyFooter
 
 MUTATING_KEYS = {
     "c": "create_machine",
@@ -479,7 +479,7 @@ async def test_read_only_hides_and_refuses_machine_changes() -> None:
         await pilot.pause()
         assert app.screen is screen
         assert {name for name, _ in service.calls} == {"list"}
-        footer = {key.key for key in screen.query(FooterKey)}
+        footer = {key.key for key in screen.query_one(KeyFooter).keys}
         assert "escape" in footer  # reading keys stay in the footer
         assert not {*MUTATING_KEYS, "x"} & footer
 

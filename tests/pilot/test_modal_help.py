@@ -7,7 +7,6 @@ from __future__ import annotations
 from helpers.demo_app import running_demo
 from helpers.pilot import wait_screen, wait_until
 from textual.widgets import DataTable, Input
-from textual.widgets._footer import FooterKey
 
 from swarmtui.ui.modals.operation_modal import ScaleModal
 from swarmtui.ui.screens.create_service_screen import CreateServiceScreen
@@ -47,7 +46,7 @@ async def test_f1_in_a_form_opens_the_help_and_the_footer_says_so() -> None:
         footer = form.query_one(KeyFooter)
 
         def keys() -> list[tuple[str, str]]:
-            return [(key.key_display, key.description) for key in footer.query(FooterKey)]
+            return [(key.key_display, key.description) for key in footer.keys]
 
         await wait_until(pilot, lambda: ("f1", "Help") in keys(), "f1 Help in the footer")
         await pilot.press("f1")

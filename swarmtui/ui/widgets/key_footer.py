@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from rich.cells import cell_len
+from rich.text import Text
 from textual import events
-from textual.app import ComposeResult
-from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widget import Widget
 
 HELP_ACTIONS = ("help", "app.help")  # the app's `?`, a modal's F1
 # Keys the footer leaves out first when its keys do not fit, so that `? Help` (which lists
@@ -18,7 +20,10 @@ SPARE_ACTIONS = ("command_palette", "refresh", "quit")
 
 
 def key_width(key_display: str, description: str) -> int:
-    """Cells a FooterKey takes: ` key description ` (Footer's paddings)."""
+    """Cells a FooterKey takes: ` key description ` (Footer's paddings), or the bare key
+    without a description."""
+    if not description:
+        return cell_len(key_display)
     return cell_len(key_display) + cell_len(description) + 3
 
 
@@ -44,69 +49,163 @@ def keys_left_out(keys: Sequence[tuple[str, int]], width: int) -> frozenset[int]
     return frozenset(left_out)
 
 
-class KeyFooter(Footer):
-    """Textual's Footer, rebuilt only when the keys it shows changed.
+@dataclass(frozen=True)
+class ShownKey:
+    """One key in the footer: what Textual's FooterKey would show, and the cells it takes."""
 
-    Textual's Footer removes and mounts all its keys (tens of widgets, each one styled) on
-    every `refresh_bindings`, and a cursor move on the main screen asks for that several
-    times (each pane's allowed actions follow the selection). That cost most of the time
-    of a key press; the keys shown are the same almost every time. The keys are built by
-    Footer.compose, from the same bindings.
+    key: str
+    key_display: str
+    description: str
+    action: str
+    enabled: bool
+    start: int  # the first cell, from the footer's left edge
+    end: int  # one past the last
+
+
+class KeyFooter(Widget, can_focus=False):
+    """The key bar: the screen's shown bindings, drawn as one line of one widget.
+
+    Textual's Footer is a container with a FooterKey widget per key, removed and mounted
+    again (each one styled) whenever the keys change; moving the focus between the panes
+    changes them, and that was a quarter of the key's cost. This draws the same cells as
+    Footer with its FooterKeys (same theme colours, paddings and dimmed disabled keys) and
+    only repaints its line when the keys change.
 
     When the keys are wider than the footer (80 columns), some are left out (see
     keys_left_out) rather than cut at the edge, so `? Help` always shows in full.
     """
 
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "footer-key--item",
+        "footer-key--item-disabled",
+        "footer-key--key",
+        "footer-key--description",
+    }
+    DEFAULT_CSS = """
+    KeyFooter {
+        dock: bottom;
+        height: 1;
+        color: $footer-foreground;
+        background: $footer-background;
+        text-wrap: nowrap;
+        text-overflow: clip;
+        .footer-key--item {
+            background: $footer-item-background;
+        }
+        .footer-key--item-disabled {
+            background: $footer-item-background;
+            text-style: dim;
+        }
+        .footer-key--key {
+            color: $footer-key-foreground;
+            background: $footer-key-background;
+            text-style: bold;
+        }
+        .footer-key--description {
+            color: $footer-description-foreground;
+            background: $footer-description-background;
+        }
+    }
+    """
+
     def __init__(self, *, show_command_palette: bool = True) -> None:
-        super().__init__(show_command_palette=show_command_palette)
-        self._shown: tuple[Any, ...] | None = None
+        super().__init__()
+        self.show_command_palette = show_command_palette
+        self._bindings_ready = False
+        self._keys: tuple[ShownKey, ...] = ()
 
-    def _what_compose_reads(self) -> tuple[Any, ...]:
-        """What Footer.compose builds the keys from: the bindings it shows and the command
-        palette's (bindings compare by value)."""
-        app = self.app
-        bindings = self.screen.active_bindings
-        palette = None
-        if self.show_command_palette and app.ENABLE_COMMAND_PALETTE:
-            palette = bindings.get(app.COMMAND_PALETTE_BINDING)
-        shown = tuple(
-            (binding, enabled, tooltip, app.get_key_display(binding))
-            for _, binding, enabled, tooltip in bindings.values()
-            if binding.show or (palette is not None and binding is palette.binding)
-        )
-        return (*shown, self._left_out(shown))
+    @property
+    def keys(self) -> tuple[ShownKey, ...]:
+        """The keys on show, left to right."""
+        return self._keys
 
-    def _left_out(self, shown: tuple[Any, ...]) -> frozenset[tuple[str, str]]:
-        """(key, action) of the keys to leave out at the footer's width."""
-        width = self.size.width or self.app.size.width
-        keys = [
-            (binding.action, key_width(display, binding.description))
-            for binding, *_, display in shown
-        ]
-        indexes = keys_left_out(keys, width)
-        return frozenset((shown[i][0].key, shown[i][0].action) for i in indexes)
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
 
-    def compose(self) -> ComposeResult:
-        # Before the first bindings update Footer shows nothing (and reads nothing).
-        self._shown = self._what_compose_reads() if self._bindings_ready else None
-        left_out = self._shown[-1] if self._shown else frozenset()
-        for widget in super().compose():
-            if isinstance(widget, FooterKey):
-                if (widget.key, widget.action) in left_out:
-                    continue
-                # A FooterKey starts compact and takes the footer's `compact` once mounted:
-                # two class changes, each restyling the key. Starting it with the footer's
-                # value leaves its classes as they end up anyway, without either.
-                widget.set_reactive(FooterKey.compact, self.compact)
-            yield widget
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def bindings_changed(self, screen: Screen[Any]) -> None:
+        self._bindings_ready = True
+        if not screen.app.app_focus:
+            return
+        if self.is_attached and screen is self.screen:
+            self.call_after_refresh(self.update_keys)
 
     def on_resize(self, event: events.Resize) -> None:
-        if self._shown is not None:
-            self.call_after_refresh(self.recompose)  # a no-op unless other keys fit now
+        if self._bindings_ready:
+            self.update_keys()  # other keys may fit now
 
-    async def recompose(self) -> None:
+    def update_keys(self) -> None:
+        """The keys again from the screen's bindings; a repaint only when they changed."""
         if not self.is_attached or self._pruning:
             return  # a screen being dismissed still gets its last bindings refresh
-        if self._shown is not None and self._what_compose_reads() == self._shown:
+        keys = self._keys_to_show()
+        if keys != self._keys:
+            self._keys = keys
+            self.refresh()
+
+    def _keys_to_show(self) -> tuple[ShownKey, ...]:
+        """What Footer.compose would show: the first shown binding of each action, in the
+        order of the screen's active bindings (and the palette's last), then left out to
+        fit the width."""
+        app = self.app
+        bindings = self.screen.active_bindings
+        by_action: dict[str, tuple[Binding, bool]] = {}
+        for _, binding, enabled, _tooltip in bindings.values():
+            if binding.show:
+                by_action.setdefault(binding.action, (binding, enabled))
+        shown = list(by_action.values())
+        if self.show_command_palette and app.ENABLE_COMMAND_PALETTE:
+            palette = bindings.get(app.COMMAND_PALETTE_BINDING)
+            if palette is not None:
+                shown.append((palette.binding, palette.enabled))
+        displays = [app.get_key_display(binding) for binding, _ in shown]
+        widths = [
+            (binding.action, key_width(display, binding.description))
+            for (binding, _), display in zip(shown, displays, strict=True)
+        ]
+        left_out = keys_left_out(widths, self.size.width or app.size.width)
+        keys = []
+        start = 0
+        for index, ((binding, enabled), display) in enumerate(zip(shown, displays, strict=True)):
+            if index in left_out:
+                continue
+            end = start + widths[index][1]
+            keys.append(
+                ShownKey(
+                    binding.key, display, binding.description, binding.action, enabled, start, end
+                )
+            )
+            start = end
+        return tuple(keys)
+
+    def render(self) -> Text:
+        item = self.get_component_rich_style("footer-key--item")
+        disabled = self.get_component_rich_style("footer-key--item-disabled")
+        key_style = self.get_component_rich_style("footer-key--key")
+        description_style = self.get_component_rich_style("footer-key--description")
+        line = Text()
+        for key in self._keys:
+            if key.description:
+                part = Text.assemble(
+                    (f" {key.key_display} ", key_style), (f"{key.description} ", description_style)
+                )
+            else:
+                part = Text(key.key_display, key_style)
+            part.stylize_before(item if key.enabled else disabled)
+            line.append_text(part)
+        return line
+
+    def key_at(self, x: int) -> ShownKey | None:
+        return next((key for key in self._keys if key.start <= x < key.end), None)
+
+    def on_click(self, event: events.Click) -> None:
+        key = self.key_at(event.x)
+        if key is None:
             return
-        await super().recompose()
+        if key.enabled:
+            self.app.simulate_key(key.key)
+        else:
+            self.app.bell()
