@@ -37,7 +37,11 @@ def test_secret_typed_in_one_write_is_masked(
         ["--host", lab_swarm.manager_url], home, cols=120, rows=40, keep_screens=True
     ) as console:
         console.wait_for("manager1", what="the nodes pane")
-        console.write("5c" + secret_name + TAB + TAB + VALUE + ENTER)
+        # The form in one write; `enter` after its command line is on screen (a burst
+        # handled before the next frame is never painted half-way).
+        console.write("5c" + secret_name + TAB + TAB + VALUE)
+        console.wait_for(f"docker secret create {secret_name} -", what="the form's command")
+        console.write(ENTER)
         console.wait_for(
             lambda text: "Create secret" not in text and secret_name in text,
             what="the new secret in the secrets pane",
