@@ -76,6 +76,22 @@ def test_scale_burst(console: PtyConsole, manager_client: Any, service: tuple[st
     wait_engine(lambda: replicas(manager_client, service_id) == 3, f"{name} scaled to 3")
 
 
+def test_pane_switches_then_scale_in_one_burst(
+    console: PtyConsole, manager_client: Any, service: tuple[str, str]
+) -> None:
+    """Focus moved to the tasks pane and back (each switch redraws the footer's keys), then
+    the scale form, all in one write: `s` reaches the services pane, the form gets the rest,
+    and the footer ends with the services pane's keys."""
+    service_id, name = service
+    console.wait_for(service_id[:12], what=name)
+    console.write(select_service(name) + "3" + "2" + "3" + "2" + "s" + CTRL_U + "2" + ENTER)
+    wait_engine(lambda: replicas(manager_client, service_id) == 2, f"{name} scaled to 2")
+    footer = console.wait_for(
+        lambda text: "s Scale" in text.rstrip().splitlines()[-1], what="the services keys"
+    )
+    assert "a History" not in footer.rstrip().splitlines()[-1]
+
+
 def test_scale_at_80x24(lab_swarm: Lab, tmp_path: Path, manager_client: Any, prefix: str) -> None:
     name = f"{prefix}-small"
     service_id = create_service(manager_client, sleeper(name))
