@@ -141,7 +141,8 @@ def _settle(app: PtyApp, text: str, timeout: float = 60) -> None:
         raise RuntimeError(f"swarmtui did not show {text!r} within {timeout} s:\n{tail}")
 
 
-def _median_ms(samples: Sequence[float]) -> float:
+def median_ms(samples: Sequence[float]) -> float:
+    """The median of SAMPLES (seconds), in milliseconds."""
     return statistics.median(samples) * 1000
 
 
@@ -194,17 +195,17 @@ def change_to_screen(
         own = [seen - event if event != float("inf") else seen for seen, event in pairs]
         change = Figure(
             "3. Change by another client to screen (median)",
-            f"{median * 1000:.0f} ms from the request (event {_median_ms(samples['event_s']):.0f}"
-            f" ms, then ours {_median_ms(own):.0f} ms)",
-            f"{_median_ms(samples['cli_s']):.0f} ms for `docker service scale -d` itself",
+            f"{median * 1000:.0f} ms from the request (event {median_ms(samples['event_s']):.0f}"
+            f" ms, then ours {median_ms(own):.0f} ms)",
+            f"{median_ms(samples['cli_s']):.0f} ms for `docker service scale -d` itself",
             CHANGE_TARGET,
             median < CHANGE_TARGET_S,
             note=(
                 f"from the update request: the engine answered in "
-                f"{_median_ms(samples['request_s']):.0f} ms, its event reached a listening "
-                f"client in {_median_ms(samples['event_s']):.0f} ms, event to screen "
-                f"{_median_ms(own):.0f} ms; made by `docker service scale -d` instead, "
-                f"{_median_ms(samples['cli_latencies_s']):.0f} ms from the CLI's start"
+                f"{median_ms(samples['request_s']):.0f} ms, its event reached a listening "
+                f"client in {median_ms(samples['event_s']):.0f} ms, event to screen "
+                f"{median_ms(own):.0f} ms; made by `docker service scale -d` instead, "
+                f"{median_ms(samples['cli_latencies_s']):.0f} ms from the CLI's start"
             ),
             raw=dict(samples),
         )

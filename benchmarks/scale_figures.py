@@ -15,7 +15,7 @@ from typing import Any
 
 from benchmarks import figures
 from benchmarks.curves import MEMORY_TARGET_MB, failed
-from benchmarks.figures import Figure, Log, percentile_95
+from benchmarks.figures import Figure, Log, median_ms, percentile_95
 from benchmarks.logs_figure import KEY_P95_TARGET_S
 from benchmarks.pty_app import PtyApp
 from swarmtui.adapters.docker.engine_setup import engine_client
@@ -30,17 +30,13 @@ HEARTBEAT_GRACE = 3
 FOCUS_KEYS = ((b"2", "Scale"), (b"3", "History"))
 
 
-def _median_ms(samples: list[float]) -> float:
-    return statistics.median(samples) * 1000
-
-
 def full_refresh(manager_url: str, runs: int, tasks: int, nodes: int) -> Figure:
     measured = figures.full_refresh(manager_url, runs)
     ours, cli = measured.raw["swarmtui_s"], measured.raw["cli_s"]
     return Figure(
         f"S1. Full refresh at {nodes} nodes / {tasks:,} tasks",
-        f"{_median_ms(ours):,.0f} ms",
-        f"{_median_ms(cli):,.0f} ms (service ls + node ls + service ps)",
+        f"{median_ms(ours):,.0f} ms",
+        f"{median_ms(cli):,.0f} ms (service ls + node ls + service ps)",
         "2x faster than the CLI",
         statistics.median(ours) * 2 <= statistics.median(cli),
         raw=measured.raw,
@@ -271,7 +267,7 @@ def measure(lab: Lab, tasks: int, runs: int, log: Log) -> list[Figure]:
             exc,
             {"swarmtui_s": [], "cli_s": cli},
         )
-        refresh.docker_cli = f"{_median_ms(cli):,.0f} ms (service ls + node ls + service ps)"
+        refresh.docker_cli = f"{median_ms(cli):,.0f} ms (service ls + node ls + service ps)"
         results.append(refresh)
     log("scale: peak memory")
     try:
