@@ -34,6 +34,7 @@ from swarmtui.adapters.docker.images import (
     image_exists,
     load_image_into,
 )
+from swarmtui.adapters.docker.neighbour_table import make_room
 
 LAB_LABEL = "swarmtui.lab"
 NODE_LABEL = "swarmtui.lab.node"
@@ -218,6 +219,7 @@ def _converge(
     log: Log,
 ) -> Lab:
     started = time.monotonic()
+    make_room(managers + workers, log)
     network = _ensure_network(host, name)
     wanted = [("manager", i) for i in range(1, managers + 1)]
     wanted += [("worker", i) for i in range(1, workers + 1)]
@@ -309,12 +311,17 @@ def _form_swarm(nodes: list[LabNode], log: Log) -> None:
             if _swarm_state(client) != "inactive":
                 return
             log(f"{node.name} joins as {node.role}")
-            client.swarm.join(
-                remote_addrs=[f"{leader.address}:2377"],
-                join_token=tokens["Manager" if node.role == "manager" else "Worker"],
-                advertise_addr=node.address,
-                listen_addr="0.0.0.0:2377",
-            )
+            try:
+                client.swarm.join(
+                    remote_addrs=[f"{leader.address}:2377"],
+                    join_token=tokens["Manager" if node.role == "manager" else "Worker"],
+                    advertise_addr=node.address,
+                    listen_addr="0.0.0.0:2377",
+                )
+            except docker.errors.APIError as exc:
+                if not _join_goes_on(exc):
+                    raise
+                _wait_joined(client, node)
 
     # Managers one at a time (each join is a raft membership change); workers all at once.
     for node in nodes[1:]:
@@ -324,6 +331,20 @@ def _form_swarm(nodes: list[LabNode], log: Log) -> None:
     if workers:
         with ThreadPoolExecutor(max_workers=len(workers)) as pool:
             list(pool.map(join, workers))
+
+
+def _join_goes_on(error: docker.errors.APIError) -> bool:
+    """Whether a join answered 503 only because it took longer than the engine waits (a busy
+    machine): the engine goes on joining in the background."""
+    return error.status_code == 503 and "continue in the background" in str(error.explanation)
+
+
+def _wait_joined(client: Any, node: LabNode) -> None:
+    deadline = time.monotonic() + API_TIMEOUT
+    while (state := _swarm_state(client)) != "active":
+        if state in ("inactive", "error") or time.monotonic() > deadline:
+            raise LabError(f"node {node.name} did not join the swarm (its state: {state})")
+        time.sleep(0.5)
 
 
 def _join_tokens(manager: Any) -> dict[str, str]:
