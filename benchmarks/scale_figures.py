@@ -5,15 +5,18 @@ timeout plus one second while the console keeps answering keys."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import statistics
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
 from benchmarks import figures
+from benchmarks.cpu_weight import container_cpu_seconds, weighted
 from benchmarks.curves import MEMORY_TARGET_MB, failed
 from benchmarks.figures import Figure, Log, median_ms, percentile_95
 from benchmarks.logs_figure import KEY_P95_TARGET_S
@@ -28,6 +31,9 @@ HEARTBEAT_GRACE = 3
 # keys that move the focus between two panes: each pane's footer names a key only it has,
 # so the footer's new text on the pty is the key's answer (nothing else writes it)
 FOCUS_KEYS = ((b"2", "Scale"), (b"3", "History"))
+# S5b: the console's CPU weight against the lab's nodes together (the default is 1x): as if
+# it ran on a host of its own, the lab's manager busy on its own cores
+CONSOLE_WEIGHT = 8
 
 
 def full_refresh(manager_url: str, runs: int, tasks: int, nodes: int) -> Figure:
@@ -152,28 +158,53 @@ def _key_answers(app: PtyApp, stop: threading.Event) -> list[tuple[float, float]
     return answers
 
 
-def _machine_samples(app: PtyApp, stop: threading.Event) -> list[tuple[float, float, float]]:
-    """(time, console CPU seconds, 1-minute load average) every half second until STOP: what
-    the console and the machine were doing while keys waited."""
+def _machine_samples(
+    app: PtyApp, manager_id: str, stop: threading.Event
+) -> list[tuple[float, float, float, float | None]]:
+    """(time, console CPU seconds, 1-minute load average, the manager container's CPU
+    seconds) every half second until STOP: what the console and the machine were doing
+    while keys waited."""
     samples = []
     while not stop.wait(0.5):
-        samples.append((time.monotonic(), app.cpu_seconds(), os.getloadavg()[0]))
+        manager = container_cpu_seconds(manager_id)
+        samples.append((time.monotonic(), app.cpu_seconds(), os.getloadavg()[0], manager))
     return samples
 
 
-def nodes_down(lab: Lab, app: PtyApp, host: Any) -> list[Figure]:
+@dataclass
+class StopRound:
+    """Ten workers stopped once, keys pressed all along: what was measured."""
+
+    stopped: list[str]
+    console_s: float  # kill to `down N` in the console's header
+    engine_s: float  # kill to the manager listing them all down
+    first_down: dict[str, float]
+    timeline: list[tuple[float, float]]  # (seconds from the kill, key answer seconds)
+    usage: list[tuple[float, float, float, float | None]]  # as _machine_samples, from the kill
+    screen_said: dict[str, int]
+
+    @property
+    def answers(self) -> list[float]:
+        return sorted(answer for _, answer in self.timeline)
+
+    @property
+    def before(self) -> list[float]:
+        return sorted(answer for at, answer in self.timeline if at < 0)
+
+
+def _stop_round(lab: Lab, app: PtyApp, host: Any) -> StopRound:
     """Stop ten workers at once (their containers killed); time the console's header to
-    `down 10` and the manager's own view, pressing keys all along."""
-    heartbeat_s = _heartbeat_timeout_s(lab.manager_url)
+    `down 10` and the manager's own view, pressing keys all along; start them again."""
     victims = sorted((n for n in lab.nodes if n.role == "worker"), key=lambda n: n.name)
     victims = victims[-STOPPED:]  # fewer on a smaller lab (--nodes)
     stopped = len(victims)
+    manager_id = lab.managers[0].container_id
     stop = threading.Event()
     answers: list[tuple[float, float]] = []
-    machine: list[tuple[float, float, float]] = []
+    machine: list[tuple[float, float, float, float | None]] = []
     keys = threading.Thread(target=lambda: answers.extend(_key_answers(app, stop)), daemon=True)
     sampler = threading.Thread(
-        target=lambda: machine.extend(_machine_samples(app, stop)), daemon=True
+        target=lambda: machine.extend(_machine_samples(app, manager_id, stop)), daemon=True
     )
     sampler.start()
     app.send(FOCUS_KEYS[-1][0])  # the key before the first the loop presses: that one answers
@@ -204,50 +235,108 @@ def nodes_down(lab: Lab, app: PtyApp, host: Any) -> list[Figure]:
             list(pool.map(lambda n: host.containers.get(n.container_id).start(), victims))
     # what else the screen said meanwhile (a poll that timed out shows its error in the header)
     screen = app.text_since(sent)
-    errors = {text: screen.count(text) for text in ("Cannot reach", "stale", "timed out")}
-    # the timeline from the kill (negative: the baseline before it), then the figure's samples
-    timeline = [(round(at - sent, 3), answer) for at, answer in answers]
-    usage = [(round(at - sent, 3), cpu, load) for at, cpu, load in machine]
-    answered = sorted(answer for _, answer in answers)
-    before = sorted(answer for at, answer in timeline if at < 0)
-    p95 = percentile_95(answered) if answered else float("inf")
-    limit = heartbeat_s + 1
-    return [
-        Figure(
-            f"S4. {stopped} nodes stopped at once: header shows them Down",
-            f"{console_s:.1f} s",
-            f"{engine_s[0]:.1f} s for the manager itself (polled every 100 ms)",
-            f"< heartbeat timeout {heartbeat_s:.0f} s + 1 s",
-            console_s < limit,
-            raw={
-                "console_s": console_s,
-                "engine_s": engine_s[0],
-                "engine_first_down_s": first_down,
-                "heartbeat_timeout_s": heartbeat_s,
-                "stopped": [n.name for n in victims],
-                "screen_said": errors,
-            },
-        ),
-        Figure(
-            "S5. Key answer (p95) while they go down",
-            f"{p95 * 1000:.0f} ms (median {statistics.median(answered) * 1000:.0f} ms, "
-            f"{len(answered)} keys; before the stop: p95 "
-            f"{(percentile_95(before) if before else float('nan')) * 1000:.0f} ms; "
-            f"load average {_load_range(usage)} meanwhile)",
-            "n/a",
-            f"< {KEY_P95_TARGET_S * 1000:.0f} ms",
-            p95 < KEY_P95_TARGET_S,
-            raw={
-                "answers_s": answered,
-                "timeline_s": timeline,
-                "console_cpu_and_load": usage,
-            },
-        ),
+    return StopRound(
+        stopped=[n.name for n in victims],
+        console_s=console_s,
+        engine_s=engine_s[0],
+        first_down=first_down,
+        timeline=[(round(at - sent, 3), answer) for at, answer in answers],
+        usage=[(round(at - sent, 3), cpu, load, mgr) for at, cpu, load, mgr in machine],
+        screen_said={text: screen.count(text) for text in ("Cannot reach", "stale", "timed out")},
+    )
+
+
+def _manager_cores(usage: list[tuple[float, float, float, float | None]]) -> str:
+    """The manager container's CPU use after the kill, in cores: 'median (highest)'."""
+    rates = [
+        (b[3] - a[3]) / (b[0] - a[0])
+        for a, b in itertools.pairwise(usage)
+        if a[0] >= 0 and a[3] is not None and b[3] is not None and b[0] > a[0]
     ]
+    if not rates:
+        return "n/a"
+    return f"{statistics.median(rates):.1f} ({max(rates):.1f} at most)"
 
 
-def _load_range(usage: list[tuple[float, float, float]]) -> str:
-    loads = [load for _, _, load in usage]
+def _key_figure(name: str, round_: StopRound, note: str = "") -> Figure:
+    answered, before = round_.answers, round_.before
+    p95 = percentile_95(answered) if answered else float("inf")
+    return Figure(
+        name,
+        f"{p95 * 1000:.0f} ms (median {statistics.median(answered) * 1000:.0f} ms, "
+        f"{len(answered)} keys; before the stop: p95 "
+        f"{(percentile_95(before) if before else float('nan')) * 1000:.0f} ms; "
+        f"load average {_load_range(round_.usage)}, the manager using "
+        f"{_manager_cores(round_.usage)} of the {os.cpu_count()} cores after the kill)",
+        "n/a",
+        f"< {KEY_P95_TARGET_S * 1000:.0f} ms",
+        p95 < KEY_P95_TARGET_S,
+        note=note,
+        raw={
+            "answers_s": answered,
+            "timeline_s": round_.timeline,
+            "console_cpu_load_manager_cpu": round_.usage,
+        },
+    )
+
+
+def nodes_down(lab: Lab, app: PtyApp, host: Any) -> list[Figure]:
+    """S4 and S5: ten workers stopped at once, the console as any process on this machine;
+    then S5 again with the console weighted as if on a host of its own (S5b)."""
+    heartbeat_s = _heartbeat_timeout_s(lab.manager_url)
+    shared = _stop_round(lab, app, host)
+    limit = heartbeat_s + 1
+    figures = [
+        Figure(
+            f"S4. {len(shared.stopped)} nodes stopped at once: header shows them Down",
+            f"{shared.console_s:.1f} s",
+            f"{shared.engine_s:.1f} s for the manager itself (polled every 100 ms)",
+            f"< heartbeat timeout {heartbeat_s:.0f} s + 1 s",
+            shared.console_s < limit,
+            raw={
+                "console_s": shared.console_s,
+                "engine_s": shared.engine_s,
+                "engine_first_down_s": shared.first_down,
+                "heartbeat_timeout_s": heartbeat_s,
+                "stopped": shared.stopped,
+                "screen_said": shared.screen_said,
+            },
+        ),
+        _key_figure("S5. Key answer (p95) while they go down", shared),
+    ]
+    _wait_ready(lab)
+    with weighted(app.process.pid, CONSOLE_WEIGHT) as how:
+        if how is None:
+            return figures
+        own_host = _stop_round(lab, app, host)
+    figures.append(
+        _key_figure(
+            "S5b. The same, the console weighted as on a host of its own",
+            own_host,
+            note=f"the console in cgroup {how}: {CONSOLE_WEIGHT}x the CPU weight of the "
+            "lab's nodes together; the lab and its manager unchanged",
+        )
+    )
+    return figures
+
+
+def _wait_ready(lab: Lab) -> None:
+    """Until the manager lists every node of LAB Ready again (the stopped ones restarted)."""
+    client = engine_client(lab.manager_url, timeout=60)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            ready = sum(1 for n in client.api.nodes() if n["Status"]["State"] == "ready")
+            if ready >= len(lab.nodes):
+                return
+            time.sleep(1)
+    finally:
+        client.close()
+    raise RuntimeError(f"the stopped nodes were not Ready again within 120 s ({ready} ready)")
+
+
+def _load_range(usage: list[tuple[float, float, float, float | None]]) -> str:
+    loads = [load for _, _, load, _ in usage]
     return f"{min(loads):.1f}-{max(loads):.1f}" if loads else "n/a"
 
 

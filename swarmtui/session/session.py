@@ -182,6 +182,14 @@ class Session:
         """The sync's refresher (benchmarks and tests read its counters); None until synced."""
         return self._refresher
 
+    def poll_interval(self) -> float:
+        """Seconds between two polls when nothing moves: the configured refresh interval,
+        longer on a swarm whose services take long to list."""
+        refresher = self._refresher
+        if refresher is None:
+            return self.config.refresh_interval
+        return refresher.steady_poll_interval()
+
     def seconds_since_success(self) -> float | None:
         refresher = self._refresher
         if refresher is None or refresher.last_success is None:

@@ -14,8 +14,10 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Input
 
 from swarmtui.core.errors import ProblemKind
@@ -66,6 +68,10 @@ def on_screen(screen: Screen[None]) -> bool:
 
 class MainScreen(SessionUser, Screen[None]):
     AUTO_FOCUS = "#services"  # never the nodes pane first: its focus would scope the tasks
+    # Screen's own `focused` repaints the whole screen on each focus change; the widgets
+    # whose looks depend on focus are restyled (and repainted) by the focus change itself,
+    # so a pane switch repaints those panes and the footer only.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
     BINDINGS = [
         Binding("1", "focus_pane('nodes')", "Nodes", show=False, id="focus_nodes"),
         Binding("2", "focus_pane('services')", "Services", show=False, id="focus_services"),
@@ -310,7 +316,7 @@ class MainScreen(SessionUser, Screen[None]):
         session = self.session
         if not session.connected or not self.is_mounted:
             return
-        text = data_age_text(session.seconds_since_success(), session.config.refresh_interval)
+        text = data_age_text(session.seconds_since_success(), session.poll_interval())
         error = session.model.error
         electing = error is not None and error.kind is ProblemKind.ELECTING
         header = self.query_one(ClusterHeader)
