@@ -10,7 +10,7 @@ answer None and do nothing."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -44,8 +44,8 @@ def container_cpu_seconds(container_id: str) -> float | None:
 
 
 @contextmanager
-def weighted(pid: int, weight: int) -> Iterator[str | None]:
-    """Process PID in a cgroup with WEIGHT times the default CPU weight while inside;
+def weighted(pids: Sequence[int], weight: int) -> Iterator[str | None]:
+    """Processes PIDS in a cgroup with WEIGHT times the default CPU weight while inside;
     yields how (for the report), or None when this machine does not allow it."""
     if _v2():
         group, setting, value = ROOT / GROUP, "cpu.weight", str(min(100 * weight, 10_000))
@@ -54,7 +54,8 @@ def weighted(pid: int, weight: int) -> Iterator[str | None]:
     try:
         group.mkdir(exist_ok=True)
         (group / setting).write_text(value)
-        (group / "cgroup.procs").write_text(str(pid))
+        for pid in pids:
+            (group / "cgroup.procs").write_text(str(pid))
     except OSError:
         yield None
         _remove(group)

@@ -106,13 +106,6 @@ def main(argv: list[str] | None = None) -> int:
         "--nodes", type=int, default=SCALE_NODES, help=f"--scale: nodes (default {SCALE_NODES})"
     )
     parser.add_argument(
-        "--lab-cpu-shares",
-        type=int,
-        metavar="N",
-        help="--scale: the lab's node containers get CPU weight N (the console's is 1024), "
-        "as if the emulated machines were other hosts; the report says so",
-    )
-    parser.add_argument(
         "--up-to",
         type=int,
         default=curves.SIZES[-1],
@@ -242,17 +235,6 @@ def lab_in_steps(name: str, workers: int) -> Lab:
     return lab
 
 
-def weigh_lab(lab: Lab, shares: int) -> None:
-    """Give the lab's node containers the CPU weight SHARES: on one machine, 50 emulated
-    nodes take the console's cores, which 50 real hosts would not."""
-    host = engine_client()
-    try:
-        for node in lab.nodes:
-            host.containers.get(node.container_id).update(cpu_shares=shares)
-    finally:
-        host.close()
-
-
 def big_run(args: argparse.Namespace, load_before: str) -> int:
     """--curves and --scale: one lab, its fixture grown in steps up to 5,000 services."""
     mode = "scale" if args.scale else "curves"
@@ -283,9 +265,6 @@ def big_run(args: argparse.Namespace, load_before: str) -> int:
                 points.append(point)
                 curves.write_charts(points, args.results)
         if args.scale:
-            if args.lab_cpu_shares:
-                weigh_lab(lab, args.lab_cpu_shares)
-                timings["lab CPU shares"] = f"{args.lab_cpu_shares} (the console's: 1024)"
             tasks = sizes[-1] * curves.TASKS_PER_SERVICE
             results += scale_figures.measure(lab, tasks, runs, log)
     except Exception as exc:  # report how far it got, and why it stopped

@@ -11,6 +11,7 @@ import re
 import statistics
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -22,7 +23,7 @@ from benchmarks.figures import Figure, Log, median_ms, percentile_95
 from benchmarks.logs_figure import KEY_P95_TARGET_S
 from benchmarks.pty_app import PtyApp
 from swarmtui.adapters.docker.engine_setup import engine_client
-from swarmtui.adapters.docker.lab import Lab
+from swarmtui.adapters.docker.lab import Lab, LabNode
 
 STOPPED = 10
 # swarmkit marks a node down when it has missed its heartbeats for the period times this
@@ -34,6 +35,7 @@ FOCUS_KEYS = ((b"2", "Scale"), (b"3", "History"))
 # S5b: the console's CPU weight against the lab's nodes together (the default is 1x): as if
 # it ran on a host of its own, the lab's manager busy on its own cores
 CONSOLE_WEIGHT = 8
+SETTLED_CORES = 0.1
 
 
 def full_refresh(manager_url: str, runs: int, tasks: int, nodes: int) -> Figure:
@@ -182,10 +184,12 @@ class StopRound:
     timeline: list[tuple[float, float]]  # (seconds from the kill, key answer seconds)
     usage: list[tuple[float, float, float, float | None]]  # as _machine_samples, from the kill
     screen_said: dict[str, int]
+    settled_s: float  # waited before the keys for the console to be idle
 
     @property
     def answers(self) -> list[float]:
-        return sorted(answer for _, answer in self.timeline)
+        """The keys pressed from the kill on: while the nodes go down."""
+        return sorted(answer for at, answer in self.timeline if at >= 0)
 
     @property
     def before(self) -> list[float]:
@@ -206,6 +210,11 @@ def _stop_round(lab: Lab, app: PtyApp, host: Any) -> StopRound:
     sampler = threading.Thread(
         target=lambda: machine.extend(_machine_samples(app, manager_id, stop)), daemon=True
     )
+    # The services pane first: the tasks pane then shows its selected service (45,001 tasks
+    # after S3 showed a node's), and the keys start once the console has fetched them.
+    app.send(FOCUS_KEYS[0][0])
+    settled_s = _settle(app)
+    _settle_lab(victims)
     sampler.start()
     app.send(FOCUS_KEYS[-1][0])  # the key before the first the loop presses: that one answers
     time.sleep(1)
@@ -243,7 +252,39 @@ def _stop_round(lab: Lab, app: PtyApp, host: Any) -> StopRound:
         timeline=[(round(at - sent, 3), answer) for at, answer in answers],
         usage=[(round(at - sent, 3), cpu, load, mgr) for at, cpu, load, mgr in machine],
         screen_said={text: screen.count(text) for text in ("Cannot reach", "stale", "timed out")},
+        settled_s=settled_s,
     )
+
+
+def _cpu_rate(read: Callable[[], float | None], seconds: float = 2.0) -> float:
+    """Cores READ's CPU counter went up by, on average, over SECONDS (inf: unreadable)."""
+    before = read()
+    time.sleep(seconds)
+    after = read()
+    if before is None or after is None:
+        return float("inf")
+    return (after - before) / seconds
+
+
+def _settle(app: PtyApp, timeout: float = 60) -> float:
+    """Until the console is idle again (under a tenth of a core for 2 s): seconds waited."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout and _cpu_rate(app.cpu_seconds) > SETTLED_CORES:
+        pass
+    return time.monotonic() - started
+
+
+def _settle_lab(nodes: list[LabNode], timeout: float = 120) -> None:
+    """Until NODES together use under a tenth of a core (restarted ones start their engines,
+    join and set up their networks for a while after they are Ready)."""
+    started = time.monotonic()
+
+    def used() -> float | None:
+        counters = [container_cpu_seconds(n.container_id) for n in nodes]
+        return None if None in counters else sum(c for c in counters if c is not None)
+
+    while time.monotonic() - started < timeout and _cpu_rate(used) > SETTLED_CORES:
+        pass
 
 
 def _manager_cores(usage: list[tuple[float, float, float, float | None]]) -> str:
@@ -305,7 +346,8 @@ def nodes_down(lab: Lab, app: PtyApp, host: Any) -> list[Figure]:
         _key_figure("S5. Key answer (p95) while they go down", shared),
     ]
     _wait_ready(lab)
-    with weighted(app.process.pid, CONSOLE_WEIGHT) as how:
+    # the benchmark's own process reads the pty: it stands for the terminal, on that host too
+    with weighted((app.process.pid, os.getpid()), CONSOLE_WEIGHT) as how:
         if how is None:
             return figures
         own_host = _stop_round(lab, app, host)
@@ -313,8 +355,9 @@ def nodes_down(lab: Lab, app: PtyApp, host: Any) -> list[Figure]:
         _key_figure(
             "S5b. The same, the console weighted as on a host of its own",
             own_host,
-            note=f"the console in cgroup {how}: {CONSOLE_WEIGHT}x the CPU weight of the "
-            "lab's nodes together; the lab and its manager unchanged",
+            note=f"the console and the benchmark reading its pty in cgroup {how}: "
+            f"{CONSOLE_WEIGHT}x the CPU weight of the lab's nodes together; the lab and its "
+            "manager unchanged",
         )
     )
     return figures

@@ -32,7 +32,7 @@ def test_the_console_is_weighted_inside_and_the_group_removed_after(
     monkeypatch.setattr(cpu_weight, "ROOT", tmp_path)
     (tmp_path / "cpu").mkdir()
     group = tmp_path / "cpu" / cpu_weight.GROUP
-    with cpu_weight.weighted(1234, 8) as how:
+    with cpu_weight.weighted([1234], 8) as how:
         assert how == f"{cpu_weight.GROUP} (cpu.shares 8192)"
         assert (group / "cgroup.procs").read_text() == "1234"
     assert (tmp_path / "cpu" / "cgroup.procs").read_text() == "1234"  # handed back
@@ -42,12 +42,16 @@ def test_without_cgroups_nothing_is_weighted(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(cpu_weight, "ROOT", tmp_path / "missing")
-    with cpu_weight.weighted(1234, 8) as how:
+    with cpu_weight.weighted([1234], 8) as how:
         assert how is None
 
 
 def test_the_managers_cores_after_the_kill() -> None:
-    usage = [(-0.5, 0.0, 1.0, 10.0), (0.0, 0.0, 1.0, 10.0), (0.5, 0.0, 1.0, 10.5)]
+    usage: list[tuple[float, float, float, float | None]] = [
+        (-0.5, 0.0, 1.0, 10.0),
+        (0.0, 0.0, 1.0, 10.0),
+        (0.5, 0.0, 1.0, 10.5),
+    ]
     usage.append((1.0, 0.0, 1.0, 11.5))
     assert _manager_cores(usage) == "1.5 (2.0 at most)"
     assert _manager_cores([(0.0, 0.0, 1.0, None), (0.5, 0.0, 1.0, None)]) == "n/a"
