@@ -82,6 +82,9 @@ class VirtualTable(ThumbedScrollView, can_focus=True):
         self._cursor = 0
         self._styled = [c.key in self.STYLED_COLUMNS for c in self.COLUMNS]
         self._laid_out: tuple[object, ...] | None = None
+        # The styles of the paint under way (None: between paints), by component class
+        # ("" for the widget's own): each is a walk up the DOM, once per paint, not per row.
+        self._paint_styles: dict[str, Style] | None = None
 
     def _size_updated(
         self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
@@ -296,18 +299,36 @@ class VirtualTable(ThumbedScrollView, can_focus=True):
                 state = self.cell_style(cell)
                 if state:
                     # Only the colour: a blurred cursor row keeps its background.
-                    colour = self.get_component_rich_style(f"virtual-table--{state}").color
+                    colour = self._style(f"virtual-table--{state}").color
                     style = base + Style(color=colour)
             segments.append(Segment(text.ljust(width), style))
             segments.append(Segment(" " * CELL_GAP, base))
         return segments
 
+    def _style(self, component: str) -> Style:
+        """COMPONENT's rich style ("": the widget's own), once per paint."""
+        styles = self._paint_styles
+        if styles is None:
+            return self.get_component_rich_style(component) if component else self.rich_style
+        style = styles.get(component)
+        if style is None:
+            style = self.get_component_rich_style(component) if component else self.rich_style
+            styles[component] = style
+        return style
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._paint_styles = {}
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._paint_styles = None
+
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         scroll_x, scroll_y = self.scroll_offset
-        base = self.rich_style
+        base = self._style("")
         if y == 0:
-            header = self.get_component_rich_style("virtual-table--header")
+            header = self._style("virtual-table--header")
             segments = self._segments(self._labels, base + header, styled=False)
         else:
             position = y - 1 + int(scroll_y)
@@ -317,7 +338,7 @@ class VirtualTable(ThumbedScrollView, can_focus=True):
             style, styled = base, True
             if position == self._cursor:
                 name = "cursor" if self.has_focus else "cursor-blurred"
-                style = base + self.get_component_rich_style(f"virtual-table--{name}")
+                style = base + self._style(f"virtual-table--{name}")
                 styled = not self.has_focus
             segments = self._segments(cells, style, styled)
         line_style = segments[0].style or base
