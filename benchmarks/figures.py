@@ -88,7 +88,11 @@ def steady_requests(small_url: str, big_url: str, small: int, big: int) -> Figur
     )
 
 
-async def _full_refresh_seconds(manager_url: str, runs: int) -> list[float]:
+async def _full_refresh_seconds(
+    manager_url: str, runs: int, after_each: Callable[[], None] = lambda: None
+) -> list[float]:
+    """Our full refresh RUNS times, AFTER_EACH called after each (the CLI's turn: the two
+    alternate, so a lab still settling slows both alike)."""
     from swarmtui.session.session import Session
     from swarmtui.ui.app import SwarmTuiApp
 
@@ -106,24 +110,28 @@ async def _full_refresh_seconds(manager_url: str, runs: int) -> list[float]:
             app.main_screen.apply_snapshot(snapshot, app.session.now())
             await pilot.pause()  # let the screen render
             timings.append(time.perf_counter() - started)
+            after_each()
     return timings
 
 
-def cli_full_refresh(manager_url: str, runs: int) -> list[float]:
+def cli_refresh_once(manager_url: str) -> float:
     """The CLI's same views: `service ls`, `node ls`, `service ps` of the biggest service."""
-    cli = []
-    for _ in range(runs):
-        cli.append(
-            docker_cli(manager_url, "service", "ls")
-            + docker_cli(manager_url, "node", "ls")
-            + docker_cli(manager_url, "service", "ps", "bench-0000")
-        )
-    return cli
+    return (
+        docker_cli(manager_url, "service", "ls")
+        + docker_cli(manager_url, "node", "ls")
+        + docker_cli(manager_url, "service", "ps", "bench-0000")
+    )
+
+
+def cli_full_refresh(manager_url: str, runs: int) -> list[float]:
+    return [cli_refresh_once(manager_url) for _ in range(runs)]
 
 
 def full_refresh(manager_url: str, runs: int) -> Figure:
-    ours = asyncio.run(_full_refresh_seconds(manager_url, runs))
-    cli = cli_full_refresh(manager_url, runs)
+    cli: list[float] = []
+    ours = asyncio.run(
+        _full_refresh_seconds(manager_url, runs, lambda: cli.append(cli_refresh_once(manager_url)))
+    )
     ours_median, cli_median = statistics.median(ours), statistics.median(cli)
     return Figure(
         "2. Full refresh: API, parse, diff, render",
