@@ -23,7 +23,7 @@ from benchmarks.figures import Figure, Log, median_ms, percentile_95
 from benchmarks.logs_figure import KEY_P95_TARGET_S
 from benchmarks.pty_app import PtyApp
 from swarmtui.adapters.docker.engine_setup import engine_client
-from swarmtui.adapters.docker.lab import Lab, LabNode
+from swarmtui.adapters.docker.lab import Lab, LabNode, wait_ready
 
 STOPPED = 10
 # swarmkit marks a node down when it has missed its heartbeats for the period times this
@@ -213,8 +213,8 @@ def _stop_round(lab: Lab, app: PtyApp, host: Any) -> StopRound:
     # The services pane first: the tasks pane then shows its selected service (45,001 tasks
     # after S3 showed a node's), and the keys start once the console has fetched them.
     app.send(FOCUS_KEYS[0][0])
-    settled_s = _settle(app)
-    _settle_lab(victims)
+    settled_s = _until_idle(app)
+    _until_quiet(victims)
     sampler.start()
     app.send(FOCUS_KEYS[-1][0])  # the key before the first the loop presses: that one answers
     time.sleep(1)
@@ -266,7 +266,7 @@ def _cpu_rate(read: Callable[[], float | None], seconds: float = 2.0) -> float:
     return (after - before) / seconds
 
 
-def _settle(app: PtyApp, timeout: float = 60) -> float:
+def _until_idle(app: PtyApp, timeout: float = 60) -> float:
     """Until the console is idle again (under a tenth of a core for 2 s): seconds waited."""
     started = time.monotonic()
     while time.monotonic() - started < timeout and _cpu_rate(app.cpu_seconds) > SETTLED_CORES:
@@ -274,7 +274,7 @@ def _settle(app: PtyApp, timeout: float = 60) -> float:
     return time.monotonic() - started
 
 
-def _settle_lab(nodes: list[LabNode], timeout: float = 120) -> None:
+def _until_quiet(nodes: list[LabNode], timeout: float = 120) -> None:
     """Until NODES together use under a tenth of a core (restarted ones start their engines,
     join and set up their networks for a while after they are Ready)."""
     started = time.monotonic()
@@ -345,7 +345,7 @@ def nodes_down(lab: Lab, app: PtyApp, host: Any) -> list[Figure]:
         ),
         _key_figure("S5. Key answer (p95) while they go down", shared),
     ]
-    _wait_ready(lab)
+    wait_ready(lab.nodes, timeout=120)  # the stopped ones restarted
     # the benchmark's own process reads the pty: it stands for the terminal, on that host too
     with weighted((app.process.pid, os.getpid()), CONSOLE_WEIGHT) as how:
         if how is None:
@@ -361,21 +361,6 @@ def nodes_down(lab: Lab, app: PtyApp, host: Any) -> list[Figure]:
         )
     )
     return figures
-
-
-def _wait_ready(lab: Lab) -> None:
-    """Until the manager lists every node of LAB Ready again (the stopped ones restarted)."""
-    client = engine_client(lab.manager_url, timeout=60)
-    try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            ready = sum(1 for n in client.api.nodes() if n["Status"]["State"] == "ready")
-            if ready >= len(lab.nodes):
-                return
-            time.sleep(1)
-    finally:
-        client.close()
-    raise RuntimeError(f"the stopped nodes were not Ready again within 120 s ({ready} ready)")
 
 
 def _load_range(usage: list[tuple[float, float, float, float | None]]) -> str:

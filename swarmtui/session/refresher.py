@@ -203,14 +203,18 @@ class Refresher:
         nothing has changed for HOT_PERIOD seconds; never so often that listing the
         services keeps the manager busy more than LIST_DUTY of the time (thousands of
         services take it seconds; events keep the changed ones live meanwhile)."""
-        if now < self._hot_until:
-            return max(HOT_POLL_INTERVAL, self._list_seconds / LIST_DUTY)
-        return self.steady_poll_interval()
+        hot = now < self._hot_until
+        return self._paced(HOT_POLL_INTERVAL if hot else self.timings.poll_interval)
 
     def steady_poll_interval(self) -> float:
         """Seconds between two lists of the services once nothing moves: the configured
         pace, or longer for a swarm whose list is slow (see _poll_interval)."""
-        return max(self.timings.poll_interval, self._list_seconds / LIST_DUTY)
+        return self._paced(self.timings.poll_interval)
+
+    def _paced(self, interval: float) -> float:
+        """INTERVAL, or longer where the services list would keep the manager busy more
+        than LIST_DUTY of the time."""
+        return max(interval, self._list_seconds / LIST_DUTY)
 
     def seconds_until_due(self) -> float:
         now = self._monotonic()

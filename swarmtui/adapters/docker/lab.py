@@ -231,7 +231,7 @@ def _converge(
     log(f"lab {name}: {len(nodes)} node engines answer ({time.monotonic() - started:.1f} s)")
     _form_swarm(nodes, log)
     _load_images(nodes, load_images, force=False)
-    _wait_ready(nodes)
+    wait_ready(nodes)
     log(f"lab {name}: swarm of {len(nodes)} nodes ready ({time.monotonic() - started:.1f} s)")
     return Lab(name, network, tuple(nodes))
 
@@ -380,9 +380,10 @@ def _load_images(nodes: Sequence[LabNode], images: Sequence[str], *, force: bool
         list(pool.map(load, nodes))
 
 
-def _wait_ready(nodes: list[LabNode]) -> None:
+def wait_ready(nodes: Sequence[LabNode], timeout: float = READY_TIMEOUT) -> None:
+    """Until the first of NODES (a manager) lists every one of them Ready."""
     wanted = {n.name for n in nodes}
-    deadline = time.monotonic() + READY_TIMEOUT
+    deadline = time.monotonic() + timeout
     ready: set[str] = set()
     with _node_client(nodes[0]) as manager:
         while time.monotonic() < deadline:
@@ -395,7 +396,7 @@ def _wait_ready(nodes: list[LabNode]) -> None:
                 return
             time.sleep(0.5)
     missing = ", ".join(sorted(wanted - ready))
-    raise LabError(f"swarm nodes not Ready after {READY_TIMEOUT:.0f} s: {missing}")
+    raise LabError(f"swarm nodes not Ready after {timeout:.0f} s: {missing}")
 
 
 # --- helpers -------------------------------------------------------------------------------

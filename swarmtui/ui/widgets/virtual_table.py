@@ -308,11 +308,10 @@ class VirtualTable(ThumbedScrollView, can_focus=True):
     def _style(self, component: str) -> Style:
         """COMPONENT's rich style ("": the widget's own), once per paint."""
         styles = self._paint_styles
-        if styles is None:
-            return self.get_component_rich_style(component) if component else self.rich_style
-        style = styles.get(component)
-        if style is None:
-            style = self.get_component_rich_style(component) if component else self.rich_style
+        if styles is not None and component in styles:
+            return styles[component]
+        style = self.get_component_rich_style(component) if component else self.rich_style
+        if styles is not None:
             styles[component] = style
         return style
 
