@@ -7,12 +7,20 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from rich.cells import cell_len
-from rich.text import Text
+from rich.segment import Segment
+from rich.style import Style
 from textual import events
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.strip import Strip
 from textual.widget import Widget
 
+FOOTER_COMPONENTS = (
+    "footer-key--item",
+    "footer-key--item-disabled",
+    "footer-key--key",
+    "footer-key--description",
+)
 HELP_ACTIONS = ("help", "app.help")  # the app's `?`, a modal's F1
 # Keys the footer leaves out first when its keys do not fit, so that `? Help` (which lists
 # every key) stays on screen: the palette, a refresh the polling does anyway, and quit.
@@ -76,12 +84,7 @@ class KeyFooter(Widget, can_focus=False):
     """
 
     ALLOW_SELECT = False
-    COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "footer-key--item",
-        "footer-key--item-disabled",
-        "footer-key--key",
-        "footer-key--description",
-    }
+    COMPONENT_CLASSES: ClassVar[set[str]] = set(FOOTER_COMPONENTS)
     DEFAULT_CSS = """
     KeyFooter {
         dock: bottom;
@@ -114,6 +117,8 @@ class KeyFooter(Widget, can_focus=False):
         self.show_command_palette = show_command_palette
         self._bindings_ready = False
         self._keys: tuple[ShownKey, ...] = ()
+        self._line: tuple[object, Strip] | None = None  # what it was drawn from, and how
+        self._update_pending = False
 
     @property
     def keys(self) -> tuple[ShownKey, ...]:
@@ -130,8 +135,13 @@ class KeyFooter(Widget, can_focus=False):
         self._bindings_ready = True
         if not screen.app.app_focus:
             return
-        if self.is_attached and screen is self.screen:
-            self.call_after_refresh(self.update_keys)
+        if self.is_attached and screen is self.screen and not self._update_pending:
+            self._update_pending = True  # a focus change publishes two or three times
+            self.call_after_refresh(self._pending_update)
+
+    def _pending_update(self) -> None:
+        self._update_pending = False
+        self.update_keys()
 
     def on_resize(self, event: events.Resize) -> None:
         if self._bindings_ready:
@@ -181,22 +191,30 @@ class KeyFooter(Widget, can_focus=False):
             start = end
         return tuple(keys)
 
-    def render(self) -> Text:
-        item = self.get_component_rich_style("footer-key--item")
-        disabled = self.get_component_rich_style("footer-key--item-disabled")
-        key_style = self.get_component_rich_style("footer-key--key")
-        description_style = self.get_component_rich_style("footer-key--description")
-        line = Text()
-        for key in self._keys:
-            if key.description:
-                part = Text.assemble(
-                    (f" {key.key_display} ", key_style), (f"{key.description} ", description_style)
-                )
+    def render_line(self, y: int) -> Strip:
+        """The keys' line, drawn again only when the keys, the width or the theme changed:
+        the keys alternate as the focus moves between panes."""
+        width = self.size.width
+        base = self.rich_style
+        styles = tuple(self.get_component_rich_style(name) for name in FOOTER_COMPONENTS)
+        key = (self._keys, width, base, styles)
+        if self._line is None or self._line[0] != key:
+            self._line = (key, self._draw(width, base, *styles))
+        return self._line[1]
+
+    def _draw(
+        self, width: int, base: Style, item: Style, disabled: Style, keys: Style, text: Style
+    ) -> Strip:
+        segments = []
+        for shown in self._keys:
+            under = base + (item if shown.enabled else disabled)
+            if shown.description:
+                segments.append(Segment(f" {shown.key_display} ", under + keys))
+                segments.append(Segment(f"{shown.description} ", under + text))
             else:
-                part = Text(key.key_display, key_style)
-            part.stylize_before(item if key.enabled else disabled)
-            line.append_text(part)
-        return line
+                segments.append(Segment(shown.key_display, under + keys))
+        fill = Style.from_color(bgcolor=base.bgcolor)  # as Textual pads a line: no colour
+        return Strip(segments).crop(0, width).extend_cell_length(width, fill)
 
     def key_at(self, x: int) -> ShownKey | None:
         return next((key for key in self._keys if key.start <= x < key.end), None)

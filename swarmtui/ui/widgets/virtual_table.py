@@ -85,6 +85,11 @@ class VirtualTable(ThumbedScrollView, can_focus=True):
         # The styles of the paint under way (None: between paints), by component class
         # ("" for the widget's own): each is a walk up the DOM, once per paint, not per row.
         self._paint_styles: dict[str, Style] | None = None
+        # The lines last drawn, by line on screen, with the row they show: a focus change
+        # restyles the pane's border and so has every line drawn again, the rows unchanged.
+        # Kept while what every line depends on (the context) stays the same.
+        self._lines: dict[int, tuple[object, Strip]] = {}
+        self._lines_context: tuple[object, ...] | None = None
 
     def _size_updated(
         self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
@@ -317,12 +322,40 @@ class VirtualTable(ThumbedScrollView, can_focus=True):
 
     def render_lines(self, crop: Region) -> list[Strip]:
         self._paint_styles = {}
+        context = (
+            self.size.width,
+            int(self.scroll_offset.x),
+            tuple(self._widths),
+            tuple(self._labels),
+            self._style(""),
+            self.app.theme,  # the component classes' colours come from the theme
+        )
+        if context != self._lines_context:
+            self._lines_context = context
+            self._lines.clear()
         try:
             return super().render_lines(crop)
         finally:
             self._paint_styles = None
 
     def render_line(self, y: int) -> Strip:
+        if y == 0:
+            shown: object = None  # the header: the context has all it depends on
+        else:
+            position = y - 1 + int(self.scroll_offset.y)
+            if position < len(self._table_rows):
+                cursor = position == self._cursor
+                shown = (self._table_rows[position], cursor, cursor and self.has_focus)
+            else:
+                shown = ()
+        cached = self._lines.get(y)
+        if cached is not None and cached[0] == shown:
+            return cached[1]
+        strip = self._draw_line(y)
+        self._lines[y] = (shown, strip)
+        return strip
+
+    def _draw_line(self, y: int) -> Strip:
         width = self.size.width
         scroll_x, scroll_y = self.scroll_offset
         base = self._style("")
