@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from benchmarks import figures
-from benchmarks.cpu_weight import container_cpu_seconds, weighted
+from benchmarks.cpu_placement import container_cpu_seconds, pinned
 from benchmarks.curves import MEMORY_TARGET_MB, failed
 from benchmarks.figures import Figure, Log, median_ms, percentile_95
 from benchmarks.logs_figure import KEY_P95_TARGET_S
@@ -32,9 +32,6 @@ HEARTBEAT_GRACE = 3
 # keys that move the focus between two panes: each pane's footer names a key only it has,
 # so the footer's new text on the pty is the key's answer (nothing else writes it)
 FOCUS_KEYS = ((b"2", "Scale"), (b"3", "History"))
-# S5b: the console's CPU weight against the lab's nodes together (the default is 1x): as if
-# it ran on a host of its own, the lab's manager busy on its own cores
-CONSOLE_WEIGHT = 8
 SETTLED_CORES = 0.1
 
 
@@ -323,7 +320,8 @@ def _key_figure(name: str, round_: StopRound, note: str = "") -> Figure:
 
 def nodes_down(lab: Lab, app: PtyApp, host: Any) -> list[Figure]:
     """S4 and S5: ten workers stopped at once, the console as any process on this machine;
-    then S5 again with the console weighted as if on a host of its own (S5b)."""
+    then S5 again with the console on a core of its own and the lab on the others, as
+    if on a host of its own (S5b)."""
     heartbeat_s = _heartbeat_timeout_s(lab.manager_url)
     shared = _stop_round(lab, app, host)
     limit = heartbeat_s + 1
@@ -347,17 +345,17 @@ def nodes_down(lab: Lab, app: PtyApp, host: Any) -> list[Figure]:
     ]
     wait_ready(lab.nodes, timeout=120)  # the stopped ones restarted
     # the benchmark's own process reads the pty: it stands for the terminal, on that host too
-    with weighted((app.process.pid, os.getpid()), CONSOLE_WEIGHT) as how:
+    containers = [host.containers.get(node.container_id) for node in lab.nodes]
+    with pinned((app.process.pid, os.getpid()), containers) as how:
         if how is None:
             return figures
         own_host = _stop_round(lab, app, host)
     figures.append(
         _key_figure(
-            "S5b. The same, the console weighted as on a host of its own",
+            "S5b. The same, the console on a core of its own",
             own_host,
-            note=f"the console and the benchmark reading its pty in cgroup {how}: "
-            f"{CONSOLE_WEIGHT}x the CPU weight of the lab's nodes together; the lab and its "
-            "manager unchanged",
+            note=f"{how}: the console as on a jump host of its own; the host's engine and "
+            "kernel still run on any core",
         )
     )
     return figures
