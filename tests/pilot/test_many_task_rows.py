@@ -41,6 +41,10 @@ async def test_many_rows_are_made_off_the_ui_thread_and_the_newest_win() -> None
         first = with_tasks(screen.snapshot, count, "first")
         screen.apply_snapshot(first, DEMO_NOW)
         assert not rows_say(pane, count, "first")  # not made on the UI thread meanwhile
+        # named, not described by the repr of its arguments (a snapshot of 6,000 tasks)
+        assert [w.description for w in app.workers if w.group == "task-rows"] == [
+            "the tasks pane's rows"
+        ]
         await wait_until(pilot, lambda: rows_say(pane, count, "first"), "the first rows")
 
         older = with_tasks(first, count, "older")
@@ -60,3 +64,14 @@ async def test_many_rows_are_made_off_the_ui_thread_and_the_newest_win() -> None
         assert rows_say(pane, count - 2, "latest")
         await pilot.pause(1.0)
         assert rows_say(pane, count - 2, "latest")
+
+        # snapshots bringing the same tasks while their rows are being made start no more
+        # makers; the rows are shown with the latest of them
+        again = with_tasks(first, count, "again")
+        same = replace(again)  # another snapshot of the same tasks
+        screen.apply_snapshot(again, DEMO_NOW)
+        makers = pane._followed
+        screen.apply_snapshot(same, DEMO_NOW)
+        assert pane._followed == makers
+        await wait_until(pilot, lambda: rows_say(pane, count, "again"), "the rows again")
+        assert pane.snapshot is same

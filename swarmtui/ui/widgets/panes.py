@@ -246,7 +246,7 @@ class NodesPane(SnapshotPane):
             rows.append((node.id, cells))
         return rows
 
-    @work(thread=True, exclusive=True, group="node-reach")
+    @work(thread=True, exclusive=True, group="node-reach", description="nodes' routes")
     def _check_reach(self, nodes: list[Node]) -> None:
         """Open each node's first answering route (off the UI thread; never polled)."""
         reachability = session_of(self).reachability
@@ -664,11 +664,14 @@ class TasksPane(SnapshotPane):
         self.scope_label = ""
         self._made_of: TaskRowInputs | None = None
         self._followed = 0  # snapshots followed so far: rows made for an older one are late
+        # What rows are being made of, off the UI thread, and the latest snapshot with it
+        self._making: tuple[TaskRowInputs, ClusterSnapshot] | None = None
         self._referenced: tuple[tuple[Task, ...], tuple[str, ...], tuple[str, ...]] | None = None
         super().__init__(id=id)
 
     def show_snapshot(self, snapshot: ClusterSnapshot, now: datetime) -> None:
         self._followed += 1  # shown now: rows still being made for an older one are late
+        self._making = None
         self._made_of = self._inputs(snapshot)
         super().show_snapshot(snapshot, now)
 
@@ -677,20 +680,29 @@ class TasksPane(SnapshotPane):
         elsewhere (another service scaled, a node the tasks are not on) leaves them as they
         are, ages included: tens of thousands of tasks are not made again for it. Some tasks
         or their nodes changed: only their rows. More than ROWS_IN_BACKGROUND: all of them,
-        on a thread of their own."""
-        self._followed += 1
+        on a thread of their own (once for the same tasks, however many snapshots bring
+        them meanwhile)."""
         inputs = self._inputs(snapshot)
+        making = self._making
+        if making is not None and inputs == making[0]:
+            self._making = (inputs, snapshot)  # shown with the rows being made
+            return
+        self._followed += 1
+        self._making = None
         if self._made_of is not None and inputs == self._made_of:
             self.snapshot = snapshot
             return
         if len(snapshot.tasks) > ROWS_IN_BACKGROUND:
+            self._making = (inputs, snapshot)
             self._make_rows(snapshot, now, inputs, self._followed)
             return
         if not self._follow_tasks(snapshot, now, inputs):
             self._made_of = inputs
             SnapshotPane.show_snapshot(self, snapshot, now)
 
-    @work(thread=True, exclusive=True, group="task-rows")
+    # A description of its own: Textual's default is the repr of the arguments, the
+    # snapshot's tens of thousands of tasks among them (0.75 s on the UI thread).
+    @work(thread=True, exclusive=True, group="task-rows", description="the tasks pane's rows")
     def _make_rows(
         self, snapshot: ClusterSnapshot, now: datetime, inputs: TaskRowInputs, followed: int
     ) -> None:
@@ -712,8 +724,10 @@ class TasksPane(SnapshotPane):
     ) -> None:
         if followed != self._followed or not self.is_attached:
             return  # a newer snapshot is shown, or its rows are being made
+        latest = self._making[1] if self._making is not None else snapshot
+        self._making = None
         self._made_of = inputs
-        self._show(snapshot, now, rows)
+        self._show(latest, now, rows)
 
     def _follow_tasks(
         self, snapshot: ClusterSnapshot, now: datetime, inputs: TaskRowInputs
