@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from benchmarks import figures
-from benchmarks.cpu_placement import container_cpu_seconds, pinned
+from benchmarks.cpu_placement import container_cpu_seconds, engine_pids, pinned
 from benchmarks.curves import MEMORY_TARGET_MB, failed
 from benchmarks.figures import Figure, Log, median_ms, percentile_95
 from benchmarks.logs_figure import KEY_P95_TARGET_S
@@ -346,7 +346,7 @@ def nodes_down(lab: Lab, app: PtyApp, host: Any) -> list[Figure]:
     wait_ready(lab.nodes, timeout=120)  # the stopped ones restarted
     # the benchmark's own process reads the pty: it stands for the terminal, on that host too
     containers = [host.containers.get(node.container_id) for node in lab.nodes]
-    with pinned((app.process.pid, os.getpid()), containers) as how:
+    with pinned((app.process.pid, os.getpid()), containers, engine_pids()) as how:
         if how is None:
             return figures
         own_host = _stop_round(lab, app, host)
@@ -354,8 +354,8 @@ def nodes_down(lab: Lab, app: PtyApp, host: Any) -> list[Figure]:
         _key_figure(
             "S5b. The same, the console on a core of its own",
             own_host,
-            note=f"{how}: the console as on a jump host of its own; the host's engine and "
-            "kernel still run on any core",
+            note=f"{how}: the console as on a jump host of its own; the kernel still runs "
+            "on any core",
         )
     )
     return figures

@@ -48,15 +48,20 @@ def test_the_console_has_the_last_core_and_the_lab_the_others_then_all_again(
     (tmp_path / "cpuset").mkdir()
     (tmp_path / "cpuset" / "cpuset.mems").write_text("0\n")
     group = tmp_path / "cpuset" / cpu_placement.GROUP
+    engine = tmp_path / "cpuset" / cpu_placement.ENGINE_GROUP
     nodes = [Container(), Container()]
-    with cpu_placement.pinned([1234], nodes) as how:
-        assert how is not None and "core 3" in how and "2 nodes on cores 0-2" in how
+    with cpu_placement.pinned([1234], nodes, [77]) as how:
+        assert how is not None and "core 3" in how and "2 nodes" in how
+        assert "engine (1 processes) on cores 0-2" in how
         assert (group / "cpuset.cpus").read_text() == "3"
         assert (group / "cpuset.mems").read_text() == "0\n"
         assert (group / "cgroup.procs").read_text() == "1234"
+        assert (engine / "cpuset.cpus").read_text() == "0-2"
+        assert (engine / "cgroup.procs").read_text() == "77"
         assert [n.cpusets for n in nodes] == [["0-2"], ["0-2"]]
     assert [n.cpusets for n in nodes] == [["0-2", "0-3"], ["0-2", "0-3"]]
-    assert (tmp_path / "cpuset" / "cgroup.procs").read_text() == "1234"  # handed back
+    # handed back (the fake root's file keeps the last pid written)
+    assert (tmp_path / "cpuset" / "cgroup.procs").read_text() == "77"
 
 
 def test_an_engine_refusing_leaves_nothing_pinned(
@@ -70,6 +75,23 @@ def test_an_engine_refusing_leaves_nothing_pinned(
     with cpu_placement.pinned([1234], nodes) as how:
         assert how is None
     assert nodes[0].cpusets == ["0", "0-1"]  # the one moved is given every core again
+
+
+def test_the_hosts_engine_is_found_by_its_programs_outside_containers(tmp_path: Path) -> None:
+    processes = (
+        (10, "dockerd", "3:cpuset:/\n2:cpu:/\n"),
+        (11, "containerd", "0::/system.slice/docker.service\n"),  # under systemd
+        (12, "python3", "3:cpuset:/\n"),
+        (13, "dockerd", "3:cpuset:/\n2:cpu:/docker/0123abcd\n"),  # a node's own engine
+        (14, "dockerd", "0::/system.slice/docker-0123abcd.scope\n"),
+    )
+    for pid, program, groups in processes:
+        (tmp_path / str(pid)).mkdir()
+        (tmp_path / str(pid) / "comm").write_text(program + "\n")
+        (tmp_path / str(pid) / "cgroup").write_text(groups)
+    (tmp_path / "15").mkdir()  # gone meanwhile: no comm
+    (tmp_path / "self").mkdir()
+    assert cpu_placement.engine_pids(tmp_path) == [10, 11]
 
 
 @pytest.mark.parametrize("cores", [1, 2])
