@@ -40,15 +40,22 @@ class Container:
         self.cpusets.append(cpuset_cpus)
 
 
+def cpuset_v1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cores: int) -> Path:
+    """A cgroup v1 cpuset hierarchy under TMP_PATH, on a machine of CORES cores."""
+    monkeypatch.setattr(cpu_placement, "ROOT", tmp_path)
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+    root = tmp_path / "cpuset"
+    root.mkdir()
+    (root / "cpuset.mems").write_text("0\n")
+    return root
+
+
 def test_the_console_has_the_last_core_and_the_lab_the_others_then_all_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(cpu_placement, "ROOT", tmp_path)
-    monkeypatch.setattr(os, "cpu_count", lambda: 4)
-    (tmp_path / "cpuset").mkdir()
-    (tmp_path / "cpuset" / "cpuset.mems").write_text("0\n")
-    group = tmp_path / "cpuset" / cpu_placement.GROUP
-    engine = tmp_path / "cpuset" / cpu_placement.ENGINE_GROUP
+    root = cpuset_v1(tmp_path, monkeypatch, 4)
+    group = root / cpu_placement.GROUP
+    engine = root / cpu_placement.ENGINE_GROUP
     nodes = [Container(), Container()]
     with cpu_placement.pinned([1234], nodes, [77]) as how:
         assert how is not None and "core 3" in how and "2 nodes" in how
@@ -61,20 +68,18 @@ def test_the_console_has_the_last_core_and_the_lab_the_others_then_all_again(
         assert [n.cpusets for n in nodes] == [["0-2"], ["0-2"]]
     assert [n.cpusets for n in nodes] == [["0-2", "0-3"], ["0-2", "0-3"]]
     # handed back (the fake root's file keeps the last pid written)
-    assert (tmp_path / "cpuset" / "cgroup.procs").read_text() == "77"
+    assert (root / "cgroup.procs").read_text() == "77"
 
 
 def test_an_engine_refusing_leaves_nothing_pinned(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(cpu_placement, "ROOT", tmp_path)
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    (tmp_path / "cpuset").mkdir()
-    (tmp_path / "cpuset" / "cpuset.mems").write_text("0")
+    root = cpuset_v1(tmp_path, monkeypatch, 2)
     nodes = [Container(), Container(refuse=True)]
     with cpu_placement.pinned([1234], nodes) as how:
         assert how is None
     assert nodes[0].cpusets == ["0", "0-1"]  # the one moved is given every core again
+    assert (root / "cgroup.procs").read_text() == "1234"  # the console handed back
 
 
 def test_the_hosts_engine_is_found_by_its_programs_outside_containers(tmp_path: Path) -> None:
