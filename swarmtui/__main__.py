@@ -1,5 +1,5 @@
 import sys
 
-from swarmtui.cli.main import main
+from swarmtui.cli.start import main
 
 sys.exit(main())

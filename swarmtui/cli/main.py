@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -109,8 +110,11 @@ def package_version() -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     if words[:1] == [COMPLETE_COMMAND]:
+        gc.enable()  # held by the entry point for the console's start only
         return run_complete(build_parser(), words[1:])
     args = build_parser().parse_args(words)
+    if args.command is not None:
+        gc.enable()
     if args.command == "lab":
         return run_lab(args)
     if args.command == "machine":
