@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from swarmtui.stacks.interpolation import InterpolationError, interpolate
-from swarmtui.stacks.yaml_loader import ComposeYamlLoader
+from swarmtui.stacks.yaml_loader import ComposeYamlLoader, fast_loader
 
 
 class ComposeFileError(ValueError):
@@ -48,21 +48,34 @@ def load_compose_file(path: Path, env: Mapping[str, str]) -> ComposeFile:
     return parse_compose(text, str(path), env)
 
 
-def parse_compose(text: str, source: str, env: Mapping[str, str]) -> ComposeFile:
-    """SOURCE's TEXT as data, every value interpolated from ENV."""
-    loader = ComposeYamlLoader(text)
+def _read_yaml(loader: ComposeYamlLoader) -> tuple[yaml.Node | None, Any]:
+    """The document's node (parsed once: the nodes give lines for errors) and its data."""
     try:
-        node = loader.get_single_node()  # parsed once: the nodes give lines for errors
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.MarkedYAMLError as exc:
+        node = loader.get_single_node()
+        return node, loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+
+
+def _yaml_problem(source: str, exc: yaml.YAMLError) -> ComposeFileError:
+    if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 0
         problem = exc.problem or exc.context or "not valid YAML"
-        raise ComposeFileError(source, f"not valid YAML: {problem}", line) from None
-    except yaml.YAMLError as exc:
-        raise ComposeFileError(source, f"not valid YAML: {exc}") from None
-    finally:
-        loader.dispose()
+        return ComposeFileError(source, f"not valid YAML: {problem}", line)
+    return ComposeFileError(source, f"not valid YAML: {exc}")
+
+
+def parse_compose(text: str, source: str, env: Mapping[str, str]) -> ComposeFile:
+    """SOURCE's TEXT as data, every value interpolated from ENV."""
+    try:
+        node, data = _read_yaml(fast_loader(text))
+    except yaml.YAMLError as fast_error:
+        try:  # again, with PyYAML's own parser: its errors say more
+            node, data = _read_yaml(ComposeYamlLoader(text))
+        except yaml.YAMLError as exc:
+            raise _yaml_problem(source, exc) from None
+        raise _yaml_problem(source, fast_error) from None
     if data is None:
         raise ComposeFileError(source, "the file is empty")
     if not isinstance(data, dict):

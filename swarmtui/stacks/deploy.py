@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Literal
@@ -24,6 +25,7 @@ from swarmtui.stacks.plan import StackPlan
 
 Spec = dict[str, Any]
 NETWORK_REMOVAL_TIMEOUT = 60.0
+SERVICES_AT_ONCE = 4
 
 
 @dataclass(frozen=True)
@@ -50,13 +52,14 @@ class StackReport:
 
 
 class StackFailed(BackendError):
-    """A deploy or remove that stopped half way; REPORT says what was done before."""
+    """A deploy or remove that stopped half way; REPORT says what was done (services are
+    sent a few at a time: those beside the failing one are waited for)."""
 
     def __init__(
         self, report: StackReport, step: str, message: str, not_done: list[str] | None = None
     ) -> None:
         done = ", ".join(s.text() for s in report.steps if s.action != "failed") or "nothing"
-        text = f"{step} failed: {message}. Done before the failure: {done}."
+        text = f"{step} failed: {message}. Done: {done}."
         if not_done:
             text += f" Not done: {', '.join(not_done)}."
         super().__init__(ProblemKind.ENGINE_ERROR, text)
@@ -138,29 +141,40 @@ def _deploy(
         if not obj.external:
             _put_file_object(report, engine, obj, step)
     object_ids: dict[tuple[str, str], str] = {}
-    for key in sorted(plan.services):
-        spec = _with_object_ids(plan.services[key], engine, object_ids)
+    specs = [
+        _with_object_ids(plan.services[key], engine, object_ids) for key in sorted(plan.services)
+    ]
+
+    def apply(spec: Spec) -> tuple[str, str]:
+        """SPEC's service updated or created: (action, service id)."""
         name = spec["Name"]
         if name in existing:
             service_id = existing[name]["ID"]
-            _run(
-                report,
-                f"updating service {name}",
-                partial(
-                    engine.replace_service,
-                    service_id,
-                    partial(_updated, spec, engine=engine, resolve_image=resolve_image),
-                ),
-            )
+            update = partial(_updated, spec, engine=engine, resolve_image=resolve_image)
+            engine.replace_service(service_id, update)
+            return "updated", service_id
+        pinned = _pinned(spec, engine) if resolve_image in ("always", "changed") else spec
+        return "created", str(engine.create_service(pinned))
+
+    # The services a few at a time (the CLI sends them one by one): each is a request the
+    # manager answers on its own. Each is reported in order as soon as it and those before
+    # it are done; after a failure the others are still waited for and reported.
+    failed: tuple[str, BackendError] | None = None
+    with ThreadPoolExecutor(SERVICES_AT_ONCE) as pool:
+        applied = [(spec["Name"], pool.submit(apply, spec)) for spec in specs]
+        for name, future in applied:
+            try:
+                action, service_id = future.result()
+            except BackendError as exc:
+                if failed is None:
+                    what = "updating" if name in existing else "creating"
+                    failed = (f"{what} service {name}", exc)
+                continue
             report.service_ids[name] = service_id
-            step("updated", "service", name)
-        else:
-            pinned = _pinned(spec, engine) if resolve_image in ("always", "changed") else spec
-            service_id = str(
-                _run(report, f"creating service {name}", partial(engine.create_service, pinned))
-            )
-            report.service_ids[name] = service_id
-            step("created", "service", name)
+            step(action, "service", name)
+    if failed is not None:
+        what, error = failed
+        raise StackFailed(report, what, error.message) from error
     return report
 
 

@@ -49,8 +49,9 @@ def test_objects_before_services_in_order(tmp_path: Path) -> None:
         "created service app_a",
         "created service app_b",
     ]
-    created: list[Any] = [args[0] for name, args in engine.calls if name == "create_service"]
-    secret_ref = created[1]["TaskTemplate"]["ContainerSpec"]["Secrets"][0]
+    specs: list[Any] = [args[0] for name, args in engine.calls if name == "create_service"]
+    created = {spec["Name"]: spec for spec in specs}
+    secret_ref = created["app_b"]["TaskTemplate"]["ContainerSpec"]["Secrets"][0]
     assert secret_ref["SecretID"] == engine.created[("secret", "app_pw")]
 
 
@@ -59,8 +60,18 @@ def test_a_failure_half_way_says_what_was_done_and_what_was_not(tmp_path: Path) 
         deploy_stack(plan_in(tmp_path), FailingOn("app_b"), resolve_image="never")
     message = caught.value.message
     assert message.startswith("creating service app_b failed: no space left.")
-    assert "Done before the failure: created network app_default, created secret app_pw, " in (
-        message
-    )
+    assert "Done: created network app_default, created secret app_pw, " in (message)
     assert "created service app_a." in message
     assert message.endswith("Not done: service app_b.")
+
+
+def test_the_services_beside_a_failing_one_are_waited_for_and_reported(tmp_path: Path) -> None:
+    """Services go a few at a time: the first failing does not hide the others' outcome."""
+    engine = FailingOn("app_a")
+    with pytest.raises(StackFailed) as caught:
+        deploy_stack(plan_in(tmp_path), engine, resolve_image="never")
+    message = caught.value.message
+    assert message.startswith("creating service app_a failed: no space left.")
+    assert "created service app_b." in message
+    assert message.endswith("Not done: service app_a.")
+    assert [s.text() for s in caught.value.report.steps][-1] == "created service app_b"

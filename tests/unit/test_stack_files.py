@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from swarmtui.stacks.compose_file import ComposeFileError, load_compose_file, parse_compose
 from swarmtui.stacks.env_file import EnvFileError, parse_env, read_env_file
+from swarmtui.stacks.yaml_loader import ComposeYamlLoader, fast_loader
 
 STACK = """\
 version: "3.8"
@@ -126,3 +128,41 @@ def test_env_file_from_disk(tmp_path: Path) -> None:
     assert read_env_file(path) == {"TAG": "2"}
     with pytest.raises(EnvFileError, match="cannot read it"):
         read_env_file(tmp_path / "missing.env")
+
+
+SCALARS = """\
+services:
+  api:
+    image: "nginx"
+    ports: [8080:80]
+    labels: {on: yes, mode: 0400, date: 2024-01-01, ratio: 1.5, none: ~}
+    deploy: {replicas: 0x10}
+"""
+
+
+def test_libyaml_reads_what_pyyamls_own_parser_reads() -> None:
+    """The fast loader (libyaml's parser when PyYAML has it) and the pure-Python one give
+    the same data and the same lines: the same YAML 1.2 scalars, the same merges."""
+    text = STACK + SCALARS.replace("services:\n", "")  # api: a third service
+    fast, own = fast_loader(text), ComposeYamlLoader(text)
+    try:
+        fast_node, own_node = fast.get_single_node(), own.get_single_node()
+        assert fast_node is not None and own_node is not None
+        assert fast.construct_document(fast_node) == own.construct_document(own_node)
+        assert fast_node.value[0][1].start_mark.line == own_node.value[0][1].start_mark.line
+    finally:
+        fast.dispose()
+        own.dispose()
+    if getattr(yaml, "__with_libyaml__", False):
+        assert type(fast).__name__ == "FastComposeYamlLoader"
+
+
+def test_an_error_is_said_as_pyyamls_own_parser_says_it() -> None:
+    """libyaml leaves an undefined alias unnamed: the file is read again for the message."""
+    with pytest.raises(ComposeFileError) as caught:
+        parse_compose("services:\n  web:\n    deploy: *defaults\n", "alias.yml", {})
+    assert "found undefined alias 'defaults'" in caught.value.message
+    assert caught.value.line == 3
+    with pytest.raises(ComposeFileError) as twice:
+        parse_compose("services:\n  web: {}\n  web: {}\n", "twice.yml", {})
+    assert "mapping key 'web' already defined at line 2" in twice.value.message
